@@ -1,0 +1,17 @@
+namespace AdIntel.Web.Domain;
+
+public sealed class Campaign : IStoreOwned
+{
+    public long Id { get; set; }
+    public long StoreId { get; set; }
+    public long AdAccountId { get; set; }
+    /// <summary>Ads Manager's "Campaign ID".</summary>
+    public required string ExternalId { get; set; }
+    public required string Name { get; set; }
+    public string Status { get; set; } = EntityStatus.Active;
+    public string? Objective { get; set; }
+    /// <summary>Campaign budget (CBO) per day in the account currency; null when budgets live on ad sets.</summary>
+    public decimal? DailyBudget { get; set; }
+    public DateOnly? StartDate { get; set; }
+    public DateTime UpdatedAtUtc { get; set; }
+}

@@ -1,0 +1,21 @@
+namespace AdIntel.Web.Domain;
+
+/// <summary>A CSV import: what was read, what changed, and the errors per line.</summary>
+public sealed class ImportRun : IStoreOwned
+{
+    public long Id { get; set; }
+    public long StoreId { get; set; }
+    /// <summary>shopify-orders or meta-ads.</summary>
+    public required string Kind { get; set; }
+    public required string FileName { get; set; }
+    public long FileBytes { get; set; }
+    /// <summary>queued, running, succeeded or failed.</summary>
+    public string Status { get; set; } = "queued";
+    public int RowsRead { get; set; }
+    /// <summary>0–100 while running.</summary>
+    public int ProgressPercent { get; set; }
+    /// <summary>The import response's data object as JSON.</summary>
+    public string ResultJson { get; set; } = "{}";
+    public DateTime StartedAtUtc { get; set; }
+    public DateTime? FinishedAtUtc { get; set; }
+}

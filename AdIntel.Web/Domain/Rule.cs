@@ -1,0 +1,26 @@
+namespace AdIntel.Web.Domain;
+
+/// <summary>An automation rule (see the contract's Rule JSON). JSON columns keep the shapes the API speaks.</summary>
+public sealed class Rule : IStoreOwned
+{
+    public long Id { get; set; }
+    public long StoreId { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    /// <summary>account, campaign, ad_set or ad.</summary>
+    public string Scope { get; set; } = "ad";
+    public string FilterJson { get; set; } = "{}";
+    public required string Expression { get; set; }
+    public string ActionsJson { get; set; } = "[]";
+    /// <summary>low, medium or high.</summary>
+    public string RiskLevel { get; set; } = "medium";
+    /// <summary>suggestions_only, auto_low_risk or auto_all.</summary>
+    public string AutomationMode { get; set; } = "suggestions_only";
+    public string ScheduleJson { get; set; } = "{}";
+    public bool Active { get; set; } = true;
+    /// <summary>Bumped on every edit; compiled expressions are cached per version.</summary>
+    public int Version { get; set; } = 1;
+    public DateTime? LastTriggeredAtUtc { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    public DateTime UpdatedAtUtc { get; set; }
+}

@@ -1,0 +1,170 @@
+using System.Linq.Expressions;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace AdIntel.Web.Infrastructure.Data;
+
+/// <summary>
+/// The one EF Core model. Provider-specific subclasses (<see cref="SqliteAdIntelDbContext"/>,
+/// <see cref="PostgresAdIntelDbContext"/>) exist only so each provider keeps its own migrations.
+/// Every <see cref="IStoreOwned"/> entity gets a global query filter on the current store.
+/// </summary>
+public abstract class AdIntelDbContext(DbContextOptions options, StoreContext storeContext) : DbContext(options)
+{
+    /// <summary>Read by the query filters on every query; -1 (no store) matches nothing.</summary>
+    public long CurrentStoreId => storeContext.StoreId ?? -1;
+
+    public StoreContext StoreContext => storeContext;
+
+    public DbSet<Store> Stores => Set<Store>();
+    public DbSet<StoreMember> StoreMembers => Set<StoreMember>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<StoreSettings> StoreSettings => Set<StoreSettings>();
+    public DbSet<AdAccount> AdAccounts => Set<AdAccount>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<AdSet> AdSets => Set<AdSet>();
+    public DbSet<Ad> Ads => Set<Ad>();
+    public DbSet<AdInsightDaily> AdInsights => Set<AdInsightDaily>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+    public DbSet<Refund> Refunds => Set<Refund>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<ProductVariant> ProductVariants => Set<ProductVariant>();
+    public DbSet<Rule> Rules => Set<Rule>();
+    public DbSet<RuleExecution> RuleExecutions => Set<RuleExecution>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<DailyStoreFacts> DailyFacts => Set<DailyStoreFacts>();
+    public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Money and ratios: 4 decimals is enough for unit costs and frequencies; PostgreSQL gets numeric(18,4).
+        configurationBuilder.Properties<decimal>().HavePrecision(18, 4);
+        // Instants are UTC everywhere; SQLite forgets the kind, PostgreSQL refuses anything else.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Store>(e =>
+        {
+            e.HasIndex(x => x.ShopDomain).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.ShopDomain).HasMaxLength(255);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.TimeZone).HasMaxLength(64);
+        });
+        modelBuilder.Entity<StoreMember>().HasIndex(x => new { x.StoreId, x.Email }).IsUnique();
+        modelBuilder.Entity<ApiToken>().HasIndex(x => x.TokenHash).IsUnique();
+        modelBuilder.Entity<StoreSettings>().HasIndex(x => x.StoreId).IsUnique();
+        modelBuilder.Entity<AdAccount>().HasIndex(x => new { x.StoreId, x.Platform, x.ExternalId }).IsUnique();
+        modelBuilder.Entity<Campaign>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.ExternalId }).IsUnique();
+            e.HasOne<AdAccount>().WithMany().HasForeignKey(x => x.AdAccountId);
+        });
+        modelBuilder.Entity<AdSet>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.ExternalId }).IsUnique();
+            e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId);
+        });
+        modelBuilder.Entity<Ad>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.ExternalId }).IsUnique();
+            e.HasIndex(x => x.CampaignId);
+            e.HasOne<AdSet>().WithMany().HasForeignKey(x => x.AdSetId);
+        });
+        modelBuilder.Entity<AdInsightDaily>(e =>
+        {
+            e.HasIndex(x => new { x.AdId, x.Date }).IsUnique();
+            e.HasIndex(x => new { x.StoreId, x.Date });
+            e.HasOne<Ad>().WithMany().HasForeignKey(x => x.AdId);
+        });
+        modelBuilder.Entity<Customer>().HasIndex(x => new { x.StoreId, x.ExternalId }).IsUnique();
+        modelBuilder.Entity<Order>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.ExternalId }).IsUnique();
+            e.HasIndex(x => new { x.StoreId, x.LocalDate });
+            e.HasIndex(x => new { x.StoreId, x.CustomerId });
+            e.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId);
+            e.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.OrderId);
+            e.HasMany(x => x.Refunds).WithOne().HasForeignKey(x => x.OrderId);
+            e.Ignore(x => x.CountsAsSale);
+        });
+        modelBuilder.Entity<Refund>().HasIndex(x => new { x.StoreId, x.ExternalId }).IsUnique();
+        modelBuilder.Entity<Product>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.ExternalId }).IsUnique();
+            e.HasMany(x => x.Variants).WithOne().HasForeignKey(x => x.ProductId);
+        });
+        modelBuilder.Entity<ProductVariant>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.ExternalId }).IsUnique();
+            e.HasIndex(x => new { x.StoreId, x.Sku });
+        });
+        modelBuilder.Entity<Rule>().HasIndex(x => x.StoreId);
+        modelBuilder.Entity<RuleExecution>().HasIndex(x => new { x.StoreId, x.RuleId, x.StartedAtUtc });
+        modelBuilder.Entity<Alert>().HasIndex(x => new { x.StoreId, x.Status });
+        modelBuilder.Entity<DailyStoreFacts>().HasIndex(x => new { x.StoreId, x.Date }).IsUnique();
+        modelBuilder.Entity<ImportRun>().HasIndex(x => new { x.StoreId, x.StartedAtUtc });
+
+        foreach (var entityType in modelBuilder.Model.GetEntityTypes())
+        {
+            if (!typeof(IStoreOwned).IsAssignableFrom(entityType.ClrType))
+            {
+                continue;
+            }
+            modelBuilder.Entity(entityType.ClrType).HasOne(typeof(Store)).WithMany().HasForeignKey(nameof(IStoreOwned.StoreId))
+                .OnDelete(DeleteBehavior.Cascade);
+            modelBuilder.Entity(entityType.ClrType).HasQueryFilter(BuildStoreFilter(entityType.ClrType));
+        }
+    }
+
+    /// <summary>Builds <c>e =&gt; e.StoreId == this.CurrentStoreId</c>; EF re-reads the property on every query.</summary>
+    private LambdaExpression BuildStoreFilter(Type entityClrType)
+    {
+        var entity = Expression.Parameter(entityClrType, "e");
+        var storeId = Expression.Property(entity, nameof(IStoreOwned.StoreId));
+        var current = Expression.Property(Expression.Constant(this), nameof(CurrentStoreId));
+        return Expression.Lambda(Expression.Equal(storeId, current), entity);
+    }
+
+    /// <summary>Stamps new store-owned rows with the current store and refuses writes into another store.</summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampStore();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampStore();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    private void StampStore()
+    {
+        foreach (var entry in ChangeTracker.Entries<IStoreOwned>())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified))
+            {
+                continue;
+            }
+            if (entry.Entity.StoreId == 0)
+            {
+                entry.Entity.StoreId = storeContext.RequiredStoreId;
+            }
+            else if (storeContext.StoreId is { } current && entry.Entity.StoreId != current)
+            {
+                throw new InvalidOperationException("A row of another store cannot be written in this scope.");
+            }
+        }
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

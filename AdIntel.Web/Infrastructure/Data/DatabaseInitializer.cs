@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using AdIntel.Web.Demo;
+using AdIntel.Web.Infrastructure.Options;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AdIntel.Web.Infrastructure.Data;
+
+public static class DatabaseInitializer
+{
+    /// <summary>Applies migrations, then seeds the demo store into an empty database when Demo:Enabled.</summary>
+    public static async Task InitializeDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AdIntel.Startup");
+        var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var db = services.GetRequiredService<AdIntelDbContext>();
+
+        if (database.MigrateOnStart)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            await db.Database.MigrateAsync(cancellationToken);
+            logger.LogInformation("Database ({Provider}) migrated in {ElapsedMs} ms", database.Provider, stopwatch.ElapsedMilliseconds);
+        }
+
+        var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
+        if (demo.Enabled && !await db.Stores.AnyAsync(cancellationToken))
+        {
+            await services.GetRequiredService<DemoStoreSeeder>().SeedAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using AdIntel.Web.Demo;
+using AdIntel.Web.Imports;
+using AdIntel.Web.Metrics;
+using AdIntel.Web.Pages.Campaigns;
+using AdIntel.Web.Pages.Overview;
+
+namespace AdIntel.Web.Infrastructure;
+
+/// <summary>Each feature registers its own services and maps its own API endpoints.</summary>
+public static class FeatureRegistration
+{
+    public static WebApplicationBuilder AddAdIntelFeatures(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddDemoFeature(builder.Configuration);
+        builder.Services.AddMetricsFeature();
+        builder.Services.AddImportsFeature();
+        return builder;
+    }
+
+    public static WebApplication MapAdIntelFeatureEndpoints(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").DisableAntiforgery();
+        api.MapOverviewEndpoints();
+        api.MapCampaignsEndpoints();
+        api.MapImportsEndpoints();
+        return app;
+    }
+}

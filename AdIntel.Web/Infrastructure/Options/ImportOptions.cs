@@ -1,0 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AdIntel.Web.Infrastructure.Options;
+
+public sealed class ImportOptions
+{
+    public const string SectionName = "Import";
+
+    /// <summary>Largest CSV accepted, in megabytes; larger uploads get 413.</summary>
+    [Range(1, 2048)]
+    public int MaxFileMegabytes { get; set; } = 100;
+
+    public long MaxFileBytes => MaxFileMegabytes * 1024L * 1024L;
+}

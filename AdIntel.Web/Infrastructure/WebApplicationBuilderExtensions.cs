@@ -1,0 +1,84 @@
+using AdIntel.Web.Infrastructure.Api;
+using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Health;
+using AdIntel.Web.Infrastructure.Jobs;
+using AdIntel.Web.Infrastructure.Options;
+using Htmx.TagHelpers;
+using Microsoft.Extensions.Configuration.Json;
+using Serilog;
+using Serilog.Events;
+
+namespace AdIntel.Web.Infrastructure;
+
+/// <summary>The composition root, one method per concern; Program.cs reads as their table of contents.</summary>
+public static class WebApplicationBuilderExtensions
+{
+    /// <summary>The repository's appsettings.json is the base layer: every other source overrides it.</summary>
+    public static WebApplicationBuilder AddAdIntelConfiguration(this WebApplicationBuilder builder)
+    {
+        var candidates = new[]
+        {
+            Path.Combine(DataServiceCollectionExtensions.RepositoryRoot(builder.Environment.ContentRootPath), "appsettings.json"),
+            Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
+        };
+        var rootSettings = candidates.FirstOrDefault(File.Exists);
+        if (rootSettings is not null)
+        {
+            var source = new JsonConfigurationSource { Path = rootSettings, Optional = false, ReloadOnChange = false };
+            source.ResolveFileProvider();
+            ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, source);
+        }
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddAdIntelLogging(this WebApplicationBuilder builder)
+    {
+        var logDirectory = builder.Configuration["Logging:Directory"] is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(DataServiceCollectionExtensions.RepositoryRoot(builder.Environment.ContentRootPath), "data", "logs");
+        builder.Services.AddSerilog((services, configuration) => configuration
+            .ReadFrom.Configuration(builder.Configuration)
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Hangfire", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .WriteTo.File(Path.Combine(logDirectory, "adintel-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddAdIntelWeb(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddRazorPages(options =>
+        {
+            options.Conventions.AllowAnonymousToPage("/Error");
+        });
+        builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        return builder;
+    }
+
+    public static WebApplication UseAdIntelPipeline(this WebApplication app)
+    {
+        app.UseAdIntelErrorHandling();
+        app.UseSerilogRequestLogging();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseStoreContext();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHtmxAntiforgeryScript();
+        app.MapRazorPages().WithStaticAssets();
+        app.MapAdIntelHealth();
+        app.MapAdIntelFeatureEndpoints();
+        app.MapAdIntelJobsDashboard();
+        return app;
+    }
+}

@@ -1,0 +1,23 @@
+using AdIntel.Web.Infrastructure;
+using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Health;
+using AdIntel.Web.Infrastructure.Jobs;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddAdIntelConfiguration()
+    .AddAdIntelLogging()
+    .AddAdIntelData()
+    .AddAdIntelAuth()
+    .AddAdIntelJobs()
+    .AddAdIntelHealth()
+    .AddAdIntelFeatures()
+    .AddAdIntelWeb();
+
+var app = builder.Build();
+app.UseAdIntelPipeline();
+await app.InitializeDatabaseAsync();
+await app.RunAsync();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

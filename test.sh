@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian machine with the .NET 10 SDK, starts a throwaway
+# PostgreSQL on 127.0.0.1:5544, then runs every test project. Any suite that cannot run fails the script.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+log() { printf '\n== %s\n' "$*"; }
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql)
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf ] || need_apt+=(fonts-liberation2)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+command -v chromium >/dev/null || { echo "chromium is missing and could not be installed" >&2; exit 1; }
+
+log "PostgreSQL 15 on 127.0.0.1:5544"
+pgdata=$(mktemp -d /tmp/adintel-pg.XXXXXX)
+chown postgres:postgres "$pgdata"
+su postgres -c "/usr/lib/postgresql/15/bin/initdb -D $pgdata -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
+su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $pgdata -o '-p 5544 -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off' -l $pgdata/server.log -w start" >/dev/null
+stop_pg() { su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $pgdata -m fast stop" >/dev/null 2>&1 || true; rm -rf "$pgdata"; }
+trap stop_pg EXIT
+export ADINTEL_TEST_POSTGRES="Host=127.0.0.1;Port=5544;Username=postgres;Database=postgres"
+
+log "build"
+dotnet tool restore >/dev/null
+dotnet build AdIntel.sln -c Release -nologo -v q
+
+# The browser suite reads this to fail (not skip) when Chromium is missing.
+export ADINTEL_CHROMIUM=/usr/bin/chromium
+
+failed=0
+total_passed=0
+total_failed=0
+for project in tests/*/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  log "test $name"
+  trx_dir="$root/TestResults/$name"
+  rm -rf "$trx_dir" "$trx_dir.log"; mkdir -p "$root/TestResults"
+  set +e
+  dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=results.trx" \
+    --logger "console;verbosity=normal" --results-directory "$trx_dir" >"$trx_dir.log" 2>&1
+  status=$?
+  set -e
+  grep -E "^\s*(Failed|Skipped) |Error Message|^\s*at AdIntel|error" "$trx_dir.log" | head -n 200 || true
+  tail -n 3 "$trx_dir.log"
+  counters=$(grep -o '<Counters [^>]*>' "$trx_dir/results.trx" 2>/dev/null || true)
+  attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  total=$(attr total); passed=$(attr passed); fails=$(attr failed); skipped=$(attr notExecuted)
+  total=${total:-0}; passed=${passed:-0}; fails=${fails:-0}; skipped=${skipped:-0}
+  total_passed=$((total_passed + passed)); total_failed=$((total_failed + fails))
+  if [ "$status" -ne 0 ] || [ "$total" -eq 0 ] || [ "$skipped" -ne 0 ]; then
+    echo "FAILED: $name (exit $status, $total tests, $fails failed, $skipped skipped)"; failed=1
+  else
+    echo "ok: $name ($passed passed)"
+  fi
+done
+
+echo
+echo "$total_passed passed, $total_failed failed"
+exit $failed
