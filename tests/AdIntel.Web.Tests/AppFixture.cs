@@ -1,0 +1,169 @@
+using System.Net.Http.Headers;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace AdIntel.Web.Tests;
+
+/// <summary>
+/// The one fixture of this test project. It hosts the real app (real Program, middleware, migrations, seeding) once
+/// per database provider, each on a fresh database: SQLite in a temp file and PostgreSQL in a new database on the
+/// server that test.sh starts (ADINTEL_TEST_POSTGRES; the Postgres lane fails, never skips, when it is missing).
+/// The demo store is seeded small (Demo:Orders) to keep the suite fast. Tests that need a store of their own call
+/// <see cref="AdIntelApp.CreateStoreAsync"/>, which returns an API client signed in to that new store only.
+/// Use: <c>[Collection(AppCollection.Name)] public class XTests(AppFixture app)</c>, then <c>app.Sqlite</c>,
+/// <c>await app.HostAsync(provider)</c> in theories over <see cref="Providers"/>.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
+
+    /// <summary>Orders the small demo store gets in tests.</summary>
+    public const int DemoOrders = 4000;
+
+    public static TheoryData<string> Providers => new() { Sqlite, Postgres };
+
+    private readonly Dictionary<string, Lazy<Task<AdIntelApp>>> _apps = [];
+    private readonly string _directory = Directory.CreateTempSubdirectory("adintel-tests-").FullName;
+
+    public AppFixture()
+    {
+        _apps[Sqlite] = new(() => StartAsync(Sqlite));
+        _apps[Postgres] = new(() => StartAsync(Postgres));
+    }
+
+    /// <summary>The SQLite-hosted app (started on first use).</summary>
+    public AdIntelApp SqliteApp => HostAsync(Sqlite).GetAwaiter().GetResult();
+
+    public Task<AdIntelApp> HostAsync(string provider) => _apps[provider].Value;
+
+    public string TempDirectory => _directory;
+
+    private async Task<AdIntelApp> StartAsync(string provider)
+    {
+        string connectionString;
+        if (provider == Postgres)
+        {
+            var server = Environment.GetEnvironmentVariable("ADINTEL_TEST_POSTGRES")
+                ?? throw new InvalidOperationException("ADINTEL_TEST_POSTGRES is not set: run the suite through ./test.sh, which starts PostgreSQL.");
+            var database = "adintel_test_" + Guid.NewGuid().ToString("N")[..12];
+            await using (var connection = new NpgsqlConnection(server))
+            {
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+            connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+        }
+        else
+        {
+            connectionString = $"Data Source={Path.Combine(_directory, "adintel.db")}";
+        }
+
+        var app = new AdIntelApp(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = provider,
+            ["ConnectionStrings:AdIntel"] = connectionString,
+            ["Demo:Enabled"] = "true",
+            ["Demo:Orders"] = DemoOrders.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging:Directory"] = Path.Combine(_directory, "logs-" + provider),
+        });
+        // Starting the server runs migrations and seeding before the first request.
+        _ = app.Server;
+        app.DemoStoreId = await app.WithDbAsync(null, db => Task.FromResult(db.Stores.Single(s => s.IsDemo).Id));
+        return app;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in _apps.Values.Where(a => a.IsValueCreated && a.Value.IsCompletedSuccessfully))
+        {
+            await app.Value.Result.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file on some runs; the temp folder is cleaned by the OS.
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "app";
+}
+
+/// <summary>One hosted app on one database.</summary>
+public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public long DemoStoreId { get; internal set; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a fresh scope acting for <paramref name="storeId"/> (null: no store).</summary>
+    public async Task<T> WithDbAsync<T>(long? storeId, Func<AdIntelDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        if (storeId is { } id)
+        {
+            scope.ServiceProvider.GetRequiredService<StoreContext>().Set(id);
+        }
+        return await work(scope.ServiceProvider.GetRequiredService<AdIntelDbContext>());
+    }
+
+    public Task WithDbAsync(long? storeId, Func<AdIntelDbContext, Task> work) =>
+        WithDbAsync<bool>(storeId, async db => { await work(db); return true; });
+
+    /// <summary>Resolves a scoped service for a store and runs <paramref name="work"/> with it.</summary>
+    public async Task<TResult> WithServiceAsync<TService, TResult>(long storeId, Func<TService, Task<TResult>> work) where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<StoreContext>().Set(storeId);
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>Creates an empty store with default settings and an API token of <paramref name="role"/> for it.</summary>
+    public async Task<TestStore> CreateStoreAsync(StoreRole role = StoreRole.Owner, string timeZone = "UTC")
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var storeId = await WithDbAsync(null, async db =>
+        {
+            var store = new Store { Name = "Test store " + suffix, ShopDomain = $"test-{suffix}.myshopify.com", TimeZone = timeZone, CreatedAtUtc = DateTime.UtcNow };
+            db.Stores.Add(store);
+            await db.SaveChangesAsync();
+            return store.Id;
+        });
+        var token = ApiTokenAuthenticationHandler.NewToken();
+        await WithDbAsync(storeId, async db =>
+        {
+            db.StoreSettings.Add(new StoreSettings { UpdatedAtUtc = DateTime.UtcNow });
+            db.ApiTokens.Add(new ApiToken { Name = "tests", Role = role, Prefix = token[..8], TokenHash = ApiTokenAuthenticationHandler.Hash(token), CreatedAtUtc = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        });
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new TestStore(storeId, token, client);
+    }
+}
+
+/// <summary>A store made for one test, with an API client authenticated as a member of it.</summary>
+public sealed record TestStore(long StoreId, string Token, HttpClient Api);
