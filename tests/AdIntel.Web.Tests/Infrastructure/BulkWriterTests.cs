@@ -1,0 +1,64 @@
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Tests.Infrastructure;
+
+[Collection(AppCollection.Name)]
+public sealed class BulkWriterTests(AppFixture fixture)
+{
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task InsertAsync_writes_rows_EF_reads_back_identically(string provider)
+    {
+        var app = await fixture.HostAsync(provider);
+        var store = await app.CreateStoreAsync();
+        var created = new DateTime(2025, 3, 5, 19, 22, 10, DateTimeKind.Utc);
+
+        var orders = Enumerable.Range(1, 1203).Select(i => new Order
+        {
+            ExternalId = $"bulk-{i}", Name = $"#{1000 + i}", CreatedAtUtc = created.AddMinutes(i), UpdatedAtUtc = created,
+            LocalDate = DateOnly.FromDateTime(created.AddMinutes(i)), GrossSales = 10.25m * i, Discounts = i % 3 == 0 ? 1.5m : 0m,
+            Total = 10.25m * i + 4.99m, Shipping = 4.99m, CancelledAtUtc = i == 7 ? created : null, IsTest = i == 8,
+        }).ToList();
+        await app.WithDbAsync(store.StoreId, db => BulkWriter.InsertAsync(db, orders, CancellationToken.None));
+
+        Assert.All(orders, o => Assert.True(o.Id > 0));
+        Assert.Equal(orders.Count, orders.Select(o => o.Id).Distinct().Count());
+        var lines = orders.Select(o => new OrderLine { OrderId = o.Id, Title = "Tee", Quantity = 2, UnitPrice = 10.25m, UnitCost = o.Id % 2 == 0 ? 3.1234m : null }).ToList();
+        await app.WithDbAsync(store.StoreId, db => BulkWriter.InsertAsync(db, lines, CancellationToken.None));
+
+        var (count, sum, seventh, lineCount, costed) = await app.WithDbAsync(store.StoreId, async db => (
+            await db.Orders.CountAsync(),
+            (await db.Orders.Select(o => o.GrossSales).ToListAsync()).Sum(),
+            await db.Orders.SingleAsync(o => o.ExternalId == "bulk-7"),
+            await db.OrderLines.CountAsync(l => l.OrderId == orders[0].Id),
+            await db.OrderLines.CountAsync(l => l.UnitCost == 3.1234m)));
+
+        Assert.Equal(1203, count);
+        Assert.Equal(orders.Sum(o => o.GrossSales), sum);
+        Assert.Equal(created, seventh.CancelledAtUtc);
+        Assert.Equal(DateTimeKind.Utc, seventh.CreatedAtUtc.Kind);
+        Assert.Equal(created.AddMinutes(7), seventh.CreatedAtUtc);
+        Assert.Equal(DateOnly.FromDateTime(created.AddMinutes(7)), seventh.LocalDate);
+        Assert.Equal(1, lineCount);
+        Assert.Equal(lines.Count(l => l.UnitCost is not null), costed);
+
+        // EF inserts after a bulk insert must not collide with the assigned keys (PostgreSQL sequence advanced).
+        await app.WithDbAsync(store.StoreId, async db =>
+        {
+            db.Orders.Add(new Order { ExternalId = "after-bulk", Name = "#9999", CreatedAtUtc = created, LocalDate = new DateOnly(2025, 3, 5) });
+            await db.SaveChangesAsync();
+        });
+    }
+
+    [Fact]
+    public async Task InsertAsync_refuses_rows_of_another_store()
+    {
+        var store = await fixture.SqliteApp.CreateStoreAsync();
+        var foreign = new[] { new Customer { StoreId = store.StoreId + 1000, ExternalId = "x" } };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            fixture.SqliteApp.WithDbAsync(store.StoreId, db => BulkWriter.InsertAsync(db, foreign, CancellationToken.None)));
+    }
+}
