@@ -3,6 +3,7 @@ using AdIntel.Web.Imports;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Pages.Campaigns;
 using AdIntel.Web.Pages.Overview;
+using AdIntel.Web.Pages.Settings;
 
 namespace AdIntel.Web.Infrastructure;
 
@@ -23,6 +24,7 @@ public static class FeatureRegistration
         api.MapOverviewEndpoints();
         api.MapCampaignsEndpoints();
         api.MapImportsEndpoints();
+        api.MapSettingsEndpoints();
         return app;
     }
 }

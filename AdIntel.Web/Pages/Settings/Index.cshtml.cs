@@ -1,0 +1,83 @@
+using System.ComponentModel.DataAnnotations;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Infrastructure.Data;
+using Htmx;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Pages.Settings;
+
+/// <summary>Cost assumptions the profit metrics use: payment fees, shipping costs, other marketing.</summary>
+[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Viewer)]
+public sealed class IndexModel(AdIntelDbContext db, TimeProvider time) : PageModel
+{
+    [BindProperty]
+    public CostSettingsInput Input { get; set; } = new();
+
+    public string Currency { get; private set; } = "USD";
+    public bool Saved { get; private set; }
+    public bool CanEdit => User.GetStoreRole() >= StoreRole.Marketer;
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var settings = await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken);
+        Input = CostSettingsInput.From(settings);
+        Currency = await db.Stores.Where(s => s.Id == db.CurrentStoreId).Select(s => s.Currency).SingleAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+        Currency = await db.Stores.Where(s => s.Id == db.CurrentStoreId).Select(s => s.Currency).SingleAsync(cancellationToken);
+        if (ModelState.IsValid)
+        {
+            var settings = await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken);
+            Input.ApplyTo(settings);
+            settings.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(cancellationToken);
+            Saved = true;
+        }
+        return Request.IsHtmx() ? Partial("_CostSettingsForm", this) : Page();
+    }
+
+    public sealed class CostSettingsInput
+    {
+        [Display(Name = "Payment fee (% of order total)")]
+        [Range(0, 20, ErrorMessage = "Enter a percentage between 0 and 20.")]
+        public decimal PaymentFeePercent { get; set; }
+
+        [Display(Name = "Payment fee per order")]
+        [Range(0, 100, ErrorMessage = "Enter an amount between 0 and 100.")]
+        public decimal PaymentFeeFixed { get; set; }
+
+        [Display(Name = "Shipping cost per order")]
+        [Range(0, 1000, ErrorMessage = "Enter an amount between 0 and 1,000.")]
+        public decimal ShippingCostPerOrder { get; set; }
+
+        [Display(Name = "Other marketing costs per month")]
+        [Range(0, 100_000_000, ErrorMessage = "Enter an amount of at least 0.")]
+        public decimal OtherMarketingCostPerMonth { get; set; }
+
+        public static CostSettingsInput From(StoreSettings s) => new()
+        {
+            PaymentFeePercent = s.PaymentFeePercent,
+            PaymentFeeFixed = s.PaymentFeeFixed,
+            ShippingCostPerOrder = s.ShippingCostPerOrder,
+            OtherMarketingCostPerMonth = s.OtherMarketingCostPerMonth,
+        };
+
+        public void ApplyTo(StoreSettings s)
+        {
+            s.PaymentFeePercent = PaymentFeePercent;
+            s.PaymentFeeFixed = PaymentFeeFixed;
+            s.ShippingCostPerOrder = ShippingCostPerOrder;
+            s.OtherMarketingCostPerMonth = OtherMarketingCostPerMonth;
+        }
+    }
+}
