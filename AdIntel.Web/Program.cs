@@ -1,14 +1,20 @@
 using AdIntel.Web.Infrastructure;
+using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Email;
 using AdIntel.Web.Infrastructure.Health;
 using AdIntel.Web.Infrastructure.Jobs;
+using AdIntel.Web.Infrastructure.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAdIntelConfiguration()
     .AddAdIntelLogging()
     .AddAdIntelData()
     .AddAdIntelAuth()
+    .AddAdIntelSecurity()
+    .AddAdIntelAudit()
+    .AddAdIntelEmail()
     .AddAdIntelJobs()
     .AddAdIntelHealth()
     .AddAdIntelFeatures()

@@ -4,6 +4,7 @@ using AdIntel.Web.Metrics;
 using AdIntel.Web.Pages.Campaigns;
 using AdIntel.Web.Pages.Overview;
 using AdIntel.Web.Pages.Settings;
+using AdIntel.Web.Rules;
 
 namespace AdIntel.Web.Infrastructure;
 
@@ -14,7 +15,9 @@ public static class FeatureRegistration
     {
         builder.Services.AddDemoFeature(builder.Configuration);
         builder.Services.AddMetricsFeature();
+        builder.Services.AddCampaignsFeature();
         builder.Services.AddImportsFeature();
+        builder.Services.AddRulesFeature();
         return builder;
     }
 

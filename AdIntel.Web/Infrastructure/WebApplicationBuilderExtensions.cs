@@ -4,6 +4,7 @@ using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Health;
 using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Infrastructure.Options;
+using AdIntel.Web.Infrastructure.Security;
 using Htmx.TagHelpers;
 using Microsoft.Extensions.Configuration.Json;
 using Serilog;
@@ -56,6 +57,10 @@ public static class WebApplicationBuilderExtensions
         builder.Services.AddRazorPages(options =>
         {
             options.Conventions.AllowAnonymousToPage("/Error");
+            // Sign-in, setup, password reset and invitations; each page checks what it needs itself.
+            options.Conventions.AllowAnonymousToFolder("/Account");
+            // Role per screen (page model attributes may ask for more): uploads change the store's data.
+            options.Conventions.AuthorizeFolder("/Imports", AuthServiceCollectionExtensions.Policies.Marketer);
         });
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
@@ -64,13 +69,19 @@ public static class WebApplicationBuilderExtensions
 
     public static WebApplication UseAdIntelPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseAdIntelErrorHandling();
         app.UseSerilogRequestLogging();
+        app.UseTransportSecurity();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseFirstRunSetup();
+        app.UseRequestBodyLimit();
         app.UseAuthentication();
         app.UseStoreContext();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseApiAntiforgery();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

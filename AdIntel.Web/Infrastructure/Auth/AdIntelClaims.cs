@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using AdIntel.Web.Domain;
 
@@ -7,17 +8,33 @@ public static class AdIntelClaims
 {
     public const string StoreId = "adintel:store_id";
     public const string ApiTokenId = "adintel:api_token_id";
+    /// <summary>Present (value "true") for the installation's administrator (see <see cref="AppUser.IsAdministrator"/>).</summary>
+    public const string Administrator = "adintel:administrator";
 
     public static ClaimsPrincipal Create(string scheme, long storeId, StoreRole role, string name, params Claim[] extra)
     {
-        Claim[] claims = [new(StoreId, storeId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        Claim[] claims = [new(StoreId, storeId.ToString(CultureInfo.InvariantCulture)),
             new(ClaimTypes.Role, role.ToString()), new(ClaimTypes.Name, name), .. extra];
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 
     public static long? GetStoreId(this ClaimsPrincipal user) =>
-        long.TryParse(user.FindFirstValue(StoreId), out var id) ? id : null;
+        long.TryParse(user.FindFirstValue(StoreId), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     public static StoreRole GetStoreRole(this ClaimsPrincipal user) =>
         Enum.TryParse<StoreRole>(user.FindFirstValue(ClaimTypes.Role), out var role) ? role : StoreRole.Viewer;
+
+    /// <summary>The local account's id (cookie sessions only; API tokens and the demo session have none).</summary>
+    public static long? GetUserId(this ClaimsPrincipal user) =>
+        user.HasClaim(c => c.Type == ApiTokenId) ? null
+        : long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public static bool IsApiToken(this ClaimsPrincipal user) => user.HasClaim(c => c.Type == ApiTokenId);
+
+    /// <summary>Who acts, as the audit log shows it: an e-mail, "token: &lt;name&gt;" or "Demo owner".</summary>
+    public static string GetActor(this ClaimsPrincipal user)
+    {
+        var name = user.FindFirstValue(ClaimTypes.Name) ?? "unknown";
+        return user.IsApiToken() ? "token: " + name : name;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AdIntel.Web.Domain;
 using Microsoft.AspNetCore.Authentication;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace AdIntel.Web.Infrastructure.Auth;
 
-/// <summary>Auth:Mode=Demo: every request acts as the owner of the demo store.</summary>
+/// <summary>Auth:Mode=Demo: every request acts as the owner (and installation administrator) of the demo store.</summary>
 public sealed class DemoAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, DemoStoreLocator demoStore)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -19,7 +20,8 @@ public sealed class DemoAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
-        var principal = AdIntelClaims.Create(SchemeName, storeId.Value, StoreRole.Owner, "Demo owner");
+        var principal = AdIntelClaims.Create(SchemeName, storeId.Value, StoreRole.Owner, "Demo owner",
+            new Claim(AdIntelClaims.Administrator, "true"));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }

@@ -1,6 +1,9 @@
 using System.Linq.Expressions;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -10,8 +13,11 @@ namespace AdIntel.Web.Infrastructure.Data;
 /// The one EF Core model. Provider-specific subclasses (<see cref="SqliteAdIntelDbContext"/>,
 /// <see cref="PostgresAdIntelDbContext"/>) exist only so each provider keeps its own migrations.
 /// Every <see cref="IStoreOwned"/> entity gets a global query filter on the current store.
+/// Local accounts (ASP.NET Core Identity users, without Identity's roles: a role belongs to a store membership) and
+/// the Data Protection key ring (shared by every instance, so cookies and reset links survive restarts) are global.
 /// </summary>
-public abstract class AdIntelDbContext(DbContextOptions options, StoreContext storeContext) : DbContext(options)
+public abstract class AdIntelDbContext(DbContextOptions options, StoreContext storeContext)
+    : IdentityUserContext<AppUser, long>(options), IDataProtectionKeyContext
 {
     /// <summary>Read by the query filters on every query; -1 (no store) matches nothing.</summary>
     public long CurrentStoreId => storeContext.StoreId ?? -1;
@@ -20,6 +26,9 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
 
     public DbSet<Store> Stores => Set<Store>();
     public DbSet<StoreMember> StoreMembers => Set<StoreMember>();
+    public DbSet<StoreInvitation> StoreInvitations => Set<StoreInvitation>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<StoreSettings> StoreSettings => Set<StoreSettings>();
     public DbSet<AdAccount> AdAccounts => Set<AdAccount>();
@@ -49,6 +58,18 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // Identity's schema follows IdentityOptions.Stores.SchemaVersion, which design-time migrations cannot see:
+        // leave it at its default (version 1: password and lockout, no passkeys) so both build the same model.
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<AppUser>(e =>
+        {
+            e.ToTable("Users");
+            e.Property(x => x.DisplayName).HasMaxLength(200);
+        });
+        modelBuilder.Entity<IdentityUserClaim<long>>().ToTable("UserClaims");
+        modelBuilder.Entity<IdentityUserLogin<long>>().ToTable("UserLogins");
+        modelBuilder.Entity<IdentityUserToken<long>>().ToTable("UserTokens");
+
         modelBuilder.Entity<Store>(e =>
         {
             e.HasIndex(x => x.ShopDomain).IsUnique();
@@ -57,7 +78,31 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
             e.Property(x => x.Currency).HasMaxLength(3);
             e.Property(x => x.TimeZone).HasMaxLength(64);
         });
-        modelBuilder.Entity<StoreMember>().HasIndex(x => new { x.StoreId, x.Email }).IsUnique();
+        modelBuilder.Entity<StoreMember>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.Email }).IsUnique();
+            e.HasIndex(x => new { x.UserId, x.StoreId }).IsUnique();
+            e.Property(x => x.Email).HasMaxLength(256);
+            e.Property(x => x.DisplayName).HasMaxLength(200);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<StoreInvitation>(e =>
+        {
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.HasIndex(x => new { x.StoreId, x.Email });
+            e.Property(x => x.Email).HasMaxLength(256);
+            e.Property(x => x.TokenHash).HasMaxLength(64);
+            e.Property(x => x.InvitedBy).HasMaxLength(256);
+        });
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.AtUtc });
+            e.Property(x => x.Actor).HasMaxLength(256);
+            e.Property(x => x.Action).HasMaxLength(64);
+            e.Property(x => x.EntityType).HasMaxLength(64);
+            e.Property(x => x.EntityId).HasMaxLength(64);
+            e.Property(x => x.Summary).HasMaxLength(1000);
+        });
         modelBuilder.Entity<ApiToken>().HasIndex(x => x.TokenHash).IsUnique();
         modelBuilder.Entity<StoreSettings>().HasIndex(x => x.StoreId).IsUnique();
         modelBuilder.Entity<AdAccount>().HasIndex(x => new { x.StoreId, x.Platform, x.ExternalId }).IsUnique();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Rules.Plugins;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -14,7 +15,8 @@ public static class HealthServiceCollectionExtensions
     {
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<AdIntelDbContext>("database", tags: [ReadyTag])
-            .AddCheck<JobStorageHealthCheck>("jobs", tags: [ReadyTag]);
+            .AddCheck<JobStorageHealthCheck>("jobs", tags: [ReadyTag])
+            .AddCheck<PluginsHealthCheck>("plugins", tags: [ReadyTag]);
         return builder;
     }
 

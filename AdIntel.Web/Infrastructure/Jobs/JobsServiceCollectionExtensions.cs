@@ -36,17 +36,23 @@ public static class JobsServiceCollectionExtensions
     {
         app.MapHangfireDashboard("/jobs", new DashboardOptions
         {
-            Authorization = [new OwnerDashboardAuthorization()],
+            Authorization = [new AdministratorDashboardAuthorization()],
             DashboardTitle = "AdIntel jobs",
             AppPath = "/",
-        }).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Owner);
+        }).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Administrator);
         return app;
     }
 
-    /// <summary>Endpoint authorization already requires an owner; Hangfire's own filter just agrees.</summary>
-    private sealed class OwnerDashboardAuthorization : IDashboardAuthorizationFilter
+    /// <summary>
+    /// Endpoint authorization already requires the installation's administrator (the dashboard shows every store's
+    /// jobs); Hangfire's own filter just agrees.
+    /// </summary>
+    private sealed class AdministratorDashboardAuthorization : IDashboardAuthorizationFilter
     {
-        public bool Authorize(DashboardContext context) =>
-            context.GetHttpContext().User.GetStoreRole() == Domain.StoreRole.Owner;
+        public bool Authorize(DashboardContext context)
+        {
+            var user = context.GetHttpContext().User;
+            return user.GetStoreRole() == Domain.StoreRole.Owner && user.HasClaim(AdIntelClaims.Administrator, "true");
+        }
     }
 }

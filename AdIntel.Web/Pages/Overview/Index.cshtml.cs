@@ -1,10 +1,38 @@
+using AdIntel.Web.Metrics;
+using Htmx;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AdIntel.Web.Pages.Overview;
 
-public sealed class IndexModel : PageModel
+/// <summary>
+/// The overview: KPI cards against the previous period, the daily chart and the best and worst campaigns.
+/// One handler serves both the full page and, for htmx requests from the range controls, only the body partial.
+/// </summary>
+public sealed class IndexModel(MetricsService metrics, StoreClock clock) : PageModel
 {
-    public void OnGet()
+    public OverviewBody Body { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string? from, string? to, string? preset, CancellationToken cancellationToken)
     {
+        Response.Htmx(headers => headers.WithVary());
+        var calendar = await clock.GetCalendarAsync(cancellationToken);
+        var format = new MetricFormatter(calendar.Currency);
+        var swapsBody = Request.IsHtmx() && !Request.IsHtmxBoosted() && !Request.IsHtmxHistoryRestoreRequest();
+
+        if (DateRangeQuery.TryParse(from, to, preset, await clock.GetTodayAsync(cancellationToken), out var selection, out var error))
+        {
+            Body = await OverviewBody.LoadAsync(metrics, selection, format, cancellationToken);
+        }
+        else
+        {
+            Body = new OverviewBody { Selection = selection, Format = format, Error = error, HasData = await metrics.HasDataAsync(cancellationToken) };
+            // htmx does not swap error responses, so its fragment carries the message with a 200.
+            if (!swapsBody)
+            {
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+            }
+        }
+        return swapsBody ? Partial("_OverviewBody", Body) : Page();
     }
 }

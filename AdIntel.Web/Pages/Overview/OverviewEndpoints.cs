@@ -1,9 +1,83 @@
+using AdIntel.Web.Infrastructure.Api;
+using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Metrics;
+
 namespace AdIntel.Web.Pages.Overview;
 
 public static class OverviewEndpoints
 {
+    /// <summary>What <c>/api/overview/timeseries</c> returns when no <c>metrics</c> are asked for.</summary>
+    public static IReadOnlyList<string> DefaultSeriesMetrics { get; } =
+        ["totalSales", "netSales", "adSpend", "mer", "roas", "orders", "newCustomers", "contributionMargin", "profitAfterAds"];
+
     public static RouteGroupBuilder MapOverviewEndpoints(this RouteGroupBuilder api)
     {
+        api.MapGet("/overview", GetOverviewAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Viewer);
+        api.MapGet("/overview/timeseries", GetTimeseriesAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Viewer);
         return api;
     }
+
+    /// <summary>The period's §3 metrics and the same metrics for the period of equal length right before it.</summary>
+    private static async Task<IResult> GetOverviewAsync(string? from, string? to, string? preset, StoreClock clock, MetricsService metrics,
+        CancellationToken cancellationToken)
+    {
+        var today = await clock.GetTodayAsync(cancellationToken);
+        if (!DateRangeQuery.TryParse(from, to, preset, today, out var selection, out var error))
+        {
+            return DateRangeProblem(error!);
+        }
+        var range = selection.Range;
+        var previousRange = range.GetPreviousPeriod();
+        var kpis = await metrics.GetKpisAsync(range, cancellationToken);
+        var previous = await metrics.GetKpisAsync(previousRange, cancellationToken);
+        return ApiResults.Ok(new OverviewResponse(
+            new Period(range.From, range.To),
+            selection.Preset,
+            MetricDefinitions.ToApiObject(kpis),
+            new Period(previousRange.From, previousRange.To),
+            MetricDefinitions.ToApiObject(previous)));
+    }
+
+    private static async Task<IResult> GetTimeseriesAsync(string? from, string? to, string? preset, string? metrics, StoreClock clock,
+        MetricsService metricsService, CancellationToken cancellationToken)
+    {
+        var today = await clock.GetTodayAsync(cancellationToken);
+        if (!DateRangeQuery.TryParse(from, to, preset, today, out var selection, out var error))
+        {
+            return DateRangeProblem(error!);
+        }
+        var requested = string.IsNullOrWhiteSpace(metrics)
+            ? DefaultSeriesMetrics
+            : metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        var unknown = requested.Where(key => !MetricDefinitions.TryGet(key, out _)).ToList();
+        if (unknown.Count > 0)
+        {
+            var valid = MetricDefinitions.All.Select(m => m.Key).ToList();
+            return ApiResults.BadRequest(
+                $"Unknown metric{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Select(u => $"\"{u}\""))}. Valid metrics: {string.Join(", ", valid)}.",
+                new { unknown, valid });
+        }
+
+        var definitions = requested.Select(MetricDefinitions.Get).ToList();
+        var series = await metricsService.GetDailySeriesAsync(selection.Range, cancellationToken);
+        var points = series.Select(point =>
+        {
+            var row = new Dictionary<string, object?>(definitions.Count + 1, StringComparer.Ordinal) { ["date"] = point.Date };
+            foreach (var definition in definitions)
+            {
+                row[definition.Key] = definition.ApiValue(point.Kpis);
+            }
+            return row;
+        }).ToList();
+        return ApiResults.Ok(points);
+    }
+
+    private static IResult DateRangeProblem(DateRangeError error) =>
+        ApiResults.Error(StatusCodes.Status400BadRequest, DateRangeQuery.ErrorCode, error.Message, new { parameter = error.Parameter, value = error.Value });
+
+    public sealed record Period(DateOnly From, DateOnly To);
+
+    /// <summary><c>preset</c> is the preset's key, or "custom" for explicit dates.</summary>
+    public sealed record OverviewResponse(Period Period, string Preset, Dictionary<string, object?> Kpis, Period PreviousPeriod,
+        Dictionary<string, object?> Previous);
 }

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
 using Htmx;
@@ -10,9 +12,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Pages.Settings;
 
-/// <summary>Personal API tokens: created with a name and role, shown once, stored hashed, revocable.</summary>
+/// <summary>
+/// Personal API tokens: created with a name and role, shown once, stored hashed, revocable. A token made by a
+/// member is tied to the membership (removing the member revokes it). Creating and revoking are audited.
+/// </summary>
 [Authorize(Policy = AuthServiceCollectionExtensions.Policies.Owner)]
-public sealed class ApiTokensModel(AdIntelDbContext db, TimeProvider time) : PageModel
+public sealed class ApiTokensModel(AdIntelDbContext db, IAuditLog audit, TimeProvider time) : PageModel
 {
     [BindProperty]
     public NewTokenInput Input { get; set; } = new();
@@ -29,15 +34,27 @@ public sealed class ApiTokensModel(AdIntelDbContext db, TimeProvider time) : Pag
         if (ModelState.IsValid)
         {
             var secret = ApiTokenAuthenticationHandler.NewToken();
-            db.ApiTokens.Add(new ApiToken
+            var memberId = User.GetUserId() is { } userId
+                ? await db.StoreMembers.Where(m => m.UserId == userId).Select(m => (long?)m.Id).FirstOrDefaultAsync(cancellationToken)
+                : null;
+            var token = new ApiToken
             {
+                MemberId = memberId,
                 Name = Input.Name.Trim(),
                 Role = Input.Role,
                 Prefix = secret[..8],
                 TokenHash = ApiTokenAuthenticationHandler.Hash(secret),
                 CreatedAtUtc = time.GetUtcNow().UtcDateTime,
-            });
+            };
+            // The entry names the token's id, known after the first save; both saves commit together.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.ApiTokens.Add(token);
             await db.SaveChangesAsync(cancellationToken);
+            audit.Record(new AuditChange("api_token.created", "api_token", token.Id.ToString(CultureInfo.InvariantCulture),
+                $"Created the API token “{token.Name}” ({token.Prefix}…) with the role {token.Role.ToString().ToLowerInvariant()}.",
+                After: new { token.Name, token.Prefix, role = token.Role.ToString() }));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             CreatedSecret = secret;
             Input = new NewTokenInput();
             ModelState.Clear();
@@ -53,8 +70,13 @@ public sealed class ApiTokensModel(AdIntelDbContext db, TimeProvider time) : Pag
         {
             return NotFound();
         }
-        token.RevokedAtUtc ??= time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
+        if (token.RevokedAtUtc is null)
+        {
+            token.RevokedAtUtc = time.GetUtcNow().UtcDateTime;
+            audit.Record(new AuditChange("api_token.revoked", "api_token", token.Id.ToString(CultureInfo.InvariantCulture),
+                $"Revoked the API token “{token.Name}” ({token.Prefix}…).", Before: new { token.Name, token.Prefix, role = token.Role.ToString() }));
+            await db.SaveChangesAsync(cancellationToken);
+        }
         await LoadAsync(cancellationToken);
         return Request.IsHtmx() ? Partial("_ApiTokens", this) : RedirectToPage();
     }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
 using Htmx;
@@ -12,7 +13,7 @@ namespace AdIntel.Web.Pages.Settings;
 
 /// <summary>Cost assumptions the profit metrics use: payment fees, shipping costs, other marketing.</summary>
 [Authorize(Policy = AuthServiceCollectionExtensions.Policies.Viewer)]
-public sealed class IndexModel(AdIntelDbContext db, TimeProvider time) : PageModel
+public sealed class IndexModel(AdIntelDbContext db, IAuditLog audit, TimeProvider time) : PageModel
 {
     [BindProperty]
     public CostSettingsInput Input { get; set; } = new();
@@ -38,8 +39,13 @@ public sealed class IndexModel(AdIntelDbContext db, TimeProvider time) : PageMod
         if (ModelState.IsValid)
         {
             var settings = await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken);
+            var before = StoreCostSettings.Snapshot(settings);
             Input.ApplyTo(settings);
             settings.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
+            if (StoreCostSettings.DescribeChange(settings, before) is { } change)
+            {
+                audit.Record(change);
+            }
             await db.SaveChangesAsync(cancellationToken);
             Saved = true;
         }

@@ -1,4 +1,5 @@
 using AdIntel.Web.Infrastructure.Api;
+using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
 
@@ -23,7 +24,8 @@ public static class SettingsEndpoints
         return ApiResults.Ok(new CostSettingsDto(s.PaymentFeePercent, s.PaymentFeeFixed, s.ShippingCostPerOrder, s.OtherMarketingCostPerMonth));
     }
 
-    private static async Task<IResult> PutCostsAsync(CostSettingsDto? body, AdIntelDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> PutCostsAsync(CostSettingsDto? body, AdIntelDbContext db, IAuditLog audit, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (body is null)
         {
@@ -39,11 +41,16 @@ public static class SettingsEndpoints
             return ApiResults.Unprocessable("invalid_settings", "Some cost settings are out of range.", problems);
         }
         var s = await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken);
+        var before = StoreCostSettings.Snapshot(s);
         s.PaymentFeePercent = body.PaymentFeePercent;
         s.PaymentFeeFixed = body.PaymentFeeFixed;
         s.ShippingCostPerOrder = body.ShippingCostPerOrder;
         s.OtherMarketingCostPerMonth = body.OtherMarketingCostPerMonth;
         s.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
+        if (StoreCostSettings.DescribeChange(s, before) is { } change)
+        {
+            audit.Record(change);
+        }
         await db.SaveChangesAsync(cancellationToken);
         return ApiResults.Ok(body);
     }

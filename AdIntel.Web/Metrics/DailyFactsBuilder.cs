@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Metrics;
+
+/// <summary>
+/// Recomputes the current store's <see cref="DailyStoreFacts"/> and every <see cref="Customer.FirstOrderDate"/> from
+/// orders, lines, refunds and ad insights. Call it after any bulk change of those (seeding, imports, sync).
+/// Everything is read as slim projections and aggregated in memory, then written in one transaction, so readers
+/// see either the old facts or the new ones, never a half-built table.
+/// </summary>
+public sealed class DailyFactsBuilder(AdIntelDbContext db, ILogger<DailyFactsBuilder> logger)
+{
+    public async Task RebuildAsync(CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var ledger = await OrderLedger.LoadAsync(db, cancellationToken);
+        var days = new Dictionary<DateOnly, DailyStoreFacts>();
+        DailyStoreFacts Day(DateOnly date)
+        {
+            if (!days.TryGetValue(date, out var facts))
+            {
+                facts = new DailyStoreFacts { Date = date };
+                days.Add(date, facts);
+            }
+            return facts;
+        }
+
+        foreach (var order in ledger.Orders.Values)
+        {
+            var day = Day(order.LocalDate);
+            day.Orders++;
+            day.GrossSales += order.GrossSales;
+            day.Discounts += order.Discounts;
+            day.Shipping += order.Shipping;
+            day.Taxes += order.Taxes;
+            day.OrderTotals += order.Total;
+            day.Cogs += order.Cogs;
+            day.LineItems += order.LineItems;
+            day.LineItemsWithCost += order.LineItemsWithCost;
+        }
+        foreach (var refund in ledger.Refunds)
+        {
+            Day(refund.LocalDate).Returns += refund.Amount;
+        }
+        foreach (var first in ledger.FirstOrdersByCustomer().Values)
+        {
+            var day = Day(first.LocalDate);
+            day.NewCustomers++;
+            day.NewCustomerNetSales += first.NetSales;
+        }
+
+        var insights = await db.AdInsights.AsNoTracking()
+            .GroupBy(i => i.Date)
+            .Select(g => new
+            {
+                Date = g.Key,
+                Spend = g.Sum(i => i.Spend),
+                PurchaseValue = g.Sum(i => i.PurchaseValue),
+                Purchases = g.Sum(i => i.Purchases),
+                Impressions = g.Sum(i => i.Impressions),
+                LinkClicks = g.Sum(i => i.LinkClicks),
+            })
+            .ToListAsync(cancellationToken);
+        foreach (var insight in insights)
+        {
+            var day = Day(insight.Date);
+            day.AdSpend = insight.Spend;
+            day.PlatformPurchaseValue = insight.PurchaseValue;
+            day.PlatformPurchases = insight.Purchases;
+            day.Impressions = insight.Impressions;
+            day.LinkClicks = insight.LinkClicks;
+        }
+        var loadedMs = stopwatch.ElapsedMilliseconds;
+
+        var rows = days.Values.OrderBy(d => d.Date).ToList();
+        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            await db.DailyFacts.ExecuteDeleteAsync(cancellationToken);
+            await BulkWriter.InsertAsync(db, rows, cancellationToken);
+            // One correlated UPDATE, the same SQL on SQLite and PostgreSQL; the store filter applies to both tables.
+            await db.Customers.ExecuteUpdateAsync(set => set.SetProperty(
+                c => c.FirstOrderDate,
+                c => db.Orders.Where(o => o.CustomerId == c.Id && !o.IsTest && o.CancelledAtUtc == null).Min(o => (DateOnly?)o.LocalDate)),
+                cancellationToken);
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.DisposeAsync();
+            }
+        }
+
+        logger.LogInformation(
+            "Daily facts rebuilt: {Days} days from {Orders} orders, {Refunds} refunds and {InsightDays} insight days in {ElapsedMs} ms (read {LoadMs} ms)",
+            rows.Count, ledger.Orders.Count, ledger.Refunds.Count, insights.Count, stopwatch.ElapsedMilliseconds, loadedMs);
+    }
+}

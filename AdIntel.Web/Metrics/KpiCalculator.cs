@@ -1,0 +1,79 @@
+using AdIntel.Web.Domain;
+
+namespace AdIntel.Web.Metrics;
+
+/// <summary>The formulas of contract §3, as pure functions of a period's facts, the store's cost settings and its LTV curve.</summary>
+public static class KpiCalculator
+{
+    public static KpiSet Compute(DateRange period, FactTotals t, StoreSettings settings, decimal otherMarketingSpend, LtvCurve ltv)
+    {
+        var netSales = t.GrossSales - t.Discounts - t.Returns;
+        var totalSales = netSales + t.Shipping + t.Taxes;
+        var marketingSpend = t.AdSpend + otherMarketingSpend;
+        var grossProfit = netSales - t.Cogs;
+        var paymentFees = t.OrderTotals * settings.PaymentFeePercent / 100m + t.Orders * settings.PaymentFeeFixed;
+        var shippingCosts = t.Orders * settings.ShippingCostPerOrder;
+        var contributionMargin = grossProfit + t.Shipping - shippingCosts - paymentFees;
+        var cac = Ratio(marketingSpend, t.NewCustomers);
+        return new KpiSet
+        {
+            Period = period,
+            GrossSales = t.GrossSales,
+            Discounts = t.Discounts,
+            Returns = t.Returns,
+            NetSales = netSales,
+            Shipping = t.Shipping,
+            Taxes = t.Taxes,
+            TotalSales = totalSales,
+            Orders = t.Orders,
+            NewCustomers = t.NewCustomers,
+            Aov = Ratio(t.GrossSales - t.Discounts, t.Orders),
+            AdSpend = t.AdSpend,
+            MarketingSpend = marketingSpend,
+            Mer = Ratio(totalSales, marketingSpend),
+            Roas = Ratio(t.PlatformPurchaseValue, t.AdSpend),
+            NcRoas = Ratio(t.NewCustomerNetSales, t.AdSpend),
+            Cac = cac,
+            Cogs = t.Cogs,
+            CogsCoverage = Ratio(t.LineItemsWithCost, t.LineItems),
+            GrossProfit = grossProfit,
+            ContributionMargin = contributionMargin,
+            ProfitAfterAds = contributionMargin - marketingSpend,
+            BreakEvenRoas = Ratio(netSales, contributionMargin),
+            Poas = Ratio(contributionMargin, t.AdSpend),
+            Ltv = ltv.Ltv,
+            LtvBasis = ltv.Basis,
+            LtvToCac = ltv.Ltv is { } value && cac is { } perCustomer ? Ratio(value, perCustomer) : null,
+            PaybackDays = ltv.PaybackDays(cac),
+            OtherMarketingSpend = otherMarketingSpend,
+            PaymentFees = paymentFees,
+            ShippingCosts = shippingCosts,
+            PlatformPurchaseValue = t.PlatformPurchaseValue,
+            NewCustomerNetSales = t.NewCustomerNetSales,
+        };
+    }
+
+    /// <summary>
+    /// Other marketing costs of the days of <paramref name="range"/> up to <paramref name="today"/>: each day carries
+    /// its month's amount divided by that month's number of days. Days still to come cost nothing yet.
+    /// </summary>
+    public static decimal OtherMarketingSpend(DateRange range, decimal perMonth, DateOnly today)
+    {
+        if (perMonth == 0)
+        {
+            return 0;
+        }
+        var total = 0m;
+        foreach (var day in range.EachDay())
+        {
+            if (day > today)
+            {
+                break;
+            }
+            total += perMonth / DateTime.DaysInMonth(day.Year, day.Month);
+        }
+        return total;
+    }
+
+    public static decimal? Ratio(decimal numerator, decimal denominator) => denominator == 0 ? null : numerator / denominator;
+}

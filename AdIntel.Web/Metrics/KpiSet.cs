@@ -1,0 +1,97 @@
+using AdIntel.Web.Domain;
+
+namespace AdIntel.Web.Metrics;
+
+/// <summary>Additive totals of a run of days, summed from <see cref="DailyStoreFacts"/>.</summary>
+public sealed record FactTotals
+{
+    public int Orders { get; init; }
+    public decimal GrossSales { get; init; }
+    public decimal Discounts { get; init; }
+    public decimal Returns { get; init; }
+    public decimal Shipping { get; init; }
+    public decimal Taxes { get; init; }
+    public decimal OrderTotals { get; init; }
+    public decimal Cogs { get; init; }
+    public int LineItems { get; init; }
+    public int LineItemsWithCost { get; init; }
+    public int NewCustomers { get; init; }
+    public decimal NewCustomerNetSales { get; init; }
+    public decimal AdSpend { get; init; }
+    public decimal PlatformPurchaseValue { get; init; }
+
+    public static FactTotals Sum(IEnumerable<DailyStoreFacts> days)
+    {
+        int orders = 0, lineItems = 0, lineItemsWithCost = 0, newCustomers = 0;
+        decimal gross = 0, discounts = 0, returns = 0, shipping = 0, taxes = 0, orderTotals = 0, cogs = 0, newCustomerNet = 0, spend = 0, value = 0;
+        foreach (var d in days)
+        {
+            orders += d.Orders;
+            gross += d.GrossSales;
+            discounts += d.Discounts;
+            returns += d.Returns;
+            shipping += d.Shipping;
+            taxes += d.Taxes;
+            orderTotals += d.OrderTotals;
+            cogs += d.Cogs;
+            lineItems += d.LineItems;
+            lineItemsWithCost += d.LineItemsWithCost;
+            newCustomers += d.NewCustomers;
+            newCustomerNet += d.NewCustomerNetSales;
+            spend += d.AdSpend;
+            value += d.PlatformPurchaseValue;
+        }
+        return new FactTotals
+        {
+            Orders = orders, GrossSales = gross, Discounts = discounts, Returns = returns, Shipping = shipping, Taxes = taxes,
+            OrderTotals = orderTotals, Cogs = cogs, LineItems = lineItems, LineItemsWithCost = lineItemsWithCost,
+            NewCustomers = newCustomers, NewCustomerNetSales = newCustomerNet, AdSpend = spend, PlatformPurchaseValue = value,
+        };
+    }
+}
+
+/// <summary>
+/// Every metric of contract §3 for one period, unrounded (rounding happens at the API edge and in the UI).
+/// Ratios whose denominator is zero are null.
+/// </summary>
+public sealed record KpiSet
+{
+    public required DateRange Period { get; init; }
+    public decimal GrossSales { get; init; }
+    public decimal Discounts { get; init; }
+    public decimal Returns { get; init; }
+    public decimal NetSales { get; init; }
+    public decimal Shipping { get; init; }
+    public decimal Taxes { get; init; }
+    public decimal TotalSales { get; init; }
+    public int Orders { get; init; }
+    public int NewCustomers { get; init; }
+    public decimal? Aov { get; init; }
+    public decimal AdSpend { get; init; }
+    public decimal MarketingSpend { get; init; }
+    public decimal? Mer { get; init; }
+    public decimal? Roas { get; init; }
+    public decimal? NcRoas { get; init; }
+    public decimal? Cac { get; init; }
+    public decimal Cogs { get; init; }
+    public decimal? CogsCoverage { get; init; }
+    public decimal GrossProfit { get; init; }
+    public decimal ContributionMargin { get; init; }
+    public decimal ProfitAfterAds { get; init; }
+    public decimal? BreakEvenRoas { get; init; }
+    public decimal? Poas { get; init; }
+    public decimal? Ltv { get; init; }
+    public required string LtvBasis { get; init; }
+    public decimal? LtvToCac { get; init; }
+    public int? PaybackDays { get; init; }
+
+    // Components shown beside the metrics they feed (not API keys of their own).
+    public decimal OtherMarketingSpend { get; init; }
+    public decimal PaymentFees { get; init; }
+    public decimal ShippingCosts { get; init; }
+    public decimal PlatformPurchaseValue { get; init; }
+    public decimal NewCustomerNetSales { get; init; }
+}
+
+/// <summary>One day of the daily series: the same metrics as a period, for a single day.</summary>
+public sealed record DailyPoint(DateOnly Date, KpiSet Kpis);

@@ -1,0 +1,66 @@
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace AdIntel.Web.Metrics;
+
+/// <summary>
+/// The current store's LTV curve. Building it reads every order, so it is cached per store and reused while a
+/// fingerprint of the daily facts (rebuilt after every data change) and the as-of day stay the same. The fingerprint
+/// comes from the database rather than from an in-process signal, so several app instances stay consistent.
+/// </summary>
+public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeContext, IMemoryCache cache, ILtvPredictor? predictor = null)
+{
+    public async Task<LtvCurve> GetAsync(DateOnly today, CancellationToken cancellationToken)
+    {
+        var fingerprint = await db.DailyFacts.AsNoTracking()
+            .GroupBy(f => 1)
+            .Select(g => new FactsFingerprint(
+                g.Count(),
+                g.Max(f => f.Orders > 0 ? (DateOnly?)f.Date : null),
+                g.Sum(f => f.Orders),
+                g.Sum(f => f.NewCustomers),
+                g.Sum(f => f.LineItemsWithCost),
+                g.Sum(f => f.GrossSales),
+                g.Sum(f => f.Discounts),
+                g.Sum(f => f.Returns),
+                g.Sum(f => f.Cogs),
+                g.Sum(f => f.NewCustomerNetSales)))
+            .SingleOrDefaultAsync(cancellationToken);
+        if (fingerprint?.LastOrderDate is not { } lastOrderDate)
+        {
+            return await PredictOrInsufficientAsync(today, cancellationToken);
+        }
+
+        // Cohorts are "old enough" against the store's own data: an import that ends in the past must not make
+        // its last customers look like they stopped buying.
+        var asOf = lastOrderDate < today ? lastOrderDate : today;
+        var key = (nameof(LtvCurveProvider), storeContext.RequiredStoreId);
+        if (cache.TryGetValue(key, out CachedCurve? cached) && cached!.Fingerprint == fingerprint && cached.AsOf == asOf)
+        {
+            return cached.Curve;
+        }
+
+        var ledger = await OrderLedger.LoadAsync(db, cancellationToken);
+        var orders = ledger.Orders.Values.Where(o => o.CustomerId is not null)
+            .Select(o => new CustomerProfit(o.CustomerId!.Value, o.LocalDate, o.GrossSales - o.Discounts - o.Cogs));
+        var refunds = ledger.Refunds.Where(r => r.Order.CustomerId is not null)
+            .Select(r => new CustomerProfit(r.Order.CustomerId!.Value, r.LocalDate, r.Amount));
+        var curve = LtvCurve.Observe(orders, refunds, asOf);
+        if (curve.Basis == LtvBasis.InsufficientHistory)
+        {
+            curve = await PredictOrInsufficientAsync(asOf, cancellationToken);
+        }
+        cache.Set(key, new CachedCurve(fingerprint, asOf, curve), new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromHours(6) });
+        return curve;
+    }
+
+    private async Task<LtvCurve> PredictOrInsufficientAsync(DateOnly asOf, CancellationToken cancellationToken) =>
+        predictor is null ? LtvCurve.InsufficientHistory : await predictor.PredictAsync(asOf, cancellationToken) ?? LtvCurve.InsufficientHistory;
+
+    private sealed record FactsFingerprint(int Days, DateOnly? LastOrderDate, int Orders, int NewCustomers, int LineItemsWithCost,
+        decimal GrossSales, decimal Discounts, decimal Returns, decimal Cogs, decimal NewCustomerNetSales);
+
+    private sealed record CachedCurve(FactsFingerprint Fingerprint, DateOnly AsOf, LtvCurve Curve);
+}

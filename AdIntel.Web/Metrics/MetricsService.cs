@@ -1,0 +1,87 @@
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Metrics;
+
+/// <summary>
+/// The current store's metrics for any range of store-local days, read from <see cref="DailyStoreFacts"/> (a range is
+/// a sum over at most a few hundred rows) plus the store's cost settings and its cached LTV curve.
+/// </summary>
+public sealed class MetricsService(AdIntelDbContext db, StoreClock clock, LtvCurveProvider ltvCurves)
+{
+    public async Task<KpiSet> GetKpisAsync(DateRange range, CancellationToken cancellationToken)
+    {
+        var inputs = await LoadInputsAsync(range, cancellationToken);
+        return Compute(range, inputs.Facts, inputs);
+    }
+
+    /// <summary>One point per day of <paramref name="range"/>, days without data included (as zeros).</summary>
+    public async Task<IReadOnlyList<DailyPoint>> GetDailySeriesAsync(DateRange range, CancellationToken cancellationToken)
+    {
+        var inputs = await LoadInputsAsync(range, cancellationToken);
+        var byDate = inputs.Facts.ToDictionary(f => f.Date);
+        return range.EachDay()
+            .Select(day => new DailyPoint(day, Compute(new DateRange(day, day), byDate.TryGetValue(day, out var facts) ? [facts] : [], inputs)))
+            .ToList();
+    }
+
+    /// <summary>Whether the store has any sales or ad data at all (the overview shows its empty state otherwise).</summary>
+    public Task<bool> HasDataAsync(CancellationToken cancellationToken) => db.DailyFacts.AnyAsync(cancellationToken);
+
+    /// <summary>
+    /// Each campaign's delivery in the period with an estimated profit: Meta-attributed purchase value × the store's
+    /// contribution margin per unit of total sales in the same period − spend. An estimate: it trusts Meta's
+    /// attribution and assumes the campaign's orders carry the store's average margin. Campaigns without spend are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<CampaignProfit>> GetCampaignProfitsAsync(KpiSet period, CancellationToken cancellationToken)
+    {
+        var range = period.Period;
+        var delivery = await db.AdInsights.AsNoTracking()
+            .Where(i => i.Date >= range.From && i.Date <= range.To)
+            .Join(db.Ads, i => i.AdId, a => a.Id, (i, a) => new { a.CampaignId, i.Spend, i.PurchaseValue, i.Purchases })
+            .GroupBy(x => x.CampaignId)
+            .Select(g => new { CampaignId = g.Key, Spend = g.Sum(x => x.Spend), PurchaseValue = g.Sum(x => x.PurchaseValue), Purchases = g.Sum(x => x.Purchases) })
+            .ToListAsync(cancellationToken);
+        var ids = delivery.Select(d => d.CampaignId).ToList();
+        var campaigns = await db.Campaigns.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.Name, c.Status })
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
+
+        var marginRatio = KpiCalculator.Ratio(period.ContributionMargin, period.TotalSales);
+        return delivery
+            .Where(d => d.Spend > 0 && campaigns.ContainsKey(d.CampaignId))
+            .Select(d => new CampaignProfit(
+                d.CampaignId,
+                campaigns[d.CampaignId].Name,
+                campaigns[d.CampaignId].Status,
+                d.Spend,
+                d.PurchaseValue,
+                d.Purchases,
+                KpiCalculator.Ratio(d.PurchaseValue, d.Spend),
+                marginRatio is { } ratio ? d.PurchaseValue * ratio - d.Spend : null))
+            .ToList();
+    }
+
+    private async Task<MetricInputs> LoadInputsAsync(DateRange range, CancellationToken cancellationToken)
+    {
+        var today = await clock.GetTodayAsync(cancellationToken);
+        // A store without a settings row uses the defaults the settings screen starts from.
+        var settings = await db.StoreSettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken) ?? new StoreSettings();
+        var facts = await db.DailyFacts.AsNoTracking()
+            .Where(f => f.Date >= range.From && f.Date <= range.To)
+            .ToListAsync(cancellationToken);
+        var ltv = await ltvCurves.GetAsync(today, cancellationToken);
+        return new MetricInputs(today, settings, facts, ltv);
+    }
+
+    private static KpiSet Compute(DateRange range, IEnumerable<DailyStoreFacts> facts, MetricInputs inputs) =>
+        KpiCalculator.Compute(range, FactTotals.Sum(facts), inputs.Settings,
+            KpiCalculator.OtherMarketingSpend(range, inputs.Settings.OtherMarketingCostPerMonth, inputs.Today), inputs.Ltv);
+
+    private sealed record MetricInputs(DateOnly Today, StoreSettings Settings, List<DailyStoreFacts> Facts, LtvCurve Ltv);
+}
+
+/// <summary>A campaign's delivery in a period and its estimated profit (see <see cref="MetricsService.GetCampaignProfitsAsync"/>).</summary>
+public sealed record CampaignProfit(long CampaignId, string Name, string Status, decimal Spend, decimal PurchaseValue, decimal Purchases,
+    decimal? Roas, decimal? EstimatedProfit);

@@ -1,0 +1,194 @@
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Metrics;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Pages.Campaigns;
+
+/// <summary>Everything about one campaign over a range: the campaign's own totals and its ad sets.</summary>
+public sealed record CampaignPerformance(PerformanceRow Campaign, IReadOnlyList<PerformanceRow> AdSets, int AdCount);
+
+/// <summary>One ad set over a range, with its campaign (for navigation) and its ads.</summary>
+public sealed record AdSetPerformance(CampaignRef Campaign, PerformanceRow AdSet, IReadOnlyList<PerformanceRow> Ads);
+
+public sealed record CampaignRef(long Id, string ExternalId, string Name, string Status);
+
+/// <summary>
+/// Campaign, ad set and ad performance of the current store (the DbContext's store filter applies to every query).
+/// Insights are summed per ad in the database over the range, then rolled up to ad sets and campaigns in memory:
+/// a store has at most a few thousand ads, while it has millions of daily insight rows.
+/// </summary>
+public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clock, TimeProvider time)
+{
+    public Task<bool> HasAdDataAsync(CancellationToken cancellationToken) => db.Campaigns.AnyAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<PerformanceRow>> GetCampaignsAsync(DateRange range, CancellationToken cancellationToken)
+    {
+        var campaigns = await db.Campaigns.AsNoTracking().ToListAsync(cancellationToken);
+        var adSets = await db.AdSets.AsNoTracking().ToListAsync(cancellationToken);
+        var ads = await db.Ads.AsNoTracking().Select(a => new AdKey(a.Id, a.AdSetId, a.CampaignId)).ToListAsync(cancellationToken);
+        var byAd = await SumByAdAsync(range, adIds: null, cancellationToken);
+
+        var byCampaign = RollUp(byAd, ads, a => a.CampaignId);
+        var adSetsByCampaign = adSets.ToLookup(s => s.CampaignId);
+        return campaigns
+            .Select(c => CampaignRow(c, adSetsByCampaign[c.Id], byCampaign.GetValueOrDefault(c.Id, DeliveryTotals.None)))
+            .ToList();
+    }
+
+    /// <summary>Null when the campaign does not exist in the current store.</summary>
+    public async Task<CampaignPerformance?> GetCampaignAsync(long campaignId, DateRange range, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
+        if (campaign is null)
+        {
+            return null;
+        }
+        var adSets = await db.AdSets.AsNoTracking().Where(s => s.CampaignId == campaignId).ToListAsync(cancellationToken);
+        var ads = await db.Ads.AsNoTracking().Where(a => a.CampaignId == campaignId)
+            .Select(a => new AdKey(a.Id, a.AdSetId, a.CampaignId)).ToListAsync(cancellationToken);
+        var byAd = await SumByAdAsync(range, db.Ads.Where(a => a.CampaignId == campaignId).Select(a => a.Id), cancellationToken);
+        var learning = await FindLearningAdSetsAsync(campaign, adSets, cancellationToken);
+
+        var byAdSet = RollUp(byAd, ads, a => a.AdSetId);
+        var adSetRows = adSets
+            .Select(s => AdSetRow(s, byAdSet.GetValueOrDefault(s.Id, DeliveryTotals.None), learning.Contains(s.Id)))
+            .ToList();
+        var campaignRow = CampaignRow(campaign, adSets, DeliveryTotals.Sum(byAd.Values));
+        return new CampaignPerformance(campaignRow, adSetRows, ads.Count);
+    }
+
+    /// <summary>Null when the campaign or the ad set (of that campaign) does not exist in the current store.</summary>
+    public async Task<AdSetPerformance?> GetAdSetAsync(long campaignId, long adSetId, DateRange range, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
+        var adSet = await db.AdSets.AsNoTracking().FirstOrDefaultAsync(s => s.Id == adSetId && s.CampaignId == campaignId, cancellationToken);
+        if (campaign is null || adSet is null)
+        {
+            return null;
+        }
+        var ads = await db.Ads.AsNoTracking().Where(a => a.AdSetId == adSetId).ToListAsync(cancellationToken);
+        var byAd = await SumByAdAsync(range, db.Ads.Where(a => a.AdSetId == adSetId).Select(a => a.Id), cancellationToken);
+        var learning = await FindLearningAdSetsAsync(campaign, [adSet], cancellationToken);
+
+        var adRows = ads.Select(a => AdRow(a, byAd.GetValueOrDefault(a.Id, DeliveryTotals.None))).ToList();
+        var adSetRow = AdSetRow(adSet, DeliveryTotals.Sum(byAd.Values), learning.Contains(adSet.Id));
+        return new AdSetPerformance(new CampaignRef(campaign.Id, campaign.ExternalId, campaign.Name, campaign.Status), adSetRow, adRows);
+    }
+
+    /// <summary>All ads of a campaign; null when the campaign does not exist in the current store.</summary>
+    public async Task<IReadOnlyList<PerformanceRow>?> GetCampaignAdsAsync(long campaignId, DateRange range, CancellationToken cancellationToken)
+    {
+        if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, cancellationToken))
+        {
+            return null;
+        }
+        var ads = await db.Ads.AsNoTracking().Where(a => a.CampaignId == campaignId).ToListAsync(cancellationToken);
+        var byAd = await SumByAdAsync(range, db.Ads.Where(a => a.CampaignId == campaignId).Select(a => a.Id), cancellationToken);
+        return ads.Select(a => AdRow(a, byAd.GetValueOrDefault(a.Id, DeliveryTotals.None))).ToList();
+    }
+
+    private async Task<Dictionary<long, DeliveryTotals>> SumByAdAsync(DateRange range, IQueryable<long>? adIds, CancellationToken cancellationToken)
+    {
+        var insights = db.AdInsights.Where(i => i.Date >= range.From && i.Date <= range.To);
+        if (adIds is not null)
+        {
+            insights = insights.Where(i => adIds.Contains(i.AdId));
+        }
+        var sums = await insights
+            .GroupBy(i => i.AdId)
+            .Select(g => new
+            {
+                AdId = g.Key,
+                Spend = g.Sum(i => i.Spend),
+                Impressions = g.Sum(i => i.Impressions),
+                Reach = g.Sum(i => i.Reach),
+                LinkClicks = g.Sum(i => i.LinkClicks),
+                Purchases = g.Sum(i => i.Purchases),
+                PurchaseValue = g.Sum(i => i.PurchaseValue),
+            })
+            .ToListAsync(cancellationToken);
+        return sums.ToDictionary(s => s.AdId, s => new DeliveryTotals(s.Spend, s.Impressions, s.Reach, s.LinkClicks, s.Purchases, s.PurchaseValue));
+    }
+
+    private static Dictionary<long, DeliveryTotals> RollUp(Dictionary<long, DeliveryTotals> byAd, IEnumerable<AdKey> ads, Func<AdKey, long> parent) =>
+        ads.Where(a => byAd.ContainsKey(a.Id))
+            .GroupBy(parent)
+            .ToDictionary(g => g.Key, g => DeliveryTotals.Sum(g.Select(a => byAd[a.Id])));
+
+    /// <summary>
+    /// Ad sets that deliver (they and their campaign are active) and are in the learning phase: fewer than 50 purchases
+    /// in the last 7 complete store days, or a significant edit within the last 72 hours.
+    /// </summary>
+    private async Task<HashSet<long>> FindLearningAdSetsAsync(Campaign campaign, IReadOnlyCollection<AdSet> adSets, CancellationToken cancellationToken)
+    {
+        if (campaign.Status != EntityStatus.Active)
+        {
+            return [];
+        }
+        var delivering = adSets.Where(s => s.Status == EntityStatus.Active).ToList();
+        if (delivering.Count == 0)
+        {
+            return [];
+        }
+        var window = DatePreset.Last7Days.RangeEndingOn(await clock.GetTodayAsync(cancellationToken));
+        var adSetIds = delivering.Select(s => s.Id).ToList();
+        var purchases = await (
+                from insight in db.AdInsights
+                join ad in db.Ads on insight.AdId equals ad.Id
+                where insight.Date >= window.From && insight.Date <= window.To && adSetIds.Contains(ad.AdSetId)
+                group insight by ad.AdSetId into g
+                select new { AdSetId = g.Key, Purchases = g.Sum(i => i.Purchases) })
+            .ToDictionaryAsync(x => x.AdSetId, x => x.Purchases, cancellationToken);
+        var editedSince = time.GetUtcNow().UtcDateTime - LearningPhase.EditResetsFor;
+        return delivering
+            .Where(s => purchases.GetValueOrDefault(s.Id) < LearningPhase.PurchasesToExit || s.LastSignificantEditAtUtc >= editedSince)
+            .Select(s => s.Id)
+            .ToHashSet();
+    }
+
+    private static PerformanceRow CampaignRow(Campaign campaign, IEnumerable<AdSet> adSets, DeliveryTotals totals)
+    {
+        var budget = campaign.DailyBudget;
+        var level = budget is null ? null : "campaign";
+        if (budget is null)
+        {
+            var adSetBudgets = adSets.Where(s => s.Status == EntityStatus.Active).Select(s => s.DailyBudget).OfType<decimal>().ToList();
+            if (adSetBudgets.Count > 0)
+            {
+                budget = adSetBudgets.Sum();
+                level = "ad_set";
+            }
+        }
+        return new PerformanceRow(PerformanceLevel.Campaign, campaign.Id, campaign.ExternalId, campaign.Name, campaign.Status, totals)
+        {
+            CampaignId = campaign.Id,
+            DailyBudget = budget,
+            BudgetLevel = level,
+            Objective = campaign.Objective,
+            StartDate = campaign.StartDate,
+        };
+    }
+
+    private static PerformanceRow AdSetRow(AdSet adSet, DeliveryTotals totals, bool learning) =>
+        new(PerformanceLevel.AdSet, adSet.Id, adSet.ExternalId, adSet.Name, adSet.Status, totals)
+        {
+            CampaignId = adSet.CampaignId,
+            AdSetId = adSet.Id,
+            DailyBudget = adSet.DailyBudget,
+            BudgetLevel = adSet.DailyBudget is null ? null : "ad_set",
+            Learning = learning,
+            StartDate = adSet.StartDate,
+        };
+
+    private static PerformanceRow AdRow(Ad ad, DeliveryTotals totals) =>
+        new(PerformanceLevel.Ad, ad.Id, ad.ExternalId, ad.Name, ad.Status, totals)
+        {
+            CampaignId = ad.CampaignId,
+            AdSetId = ad.AdSetId,
+            CreativeType = ad.CreativeType,
+            StartDate = ad.StartDate,
+        };
+
+    private sealed record AdKey(long Id, long AdSetId, long CampaignId);
+}

@@ -1,0 +1,54 @@
+namespace AdIntel.Web.Pages.Campaigns;
+
+public enum PerformanceLevel
+{
+    Campaign,
+    AdSet,
+    Ad,
+}
+
+/// <summary>One campaign, ad set or ad with its delivery over the requested range.</summary>
+public sealed record PerformanceRow(PerformanceLevel Level, long Id, string ExternalId, string Name, string Status, DeliveryTotals Totals)
+{
+    public long CampaignId { get; init; }
+
+    /// <summary>The ad set of an ad; for an ad set its own id.</summary>
+    public long? AdSetId { get; init; }
+
+    /// <summary>
+    /// Campaigns: the campaign budget (CBO), else the sum of its active ad sets' budgets (see <see cref="BudgetLevel"/>).
+    /// Ad sets: their own budget, null under a campaign budget. Ads: null.
+    /// </summary>
+    public decimal? DailyBudget { get; init; }
+
+    /// <summary>Where <see cref="DailyBudget"/> is set: <c>campaign</c>, <c>ad_set</c>, or null when there is none.</summary>
+    public string? BudgetLevel { get; init; }
+
+    /// <summary>Ad sets only: delivering but still in Meta's learning phase (see <see cref="LearningPhase"/>).</summary>
+    public bool Learning { get; init; }
+
+    public string? Objective { get; init; }
+
+    public string? CreativeType { get; init; }
+
+    public DateOnly? StartDate { get; init; }
+
+    /// <summary>Lower-case status for badges and the API: active, paused or archived.</summary>
+    public string StatusKey => Status.ToLowerInvariant();
+}
+
+/// <summary>Meta's learning phase as this app estimates it from the data it has.</summary>
+public static class LearningPhase
+{
+    /// <summary>Meta leaves the learning phase after about 50 optimisation events within 7 days.</summary>
+    public const int PurchasesToExit = 50;
+
+    public const int WindowDays = 7;
+
+    /// <summary>A significant edit (budget, targeting, creative) restarts learning; we treat the last 72 hours as learning.</summary>
+    public static readonly TimeSpan EditResetsFor = TimeSpan.FromHours(72);
+
+    public const string Explanation =
+        "Learning: the ad set is delivering and either had fewer than 50 purchases in the last 7 complete days " +
+        "or had a significant edit in the last 72 hours. Meta's results are less stable until it leaves this phase.";
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Imports;
+
+namespace AdIntel.Web.Pages.Imports;
+
+/// <summary>An import run as the page shows it: its state, counts, and the line errors of its stored result.</summary>
+public sealed class ImportRunView
+{
+    /// <summary>A run not finished after this long was cut off by a restart; the page says so instead of spinning forever.</summary>
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+
+    private static readonly (string Key, string Label)[] CountLabels =
+    [
+        ("rowsRead", "Rows read"),
+        ("ordersCreated", "Orders created"),
+        ("ordersUpdated", "Orders updated"),
+        ("ordersUnchanged", "Orders unchanged"),
+        ("customersCreated", "Customers created"),
+        ("refunds", "Refunds created or changed"),
+        ("daysImported", "Days"),
+        ("campaignsCreated", "Campaigns created"),
+        ("adSetsCreated", "Ad sets created"),
+        ("adsCreated", "Ads created"),
+        ("insightsCreated", "Ad days created"),
+        ("insightsUpdated", "Ad days updated"),
+        ("insightsUnchanged", "Ad days unchanged"),
+        ("skipped", "Rows skipped"),
+    ];
+
+    public long Id { get; private init; }
+    public required string Kind { get; init; }
+    public string KindName => ImportKinds.DisplayName(Kind);
+    public required string FileName { get; init; }
+    public long FileBytes { get; private init; }
+    public required string Status { get; init; }
+    public int RowsRead { get; private init; }
+    public int ProgressPercent { get; private init; }
+    public DateTime StartedAtUtc { get; private init; }
+    public DateTime? FinishedAtUtc { get; private init; }
+    public bool IsFinished => ImportRunStatuses.IsFinished(Status);
+    public bool LooksInterrupted { get; private init; }
+    public string? ErrorMessage { get; private set; }
+    public IReadOnlyList<(string Label, int Value)> Counts { get; private set; } = [];
+    public IReadOnlyList<ImportMessage> Errors { get; private set; } = [];
+    public int ErrorsOmitted { get; private set; }
+    public IReadOnlyList<ImportMessage> Warnings { get; private set; } = [];
+    public int WarningsOmitted { get; private set; }
+
+    public int ErrorCount => Errors.Count + ErrorsOmitted;
+
+    /// <summary>One line for the history table.</summary>
+    public string Summary => Status switch
+    {
+        ImportRunStatuses.Queued => "Waiting to start",
+        ImportRunStatuses.Running => $"{RowsRead:N0} rows read ({ProgressPercent}%)",
+        ImportRunStatuses.Failed => ErrorMessage ?? "Not imported",
+        _ => string.Join(" · ", Counts.Where(c => c.Value > 0 && c.Label != "Rows read").Select(c => $"{c.Value:N0} {c.Label.ToLowerInvariant()}")
+            .DefaultIfEmpty("Nothing to change")) + (ErrorCount > 0 ? $" · {ErrorCount:N0} line error{(ErrorCount == 1 ? "" : "s")}" : ""),
+    };
+
+    public static ImportRunView From(ImportRun run, DateTime nowUtc)
+    {
+        var view = new ImportRunView
+        {
+            Id = run.Id,
+            Kind = run.Kind,
+            FileName = run.FileName,
+            FileBytes = run.FileBytes,
+            Status = run.Status,
+            RowsRead = run.RowsRead,
+            ProgressPercent = run.ProgressPercent,
+            StartedAtUtc = run.StartedAtUtc,
+            FinishedAtUtc = run.FinishedAtUtc,
+            LooksInterrupted = !ImportRunStatuses.IsFinished(run.Status) && nowUtc - run.StartedAtUtc > StaleAfter,
+        };
+        view.ReadResult(run.ResultJson);
+        return view;
+    }
+
+    private void ReadResult(string json)
+    {
+        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json);
+        var result = document.RootElement;
+        if (result.TryGetProperty("error", out var error))
+        {
+            ErrorMessage = error.TryGetProperty("message", out var message) ? message.GetString() : "Not imported.";
+            if (!error.TryGetProperty("details", out result) || result.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+        }
+        Counts = CountLabels.Where(c => result.TryGetProperty(c.Key, out var value) && value.ValueKind == JsonValueKind.Number)
+            .Select(c => (c.Label, result.GetProperty(c.Key).GetInt32())).ToList();
+        (Errors, ErrorsOmitted) = ReadMessages(result, "errors", "errorsOmitted");
+        (Warnings, WarningsOmitted) = ReadMessages(result, "warnings", "warningsOmitted");
+    }
+
+    private static (IReadOnlyList<ImportMessage>, int) ReadMessages(JsonElement result, string listKey, string omittedKey)
+    {
+        var messages = result.TryGetProperty(listKey, out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Select(m => new ImportMessage(m.GetProperty("line").GetInt32(), m.GetProperty("message").GetString() ?? "")).ToList()
+            : [];
+        var omitted = result.TryGetProperty(omittedKey, out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt32() : 0;
+        return (messages, omitted);
+    }
+}
+
+/// <summary>The progress partial's model; <see cref="History"/> is set when a finished run should refresh the history table too.</summary>
+public sealed record ImportProgressModel(ImportRunView Run, IReadOnlyList<ImportRunView>? History, TimeZoneInfo TimeZone);
+
+/// <summary>The history table's model.</summary>
+public sealed record ImportHistoryModel(IReadOnlyList<ImportRunView> Runs, TimeZoneInfo TimeZone);
+
+/// <summary>A run's errors or warnings for the messages table.</summary>
+public sealed record ImportMessagesModel(IReadOnlyList<ImportMessage> Messages, int Omitted, bool AreErrors);

@@ -1,0 +1,40 @@
+using AdIntel.Web.Imports;
+using AdIntel.Web.Infrastructure.Api;
+using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Infrastructure.Options;
+using Microsoft.Extensions.Options;
+
+namespace AdIntel.Web.Pages.Imports;
+
+/// <summary>
+/// <c>POST /api/import/shopify-orders</c> and <c>POST /api/import/meta-ads</c>: multipart field <c>file</c>; the import
+/// runs within the request and the response is its result (contract §2, "Import responses").
+/// </summary>
+public static class ImportsEndpoints
+{
+    public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/import").RequireAuthorization(AuthServiceCollectionExtensions.Policies.Marketer);
+        group.MapPost("/shopify-orders", (HttpContext http, ImportRunner runner, IOptions<ImportOptions> options, CancellationToken cancellationToken) =>
+            ImportAsync(ImportKinds.ShopifyOrders, http, runner, options.Value, cancellationToken));
+        group.MapPost("/meta-ads", (HttpContext http, ImportRunner runner, IOptions<ImportOptions> options, CancellationToken cancellationToken) =>
+            ImportAsync(ImportKinds.MetaAds, http, runner, options.Value, cancellationToken));
+        return api;
+    }
+
+    private static async Task<IResult> ImportAsync(string kind, HttpContext http, ImportRunner runner, ImportOptions options,
+        CancellationToken cancellationToken)
+    {
+        var (upload, problem) = await CsvUploadReader.ReadAsync(http, options.MaxFileBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return ToError(problem);
+        }
+        var run = await runner.CreateRunAsync(kind, upload!.FileName, upload.Length, cancellationToken);
+        await using var stream = upload.OpenReadStream();
+        var outcome = await runner.RunAsync(run.Id, stream, cancellationToken);
+        return outcome.Problem is { } refused ? ToError(refused) : ApiResults.Ok<object>(outcome.Result!);
+    }
+
+    private static IResult ToError(ImportProblem problem) => ApiResults.Error(problem.Status, problem.Code, problem.Message, problem.Details);
+}

@@ -1,0 +1,40 @@
+using AdIntel.Web.Rules.Expressions;
+using AdIntel.Web.Rules.Plugins;
+using AdIntel.Web.Rules.Scripting;
+using AdIntel.Web.Rules.Snapshots;
+using Microsoft.Extensions.Options;
+
+namespace AdIntel.Web.Rules;
+
+/// <summary>The rules engine's services: expressions, snapshots, plugins and C# scripts (see Rules/README.md).</summary>
+public static class RulesFeature
+{
+    public static IServiceCollection AddRulesFeature(this IServiceCollection services)
+    {
+        services.AddOptions<PluginsOptions>().BindConfiguration(PluginsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PluginsOptions>, ValidatePluginsOptions>();
+        services.AddOptions<CSharpScriptOptions>().BindConfiguration(CSharpScriptOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // Plugins are loaded once, when the catalog is first needed; PluginStartup makes that happen at start.
+        services.AddSingleton(sp => PluginLoader.Load(
+            sp.GetRequiredService<IOptions<PluginsOptions>>().Value.ResolveDirectory(sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PluginLoader).FullName!)));
+        services.AddHostedService<PluginStartup>();
+        services.AddSingleton(sp => new RuleFunctionRegistry(sp.GetRequiredService<PluginCatalog>().Plugins
+            .SelectMany(p => p.Functions.Select(f => new RuleFunctionRegistry.PluginFunction(p.Id, f)))));
+        services.AddSingleton<RuleExpressionCompiler>();
+        services.AddSingleton<CompiledRuleCache>();
+        services.AddSingleton<RulePluginRunner>();
+        services.AddSingleton<CSharpRuleScriptCompiler>();
+        services.AddScoped<RuleSnapshotBuilder>();
+        return services;
+    }
+
+    /// <summary>Loads the plugins while the app starts, so a broken one is reported at once (and never stops the app).</summary>
+    private sealed class PluginStartup(PluginCatalog catalog) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.FromResult(catalog);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AdIntel.Web.Rules.Scripting;
+
+/// <summary><c>Rules:CSharpScripts</c>: C# rule conditions for power users of self-hosted installs (trusted code, off by default).</summary>
+public sealed class CSharpScriptOptions
+{
+    public const string SectionName = "Rules:CSharpScripts";
+
+    /// <summary>Off by default: a script runs with the app's full permissions, so only an install's operator should turn it on.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Time one evaluation call (one entity, or one batch of entities) may take before it is stopped.</summary>
+    [Range(10, 60_000)]
+    public int TimeoutMilliseconds { get; set; } = 2000;
+
+    /// <summary>Time a compilation may take.</summary>
+    [Range(1000, 120_000)]
+    public int CompileTimeoutMilliseconds { get; set; } = 15_000;
+
+    /// <summary>Longest script accepted, in characters.</summary>
+    [Range(100, 100_000)]
+    public int MaxLength { get; set; } = 20_000;
+}

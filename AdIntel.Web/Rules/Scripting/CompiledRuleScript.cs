@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Runtime.Loader;
+using AdIntel.Web.Rules.Expressions;
+
+namespace AdIntel.Web.Rules.Scripting;
+
+/// <summary>
+/// A compiled C# rule script living in its own collectible load context. Evaluate it over snapshot rows like a
+/// <see cref="CompiledRuleCondition"/>; each call is time-limited. <see cref="Dispose"/> unloads the script's assembly
+/// (do not call it afterwards).
+/// </summary>
+public sealed class CompiledRuleScript : IDisposable
+{
+    private readonly AssemblyLoadContext _context;
+    private readonly Func<double[], bool> _evaluate;
+    private readonly Action<long> _setDeadline;
+    private readonly long _timeoutTicks;
+    private bool _disposed;
+
+    internal CompiledRuleScript(AssemblyLoadContext context, Func<double[], bool> evaluate, Action<long> setDeadline,
+        IReadOnlyList<RuleVariable> variables, TimeSpan timeout)
+    {
+        _context = context;
+        _evaluate = evaluate;
+        _setDeadline = setDeadline;
+        Variables = variables;
+        Timeout = timeout;
+        _timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    /// <summary>The catalogue variables the script reads.</summary>
+    public IReadOnlyList<RuleVariable> Variables { get; }
+
+    /// <summary>Longest time one <see cref="Evaluate"/> or <see cref="EvaluateAll"/> call may take.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>Whether the script's condition holds for one snapshot row.</summary>
+    /// <exception cref="RuleScriptException">The script threw, ran out of time or recursed too deep.</exception>
+    public bool Evaluate(double[] row) => EvaluateAll([row])[0];
+
+    /// <summary>Evaluates many rows within one time budget.</summary>
+    /// <exception cref="RuleScriptException">The script threw, ran out of time or recursed too deep.</exception>
+    public bool[] EvaluateAll(IReadOnlyList<double[]> rows)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _setDeadline(Stopwatch.GetTimestamp() + _timeoutTicks);
+        var results = new bool[rows.Count];
+        var i = 0;
+        try
+        {
+            for (; i < rows.Count; i++)
+            {
+                results[i] = _evaluate(rows[i]);
+            }
+        }
+        catch (TimeoutException)
+        {
+            throw new RuleScriptException($"The script ran longer than {Timeout.TotalMilliseconds:0} ms (stopped at row {i + 1} of {rows.Count}).");
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw new RuleScriptException("The script recursed too deep and was stopped.");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not RuleScriptException)
+        {
+            throw new RuleScriptException($"The script failed on row {i + 1}: {ex.GetType().Name}: {ex.Message}", ex);
+        }
+        return results;
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _context.Unload();
+        }
+    }
+}
+
+/// <summary>The outcome of compiling a script: the script, or the errors (with line and column in the script).</summary>
+public sealed record RuleScriptCompilation(CompiledRuleScript? Script, IReadOnlyList<RuleExpressionError> Errors)
+{
+    public bool Succeeded => Script is not null;
+
+    public static RuleScriptCompilation Failed(params RuleExpressionError[] errors) => new(null, errors);
+}
+
+/// <summary>A script failed at run time (exception, time limit, recursion).</summary>
+public sealed class RuleScriptException(string message, Exception? inner = null) : Exception(message, inner);
