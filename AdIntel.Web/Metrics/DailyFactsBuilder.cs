@@ -45,7 +45,8 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, ILogger<DailyFactsBui
         {
             Day(refund.LocalDate).Returns += refund.Amount;
         }
-        foreach (var first in ledger.FirstOrdersByCustomer().Values)
+        var firstOrders = ledger.FirstOrdersByCustomer();
+        foreach (var first in firstOrders.Values)
         {
             var day = Day(first.LocalDate);
             day.NewCustomers++;
@@ -76,16 +77,13 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, ILogger<DailyFactsBui
         var loadedMs = stopwatch.ElapsedMilliseconds;
 
         var rows = days.Values.OrderBy(d => d.Date).ToList();
+        var changedCustomers = 0;
         var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
             await db.DailyFacts.ExecuteDeleteAsync(cancellationToken);
             await BulkWriter.InsertAsync(db, rows, cancellationToken);
-            // One correlated UPDATE, the same SQL on SQLite and PostgreSQL; the store filter applies to both tables.
-            await db.Customers.ExecuteUpdateAsync(set => set.SetProperty(
-                c => c.FirstOrderDate,
-                c => db.Orders.Where(o => o.CustomerId == c.Id && !o.IsTest && o.CancelledAtUtc == null).Min(o => (DateOnly?)o.LocalDate)),
-                cancellationToken);
+            changedCustomers = await UpdateFirstOrderDatesAsync(firstOrders, cancellationToken);
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken);
@@ -100,7 +98,29 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, ILogger<DailyFactsBui
         }
 
         logger.LogInformation(
-            "Daily facts rebuilt: {Days} days from {Orders} orders, {Refunds} refunds and {InsightDays} insight days in {ElapsedMs} ms (read {LoadMs} ms)",
-            rows.Count, ledger.Orders.Count, ledger.Refunds.Count, insights.Count, stopwatch.ElapsedMilliseconds, loadedMs);
+            "Daily facts rebuilt: {Days} days from {Orders} orders, {Refunds} refunds and {InsightDays} insight days, {Customers} first-order dates changed, in {ElapsedMs} ms (read {LoadMs} ms)",
+            rows.Count, ledger.Orders.Count, ledger.Refunds.Count, insights.Count, changedCustomers, stopwatch.ElapsedMilliseconds, loadedMs);
+    }
+
+    /// <summary>
+    /// Writes only the first-order dates that differ, one UPDATE per date. (A correlated MIN() subquery per customer
+    /// looks simpler, but SQLite's planner answers it from the orders' date index: a scan of every order per customer.)
+    /// </summary>
+    private async Task<int> UpdateFirstOrderDatesAsync(Dictionary<long, LedgerOrder> firstOrders, CancellationToken cancellationToken)
+    {
+        var customers = await db.Customers.AsNoTracking().Select(c => new { c.Id, c.FirstOrderDate }).ToListAsync(cancellationToken);
+        var changes = customers
+            .Select(c => (c.Id, c.FirstOrderDate, Wanted: firstOrders.TryGetValue(c.Id, out var first) ? first.LocalDate : (DateOnly?)null))
+            .Where(c => c.Wanted != c.FirstOrderDate)
+            .GroupBy(c => c.Wanted, c => c.Id);
+        var changed = 0;
+        foreach (var change in changes)
+        {
+            var ids = change.ToList();
+            var date = change.Key;
+            changed += await db.Customers.Where(c => ids.Contains(c.Id))
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.FirstOrderDate, date), cancellationToken);
+        }
+        return changed;
     }
 }

@@ -70,7 +70,7 @@ public sealed partial class CampaignsPageTests(AppFixture fixture)
 
         Assert.Equal([known.Prospecting, known.Retargeting, known.Brand], RowIds(bySpend));
         Assert.Equal([known.Retargeting, known.Prospecting, known.Brand], RowIds(byNameDesc));
-        Assert.Matches("<th scope=\"col\" class=\"name\" aria-sort=\"descending\">", byNameDesc);
+        Assert.Matches("<th [^>]*class=\"name\" aria-sort=\"descending\"", byNameDesc);
         // Clicking the sorted column again flips it; another column starts at its natural direction.
         Assert.Contains("href=\"/campaigns?from=2025-03-01&amp;to=2025-03-03&amp;sort=name&amp;dir=asc\"", byNameDesc, StringComparison.Ordinal);
         Assert.Contains("href=\"/campaigns?from=2025-03-01&amp;to=2025-03-03&amp;sort=spend&amp;dir=asc\"", bySpend, StringComparison.Ordinal);
@@ -88,7 +88,7 @@ public sealed partial class CampaignsPageTests(AppFixture fixture)
 
         Assert.Equal([known.Visitors, known.Cart], RowIds(campaign));
         Assert.Contains($"href=\"/campaigns/{known.Retargeting}/adsets/{known.Cart}?from=2025-03-01&amp;to=2025-03-03\"", campaign, StringComparison.Ordinal);
-        Assert.Contains("<h1>Retargeting</h1>", campaign, StringComparison.Ordinal);
+        Assert.Matches("<h1[^>]*>Retargeting</h1>", campaign);
 
         Assert.Equal([known.Video, known.Static], RowIds(adSet));
         Assert.Contains("class=\"breadcrumbs\"", adSet, StringComparison.Ordinal);
@@ -154,15 +154,16 @@ public sealed partial class CampaignsPageTests(AppFixture fixture)
     /// <summary>The metric cells of one table row, by data-metric key, as displayed.</summary>
     private static Dictionary<string, string> RowCells(string html, long id)
     {
-        var start = html.IndexOf($"<tr data-id=\"{id}\">", StringComparison.Ordinal);
+        var start = html.IndexOf($"data-id=\"{id}\">", StringComparison.Ordinal);
         Assert.True(start >= 0, $"row {id} is missing");
         var row = html[start..html.IndexOf("</tr>", start, StringComparison.Ordinal)];
         return CellPattern().Matches(row).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value.Trim()));
     }
 
-    [GeneratedRegex("<tr data-id=\"(\\d+)\">")]
+    // Scoped CSS adds an attribute (b-xxxxxxxxxx) to every element of the partial.
+    [GeneratedRegex("<tr [^>]*data-id=\"(\\d+)\">")]
     private static partial Regex RowPattern();
 
-    [GeneratedRegex("<td class=\"num\" data-metric=\"(\\w+)\">([^<]*)</td>")]
+    [GeneratedRegex("<td [^>]*class=\"num\" data-metric=\"(\\w+)\">([^<]*)</td>")]
     private static partial Regex CellPattern();
 }

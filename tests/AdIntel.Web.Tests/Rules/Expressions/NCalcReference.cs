@@ -81,8 +81,9 @@ internal static class NCalcReference
         public EvaluationVisitor CreateEvaluationVisitor(ExpressionContext context, ExpressionEvaluationOptions options, CultureInfo cultureInfo, CancellationToken cancellationToken) =>
             new ContractVisitor(context, options, cultureInfo, this, cancellationToken);
 
+        // NCalc creates an async visitor alongside (for function arguments) even when evaluating synchronously; it is never used here.
         public AsyncEvaluationVisitor CreateAsyncEvaluationVisitor(ExpressionContext context, ExpressionEvaluationOptions options, CultureInfo cultureInfo, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("The reference evaluates synchronously.");
+            new EvaluationVisitorFactory().CreateAsyncEvaluationVisitor(context, options, cultureInfo, cancellationToken);
     }
 
     private sealed class ContractVisitor(ExpressionContext context, ExpressionEvaluationOptions options, CultureInfo culture,
