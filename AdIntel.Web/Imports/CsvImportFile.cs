@@ -16,7 +16,11 @@ internal sealed class CsvImportFile : IDisposable
     private readonly CsvReader _reader;
     private readonly long _totalBytes;
     private readonly Dictionary<string, int> _columns = new(StringComparer.Ordinal);
-    private CsvMalformedRecord? _malformed;
+    /// <summary>
+    /// Malformed records by the line they start on. The reader scans ahead in blocks, so it reports a record's quoting
+    /// problem while returning an earlier record; the report is matched to its record when that one is returned.
+    /// </summary>
+    private readonly Dictionary<long, CsvMalformedRecord> _malformed = [];
 
     private CsvImportFile(Stream stream, long totalBytes, Encoding? encoding)
     {
@@ -26,7 +30,7 @@ internal sealed class CsvImportFile : IDisposable
             TrackLineNumbers = true,
             MaxRecordSize = MaxRecordBytes,
             Encoding = encoding,
-            OnMalformedRecord = record => _malformed = record,
+            OnMalformedRecord = record => _malformed[record.LineNumber] = record,
         };
         _reader = CsvReader.Create(stream, options, leaveOpen: true);
     }
@@ -124,7 +128,6 @@ internal sealed class CsvImportFile : IDisposable
         {
             return false;
         }
-        _malformed = null;
         bool more;
         try
         {
@@ -145,7 +148,7 @@ internal sealed class CsvImportFile : IDisposable
         Line = (int)_reader.LineNumber;
         RecordProblem = null;
         RecordNotice = null;
-        if (_malformed is { } malformed)
+        if (_malformed.Remove(_reader.LineNumber, out var malformed))
         {
             Classify(malformed);
         }

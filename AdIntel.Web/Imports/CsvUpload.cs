@@ -42,8 +42,12 @@ public static class CsvUploadReader
                 $"Send the CSV file as multipart/form-data in a field named “{FieldName}”."));
         }
 
-        context.SetMaxRequestBodySize(bodyLimit);
-        context.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = bodyLimit }));
+        // Only a form nobody has read yet can get the import's limits (MVC model binding, for one, reads it with the defaults).
+        if (context.Features.Get<IFormFeature>() is not { Form: not null })
+        {
+            context.SetMaxRequestBodySize(bodyLimit);
+            context.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = bodyLimit }));
+        }
         IFormCollection form;
         try
         {

@@ -52,7 +52,7 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
 
         var byAdSet = RollUp(byAd, ads, a => a.AdSetId);
         var adSetRows = adSets
-            .Select(s => AdSetRow(s, byAdSet.GetValueOrDefault(s.Id, DeliveryTotals.None), learning.Contains(s.Id)))
+            .Select(s => AdSetRow(s, byAdSet.GetValueOrDefault(s.Id, DeliveryTotals.None), learning.GetValueOrDefault(s.Id)))
             .ToList();
         var campaignRow = CampaignRow(campaign, adSets, DeliveryTotals.Sum(byAd.Values));
         return new CampaignPerformance(campaignRow, adSetRows, ads.Count);
@@ -72,7 +72,7 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         var learning = await FindLearningAdSetsAsync(campaign, [adSet], cancellationToken);
 
         var adRows = ads.Select(a => AdRow(a, byAd.GetValueOrDefault(a.Id, DeliveryTotals.None))).ToList();
-        var adSetRow = AdSetRow(adSet, DeliveryTotals.Sum(byAd.Values), learning.Contains(adSet.Id));
+        var adSetRow = AdSetRow(adSet, DeliveryTotals.Sum(byAd.Values), learning.GetValueOrDefault(adSet.Id));
         return new AdSetPerformance(new CampaignRef(campaign.Id, campaign.ExternalId, campaign.Name, campaign.Status), adSetRow, adRows);
     }
 
@@ -117,10 +117,12 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
             .ToDictionary(g => g.Key, g => DeliveryTotals.Sum(g.Select(a => byAd[a.Id])));
 
     /// <summary>
-    /// Ad sets that deliver (they and their campaign are active) and are in the learning phase: fewer than 50 purchases
-    /// in the last 7 complete store days, or a significant edit within the last 72 hours.
+    /// The learning state of the ad sets that deliver (they and their campaign are active). An ad set is learning with
+    /// fewer than 50 purchases in the last 7 complete store days, or after a significant edit within the last 72 hours.
+    /// When it has been running unchanged for more than 7 days and still gets fewer than 50, Meta calls it "learning
+    /// limited": it will not leave the phase without more budget or a broader audience.
     /// </summary>
-    private async Task<HashSet<long>> FindLearningAdSetsAsync(Campaign campaign, IReadOnlyCollection<AdSet> adSets, CancellationToken cancellationToken)
+    private async Task<Dictionary<long, LearningState>> FindLearningAdSetsAsync(Campaign campaign, IReadOnlyCollection<AdSet> adSets, CancellationToken cancellationToken)
     {
         if (campaign.Status != EntityStatus.Active)
         {
@@ -131,7 +133,8 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         {
             return [];
         }
-        var window = DatePreset.Last7Days.RangeEndingOn(await clock.GetTodayAsync(cancellationToken));
+        var today = await clock.GetTodayAsync(cancellationToken);
+        var window = DatePreset.Last7Days.RangeEndingOn(today);
         var adSetIds = delivering.Select(s => s.Id).ToList();
         var purchases = await (
                 from insight in db.AdInsights
@@ -140,11 +143,22 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
                 group insight by ad.AdSetId into g
                 select new { AdSetId = g.Key, Purchases = g.Sum(i => i.Purchases) })
             .ToDictionaryAsync(x => x.AdSetId, x => x.Purchases, cancellationToken);
-        var editedSince = time.GetUtcNow().UtcDateTime - LearningPhase.EditResetsFor;
-        return delivering
-            .Where(s => purchases.GetValueOrDefault(s.Id) < LearningPhase.PurchasesToExit || s.LastSignificantEditAtUtc >= editedSince)
-            .Select(s => s.Id)
-            .ToHashSet();
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var states = new Dictionary<long, LearningState>();
+        foreach (var adSet in delivering)
+        {
+            var recentlyEdited = adSet.LastSignificantEditAtUtc >= now - LearningPhase.EditResetsFor;
+            if (!recentlyEdited && purchases.GetValueOrDefault(adSet.Id) >= LearningPhase.PurchasesToExit)
+            {
+                continue;
+            }
+            var resetWithinWindow = recentlyEdited
+                || adSet.LastSignificantEditAtUtc >= now.AddDays(-LearningPhase.WindowDays)
+                || adSet.StartDate >= window.From;
+            states[adSet.Id] = resetWithinWindow ? LearningState.Learning : LearningState.Limited;
+        }
+        return states;
     }
 
     private static PerformanceRow CampaignRow(Campaign campaign, IEnumerable<AdSet> adSets, DeliveryTotals totals)
@@ -170,7 +184,7 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         };
     }
 
-    private static PerformanceRow AdSetRow(AdSet adSet, DeliveryTotals totals, bool learning) =>
+    private static PerformanceRow AdSetRow(AdSet adSet, DeliveryTotals totals, LearningState learning) =>
         new(PerformanceLevel.AdSet, adSet.Id, adSet.ExternalId, adSet.Name, adSet.Status, totals)
         {
             CampaignId = adSet.CampaignId,

@@ -114,7 +114,8 @@ public static class CampaignsEndpoints
                 break;
             case PerformanceLevel.AdSet:
                 item["campaignId"] = row.CampaignId;
-                item["learning"] = row.Learning;
+                item["learning"] = row.IsLearning;
+                item["learningLimited"] = row.Learning == LearningState.Limited;
                 break;
             case PerformanceLevel.Ad:
                 item["campaignId"] = row.CampaignId;

@@ -6,7 +6,10 @@ public enum ValueFormat
     Count,
     Percent,
     Ratio,
+    /// <summary>Two decimals always (frequency), so the column lines up.</summary>
     Decimal,
+    /// <summary>A count that may be fractional (modelled purchases): up to two decimals.</summary>
+    Quantity,
 }
 
 /// <summary>
@@ -28,7 +31,7 @@ public sealed record PerformanceColumn(string Key, string Label, string Formula,
     public static IReadOnlyList<PerformanceColumn> Metrics { get; } =
     [
         Metric("spend", "Spend", "Amount spent, as the ad platform reports it.", ValueFormat.Money, t => t.Spend),
-        Metric("purchases", "Purchases", "Purchases the ad platform attributes to the ads.", ValueFormat.Decimal, t => t.Purchases),
+        Metric("purchases", "Purchases", "Purchases the ad platform attributes to the ads.", ValueFormat.Quantity, t => t.Purchases),
         Metric("purchaseValue", "Purchase value", "Conversion value of the attributed purchases.", ValueFormat.Money, t => t.PurchaseValue),
         Metric("roas", "ROAS", "Purchase value ÷ spend (platform-attributed).", ValueFormat.Ratio, t => t.Roas),
         Metric("cpa", "CPA", "Spend ÷ purchases.", ValueFormat.Money, t => t.Cpa),

@@ -6,7 +6,7 @@ namespace AdIntel.Web.Pages.Campaigns;
 /// <summary>
 /// How the performance tables write numbers. Money, multiples and counts look exactly as on the overview
 /// (<see cref="MetricFormatter"/>); click-through rates keep two decimals ("1.25%") because they are small numbers
-/// people compare closely, and frequency and purchases show up to two decimals.
+/// people compare closely; frequency has two decimals and purchases up to two.
 /// </summary>
 public sealed class PerformanceFormat(string currency)
 {
@@ -19,10 +19,19 @@ public sealed class PerformanceFormat(string currency)
         ValueFormat.Ratio => _metrics.Format(MetricFormat.Ratio, v),
         ValueFormat.Count => _metrics.Format(MetricFormat.Count, v),
         ValueFormat.Percent => v.ToString("0.00%", English),
+        ValueFormat.Decimal => v.ToString("#,0.00", English),
         _ => v.ToString("#,0.##", English),
     };
 
     public string Money(decimal value) => _metrics.Money(value);
+
+    /// <summary>Meta's objective codes as words: OUTCOME_SALES → "Sales objective", LINK_CLICKS → "Link clicks objective".</summary>
+    public static string Objective(string code)
+    {
+        var words = (code.StartsWith("OUTCOME_", StringComparison.OrdinalIgnoreCase) ? code["OUTCOME_".Length..] : code)
+            .Replace('_', ' ').Trim().ToLowerInvariant();
+        return words.Length == 0 ? code : char.ToUpperInvariant(words[0]) + words[1..] + " objective";
+    }
 
     public static string Date(DateOnly date) => date.ToString("MMM d, yyyy", English);
 

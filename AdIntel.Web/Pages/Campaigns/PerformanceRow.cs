@@ -25,7 +25,9 @@ public sealed record PerformanceRow(PerformanceLevel Level, long Id, string Exte
     public string? BudgetLevel { get; init; }
 
     /// <summary>Ad sets only: delivering but still in Meta's learning phase (see <see cref="LearningPhase"/>).</summary>
-    public bool Learning { get; init; }
+    public LearningState Learning { get; init; }
+
+    public bool IsLearning => Learning != LearningState.None;
 
     public string? Objective { get; init; }
 
@@ -35,6 +37,15 @@ public sealed record PerformanceRow(PerformanceLevel Level, long Id, string Exte
 
     /// <summary>Lower-case status for badges and the API: active, paused or archived.</summary>
     public string StatusKey => Status.ToLowerInvariant();
+}
+
+public enum LearningState
+{
+    None,
+    /// <summary>Started or significantly edited within the last 7 days and not yet at 50 purchases a week.</summary>
+    Learning,
+    /// <summary>Running unchanged for over 7 days and still below 50 purchases a week.</summary>
+    Limited,
 }
 
 /// <summary>Meta's learning phase as this app estimates it from the data it has.</summary>
@@ -49,6 +60,10 @@ public static class LearningPhase
     public static readonly TimeSpan EditResetsFor = TimeSpan.FromHours(72);
 
     public const string Explanation =
-        "Learning: the ad set is delivering and either had fewer than 50 purchases in the last 7 complete days " +
-        "or had a significant edit in the last 72 hours. Meta's results are less stable until it leaves this phase.";
+        "Learning: the ad set started or had a significant edit recently (within 72 hours, or within 7 days with fewer than " +
+        "50 purchases since). Results are less stable until Meta has about 50 purchases a week to optimise on.";
+
+    public const string LimitedExplanation =
+        "Learning limited: the ad set has run unchanged for over 7 days and still had fewer than 50 purchases in the last " +
+        "7 days, so Meta cannot finish learning. More budget, a broader audience or merging ad sets usually helps.";
 }

@@ -42,9 +42,11 @@ public sealed class IndexModel(AdIntelDbContext db, ImportRunner runner, ImportQ
         }
     }
 
-    public Task<IActionResult> OnPostShopifyOrdersAsync(CancellationToken cancellationToken) => UploadAsync(ImportKinds.ShopifyOrders, cancellationToken);
+    // The upload handlers take no parameters: binding any would make MVC read the whole form under the default limits
+    // before CsvUploadReader can apply the import's.
+    public Task<IActionResult> OnPostShopifyOrdersAsync() => UploadAsync(ImportKinds.ShopifyOrders, HttpContext.RequestAborted);
 
-    public Task<IActionResult> OnPostMetaAdsAsync(CancellationToken cancellationToken) => UploadAsync(ImportKinds.MetaAds, cancellationToken);
+    public Task<IActionResult> OnPostMetaAdsAsync() => UploadAsync(ImportKinds.MetaAds, HttpContext.RequestAborted);
 
     /// <summary>The progress (then result) of one run; polled by the progress partial until the run finishes.</summary>
     public async Task<IActionResult> OnGetRunAsync(long id, CancellationToken cancellationToken)

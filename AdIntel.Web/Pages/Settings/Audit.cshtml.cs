@@ -16,7 +16,7 @@ namespace AdIntel.Web.Pages.Settings;
 /// exported as CSV (RFC 4180; cells that a spreadsheet would run as formulas are escaped).
 /// </summary>
 [Authorize(Policy = AuthServiceCollectionExtensions.Policies.Owner)]
-public sealed class AuditModel(AdIntelDbContext db) : PageModel
+public sealed class AuditModel(AdIntelDbContext db, TimeProvider time) : PageModel
 {
     private const int PageSize = 50;
 
@@ -67,7 +67,7 @@ public sealed class AuditModel(AdIntelDbContext db) : PageModel
     public async Task OnGetExportAsync(CancellationToken cancellationToken)
     {
         Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"adintel-audit-{DateTime.UtcNow:yyyyMMdd}.csv\"";
+        Response.Headers.ContentDisposition = $"attachment; filename=\"adintel-audit-{time.GetUtcNow():yyyyMMdd}.csv\"";
         await using var csv = CsvWriter.Create(Response.Body, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
         await csv.WriteRecordAsync(["at_utc", "actor", "action", "entity_type", "entity_id", "summary", "before", "after"], cancellationToken);
         await foreach (var entry in Filtered().OrderByDescending(e => e.Id).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))

@@ -24,7 +24,7 @@ public static class RuleOps
 
     /// <summary>Different, and both present: false when either is missing, like every comparison.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool NotEqual(double a, double b) => a != b;
+    public static bool NotEqual(double a, double b) => a < b || a > b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Coalesce(double value, double fallback) => double.IsNaN(value) ? fallback : value;

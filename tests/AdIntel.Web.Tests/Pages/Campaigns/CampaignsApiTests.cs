@@ -154,7 +154,7 @@ public sealed class CampaignsApiTests(AppFixture fixture)
 
     [Theory]
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
-    public async Task Ad_set_is_learning_below_50_purchases_a_week_or_after_a_recent_edit(string provider)
+    public async Task Ad_set_is_learning_below_50_purchases_a_week_or_after_a_recent_edit_and_limited_when_old(string provider)
     {
         var app = await fixture.HostAsync(provider);
         var store = await app.CreateStoreAsync();
@@ -169,14 +169,15 @@ public sealed class CampaignsApiTests(AppFixture fixture)
             await db.SaveChangesAsync();
             var sets = new[]
             {
-                new AdSet { CampaignId = campaign.Id, ExternalId = "s-few", Name = "Few purchases", UpdatedAtUtc = DateTime.UtcNow },
+                new AdSet { CampaignId = campaign.Id, ExternalId = "s-few", Name = "Few purchases", StartDate = new DateOnly(2025, 1, 1), UpdatedAtUtc = DateTime.UtcNow },
+                new AdSet { CampaignId = campaign.Id, ExternalId = "s-new", Name = "New", StartDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3), UpdatedAtUtc = DateTime.UtcNow },
                 new AdSet { CampaignId = campaign.Id, ExternalId = "s-many", Name = "Many purchases", UpdatedAtUtc = DateTime.UtcNow },
                 new AdSet { CampaignId = campaign.Id, ExternalId = "s-edited", Name = "Edited", UpdatedAtUtc = DateTime.UtcNow, LastSignificantEditAtUtc = DateTime.UtcNow.AddHours(-5) },
                 new AdSet { CampaignId = campaign.Id, ExternalId = "s-paused", Name = "Paused", Status = EntityStatus.Paused, UpdatedAtUtc = DateTime.UtcNow },
             };
             db.AdSets.AddRange(sets);
             await db.SaveChangesAsync();
-            var purchases = new[] { 10m, 60m, 60m, 0m };
+            var purchases = new[] { 10m, 10m, 60m, 60m, 0m };
             for (var i = 0; i < sets.Length; i++)
             {
                 var ad = new Ad { AdSetId = sets[i].Id, CampaignId = campaign.Id, ExternalId = "a" + i, Name = "Ad " + i, UpdatedAtUtc = DateTime.UtcNow };
@@ -190,10 +191,12 @@ public sealed class CampaignsApiTests(AppFixture fixture)
 
         var adSets = (await store.Api.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaignId}/adsets")).GetProperty("data");
 
-        var learning = adSets.EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("learning").GetBoolean());
-        Assert.True(learning["Few purchases"]);
-        Assert.False(learning["Many purchases"]);
-        Assert.True(learning["Edited"]);
-        Assert.False(learning["Paused"]);
+        var states = adSets.EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!,
+            s => (Learning: s.GetProperty("learning").GetBoolean(), Limited: s.GetProperty("learningLimited").GetBoolean()));
+        Assert.Equal((true, true), states["Few purchases"]);
+        Assert.Equal((true, false), states["New"]);
+        Assert.Equal((false, false), states["Many purchases"]);
+        Assert.Equal((true, false), states["Edited"]);
+        Assert.Equal((false, false), states["Paused"]);
     }
 }

@@ -164,6 +164,6 @@ public sealed partial class CampaignsPageTests(AppFixture fixture)
     [GeneratedRegex("<tr [^>]*data-id=\"(\\d+)\">")]
     private static partial Regex RowPattern();
 
-    [GeneratedRegex("<td [^>]*class=\"num\" data-metric=\"(\\w+)\">([^<]*)</td>")]
+    [GeneratedRegex("<td [^>]*class=\"num\" data-metric=\"(\\w+)\"[^>]*>([^<]*)</td>")]
     private static partial Regex CellPattern();
 }
