@@ -148,35 +148,29 @@ internal sealed class CsvImportFile : IDisposable
         Line = (int)_reader.LineNumber;
         RecordProblem = null;
         RecordNotice = null;
-        if (_malformed.Remove(_reader.LineNumber, out var malformed))
+        var quoting = _malformed.Remove(_reader.LineNumber, out var malformed) ? malformed.Reason : (CsvMalformedReason?)null;
+        var wrongFieldCount = _reader.FieldCount != Headers.Count && !IsBlankPadding();
+        var lastLine = Line + _reader.RawRecord.Count((byte)'\n');
+        if (quoting == CsvMalformedReason.UnterminatedQuote)
         {
-            Classify(malformed);
+            RecordProblem = lastLine > Line
+                ? $"A quote opened on this line is never closed, so the rest of the file (lines {Line}–{lastLine}) was read as one value and not imported. Check the quotes on this line."
+                : "A quote opened on this line is never closed. Check the quotes on this line.";
         }
-        if (RecordProblem is null && _reader.FieldCount != Headers.Count && !IsBlankPadding())
+        else if (wrongFieldCount && quoting is not null && lastLine > Line)
+        {
+            // A missing closing quote pairs up with the next quote further down, swallowing the lines between.
+            RecordProblem = $"A quote opened on this line is never closed properly, so lines {Line}–{lastLine} were read as one row and not imported. Check the quotes on this line.";
+        }
+        else if (wrongFieldCount)
         {
             RecordProblem = $"This line has {_reader.FieldCount} values but the header has {Headers.Count} columns; a value probably contains an unquoted comma or the line was cut.";
         }
-        return true;
-    }
-
-    private void Classify(CsvMalformedRecord malformed)
-    {
-        switch (malformed.Reason)
+        else if (quoting is not null)
         {
-            case CsvMalformedReason.UnterminatedQuote:
-                var lines = malformed.RawRecord.Count(c => c == '\n');
-                RecordProblem = lines > 1
-                    ? $"A quote opened on this line is never closed, so the {lines} lines after it were read as one value and not imported. Check the quotes on this line."
-                    : "A quote opened on this line is never closed. Check the quotes on this line.";
-                break;
-            case CsvMalformedReason.StrayQuote:
-            case CsvMalformedReason.TextAfterClosingQuote:
-                RecordNotice = "A quote in the middle of a value was kept as ordinary text.";
-                break;
-            default:
-                RecordProblem = "This line is not valid CSV.";
-                break;
+            RecordNotice = "A quote in the middle of a value was kept as ordinary text.";
         }
+        return true;
     }
 
     /// <summary>Spreadsheets sometimes pad or trim trailing empty cells; that is not a broken line.</summary>

@@ -57,8 +57,8 @@ public sealed class CreativeFatiguePlugin : IRulePlugin, IRuleFunctionProvider
         var recent = Window.Sum(entity.History, recentStart, context.Today.AddDays(-1));
         if (baseline.Impressions < minImpressions || recent.Impressions < minImpressions)
         {
-            return RuleOutcome.NoMatch(
-                $"{entity.Name} has too few impressions to judge ({baseline.Impressions:N0} in its first week, {recent.Impressions:N0} recently; {minImpressions:N0} needed in each).");
+            return RuleOutcome.NoMatch(string.Create(CultureInfo.InvariantCulture,
+                $"{entity.Name} has too few impressions to judge ({baseline.Impressions:N0} in its first {baselineDays} days, {recent.Impressions:N0} in the last {recentDays}; {minImpressions:N0} needed in each)."));
         }
         if (baseline.Ctr is not { } baselineCtr || recent.Ctr is not { } recentCtr || baseline.Frequency is not { } baselineFrequency
             || recent.Frequency is not { } recentFrequency || baselineCtr == 0 || baselineFrequency == 0)
@@ -69,7 +69,7 @@ public sealed class CreativeFatiguePlugin : IRulePlugin, IRuleFunctionProvider
         var ctrDrop = (baselineCtr - recentCtr) / baselineCtr * 100;
         var frequencyRise = (recentFrequency - baselineFrequency) / baselineFrequency * 100;
         var numbers = string.Create(CultureInfo.InvariantCulture,
-            $"CTR {baselineCtr:P2} in its first {baselineDays} days vs {recentCtr:P2} in the last {recentDays} ({-ctrDrop:+0;-0}%), frequency {baselineFrequency:0.00} vs {recentFrequency:0.00} ({frequencyRise:+0;-0}%)");
+            $"CTR {baselineCtr * 100:0.00}% in its first {baselineDays} days vs {recentCtr * 100:0.00}% in the last {recentDays} ({-ctrDrop:+0;-0}%), frequency {baselineFrequency:0.00} vs {recentFrequency:0.00} ({frequencyRise:+0;-0}%)");
         if (ctrDrop < context.Parameter("min_ctr_drop_pct", 30) || frequencyRise < context.Parameter("min_frequency_rise_pct", 25))
         {
             return RuleOutcome.NoMatch($"{entity.Name} shows no fatigue: {numbers}.");

@@ -47,37 +47,54 @@ public sealed class AppFixture : IAsyncLifetime
 
     private async Task<AdIntelApp> StartAsync(string provider)
     {
-        string connectionString;
-        if (provider == Postgres)
+        var app = await StartAppAsync(provider, new Dictionary<string, string?>
         {
-            var server = Environment.GetEnvironmentVariable("ADINTEL_TEST_POSTGRES")
-                ?? throw new InvalidOperationException("ADINTEL_TEST_POSTGRES is not set: run the suite through ./test.sh, which starts PostgreSQL.");
-            var database = "adintel_test_" + Guid.NewGuid().ToString("N")[..12];
-            await using (var connection = new NpgsqlConnection(server))
-            {
-                await connection.OpenAsync();
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
-                await create.ExecuteNonQueryAsync();
-            }
-            connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-        }
-        else
-        {
-            connectionString = $"Data Source={Path.Combine(_directory, "adintel.db")}";
-        }
-
-        var app = new AdIntelApp(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = provider,
-            ["ConnectionStrings:AdIntel"] = connectionString,
             ["Demo:Enabled"] = "true",
             ["Demo:Orders"] = DemoOrders.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Logging:Directory"] = Path.Combine(_directory, "logs-" + provider),
         });
-        // Starting the server runs migrations and seeding before the first request.
-        _ = app.Server;
         app.DemoStoreId = await app.WithDbAsync(null, db => Task.FromResult(db.Stores.Single(s => s.IsDemo).Id));
         return app;
+    }
+
+    /// <summary>
+    /// Starts another app on a fresh database of <paramref name="provider"/>, with <paramref name="settings"/> over the
+    /// defaults (no demo store), e.g. Auth:Mode=Local. The caller owns (and disposes) it.
+    /// </summary>
+    public async Task<AdIntelApp> StartAppAsync(string provider, IReadOnlyDictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = provider,
+            ["ConnectionStrings:AdIntel"] = await CreateDatabaseAsync(provider),
+            ["Demo:Enabled"] = "false",
+            ["Logging:Directory"] = Path.Combine(_directory, "logs-" + provider + "-" + Guid.NewGuid().ToString("N")[..8]),
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+        var app = new AdIntelApp(all);
+        // Starting the server runs migrations and seeding before the first request.
+        _ = app.Server;
+        return app;
+    }
+
+    private async Task<string> CreateDatabaseAsync(string provider)
+    {
+        if (provider != Postgres)
+        {
+            return $"Data Source={Path.Combine(_directory, "adintel-" + Guid.NewGuid().ToString("N")[..12] + ".db")}";
+        }
+        var server = Environment.GetEnvironmentVariable("ADINTEL_TEST_POSTGRES")
+            ?? throw new InvalidOperationException("ADINTEL_TEST_POSTGRES is not set: run the suite through ./test.sh, which starts PostgreSQL.");
+        var database = "adintel_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -28,6 +28,9 @@ public sealed class CompiledRuleScript : IDisposable
         _timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
     }
 
+    /// <summary>The collectible context the script's assembly lives in (unloaded by <see cref="Dispose"/>).</summary>
+    public AssemblyLoadContext LoadContext => _context;
+
     /// <summary>The catalogue variables the script reads.</summary>
     public IReadOnlyList<RuleVariable> Variables { get; }
 

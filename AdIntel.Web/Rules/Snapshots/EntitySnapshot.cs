@@ -56,7 +56,7 @@ public sealed class EntitySnapshot
     public double[] Values { get; }
 
     /// <summary>Days with delivery, oldest first, up to and including the snapshot's day.</summary>
-    public ArraySegment<DailyDelivery> History { get; }
+    public IReadOnlyList<DailyDelivery> History { get; }
 
     public double? Value(RuleVariable variable) => RuleOps.ToNullable(Values[variable.Slot]);
 

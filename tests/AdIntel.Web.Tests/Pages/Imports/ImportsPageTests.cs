@@ -42,7 +42,7 @@ public sealed partial class ImportsPageTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
         Assert.Contains("hx-trigger=\"every 1s\"", partial);
         var runUrl = WebUtility.HtmlDecode(RunUrl().Match(partial).Groups["url"].Value);
-        var result = await PollUntilFinishedAsync(store.Api, runUrl);
+        var result = WebUtility.HtmlDecode(await PollUntilFinishedAsync(store.Api, runUrl));
         Assert.Contains("was imported", result);
         Assert.Contains("Orders created", result);
         Assert.DoesNotContain("every 1s", result);
@@ -63,7 +63,7 @@ public sealed partial class ImportsPageTests(AppFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
         var runId = long.Parse(upload.RequestMessage!.RequestUri!.Query.Split("run=")[1], System.Globalization.CultureInfo.InvariantCulture);
-        var result = await PollUntilFinishedAsync(store.Api, $"/imports?handler=Run&id={runId}");
+        var result = WebUtility.HtmlDecode(await PollUntilFinishedAsync(store.Api, $"/imports?handler=Run&id={runId}"));
         Assert.Contains("except for 1 line with errors", result);
         Assert.Contains("<th scope=\"row\">Ad days created</th><td class=\"num\">9</td>", result);
         Assert.Contains("Amount spent “lots” is not an amount", result);
@@ -77,7 +77,7 @@ public sealed partial class ImportsPageTests(AppFixture fixture)
         var token = await AntiforgeryTokenAsync(store.Api);
 
         using var upload = await PostFileAsync(store.Api, "/imports?handler=ShopifyOrders", "a,b\n1,2\n", "orders.xlsx", token, htmx: true);
-        var html = await upload.Content.ReadAsStringAsync();
+        var html = WebUtility.HtmlDecode(await upload.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
         Assert.Contains("banner critical", html);
@@ -94,7 +94,7 @@ public sealed partial class ImportsPageTests(AppFixture fixture)
             ImportTestFiles.ShopifyOrders, token: null, htmx: false);
 
         Assert.Equal(HttpStatusCode.BadRequest, upload.StatusCode);
-        Assert.Contains("This form has expired", await upload.Content.ReadAsStringAsync());
+        Assert.Contains("This form has expired", WebUtility.HtmlDecode(await upload.Content.ReadAsStringAsync()));
         Assert.False(await fixture.SqliteApp.WithDbAsync(store.StoreId, db => db.ImportRuns.AnyAsync()));
     }
 

@@ -1,0 +1,280 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Pages.Account;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Tests.Security;
+
+[Collection(LocalAppCollection.Name)]
+public sealed partial class AccountTests(LocalAppFixture fixture)
+{
+    [Fact]
+    public async Task Empty_install_sends_every_page_to_setup_and_setup_makes_the_first_owner()
+    {
+        await using var app = await fixture.StartAsync(AppFixture.Sqlite);
+        var browser = app.NewBrowser();
+
+        var home = await browser.GetAsync("/campaigns");
+        Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
+        Assert.Equal("/account/setup", home.Headers.Location?.OriginalString);
+
+        var token = await browser.AntiforgeryTokenAsync("/account/setup");
+        var setup = await browser.Client.PostAsync("/account/setup", Browser.Form(token,
+            ("Input.Email", "Owner@Example.com"), ("Input.DisplayName", "Olivia"),
+            ("NewPassword.Password", LocalApp.Password), ("NewPassword.ConfirmPassword", LocalApp.Password),
+            ("Input.StoreName", "Olivia's Shop"), ("Input.ShopDomain", "olivias-shop.myshopify.com"),
+            ("Input.Currency", "eur"), ("Input.TimeZone", "Europe/Berlin")));
+
+        Assert.Equal(HttpStatusCode.Redirect, setup.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/settings/members")).StatusCode);
+        var (store, member, user) = await app.App.WithDbAsync(null, async db => (
+            await db.Stores.SingleAsync(),
+            await db.StoreMembers.IgnoreQueryFilters().SingleAsync(),
+            await db.Users.SingleAsync()));
+        Assert.Equal(("Olivia's Shop", "EUR", "Europe/Berlin"), (store.Name, store.Currency, store.TimeZone));
+        Assert.Equal((StoreRole.Owner, user.Id, "owner@example.com"), (member.Role, member.UserId!.Value, member.Email));
+        Assert.True(user.IsAdministrator);
+        // Setup happens once: afterwards the page only points to sign-in.
+        var again = await app.NewBrowser().GetAsync("/account/setup");
+        Assert.Equal("/account/sign-in", again.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Setup_owner_also_owns_a_store_that_exists_already()
+    {
+        await using var app = await fixture.StartAsync(AppFixture.Sqlite);
+        var storeId = await app.CreateStoreAsync("Imported before setup");
+        var browser = app.NewBrowser();
+        var page = await (await browser.GetAsync("/account/setup")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Input.ShopDomain", page, StringComparison.Ordinal);
+
+        var response = await browser.Client.PostAsync("/account/setup", Browser.Form(await browser.AntiforgeryTokenAsync("/account/setup"),
+            ("Input.Email", "first@example.com"), ("NewPassword.Password", LocalApp.Password), ("NewPassword.ConfirmPassword", LocalApp.Password)));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var member = await app.App.WithDbAsync(storeId, db => db.StoreMembers.SingleAsync());
+        Assert.Equal(StoreRole.Owner, member.Role);
+    }
+
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Wrong_passwords_lock_the_account_until_the_password_is_reset_by_email(string provider)
+    {
+        var app = await fixture.HostAsync(provider);
+        var storeId = await app.CreateStoreAsync();
+        var member = await app.CreateMemberAsync(storeId, StoreRole.Viewer);
+        var browser = app.NewBrowser();
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var wrong = await browser.SignInAsync(member.Email, "not the password at all");
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+            Assert.Contains(SignInModel.WrongCredentials.Replace("'", "&#x27;", StringComparison.Ordinal), await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        var locked = await browser.SignInAsync(member.Email, LocalApp.Password);
+        Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        Assert.Contains("locked", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var forgot = await browser.PostFormAsync("/account/forgot-password", ("Input.Email", member.Email.ToUpperInvariant()));
+        Assert.Contains("data-testid=\"reset-sent\"", await forgot.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var mail = await fixture.Smtp.WaitForMessageToAsync(member.Email);
+        var link = ResetLink().Match(mail.TextBody ?? "").Value;
+        Assert.StartsWith(LocalAppFixture.PublicUrl + "/account/reset-password?", link, StringComparison.Ordinal);
+        var path = link[LocalAppFixture.PublicUrl.Length..];
+
+        var resetPage = await browser.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, resetPage.StatusCode);
+        const string newPassword = "a completely new passphrase";
+        var reset = await browser.Client.PostAsync(path, Browser.Form(await browser.AntiforgeryTokenAsync(path),
+            ("NewPassword.Password", newPassword), ("NewPassword.ConfirmPassword", newPassword)));
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync(member.Email, LocalApp.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync(member.Email, newPassword)).StatusCode);
+        // The link works once.
+        var reuse = await browser.Client.PostAsync(path, Browser.Form(await browser.AntiforgeryTokenAsync(path),
+            ("NewPassword.Password", "yet another passphrase here"), ("NewPassword.ConfirmPassword", "yet another passphrase here")));
+        Assert.Contains(ResetPasswordModel.InvalidLink, await reuse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Password_reset_signs_out_every_other_session()
+    {
+        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var storeId = await app.CreateStoreAsync();
+        var member = await app.CreateMemberAsync(storeId, StoreRole.Marketer);
+        var elsewhere = await app.SignInAsync(member.Email);
+        Assert.Equal(HttpStatusCode.OK, (await elsewhere.GetAsync("/settings")).StatusCode);
+
+        await app.NewBrowser().PostFormAsync("/account/forgot-password", ("Input.Email", member.Email));
+        var path = ResetLink().Match((await fixture.Smtp.WaitForMessageToAsync(member.Email)).TextBody ?? "").Value[LocalAppFixture.PublicUrl.Length..];
+        var browser = app.NewBrowser();
+        await browser.Client.PostAsync(path, Browser.Form(await browser.AntiforgeryTokenAsync(path),
+            ("NewPassword.Password", "the brand new passphrase"), ("NewPassword.ConfirmPassword", "the brand new passphrase")));
+
+        var after = await elsewhere.GetAsync("/settings");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/account/sign-in", after.Headers.Location?.PathAndQuery ?? after.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Forgot_password_answers_the_same_for_unknown_addresses_and_sends_nothing()
+    {
+        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var address = $"nobody-{Guid.NewGuid():N}@adintel.test";
+
+        var response = await app.NewBrowser().PostFormAsync("/account/forgot-password", ("Input.Email", address));
+
+        Assert.Contains("data-testid=\"reset-sent\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Task.Delay(300);
+        Assert.DoesNotContain(fixture.Smtp.Messages, m => m.To.Mailboxes.Any(a => a.Address == address));
+    }
+
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Invited_person_creates_an_account_and_joins_with_the_invited_role(string provider)
+    {
+        var app = await fixture.HostAsync(provider);
+        var storeId = await app.CreateStoreAsync("Invitation shop");
+        var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
+        var ownerBrowser = await app.SignInAsync(owner.Email);
+        var invitee = $"new-{Guid.NewGuid().ToString("N")[..8]}@adintel.test";
+
+        var invite = await ownerBrowser.PostHtmxAsync("/settings/members?handler=Invite", ("Invite.Email", invitee), ("Invite.Role", nameof(StoreRole.Accountant)));
+        Assert.Equal(HttpStatusCode.OK, invite.StatusCode);
+        Assert.Contains("Invitation sent to", await invite.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var mail = await fixture.Smtp.WaitForMessageToAsync(invitee);
+        Assert.Contains("Invitation shop", mail.Subject, StringComparison.Ordinal);
+        var path = InvitationLink().Match(mail.TextBody ?? "").Value[LocalAppFixture.PublicUrl.Length..];
+
+        var newcomer = app.NewBrowser();
+        var page = await (await newcomer.GetAsync(path)).Content.ReadAsStringAsync();
+        Assert.Contains("an accountant", page, StringComparison.Ordinal);
+        var accept = await newcomer.Client.PostAsync(path, Browser.Form(await newcomer.AntiforgeryTokenAsync(path),
+            ("DisplayName", "Ada"), ("NewPassword.Password", LocalApp.Password), ("NewPassword.ConfirmPassword", LocalApp.Password)));
+
+        Assert.Equal(HttpStatusCode.Redirect, accept.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await newcomer.GetAsync("/settings")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await newcomer.GetAsync("/settings/members")).StatusCode);
+        var member = await app.App.WithDbAsync(storeId, db => db.StoreMembers.SingleAsync(m => m.Email == invitee));
+        Assert.Equal(StoreRole.Accountant, member.Role);
+        var log = await app.App.WithDbAsync(storeId, db => db.AuditEntries.OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
+        Assert.Equal(["invitation.created", "member.joined"], log);
+        // The link works once.
+        var second = await app.NewBrowser().GetAsync(path);
+        Assert.Contains("data-testid=\"invitation-error\"", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invited_person_with_an_account_joins_with_their_password_and_can_switch_stores()
+    {
+        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var first = await app.CreateStoreAsync("First shop");
+        var second = await app.CreateStoreAsync("Second shop");
+        var person = await app.CreateMemberAsync(first, StoreRole.Marketer);
+        var owner = await app.CreateMemberAsync(second, StoreRole.Owner);
+        var ownerBrowser = await app.SignInAsync(owner.Email);
+        await ownerBrowser.PostFormAsync("/settings/members?handler=Invite", ("Invite.Email", person.Email), ("Invite.Role", nameof(StoreRole.Viewer)));
+        var path = InvitationLink().Match((await fixture.Smtp.WaitForMessageToAsync(person.Email)).TextBody ?? "").Value[LocalAppFixture.PublicUrl.Length..];
+
+        var browser = await app.SignInAsync(person.Email);
+        var wrong = await browser.Client.PostAsync(path, Browser.Form(await browser.AntiforgeryTokenAsync(path), ("Password", "not my password at all")));
+        Assert.Contains("not the password", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var accept = await browser.Client.PostAsync(path, Browser.Form(await browser.AntiforgeryTokenAsync(path), ("Password", LocalApp.Password)));
+        Assert.Equal(HttpStatusCode.Redirect, accept.StatusCode);
+
+        // Joined the second store as viewer and now works in it: settings are read only there.
+        var settings = await (await browser.GetAsync("/settings")).Content.ReadAsStringAsync();
+        Assert.Contains("Second shop", settings, StringComparison.Ordinal);
+        Assert.Contains("can view these costs but not change them", settings, StringComparison.Ordinal);
+        var switchBack = await browser.PostFormAsync("/account/switch-store", ("storeId", first.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(HttpStatusCode.Redirect, switchBack.StatusCode);
+        var back = await (await browser.GetAsync("/settings")).Content.ReadAsStringAsync();
+        Assert.Contains("First shop", back, StringComparison.Ordinal);
+        Assert.DoesNotContain("can view these costs but not change them", back, StringComparison.Ordinal);
+        // A store the account does not belong to cannot be switched to.
+        var outsider = await app.CreateStoreAsync("Not mine");
+        var refused = await browser.PostFormAsync("/account/switch-store", ("storeId", outsider.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Removed_member_loses_the_session_and_their_tokens_at_once()
+    {
+        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var storeId = await app.CreateStoreAsync();
+        var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
+        var other = await app.CreateMemberAsync(storeId, StoreRole.Owner);
+        var otherBrowser = await app.SignInAsync(other.Email);
+        var created = await otherBrowser.PostFormAsync("/settings/api-tokens?handler=Create", ("Input.Name", "their script"), ("Input.Role", "Viewer"));
+        var secret = NewToken().Match(await created.Content.ReadAsStringAsync()).Groups[1].Value;
+        var ownerBrowser = await app.SignInAsync(owner.Email);
+
+        var removed = await ownerBrowser.PostHtmxAsync($"/settings/members?handler=Remove&id={other.MemberId}");
+
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await otherBrowser.GetAsync("/settings")).StatusCode);
+        var api = app.App.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", secret);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/settings")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_last_owner_can_be_neither_removed_nor_demoted()
+    {
+        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var storeId = await app.CreateStoreAsync();
+        var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
+        var browser = await app.SignInAsync(owner.Email);
+
+        var demote = await browser.PostHtmxAsync($"/settings/members?handler=ChangeRole&id={owner.MemberId}", ("role", nameof(StoreRole.Viewer)));
+        var remove = await browser.PostHtmxAsync($"/settings/members?handler=Remove&id={owner.MemberId}");
+
+        Assert.Contains(AdIntel.Web.Pages.Settings.MembersModel.LastOwner, await demote.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(AdIntel.Web.Pages.Settings.MembersModel.LastOwner, await remove.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var member = await app.App.WithDbAsync(storeId, db => db.StoreMembers.SingleAsync());
+        Assert.Equal(StoreRole.Owner, member.Role);
+    }
+
+    [Fact]
+    public async Task Role_change_takes_effect_on_the_next_request()
+    {
+        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var storeId = await app.CreateStoreAsync();
+        var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
+        var marketer = await app.CreateMemberAsync(storeId, StoreRole.Marketer);
+        var marketerBrowser = await app.SignInAsync(marketer.Email);
+        Assert.Equal(HttpStatusCode.OK, (await marketerBrowser.GetAsync("/imports")).StatusCode);
+
+        var ownerBrowser = await app.SignInAsync(owner.Email);
+        await ownerBrowser.PostHtmxAsync($"/settings/members?handler=ChangeRole&id={marketer.MemberId}", ("role", nameof(StoreRole.Viewer)));
+
+        var imports = await marketerBrowser.GetAsync("/imports");
+        Assert.Equal(HttpStatusCode.Redirect, imports.StatusCode);
+        Assert.Equal("/Error?status=403", imports.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Account_pages_do_not_exist_in_demo_mode()
+    {
+        var demo = await new AppFixture().HostAsync(AppFixture.Sqlite);
+        try
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await demo.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/account/sign-in")).StatusCode);
+        }
+        finally
+        {
+            await demo.DisposeAsync();
+        }
+    }
+
+    [GeneratedRegex(@"https://\S+/account/reset-password\?\S+")]
+    private static partial Regex ResetLink();
+
+    [GeneratedRegex(@"https://\S+/account/accept-invitation\?token=[A-Za-z0-9_-]+")]
+    private static partial Regex InvitationLink();
+
+    [GeneratedRegex("data-testid=\"new-token\">([^<]+)<")]
+    private static partial Regex NewToken();
+}
