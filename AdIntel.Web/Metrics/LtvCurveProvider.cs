@@ -14,6 +14,8 @@ public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeCont
 {
     public async Task<LtvCurve> GetAsync(DateOnly today, CancellationToken cancellationToken)
     {
+        // Money is summed as floating point here: the fingerprint only has to change when the data does, and native
+        // sums keep this per-request query cheap (SQLite sums decimals through a managed function otherwise).
         var fingerprint = await db.DailyFacts.AsNoTracking()
             .GroupBy(f => 1)
             .Select(g => new FactsFingerprint(
@@ -22,11 +24,11 @@ public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeCont
                 g.Sum(f => f.Orders),
                 g.Sum(f => f.NewCustomers),
                 g.Sum(f => f.LineItemsWithCost),
-                g.Sum(f => f.GrossSales),
-                g.Sum(f => f.Discounts),
-                g.Sum(f => f.Returns),
-                g.Sum(f => f.Cogs),
-                g.Sum(f => f.NewCustomerNetSales)))
+                g.Sum(f => (double)f.GrossSales),
+                g.Sum(f => (double)f.Discounts),
+                g.Sum(f => (double)f.Returns),
+                g.Sum(f => (double)f.Cogs),
+                g.Sum(f => (double)f.NewCustomerNetSales)))
             .SingleOrDefaultAsync(cancellationToken);
         if (fingerprint?.LastOrderDate is not { } lastOrderDate)
         {
@@ -60,7 +62,7 @@ public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeCont
         predictor is null ? LtvCurve.InsufficientHistory : await predictor.PredictAsync(asOf, cancellationToken) ?? LtvCurve.InsufficientHistory;
 
     private sealed record FactsFingerprint(int Days, DateOnly? LastOrderDate, int Orders, int NewCustomers, int LineItemsWithCost,
-        decimal GrossSales, decimal Discounts, decimal Returns, decimal Cogs, decimal NewCustomerNetSales);
+        double GrossSales, double Discounts, double Returns, double Cogs, double NewCustomerNetSales);
 
     private sealed record CachedCurve(FactsFingerprint Fingerprint, DateOnly AsOf, LtvCurve Curve);
 }

@@ -16,6 +16,16 @@ public sealed class MetricsService(AdIntelDbContext db, StoreClock clock, LtvCur
         return Compute(range, inputs.Facts, inputs);
     }
 
+    /// <summary>The period's metrics and those of the period of equal length right before it, read in one go.</summary>
+    public async Task<KpiComparison> GetComparisonAsync(DateRange range, CancellationToken cancellationToken)
+    {
+        var previous = range.GetPreviousPeriod();
+        var inputs = await LoadInputsAsync(new DateRange(previous.From, range.To), cancellationToken);
+        return new KpiComparison(
+            Compute(range, inputs.Facts.Where(f => range.Contains(f.Date)), inputs),
+            Compute(previous, inputs.Facts.Where(f => previous.Contains(f.Date)), inputs));
+    }
+
     /// <summary>One point per day of <paramref name="range"/>, days without data included (as zeros).</summary>
     public async Task<IReadOnlyList<DailyPoint>> GetDailySeriesAsync(DateRange range, CancellationToken cancellationToken)
     {
@@ -81,6 +91,8 @@ public sealed class MetricsService(AdIntelDbContext db, StoreClock clock, LtvCur
 
     private sealed record MetricInputs(DateOnly Today, StoreSettings Settings, List<DailyStoreFacts> Facts, LtvCurve Ltv);
 }
+
+public sealed record KpiComparison(KpiSet Current, KpiSet Previous);
 
 /// <summary>A campaign's delivery in a period and its estimated profit (see <see cref="MetricsService.GetCampaignProfitsAsync"/>).</summary>
 public sealed record CampaignProfit(long CampaignId, string Name, string Status, decimal Spend, decimal PurchaseValue, decimal Purchases,

@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace AdIntel.Web.Infrastructure.Data;
 
 /// <summary>
-/// Multi-row INSERTs for large batches (demo seeding, imports, backfills), 10–50× faster than change tracking.
+/// Multi-row INSERTs (on SQLite one reused prepared statement per table) for large batches (demo seeding, imports,
+/// backfills), 10–50× faster than change tracking.
 /// Columns, names and value conversions come from the EF model, so it writes exactly what EF would. Keys are
 /// assigned here (max id + 1) under a lock so related rows can be linked before insertion.
 /// </summary>
@@ -50,7 +51,10 @@ public static class BulkWriter
 
             var connection = db.Database.GetDbConnection();
             var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-            var rowsPerStatement = Math.Max(1, Math.Min(MaxRowsPerStatement, MaxParametersPerStatement / columns.Length));
+            // SQLite binds parameters by name with a linear search, so a statement with P parameters costs O(P²):
+            // there one reused single-row statement is ~100x faster than multi-row INSERTs (20k rows of 24 columns:
+            // 0.13 s against 13 s CPU). PostgreSQL binds by position and gains from multi-row statements.
+            var rowsPerStatement = isPostgres ? Math.Max(1, Math.Min(MaxRowsPerStatement, MaxParametersPerStatement / columns.Length)) : 1;
             var columnList = string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(storeObject)!)));
             var getters = columns.Select(c => c.PropertyInfo ?? throw new InvalidOperationException($"{c.Name} has no CLR property.")).ToArray();
             var mappings = columns.Select(c => (RelationalTypeMapping)c.GetRelationalTypeMapping()).ToArray();

@@ -36,8 +36,7 @@ public sealed class OverviewBody
         {
             return new OverviewBody { Selection = selection, Format = format };
         }
-        var current = await metrics.GetKpisAsync(selection.Range, cancellationToken);
-        var previous = await metrics.GetKpisAsync(selection.Range.GetPreviousPeriod(), cancellationToken);
+        var (current, previous) = await metrics.GetComparisonAsync(selection.Range, cancellationToken);
         var series = await metrics.GetDailySeriesAsync(selection.Range, cancellationToken);
         var campaigns = await metrics.GetCampaignProfitsAsync(current, cancellationToken);
 

@@ -26,15 +26,12 @@ public static class OverviewEndpoints
         {
             return DateRangeProblem(error!);
         }
-        var range = selection.Range;
-        var previousRange = range.GetPreviousPeriod();
-        var kpis = await metrics.GetKpisAsync(range, cancellationToken);
-        var previous = await metrics.GetKpisAsync(previousRange, cancellationToken);
+        var (current, previous) = await metrics.GetComparisonAsync(selection.Range, cancellationToken);
         return ApiResults.Ok(new OverviewResponse(
-            new Period(range.From, range.To),
+            new Period(current.Period.From, current.Period.To),
             selection.Preset,
-            MetricDefinitions.ToApiObject(kpis),
-            new Period(previousRange.From, previousRange.To),
+            MetricDefinitions.ToApiObject(current),
+            new Period(previous.Period.From, previous.Period.To),
             MetricDefinitions.ToApiObject(previous)));
     }
 
