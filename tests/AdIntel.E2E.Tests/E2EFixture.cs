@@ -48,6 +48,8 @@ public sealed class E2EFixture : IAsyncLifetime
         _app.StartServer();
         BaseAddress = _app.ClientOptions.BaseAddress;
 
+        // The first swaps after start compile views and warm EF; allow for a slow CI machine.
+        Assertions.SetDefaultExpectTimeout(10_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

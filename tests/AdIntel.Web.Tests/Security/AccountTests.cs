@@ -66,13 +66,16 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
         var member = await app.CreateMemberAsync(storeId, StoreRole.Viewer);
         var browser = app.NewBrowser();
 
-        for (var attempt = 0; attempt < 5; attempt++)
+        for (var attempt = 1; attempt < 5; attempt++)
         {
             var wrong = await browser.SignInAsync(member.Email, "not the password at all");
             Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
             var html = await wrong.Content.ReadAsStringAsync();
             Assert.True(html.Contains(SignInModel.WrongCredentials, StringComparison.Ordinal), html);
         }
+        // The fifth wrong password locks the account: then even the right one is refused.
+        var fifth = await browser.SignInAsync(member.Email, "not the password at all");
+        Assert.Contains("locked", await fifth.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var locked = await browser.SignInAsync(member.Email, LocalApp.Password);
         Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
         Assert.Contains("locked", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
