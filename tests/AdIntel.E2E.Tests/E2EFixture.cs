@@ -102,6 +102,9 @@ public sealed class E2EFixture : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
+            // Outside Development the host does not read the build's static web assets manifest, so the browser would
+            // get no htmx and no scoped CSS bundle (it lives in obj/, not wwwroot/). A published app has them in wwwroot.
+            builder.UseStaticWebAssets();
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

@@ -80,16 +80,18 @@ public sealed record KpiCard(MetricDefinition Metric, string Value, string Previ
 {
     public static KpiCard Create(MetricDefinition metric, KpiSet current, KpiSet previous, MetricFormatter format) =>
         new(metric, format.Format(metric, current), format.Format(metric, previous),
-            KpiDelta.Compare(metric, metric.Value(current), metric.Value(previous)), Explain(metric, current));
+            KpiDelta.Compare(metric, metric.Value(current), metric.Value(previous)), Explain(metric, current, format));
 
-    /// <summary>Why a card shows a dash, in words.</summary>
-    private static string? Explain(MetricDefinition metric, KpiSet kpis) => metric.Key switch
+    /// <summary>What a card's number rests on, or why it shows a dash, in words.</summary>
+    private static string? Explain(MetricDefinition metric, KpiSet kpis, MetricFormatter format) => metric.Key switch
     {
         "ltvToCac" when kpis.LtvBasis == LtvBasis.InsufficientHistory => "Needs customers whose first order is a year old",
         "paybackDays" when kpis.LtvBasis == LtvBasis.InsufficientHistory => "Needs customers whose first order is a year old",
         "paybackDays" when kpis.Cac is not null && kpis.PaybackDays is null => "CAC not paid back within 365 days",
+        "paybackDays" when kpis.PaybackDays == 0 => "The first order already pays back CAC",
         "ltvToCac" or "cac" or "paybackDays" when kpis.NewCustomers == 0 => "No new customers in this period",
         _ when metric.Value(kpis) is null && metric.Key is "mer" or "roas" or "ncRoas" or "poas" => "No spend in this period",
+        "ltvToCac" when kpis.Ltv is { } ltv => $"LTV {format.Money(ltv)} ({(kpis.LtvBasis == LtvBasis.Predicted ? "predicted" : "first-year gross profit")})",
         _ => null,
     };
 }

@@ -35,6 +35,9 @@ public sealed class CSharpRuleScriptCompiler(IOptions<CSharpScriptOptions> optio
 
     private const string GuardClass = "__ScriptGuard";
     private static readonly Lazy<MetadataReference[]> References = new(LoadReferences);
+    private static readonly Lazy<Task> WarmUp = new(() => Task.Run(() =>
+        CSharpCompilation.Create("AdIntel.RuleScript.WarmUp", [CSharpSyntaxTree.ParseText("static class W { static bool F(double? x) => x > 1; }")],
+            References.Value, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)).Emit(Stream.Null)));
 
     public bool IsEnabled => options.Value.Enabled;
 
@@ -58,6 +61,9 @@ public sealed class CSharpRuleScriptCompiler(IOptions<CSharpScriptOptions> optio
                 $"The script has {text.Length} characters; at most {settings.MaxLength} are allowed."));
         }
 
+        // Roslyn's first compilation in a process loads and JITs the compiler (seconds on a busy machine); that one-time
+        // cost must not count against a script's compile time limit.
+        WarmUp.Value.GetAwaiter().GetResult();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.CompileTimeoutMilliseconds);
         try

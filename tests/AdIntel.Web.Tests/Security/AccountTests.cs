@@ -262,16 +262,11 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [Fact]
     public async Task Account_pages_do_not_exist_in_demo_mode()
     {
-        var demo = await new AppFixture().HostAsync(AppFixture.Sqlite);
-        try
-        {
-            var response = await demo.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/account/sign-in");
-            Assert.Equal("/Error?status=404", response.Headers.Location?.OriginalString);
-        }
-        finally
-        {
-            await demo.DisposeAsync();
-        }
+        await using var demo = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Auth:Mode"] = "Demo" });
+
+        var response = await demo.NewBrowser().GetAsync("/account/sign-in");
+
+        Assert.Equal("/Error?status=404", response.Headers.Location?.OriginalString);
     }
 
     [GeneratedRegex(@"https://\S+/account/reset-password\?\S+")]

@@ -76,7 +76,7 @@ public sealed class CSharpRuleScriptCompilerTests
     [Fact]
     public void Evaluate_runaway_recursion_is_stopped_before_the_stack_overflows()
     {
-        using var script = Compiler().Compile("int Down(int n) => Down(n + 1); return Down(0) > 0;", CancellationToken.None).Script!;
+        using var script = Compiler().Compile("int Down(int n) => 1 + Down(n + 1); return Down(0) > 0;", CancellationToken.None).Script!;
 
         var error = Assert.Throws<RuleScriptException>(() => script.Evaluate(RuleRows.With()));
 
