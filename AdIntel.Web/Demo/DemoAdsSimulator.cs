@@ -31,10 +31,9 @@ internal sealed class DemoAdsSimulator
     private sealed record CampaignTemplate(string Name, Kind Kind, string Objective, bool UsesCampaignBudget, CreativeSet Creatives,
         AdSetTemplate[] AdSets);
 
-    private sealed class CampaignPlan(Campaign entity, Kind kind, bool usesCampaignBudget, CreativeSet creatives)
+    private sealed class CampaignPlan(Campaign entity, bool usesCampaignBudget, CreativeSet creatives)
     {
         public Campaign Entity { get; } = entity;
-        public Kind Kind { get; } = kind;
         public bool UsesCampaignBudget { get; } = usesCampaignBudget;
         public CreativeSet Creatives { get; } = creatives;
         public List<AdSetPlan> AdSets { get; } = [];
@@ -216,7 +215,7 @@ internal sealed class DemoAdsSimulator
         var last = _calendar.Days - 1;
         foreach (var template in Evergreen)
         {
-            var campaign = AddCampaign(account, template.Name, template.Kind, template.Objective, template.UsesCampaignBudget, template.Creatives);
+            var campaign = AddCampaign(account, template.Name, template.Objective, template.UsesCampaignBudget, template.Creatives);
             foreach (var set in template.AdSets)
             {
                 var start = (int)Math.Round(set.Start * last);
@@ -233,8 +232,8 @@ internal sealed class DemoAdsSimulator
 
         for (var year = _calendar.FirstDay.Year; year <= _calendar.LastDay.Year; year++)
         {
-            AddSeasonalCampaign(account, $"Sale | BFCM {year}", DemoCalendar.BlackFriday(year).AddDays(-10), DemoCalendar.CyberMonday(year).AddDays(1),
-                BlackFridayCreatives,
+            AddSeasonalCampaign(account, $"Sale | BFCM {year}", DemoCalendar.BlackFriday(year).AddDays(-10),
+                DemoCalendar.CyberMonday(year).AddDays(1), BlackFridayCreatives,
                 [
                     new("BFCM | Broad | 25-54", 0, 1, 1.2),
                     new("BFCM | Retarget visitors + engagers 90d", 0, 1, 0.6, Kind.Retargeting),
@@ -256,14 +255,14 @@ internal sealed class DemoAdsSimulator
         }
         var start = Math.Max(0, _calendar.IndexOf(from));
         var end = Math.Min(_calendar.Days - 1, _calendar.IndexOf(to));
-        var campaign = AddCampaign(account, name, Kind.Prospecting, "OUTCOME_SALES", false, creatives);
+        var campaign = AddCampaign(account, name, "OUTCOME_SALES", false, creatives);
         foreach (var set in adSets)
         {
             AddAdSet(campaign, set.Name, set.Kind ?? Kind.Prospecting, start, end, set.Budget);
         }
     }
 
-    private CampaignPlan AddCampaign(AdAccount account, string name, Kind kind, string objective, bool usesCampaignBudget, CreativeSet creatives)
+    private CampaignPlan AddCampaign(AdAccount account, string name, string objective, bool usesCampaignBudget, CreativeSet creatives)
     {
         var campaign = new Campaign
         {
@@ -273,7 +272,7 @@ internal sealed class DemoAdsSimulator
             Name = name,
             Objective = objective,
         };
-        var plan = new CampaignPlan(campaign, kind, usesCampaignBudget, creatives);
+        var plan = new CampaignPlan(campaign, usesCampaignBudget, creatives);
         _campaigns.Add(plan);
         return plan;
     }
@@ -304,7 +303,8 @@ internal sealed class DemoAdsSimulator
     private void AddCreativeRotation(AdSetPlan adSet)
     {
         var launches = new List<int>();
-        for (var i = 0; i < (adSet.Kind is Kind.Brand or Kind.Traffic ? 2 : 2 + (_random.Chance(0.4) ? 1 : 0)); i++)
+        var firstCreatives = adSet.Kind is Kind.Brand or Kind.Traffic ? 2 : _random.Chance(0.4) ? 3 : 2;
+        for (var i = 0; i < firstCreatives; i++)
         {
             launches.Add(adSet.Start);
         }
@@ -408,7 +408,8 @@ internal sealed class DemoAdsSimulator
             }
         }
         var next = 120_208_000_000_000_000L + _random.NextInt64(1_000_000_000, 9_000_000_000);
-        foreach (var (_, _, assign) in entities.Select((e, i) => (e, i)).OrderBy(x => x.e.Start).ThenBy(x => x.e.Order).ThenBy(x => x.i).Select(x => x.e))
+        var inCreationOrder = entities.Select((e, i) => (e, i)).OrderBy(x => x.e.Start).ThenBy(x => x.e.Order).ThenBy(x => x.i).Select(x => x.e);
+        foreach (var (_, _, assign) in inCreationOrder)
         {
             next += _random.NextInt64(1_000_000, 4_000_000_000);
             assign(next.ToString(CultureInfo.InvariantCulture));
@@ -445,7 +446,9 @@ internal sealed class DemoAdsSimulator
             var running = adSets.Where(s => s.Start <= d && d <= s.End).ToList();
             var setSpends = running.Select(s => s.FixedBudget is { } budget ? (double)budget * _random.Between(0.85, 1.02) : 0).ToArray();
             var flexible = Math.Max(0, target - setSpends.Sum());
-            var shares = running.Select(s => s.FixedBudget is not null ? 0 : s.Budget * Ramp(d - s.Start) * (d >= s.EditDay ? s.EditFactor : 1.0)).ToArray();
+            var shares = running
+                .Select(s => s.FixedBudget is not null ? 0 : s.Budget * Ramp(d - s.Start) * (d >= s.EditDay ? s.EditFactor : 1.0))
+                .ToArray();
             var shareTotal = shares.Sum();
 
             active.Clear();
@@ -550,7 +553,7 @@ internal sealed class DemoAdsSimulator
                 {
                     var adRunning = ad.End == last;
                     ad.Entity.Status = adRunning ? EntityStatus.Active : EntityStatus.Paused;
-                    ad.Entity.UpdatedAtUtc = adRunning ? LocalToUtc(ad.Start, _random.Between(9, 17)) : LocalToUtc(ad.End + 1, _random.Between(9, 17));
+                    ad.Entity.UpdatedAtUtc = LocalToUtc(adRunning ? ad.Start : ad.End + 1, _random.Between(9, 17));
                 }
             }
             var campaignRunning = campaign.AdSets.Any(s => s.End == last);

@@ -202,7 +202,8 @@ public static class DemoCsvWriter
         var offset = timeZone.GetUtcOffset(utc);
         var local = utc + offset;
         var sign = offset < TimeSpan.Zero ? '-' : '+';
-        return string.Create(CultureInfo.InvariantCulture, $"{local:yyyy-MM-dd HH:mm:ss} {sign}{Math.Abs(offset.Hours):00}{Math.Abs(offset.Minutes):00}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{local:yyyy-MM-dd HH:mm:ss} {sign}{Math.Abs(offset.Hours):00}{Math.Abs(offset.Minutes):00}");
     }
 
     private static async Task WriteRowAsync(TextWriter writer, StringBuilder line, IReadOnlyList<string> fields, CancellationToken cancellationToken)

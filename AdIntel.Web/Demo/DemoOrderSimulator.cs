@@ -190,7 +190,8 @@ internal sealed class DemoOrderSimulator
             LastName = last,
             CreatedAtUtc = createdUtc,
         });
-        _profiles.Add(new DemoCustomerProfile(DemoPeople.Address(_random), _random.Chance(0.58), _random.Chance(0.35) ? DemoPeople.Phone(_random) : null));
+        var phone = _random.Chance(0.35) ? DemoPeople.Phone(_random) : null;
+        _profiles.Add(new DemoCustomerProfile(DemoPeople.Address(_random), AcceptsMarketing: _random.Chance(0.58), phone));
         var repeats = 0;
         if (_random.Chance(ReturningProbability))
         {

@@ -37,7 +37,8 @@ public sealed class DemoStoreSeeder(
         var phase = Stopwatch.StartNew();
         var data = DemoStoreGenerator.Generate(demo, today);
         logger.LogInformation(
-            "Demo store: generated {Customers:N0} customers, {Orders:N0} orders, {Lines:N0} order lines, {Refunds:N0} refunds, {Ads:N0} ads and {Insights:N0} ad insight rows in {ElapsedMs} ms",
+            "Demo store: generated {Customers:N0} customers, {Orders:N0} orders, {Lines:N0} order lines, {Refunds:N0} refunds, " +
+            "{Ads:N0} ads and {Insights:N0} ad insight rows in {ElapsedMs} ms",
             data.Customers.Count, data.Orders.Count, data.OrderLines.Count, data.Refunds.Count, data.Ads.Count, data.Insights.Count,
             phase.ElapsedMilliseconds);
 
@@ -85,7 +86,8 @@ public sealed class DemoStoreSeeder(
 
         logger.LogInformation(
             "Demo store {StoreId} \"{Name}\" ready in {ElapsedMs} ms: {FirstDay}..{LastDay}, Meta tracking outage {OutageFrom}..{OutageTo}",
-            storeId, DemoStoreGenerator.StoreName, total.ElapsedMilliseconds, data.FirstDay, data.LastDay, data.TrackingOutageFrom, data.TrackingOutageTo);
+            storeId, DemoStoreGenerator.StoreName, total.ElapsedMilliseconds, data.FirstDay, data.LastDay, data.TrackingOutageFrom,
+            data.TrackingOutageTo);
         return storeId;
     }
 
@@ -98,7 +100,8 @@ public sealed class DemoStoreSeeder(
             await BulkWriter.InsertAsync(db, batch, cancellationToken);
             if (rows.Count > ProgressBatch)
             {
-                logger.LogInformation("Demo store: inserted {Done:N0}/{Total:N0} {What}", Math.Min(rows.Count, start + ProgressBatch), rows.Count, what);
+                var done = Math.Min(rows.Count, start + ProgressBatch);
+                logger.LogInformation("Demo store: inserted {Done:N0}/{Total:N0} {What}", done, rows.Count, what);
             }
         }
         logger.LogInformation("Demo store: inserted {Count:N0} {What} in {ElapsedMs} ms", rows.Count, what, stopwatch.ElapsedMilliseconds);

@@ -11,7 +11,7 @@ namespace AdIntel.Web.Metrics;
 /// Everything is read as slim projections and aggregated in memory, then written in one transaction, so readers
 /// see either the old facts or the new ones, never a half-built table.
 /// </summary>
-public sealed class DailyFactsBuilder(AdIntelDbContext db, ILogger<DailyFactsBuilder> logger)
+public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, LtvCurveProvider ltvCurves, ILogger<DailyFactsBuilder> logger)
 {
     public async Task RebuildAsync(CancellationToken cancellationToken)
     {
@@ -96,6 +96,9 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, ILogger<DailyFactsBui
                 await ownTransaction.DisposeAsync();
             }
         }
+
+        // The data just changed, so the cached LTV curve is stale; the ledger in hand builds the new one cheaply.
+        await ltvCurves.WarmAsync(ledger, await clock.GetTodayAsync(cancellationToken), cancellationToken);
 
         logger.LogInformation(
             "Daily facts rebuilt: {Days} days from {Orders} orders, {Refunds} refunds and {InsightDays} insight days, {Customers} first-order dates changed, in {ElapsedMs} ms (read {LoadMs} ms)",

@@ -12,7 +12,12 @@ namespace AdIntel.Web.Metrics;
 /// </summary>
 public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeContext, IMemoryCache cache, ILtvPredictor? predictor = null)
 {
-    public async Task<LtvCurve> GetAsync(DateOnly today, CancellationToken cancellationToken)
+    public Task<LtvCurve> GetAsync(DateOnly today, CancellationToken cancellationToken) => GetOrBuildAsync(today, null, cancellationToken);
+
+    /// <summary>Builds and caches the curve from a ledger just read (by the facts builder), so the next overview need not read it again.</summary>
+    internal Task WarmAsync(OrderLedger ledger, DateOnly today, CancellationToken cancellationToken) => GetOrBuildAsync(today, ledger, cancellationToken);
+
+    private async Task<LtvCurve> GetOrBuildAsync(DateOnly today, OrderLedger? ledger, CancellationToken cancellationToken)
     {
         // Money is summed as floating point here: the fingerprint only has to change when the data does, and native
         // sums keep this per-request query cheap (SQLite sums decimals through a managed function otherwise).
@@ -44,7 +49,7 @@ public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeCont
             return cached.Curve;
         }
 
-        var ledger = await OrderLedger.LoadAsync(db, cancellationToken);
+        ledger ??= await OrderLedger.LoadAsync(db, cancellationToken);
         var orders = ledger.Orders.Values.Where(o => o.CustomerId is not null)
             .Select(o => new CustomerProfit(o.CustomerId!.Value, o.LocalDate, o.GrossSales - o.Discounts - o.Cogs));
         var refunds = ledger.Refunds.Where(r => r.Order.CustomerId is not null)

@@ -16,6 +16,8 @@ public sealed partial class CampaignsTests(E2EFixture app)
         var rows = page.Locator(".performance-table tbody tr");
         await Expect(rows.First).ToBeVisibleAsync();
         Assert.True(await rows.CountAsync() >= 2, "the demo store should have several campaigns");
+        // Marks the document: a full page load would lose it, htmx swaps keep it.
+        await page.EvaluateAsync("() => window.__sameDocument = true");
 
         // Spend is the default order (biggest first); the first click flips it to smallest first.
         await page.Locator("th a[data-sort=\"spend\"]").ClickAsync();
@@ -39,6 +41,8 @@ public sealed partial class CampaignsTests(E2EFixture app)
         await Expect(page.Locator(".breadcrumbs a", new() { HasText = "Campaigns" })).ToBeVisibleAsync();
         await Expect(page.Locator("th a[data-sort=\"name\"]")).ToHaveTextAsync("Ad set");
         await Expect(rows.First).ToBeVisibleAsync();
+        await Expect(page).ToHaveTitleAsync(name + " · AdIntel");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "sorting and drilling down should swap in place");
 
         await page.Locator(".breadcrumbs a", new() { HasText = "Campaigns" }).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Campaigns");

@@ -21,7 +21,8 @@ public sealed class DemoCsvImportRoundTripTests(AppFixture fixture)
         var data = DemoStoreGenerator.Generate(new DemoOptions { Seed = 5, Orders = 800, Months = 2 }, new DateOnly(2026, 11, 25));
         var store = await app.CreateStoreAsync(timeZone: DemoStoreGenerator.TimeZoneId);
 
-        var orders = await ImportAsync(store.Api, "/api/import/shopify-orders", writer => DemoCsvWriter.WriteShopifyOrdersAsync(data, writer, CancellationToken.None));
+        var orders = await ImportAsync(store.Api, "/api/import/shopify-orders",
+            writer => DemoCsvWriter.WriteShopifyOrdersAsync(data, writer, CancellationToken.None));
         var ads = await ImportAsync(store.Api, "/api/import/meta-ads", writer => DemoCsvWriter.WriteMetaAdsAsync(data, writer, CancellationToken.None));
 
         Assert.Equal(data.Orders.Count, orders.GetProperty("ordersCreated").GetInt32());

@@ -89,7 +89,8 @@ public sealed class DemoCsvWriterTests
             header);
         Assert.Equal(data.Insights.Count, rows.Count);
         Assert.Equal(data.Insights.Sum(i => i.Spend), rows.Sum(r => decimal.Parse(r["Amount spent (USD)"], CultureInfo.InvariantCulture)));
-        Assert.Equal(data.Insights.Sum(i => i.Purchases), rows.Sum(r => r["Purchases"] == "" ? 0m : decimal.Parse(r["Purchases"], CultureInfo.InvariantCulture)));
+        Assert.Equal(data.Insights.Sum(i => i.Purchases),
+            rows.Sum(r => r["Purchases"] == "" ? 0m : decimal.Parse(r["Purchases"], CultureInfo.InvariantCulture)));
         var ads = data.Ads.ToDictionary(a => a.ExternalId);
         Assert.All(rows, r =>
         {

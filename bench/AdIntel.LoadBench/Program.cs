@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using AdIntel.Web.Demo;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Options;
+using AdIntel.Web.Infrastructure.Tenancy;
+using CsvHelper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+// End-to-end benchmarks of the real app on SQLite (see bench/README.md):
+//   1. first start (migrations + demo seeding of the full 50k-order store),
+//   2. /api/overview for the last 30 days and for all 18 months, p50/p95 server time, against baselines measured in
+//      the same run: /api/health (the pipeline's floor) and the same KPIs summed straight from the orders table,
+//   3. import of a generated 100k-order Shopify CSV through /api/import/shopify-orders, against parsing the same
+//      file with CsvHelper alone.
+var orders = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 300;
+var directory = Directory.CreateTempSubdirectory("adintel-bench-").FullName;
+Console.WriteLine($"AdIntel load benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, work dir {directory}");
+
+var startWatch = Stopwatch.StartNew();
+await using var app = new BenchApp(directory);
+_ = app.Server;
+startWatch.Stop();
+Console.WriteLine($"\nFirst start (migrate + seed 50k-order demo store + facts): {startWatch.Elapsed.TotalSeconds:F1} s (target < 30 s)");
+
+var client = app.CreateClient();
+var (demoStoreId, today) = await app.WithDbAsync(null, async db =>
+{
+    var store = await db.Stores.SingleAsync(s => s.IsDemo);
+    var zone = TimeZoneInfo.FindSystemTimeZoneById(store.TimeZone);
+    return (store.Id, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime));
+});
+var last30 = $"from={today.AddDays(-29):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
+var all18 = $"from={today.AddMonths(-18):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
+
+Console.WriteLine($"\nOverview latency, {requests} sequential requests each after warm-up (in-process server, SQLite):");
+var health = await MeasureAsync(() => client.GetAsync("/api/health"));
+var overview30 = await MeasureAsync(() => client.GetAsync("/api/overview?" + last30));
+var overview18 = await MeasureAsync(() => client.GetAsync("/api/overview?" + all18));
+var naive30 = await MeasureAsync(() => NaiveOverviewAsync(today.AddDays(-29), today));
+var naive18 = await MeasureAsync(() => NaiveOverviewAsync(today.AddMonths(-18), today));
+Report("GET /api/health (baseline: pipeline floor)", health, health);
+Report("GET /api/overview last 30 days", overview30, health);
+Report("GET /api/overview all 18 months", overview18, health);
+Report("naive KPI sums from orders, 30 days", naive30, health);
+Report("naive KPI sums from orders, 18 months", naive18, health);
+Console.WriteLine($"  overview(18 mo) p95 / naive(18 mo) p95 = {overview18.P95 / naive18.P95:F2}  (target p95 < 50 ms)");
+
+Console.WriteLine($"\nImport of a generated {orders:N0}-order Shopify export:");
+var csvPath = Path.Combine(directory, "orders_export.csv");
+var generated = DemoStoreGenerator.Generate(new DemoOptions { Orders = orders, Months = 18, Seed = 7 }, today);
+await using (var writer = new StreamWriter(csvPath))
+{
+    await DemoCsvWriter.WriteShopifyOrdersAsync(generated, writer, CancellationToken.None);
+}
+var csvOrders = generated.Orders.Count;
+Console.WriteLine($"  file: {new FileInfo(csvPath).Length / 1024.0 / 1024.0:F1} MiB, {csvOrders:N0} orders");
+
+var parseWatch = Stopwatch.StartNew();
+var parsedOrders = ParseOnly(csvPath);
+parseWatch.Stop();
+
+var importStore = await app.CreateStoreWithTokenAsync();
+var importWatch = Stopwatch.StartNew();
+using (var form = new MultipartFormDataContent())
+{
+    var file = new StreamContent(File.OpenRead(csvPath));
+    file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+    form.Add(file, "file", "orders_export.csv");
+    var response = await importStore.PostAsync("/api/import/shopify-orders", form);
+    importWatch.Stop();
+    var body = await response.Content.ReadAsStringAsync();
+    Console.WriteLine($"  import status {(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
+}
+var parseRate = parsedOrders / parseWatch.Elapsed.TotalSeconds;
+var importRate = csvOrders / importWatch.Elapsed.TotalSeconds;
+Console.WriteLine($"  baseline CsvHelper parse only : {parseWatch.Elapsed.TotalSeconds,6:F2} s  {parseRate,10:N0} orders/s");
+Console.WriteLine($"  import end to end (HTTP + DB) : {importWatch.Elapsed.TotalSeconds,6:F2} s  {importRate,10:N0} orders/s  (target ≥ 20,000)");
+Console.WriteLine($"  import time / parse time      : {importWatch.Elapsed.TotalSeconds / parseWatch.Elapsed.TotalSeconds:F2}");
+
+try { Directory.Delete(directory, true); } catch (IOException) { }
+return;
+
+async Task<Stats> MeasureAsync(Func<Task> call)
+{
+    for (var i = 0; i < 20; i++) await Unwrap(call);
+    var samples = new double[requests];
+    for (var i = 0; i < requests; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        await Unwrap(call);
+        samples[i] = watch.Elapsed.TotalMilliseconds;
+    }
+    Array.Sort(samples);
+    return new Stats(samples[requests / 2], samples[(int)Math.Ceiling(requests * 0.95) - 1], samples.Average());
+}
+
+static async Task Unwrap(Func<Task> call)
+{
+    var task = call();
+    await task;
+    if (task is Task<HttpResponseMessage> { Result: var response })
+    {
+        response.EnsureSuccessStatusCode();
+        await response.Content.ReadAsByteArrayAsync();
+    }
+}
+
+static void Report(string name, Stats s, Stats baseline) =>
+    Console.WriteLine($"  {name,-44} p50 {s.P50,7:F2} ms  p95 {s.P95,7:F2} ms  mean {s.Mean,7:F2} ms  p95 ratio vs baseline {s.P95 / baseline.P95,7:F2}");
+
+// The obvious design without the daily facts table: sum the orders of the range on every request.
+async Task NaiveOverviewAsync(DateOnly from, DateOnly to) => await app.WithDbAsync(demoStoreId, async db =>
+{
+    var rows = await db.Orders.AsNoTracking()
+        .Where(o => o.LocalDate >= from && o.LocalDate <= to && !o.IsTest && o.CancelledAtUtc == null)
+        .Select(o => new { o.GrossSales, o.Discounts, o.Shipping, o.Taxes, o.CustomerId }).ToListAsync();
+    var spend = await db.AdInsights.AsNoTracking().Where(i => i.Date >= from && i.Date <= to).Select(i => i.Spend).ToListAsync();
+    return rows.Sum(r => r.GrossSales - r.Discounts + r.Shipping + r.Taxes) / Math.Max(1m, spend.Sum());
+});
+
+static int ParseOnly(string path)
+{
+    using var reader = new StreamReader(path);
+    using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
+    csv.Read();
+    csv.ReadHeader();
+    var names = new HashSet<string>(StringComparer.Ordinal);
+    while (csv.Read())
+    {
+        names.Add(csv.GetField("Name") ?? "");
+        _ = csv.GetField("Lineitem price");
+        _ = csv.GetField("Lineitem quantity");
+    }
+    return names.Count;
+}
+
+internal sealed record Stats(double P50, double P95, double Mean);
+
+internal sealed class BenchApp(string directory) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:AdIntel", $"Data Source={Path.Combine(directory, "bench.db")}");
+        builder.UseSetting("Logging:Directory", Path.Combine(directory, "logs"));
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:Orders", "50000");
+        builder.UseSetting("Import:MaxFileMegabytes", "500");
+    }
+
+    public async Task<T> WithDbAsync<T>(long? storeId, Func<AdIntelDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        if (storeId is { } id)
+        {
+            scope.ServiceProvider.GetRequiredService<StoreContext>().Set(id);
+        }
+        return await work(scope.ServiceProvider.GetRequiredService<AdIntelDbContext>());
+    }
+
+    public async Task<HttpClient> CreateStoreWithTokenAsync()
+    {
+        var token = ApiTokenAuthenticationHandler.NewToken();
+        var storeId = await WithDbAsync(null, async db =>
+        {
+            var store = new Store { Name = "Import bench", ShopDomain = "import-bench.myshopify.com", TimeZone = "UTC", CreatedAtUtc = DateTime.UtcNow };
+            db.Stores.Add(store);
+            await db.SaveChangesAsync();
+            return store.Id;
+        });
+        await WithDbAsync(storeId, async db =>
+        {
+            db.StoreSettings.Add(new StoreSettings { UpdatedAtUtc = DateTime.UtcNow });
+            db.ApiTokens.Add(new ApiToken { Name = "bench", Role = StoreRole.Owner, Prefix = token[..8], TokenHash = ApiTokenAuthenticationHandler.Hash(token), CreatedAtUtc = DateTime.UtcNow });
+            return await db.SaveChangesAsync();
+        });
+        var client = CreateClient();
+        client.Timeout = TimeSpan.FromMinutes(10);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
