@@ -7,4 +7,4 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // (in-process toolchain): BenchmarkDotNet then builds nothing of its own, so the repository's bin/obj folders stay
 // untouched and --artifacts-path works as for any other build.
 var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+BenchmarkSwitcher.FromAssembly(typeof(AdIntel.Benchmarks.RuleEvaluationBenchmarks).Assembly).Run(args, config);

@@ -20,8 +20,6 @@ public sealed record CampaignRef(long Id, string ExternalId, string Name, string
 /// </summary>
 public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clock, TimeProvider time)
 {
-    public Task<bool> HasAdDataAsync(CancellationToken cancellationToken) => db.Campaigns.AnyAsync(cancellationToken);
-
     public async Task<IReadOnlyList<PerformanceRow>> GetCampaignsAsync(DateRange range, CancellationToken cancellationToken)
     {
         var campaigns = await db.Campaigns.AsNoTracking().ToListAsync(cancellationToken);

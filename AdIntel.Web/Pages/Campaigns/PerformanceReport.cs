@@ -67,8 +67,6 @@ public sealed class PerformanceReport
         _ => null,
     };
 
-    public string LevelUrl(string path) => UrlFor(path, Selection, Sort);
-
     /// <summary>Presets stay relative (<c>?preset=7d</c> means "the last 7 days" whenever the link is opened); custom ranges carry dates.</summary>
     public static string UrlFor(string path, DateRangeSelection selection, PerformanceSort sort) =>
         UrlFor(path, selection.Preset, selection.Range, sort);

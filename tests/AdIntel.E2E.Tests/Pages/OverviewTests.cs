@@ -12,7 +12,8 @@ public sealed partial class OverviewTests(E2EFixture app)
     {
         var page = await app.NewPageAsync();
         await page.GotoAsync("/");
-        var totalSales = page.Locator(".kpi[data-metric=\"totalSales\"] .kpi-value");
+        // Agreed hook: the KPI card (or the part of a paired card) carries data-metric, its number sits in .kpi-value.
+        var totalSales = page.Locator("[data-metric=\"totalSales\"] .kpi-value");
         await Expect(totalSales).ToBeVisibleAsync();
         var last30Days = (await totalSales.InnerTextAsync()).Trim();
         Assert.Matches(MoneyPattern(), last30Days);

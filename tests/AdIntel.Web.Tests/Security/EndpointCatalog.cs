@@ -88,7 +88,7 @@ public static class EndpointCatalog
         {
             var pattern = endpoint.RoutePattern;
             var path = "/" + string.Join('/', pattern.PathSegments.Select(Segment));
-            if (IsStaticFile(path))
+            if (IsStaticFile(endpoint))
             {
                 continue;
             }
@@ -106,10 +106,13 @@ public static class EndpointCatalog
                 }
                 var optional = compiled.BoundProperties
                     .Where(p => p.BindingInfo?.RequestPredicate is null)
-                    .Select(p => new RouteInput(p.Name, p.ParameterType, InputSource.OptionalQuery));
+                    .Select(p => new RouteInput(p.BindingInfo?.BinderModelName ?? p.Name, p.ParameterType, InputSource.OptionalQuery));
                 foreach (var handler in compiled.HandlerMethods)
                 {
-                    var source = handler.Name is null ? InputSource.OptionalQuery : InputSource.HandlerQuery;
+                    // What a named handler or any post acts on is required; the default GET's values only select or filter.
+                    var source = handler.Name is null && handler.HttpMethod.Equals("GET", StringComparison.OrdinalIgnoreCase)
+                        ? InputSource.OptionalQuery
+                        : InputSource.HandlerQuery;
                     var inputs = routeInputs
                         .Concat(handler.Parameters.Where(p => IsSimple(p.ParameterType) && routeInputs.All(r => r.Name != p.Name))
                             .Select(p => new RouteInput(p.Name, p.ParameterType, source)))
@@ -148,7 +151,11 @@ public static class EndpointCatalog
     private static Type RouteType(RoutePatternParameterPart parameter) =>
         parameter.ParameterPolicies.Any(p => p.Content is "long" or "int") ? typeof(long) : typeof(string);
 
-    private static bool IsStaticFile(string path) => System.IO.Path.HasExtension(path.Split('/')[^1]) && !path.Contains('{', StringComparison.Ordinal);
+    /// <summary>Files under wwwroot (MapStaticAssets) and the file fallback: no store data, no state.</summary>
+    private static bool IsStaticFile(RouteEndpoint endpoint) =>
+        endpoint.Metadata.Any(m => m.GetType().Name == "StaticAssetDescriptor")
+        || endpoint.RoutePattern.Parameters.Any(p => p.ParameterPolicies.Any(policy => policy.Content == "file"))
+        || endpoint.RoutePattern.RawText?.EndsWith(".js", StringComparison.Ordinal) == true;
 
     private static bool IsSimple(Type type)
     {
