@@ -50,9 +50,9 @@ public class RuleEvaluationBenchmarks
     public int NCalcEvaluator()
     {
         var matches = 0;
-        foreach (var rule in _ncalc)
+        for (var i = 0; i < NCalcAdCount; i++)
         {
-            for (var i = 0; i < NCalcAdCount; i++)
+            foreach (var rule in _ncalc)
             {
                 if (rule.Evaluate(_rows[i]))
                 {
@@ -63,14 +63,20 @@ public class RuleEvaluationBenchmarks
         return matches;
     }
 
+    /// <summary>
+    /// Ad by ad, every rule on each ad: a run reads each ad's row once while it is in cache. (Rule by rule, each of
+    /// the 1,000,000 evaluations would wait ~100 ns for its row from memory: 12.6 MB of rows do not fit in cache,
+    /// and the benchmark would measure memory latency instead of evaluation.)
+    /// </summary>
     private int Run(Func<double[], bool>[] conditions, int ads)
     {
         var matches = 0;
-        foreach (var condition in conditions)
+        for (var i = 0; i < ads; i++)
         {
-            for (var i = 0; i < ads; i++)
+            var row = _rows[i];
+            foreach (var condition in conditions)
             {
-                if (condition(_rows[i]))
+                if (condition(row))
                 {
                     matches++;
                 }

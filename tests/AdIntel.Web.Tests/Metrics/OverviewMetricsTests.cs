@@ -205,11 +205,12 @@ public sealed class OverviewMetricsTests(AppFixture fixture)
         });
     }
 
-    [Theory]
-    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
-    public async Task Overview_reports_observed_ltv_and_payback_once_a_cohort_is_a_year_old(string provider)
+    /// <summary>
+    /// Ava: 60 on day 0, 30 on day 10, −10 refunded on day 20. Bo: 50 on day 0. Dan: first order 2025-02-01, the store's
+    /// last order day, so cohorts up to 2024-02-02 have a full year. 60 of ad spend on 2025-02-01.
+    /// </summary>
+    private static async Task<(TestStore Store, Order BoFirst)> BuildCohortStoreAsync(AdIntelApp app)
     {
-        var app = await fixture.HostAsync(provider);
         var store = await app.CreateStoreAsync();
         var id = store.StoreId;
         var ava = await app.AddCustomerAsync(id, "ava");
@@ -226,6 +227,16 @@ public sealed class OverviewMetricsTests(AppFixture fixture)
         var ads = await app.AddCampaignsAsync(id, "Prospecting");
         await app.AddInsightsAsync(id, Insight(ads["Prospecting"], new DateOnly(2025, 2, 1), 60, 100));
         await app.RebuildFactsAsync(id);
+        return (store, boFirst);
+    }
+
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Overview_reports_observed_ltv_and_payback_once_a_cohort_is_a_year_old(string provider)
+    {
+        var app = await fixture.HostAsync(provider);
+        var (store, boFirst) = await BuildCohortStoreAsync(app);
+        var id = store.StoreId;
 
         using (var json = await GetJsonAsync(store.Api, "/api/overview?from=2025-02-01&to=2025-02-01"))
         {
@@ -253,6 +264,31 @@ public sealed class OverviewMetricsTests(AppFixture fixture)
             var kpis = json.RootElement.GetProperty("data").GetProperty("kpis");
             AssertNumbers(kpis, new() { ["ltv"] = 55m, ["paybackDays"] = 10m });
         }
+    }
+
+    [Fact]
+    public async Task Overview_replaces_the_cached_ltv_when_the_facts_change_underneath()
+    {
+        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var (store, boFirst) = await BuildCohortStoreAsync(app);
+        const string url = "/api/overview?from=2025-02-01&to=2025-02-01";
+        using (var before = await GetJsonAsync(store.Api, url))
+        {
+            Assert.Equal(65m, before.RootElement.GetProperty("data").GetProperty("kpis").GetProperty("ltv").GetDecimal());
+        }
+
+        // What another app instance's rebuild leaves behind: a new refund and the facts that book it, while this
+        // instance's cached curve was never told.
+        await app.WithDbAsync(store.StoreId, async db =>
+        {
+            var day = new DateOnly(2024, 2, 5);
+            db.Refunds.Add(new Refund { OrderId = boFirst.Id, ExternalId = "r2", LocalDate = day, Amount = 20, CreatedAtUtc = DateTime.UtcNow });
+            db.DailyFacts.Add(new DailyStoreFacts { Date = day, Returns = 20 });
+            await db.SaveChangesAsync();
+        });
+
+        using var after = await GetJsonAsync(store.Api, url);
+        Assert.Equal(55m, after.RootElement.GetProperty("data").GetProperty("kpis").GetProperty("ltv").GetDecimal());
     }
 
     [Theory]

@@ -35,8 +35,18 @@ public sealed class IsolationTests(LocalAppFixture fixture, ITestOutputHelper ou
                 foreach (var id in candidates)
                 {
                     var values = RouteWalker.Values(route, id);
-                    using var response = await send(route, values);
                     requests++;
+                    HttpResponseMessage response;
+                    try
+                    {
+                        response = await send(route, values);
+                    }
+                    catch (HttpRequestException e)
+                    {
+                        problems.Add($"{caller}: {route.Method} {route.Url(values)} failed: {e.InnerException?.InnerException?.Message ?? e.Message}");
+                        continue;
+                    }
+                    using var _ = response;
                     var body = await response.Content.ReadAsStringAsync();
                     var where = $"{caller}: {route.Method} {route.Url(values)} → {(int)response.StatusCode}";
                     if ((int)response.StatusCode >= 500)
