@@ -64,7 +64,7 @@ public sealed class AuditModel(AdIntelDbContext db, TimeProvider time) : PageMod
         return Request.IsHtmx() && !Request.IsHtmxBoosted() && !Request.IsHtmxHistoryRestoreRequest() ? Partial("_AuditEntries", this) : Page();
     }
 
-    public async Task OnGetExportAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken cancellationToken)
     {
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = $"attachment; filename=\"adintel-audit-{time.GetUtcNow():yyyyMMdd}.csv\"";
@@ -76,6 +76,8 @@ public sealed class AuditModel(AdIntelDbContext db, TimeProvider time) : PageMod
                 entry.Action, entry.EntityType, entry.EntityId, entry.Summary, entry.BeforeJson, entry.AfterJson], cancellationToken);
         }
         await csv.FlushAsync(cancellationToken);
+        // The CSV is the response; there is no page to render after it.
+        return new EmptyResult();
     }
 
     private IQueryable<AuditEntry> Filtered()

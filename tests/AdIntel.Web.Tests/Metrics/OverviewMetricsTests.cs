@@ -183,6 +183,28 @@ public sealed class OverviewMetricsTests(AppFixture fixture)
         });
     }
 
+    [Fact]
+    public async Task MetricsService_gives_the_same_numbers_for_a_period_its_days_and_the_comparison()
+    {
+        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var june = await BuildJuneStoreAsync(app);
+        var range = new AdIntel.Web.Metrics.DateRange(June1, June3);
+
+        var (kpis, series, comparison) = await app.WithServiceAsync<AdIntel.Web.Metrics.MetricsService, (AdIntel.Web.Metrics.KpiSet, IReadOnlyList<AdIntel.Web.Metrics.DailyPoint>, AdIntel.Web.Metrics.KpiComparison)>(
+            june.Store.StoreId, async metrics => (
+                await metrics.GetKpisAsync(range, CancellationToken.None),
+                await metrics.GetDailySeriesAsync(range, CancellationToken.None),
+                await metrics.GetComparisonAsync(range, CancellationToken.None)));
+
+        Assert.Equal(365m, kpis.NetSales);
+        Assert.Equal(kpis, comparison.Current);
+        Assert.Equal(new AdIntel.Web.Metrics.DateRange(new DateOnly(2025, 5, 29), new DateOnly(2025, 5, 31)), comparison.Previous.Period);
+        Assert.Equal([June1, June2, June3], series.Select(p => p.Date));
+        Assert.Equal(kpis.TotalSales, series.Sum(p => p.Kpis.TotalSales));
+        Assert.Equal(kpis.MarketingSpend, series.Sum(p => p.Kpis.MarketingSpend));
+        Assert.Equal(kpis.NewCustomers, series.Sum(p => p.Kpis.NewCustomers));
+    }
+
     [Theory]
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task Timeseries_returns_one_point_per_day_with_the_asked_metrics(string provider)

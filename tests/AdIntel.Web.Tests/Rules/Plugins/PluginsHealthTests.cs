@@ -18,7 +18,7 @@ public sealed class PluginsHealthTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task Ready_reports_a_refused_plugin_as_degraded_and_the_app_keeps_serving()
+    public async Task Refused_plugin_shows_as_degraded_readiness_and_on_settings_and_the_app_keeps_serving()
     {
         using var folders = new PluginFolders(PluginFolders.LearningPhaseGuard);
         folders.AddFolder("broken-plugin", "{ not json");
@@ -26,7 +26,10 @@ public sealed class PluginsHealthTests(AppFixture fixture)
         {
             ["Database:Provider"] = AppFixture.Sqlite,
             ["ConnectionStrings:AdIntel"] = $"Data Source={Path.Combine(fixture.TempDirectory, "plugins-health.db")}",
-            ["Demo:Enabled"] = "false",
+            // A tiny demo store: demo mode signs the browser in as its owner, which Settings → Plugins needs.
+            ["Demo:Enabled"] = "true",
+            ["Demo:Months"] = "1",
+            ["Demo:Orders"] = "100",
             ["Logging:Directory"] = Path.Combine(fixture.TempDirectory, "logs-plugins-health"),
             ["Plugins:Directory"] = folders.Directory,
         });
@@ -39,6 +42,11 @@ public sealed class PluginsHealthTests(AppFixture fixture)
         Assert.Contains("1 loaded: adintel.learning-phase-guard", description);
         Assert.Contains("broken-plugin: plugin.json is not valid JSON", description);
         Assert.Equal("healthy", checks.GetProperty("database").GetProperty("status").GetString());
+
+        var page = await app.CreateClient().GetStringAsync("/settings/plugins");
+        Assert.Contains("Learning-phase guard", page);
+        Assert.Contains("broken-plugin", page);
+        Assert.Contains("plugin.json is not valid JSON", page);
     }
 
     private static async Task<JsonElement> ReadyChecksAsync(AdIntelApp app)
