@@ -7,7 +7,6 @@ using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Infrastructure.Tenancy;
-using CsvHelper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -17,8 +16,8 @@ using Microsoft.Extensions.DependencyInjection;
 //   1. first start (migrations + demo seeding of the full 50k-order store),
 //   2. /api/overview for the last 30 days and for all 18 months, p50/p95 server time, against baselines measured in
 //      the same run: /api/health (the pipeline's floor) and the same KPIs summed straight from the orders table,
-//   3. import of a generated 100k-order Shopify CSV through /api/import/shopify-orders, against parsing the same
-//      file with CsvHelper alone.
+//   3. import of a generated 100k-order Shopify CSV through /api/import/shopify-orders, against reading the same
+//      file line by line.
 var orders = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 300;
 var directory = Directory.CreateTempSubdirectory("adintel-bench-").FullName;
@@ -81,7 +80,7 @@ using (var form = new MultipartFormDataContent())
 }
 var parseRate = parsedOrders / parseWatch.Elapsed.TotalSeconds;
 var importRate = csvOrders / importWatch.Elapsed.TotalSeconds;
-Console.WriteLine($"  baseline CsvHelper parse only : {parseWatch.Elapsed.TotalSeconds,6:F2} s  {parseRate,10:N0} orders/s");
+Console.WriteLine($"  baseline read file line by line: {parseWatch.Elapsed.TotalSeconds,6:F2} s  {parseRate,10:N0} orders/s");
 Console.WriteLine($"  import end to end (HTTP + DB) : {importWatch.Elapsed.TotalSeconds,6:F2} s  {importRate,10:N0} orders/s  (target ≥ 20,000)");
 Console.WriteLine($"  import time / parse time      : {importWatch.Elapsed.TotalSeconds / parseWatch.Elapsed.TotalSeconds:F2}");
 
@@ -126,25 +125,23 @@ async Task NaiveOverviewAsync(DateOnly from, DateOnly to) => await app.WithDbAsy
     return rows.Sum(r => r.GrossSales - r.Discounts + r.Shipping + r.Taxes) / Math.Max(1m, spend.Sum());
 });
 
+// Baseline: read the same file and collect the order names (first column), with no CSV semantics and no database.
 static int ParseOnly(string path)
 {
     using var reader = new StreamReader(path);
-    using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
-    csv.Read();
-    csv.ReadHeader();
+    reader.ReadLine();
     var names = new HashSet<string>(StringComparer.Ordinal);
-    while (csv.Read())
+    while (reader.ReadLine() is { } line)
     {
-        names.Add(csv.GetField("Name") ?? "");
-        _ = csv.GetField("Lineitem price");
-        _ = csv.GetField("Lineitem quantity");
+        var comma = line.IndexOf(',', StringComparison.Ordinal);
+        names.Add(comma < 0 ? line : line[..comma]);
     }
     return names.Count;
 }
 
 internal sealed record Stats(double P50, double P95, double Mean);
 
-internal sealed class BenchApp(string directory) : WebApplicationFactory<Program>
+internal sealed class BenchApp(string directory) : WebApplicationFactory<DemoStoreSeeder>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -154,6 +151,9 @@ internal sealed class BenchApp(string directory) : WebApplicationFactory<Program
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Orders", "50000");
         builder.UseSetting("Import:MaxFileMegabytes", "500");
+        // The benchmark measures latency, not the API rate limiter.
+        builder.UseSetting("Security:ApiPermitsPerMinute", "100000");
+        builder.UseSetting("Security:ImportPermitsPerMinute", "100000");
     }
 
     public async Task<T> WithDbAsync<T>(long? storeId, Func<AdIntelDbContext, Task<T>> work)
