@@ -18,6 +18,4 @@ public sealed class StoreInvitation : IStoreOwned
     public DateTime ExpiresAtUtc { get; set; }
     public DateTime? AcceptedAtUtc { get; set; }
     public DateTime? RevokedAtUtc { get; set; }
-
-    public bool IsPending(DateTime nowUtc) => AcceptedAtUtc is null && RevokedAtUtc is null && ExpiresAtUtc > nowUtc;
 }

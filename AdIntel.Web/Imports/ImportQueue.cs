@@ -34,10 +34,14 @@ public sealed class ImportQueue
 }
 
 /// <summary>Runs queued imports one at a time, each in its own DI scope acting for the import's store.</summary>
-public sealed class ImportWorker(ImportQueue queue, IServiceScopeFactory scopes, ILogger<ImportWorker> logger) : BackgroundService
+public sealed class ImportWorker(ImportQueue queue, IServiceScopeFactory scopes, TimeProvider time, ILogger<ImportWorker> logger) : BackgroundService
 {
+    /// <summary>Uploads left behind by a crash; a day is far longer than any import takes.</summary>
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromDays(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        DeleteAbandonedUploads();
         await foreach (var import in queue.Reader.ReadAllAsync(stoppingToken))
         {
             try
@@ -68,6 +72,22 @@ public sealed class ImportWorker(ImportQueue queue, IServiceScopeFactory scopes,
         await using var file = new FileStream(import.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
         await runner.RunAsync(import.RunId, file, cancellationToken);
+    }
+
+    private void DeleteAbandonedUploads()
+    {
+        if (!Directory.Exists(ImportQueue.UploadDirectory))
+        {
+            return;
+        }
+        var cutoff = time.GetUtcNow().UtcDateTime - AbandonedAfter;
+        foreach (var path in Directory.EnumerateFiles(ImportQueue.UploadDirectory, "*.csv"))
+        {
+            if (File.GetLastWriteTimeUtc(path) < cutoff)
+            {
+                TryDelete(path);
+            }
+        }
     }
 
     private void TryDelete(string path)

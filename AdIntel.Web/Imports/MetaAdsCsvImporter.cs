@@ -425,7 +425,10 @@ public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, TimeProvider
             {
                 newCampaigns[identity.CampaignKey] = new Campaign
                 {
-                    AdAccountId = AccountFor(identity), ExternalId = identity.CampaignKey, Name = identity.CampaignName, UpdatedAtUtc = now,
+                    AdAccountId = AccountFor(identity),
+                    ExternalId = identity.CampaignKey,
+                    Name = identity.CampaignName,
+                    UpdatedAtUtc = now,
                 };
             }
         }
@@ -447,7 +450,10 @@ public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, TimeProvider
             {
                 newAdSets[identity.AdSetKey] = new AdSet
                 {
-                    CampaignId = campaigns[identity.CampaignKey].Id, ExternalId = identity.AdSetKey, Name = identity.AdSetName, UpdatedAtUtc = now,
+                    CampaignId = campaigns[identity.CampaignKey].Id,
+                    ExternalId = identity.AdSetKey,
+                    Name = identity.AdSetName,
+                    UpdatedAtUtc = now,
                 };
             }
         }

@@ -40,7 +40,8 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
     /// <summary>Orders per database batch: large enough for fast INSERTs, small enough to keep memory flat.</summary>
     private const int BatchSize = 2000;
     private const int ProgressEveryRows = 2000;
-    private const string RefundPrefix = "csv:";
+    /// <summary>Values per IN list in a query (see LoadOrdersAsync).</summary>
+    private const int QueryChunk = 250;
     private const decimal Tolerance = 0.01m;
 
     public async Task<ShopifyOrdersImportResult> ImportAsync(Stream csv, long totalBytes, string fileName, IImportProgress progress,
@@ -56,6 +57,10 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
         if (encodingWarning is not null)
         {
             run.Warnings.Add(1, encodingWarning);
+        }
+        foreach (var warning in columns.AbsentOptionalColumns())
+        {
+            run.Warnings.Add(1, warning);
         }
 
         PendingOrder? pending = null;
@@ -124,6 +129,23 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
                 throw new ImportProblemException(422, "missing_columns", message, new { missing, found = file.Headers });
             }
             return columns;
+        }
+
+        /// <summary>Optional columns whose absence changes the numbers, said once rather than per order.</summary>
+        public IEnumerable<string> AbsentOptionalColumns()
+        {
+            var amounts = new (int Index, string Name)[]
+            {
+                (Shipping, "Shipping"), (Taxes, "Taxes"), (Total, "Total"), (DiscountAmount, "Discount Amount"), (RefundedAmount, "Refunded Amount"),
+            }.Where(c => c.Index < 0).Select(c => $"“{c.Name}”").ToList();
+            if (amounts.Count > 0)
+            {
+                yield return $"The file has no {string.Join(", ", amounts)} column{(amounts.Count == 1 ? "; it counts" : "s; they count")} as 0.";
+            }
+            if (Email < 0)
+            {
+                yield return "The file has no “Email” column, so every order is a guest order and no customers are created.";
+            }
         }
     }
 
@@ -196,6 +218,9 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
         public string? BillingName { get; set; }
         public List<OrderLine> Lines { get; } = [];
     }
+
+    /// <summary>A file order that is already stored: its id and the external id it is stored under.</summary>
+    private sealed record StoredMatch(ImportedOrder Imported, long Id, string StoredKey);
 
     /// <summary>An order ready to be written, with what is needed to link it.</summary>
     private sealed record ImportedOrder(Order Order, Refund? Refund, string? Email, string? BillingName, int FirstLine, int Rows);
@@ -490,7 +515,7 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
             }
             return new Refund
             {
-                ExternalId = RefundPrefix + order.ExternalId,
+                ExternalId = ShopifyOrderMerge.RefundPrefix + order.ExternalId,
                 CreatedAtUtc = order.CreatedAtUtc,
                 LocalDate = order.LocalDate,
                 Amount = merchandise,
@@ -516,14 +541,17 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
                 return;
             }
             var newOrders = new List<ImportedOrder>(Batch.Count);
-            var existingOrders = new List<(ImportedOrder Imported, long Id)>();
+            var existingOrders = new List<StoredMatch>();
             foreach (var imported in Batch)
             {
                 // An order first imported from a file without the Id column is keyed by its name.
-                if (lookups.OrderIds.TryGetValue(imported.Order.ExternalId, out var id)
-                    || lookups.OrderIds.TryGetValue(imported.Order.Name, out id))
+                if (lookups.OrderIds.TryGetValue(imported.Order.ExternalId, out var id))
                 {
-                    existingOrders.Add((imported, id));
+                    existingOrders.Add(new StoredMatch(imported, id, imported.Order.ExternalId));
+                }
+                else if (lookups.OrderIds.TryGetValue(imported.Order.Name, out id))
+                {
+                    existingOrders.Add(new StoredMatch(imported, id, imported.Order.Name));
                 }
                 else
                 {
@@ -547,7 +575,7 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
             {
                 lookups.OrderIds[imported.Order.ExternalId] = imported.Order.Id;
             }
-            foreach (var (imported, id) in existingOrders)
+            foreach (var (imported, id, _) in existingOrders)
             {
                 lookups.OrderIds[imported.Order.ExternalId] = id;
             }
@@ -624,129 +652,97 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
             Result.Refunds += refunds.Count;
         }
 
-        private async Task UpdateAsync(List<(ImportedOrder Imported, long Id)> existingOrders, CancellationToken cancellationToken)
+        /// <summary>
+        /// Compares the batch's known orders with what is stored, read without tracking; only orders that differ are
+        /// loaded for update. Re-importing an unchanged file therefore costs three plain queries per batch.
+        /// </summary>
+        private async Task UpdateAsync(List<StoredMatch> existingOrders, CancellationToken cancellationToken)
         {
             if (existingOrders.Count == 0)
             {
                 return;
             }
-            var ids = existingOrders.Select(o => o.Id).Distinct().ToList();
-            var stored = await db.Orders.Include(o => o.Lines).Include(o => o.Refunds).AsSplitQuery()
-                .Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
-            foreach (var (imported, id) in existingOrders)
+            var stored = await LoadOrdersAsync(existingOrders, tracked: false, cancellationToken);
+
+            var changed = new List<StoredMatch>();
+            foreach (var match in existingOrders)
             {
+                var (imported, id, _) = match;
                 var order = stored[id];
-                var orderChanged = ApplyOrder(order, imported.Order);
-                var refundChanged = ApplyRefund(order, imported.Refund);
-                if (orderChanged || refundChanged)
-                {
-                    order.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
-                    Result.OrdersUpdated++;
-                }
-                else
+                if (ShopifyOrderMerge.IsUnchanged(order, imported.Order, imported.Refund))
                 {
                     Result.OrdersUnchanged++;
                 }
-                if (refundChanged)
+                else
+                {
+                    changed.Add(match);
+                }
+            }
+            if (changed.Count == 0)
+            {
+                return;
+            }
+
+            var tracked = await LoadOrdersAsync(changed, tracked: true, cancellationToken);
+            foreach (var (imported, id, _) in changed)
+            {
+                var order = tracked[id];
+                if (ShopifyOrderMerge.ApplyRefund(order, imported.Refund))
                 {
                     Result.Refunds++;
                 }
+                ShopifyOrderMerge.ApplyOrder(order, imported.Order);
+                order.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
+                Result.OrdersUpdated++;
             }
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        /// <summary>Copies what the file says onto the stored order; true when anything differed.</summary>
-        private static bool ApplyOrder(Order stored, Order incoming)
+        /// <summary>
+        /// The stored orders of these file orders with their lines and refunds, by id. Orders are found by external id
+        /// (the store's unique index); lines and refunds by order id without the store filter, because with it SQLite's
+        /// planner picks the StoreId index and scans every line of the store for each batch. Those order ids were just
+        /// read through the store filter, so nothing of another store can come back. Keys go in chunks: EF sends a list
+        /// as one parameter per value, and SQLite binds named parameters in time quadratic in their number.
+        /// </summary>
+        private async Task<Dictionary<long, Order>> LoadOrdersAsync(List<StoredMatch> orders, bool tracked, CancellationToken cancellationToken)
         {
-            var changed = stored.ExternalId != incoming.ExternalId || stored.Name != incoming.Name || stored.Email != incoming.Email
-                || stored.CustomerId != incoming.CustomerId || stored.CreatedAtUtc != incoming.CreatedAtUtc || stored.LocalDate != incoming.LocalDate
-                || stored.Currency != incoming.Currency || stored.FinancialStatus != incoming.FinancialStatus
-                || stored.CancelledAtUtc != incoming.CancelledAtUtc || stored.IsTest != incoming.IsTest || stored.SourceName != incoming.SourceName
-                || stored.GrossSales != incoming.GrossSales || stored.Discounts != incoming.Discounts || stored.Shipping != incoming.Shipping
-                || stored.Taxes != incoming.Taxes || stored.Total != incoming.Total || stored.DiscountCode != incoming.DiscountCode;
-            if (changed)
+            var wanted = orders.Select(o => o.Id).ToHashSet();
+            var stored = new Dictionary<long, Order>(wanted.Count);
+            var keys = orders.Select(o => o.StoredKey).Distinct(StringComparer.Ordinal);
+            foreach (var chunk in keys.Chunk(QueryChunk))
             {
-                stored.ExternalId = incoming.ExternalId;
-                stored.Name = incoming.Name;
-                stored.Email = incoming.Email;
-                stored.CustomerId = incoming.CustomerId;
-                stored.CreatedAtUtc = incoming.CreatedAtUtc;
-                stored.LocalDate = incoming.LocalDate;
-                stored.Currency = incoming.Currency;
-                stored.FinancialStatus = incoming.FinancialStatus;
-                stored.CancelledAtUtc = incoming.CancelledAtUtc;
-                stored.IsTest = incoming.IsTest;
-                stored.SourceName = incoming.SourceName;
-                stored.GrossSales = incoming.GrossSales;
-                stored.Discounts = incoming.Discounts;
-                stored.Shipping = incoming.Shipping;
-                stored.Taxes = incoming.Taxes;
-                stored.Total = incoming.Total;
-                stored.DiscountCode = incoming.DiscountCode;
-            }
-
-            var storedLines = stored.Lines.OrderBy(l => l.Id).ToList();
-            if (SameLines(storedLines, incoming.Lines))
-            {
-                return changed;
-            }
-            // The cost a line had when it was first imported is the cost "when ordered"; keep it for the same SKU.
-            var previousCosts = storedLines.Where(l => l.Sku is not null && l.UnitCost is not null)
-                .GroupBy(l => l.Sku!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().UnitCost, StringComparer.Ordinal);
-            stored.Lines.Clear();
-            foreach (var line in incoming.Lines)
-            {
-                if (line.Sku is not null && previousCosts.TryGetValue(line.Sku, out var cost))
+                var query = tracked ? db.Orders.AsTracking() : db.Orders.AsNoTracking();
+                foreach (var order in await query.Where(o => chunk.Contains(o.ExternalId)).ToListAsync(cancellationToken))
                 {
-                    line.UnitCost = cost;
+                    if (wanted.Contains(order.Id))
+                    {
+                        stored[order.Id] = order;
+                    }
                 }
-                line.OrderId = stored.Id;
-                stored.Lines.Add(line);
             }
-            return true;
-        }
 
-        /// <summary>Lines compare on what the file says; the unit cost is ours, not the file's.</summary>
-        private static bool SameLines(List<OrderLine> stored, List<OrderLine> incoming) =>
-            stored.Count == incoming.Count
-            && stored.Zip(incoming).All(p => p.First.Title == p.Second.Title && p.First.Sku == p.Second.Sku
-                && p.First.Quantity == p.Second.Quantity && p.First.UnitPrice == p.Second.UnitPrice && p.First.Discount == p.Second.Discount);
-
-        private static bool ApplyRefund(Order stored, Refund? incoming)
-        {
-            if (stored.Refunds.Any(r => !r.ExternalId.StartsWith(RefundPrefix, StringComparison.Ordinal)))
+            foreach (var chunk in stored.Keys.Chunk(QueryChunk))
             {
-                // Real refunds from a store connection are more precise than the export's single total.
-                return false;
-            }
-            var current = stored.Refunds.FirstOrDefault(r => r.ExternalId.StartsWith(RefundPrefix, StringComparison.Ordinal));
-            if (incoming is null)
-            {
-                if (current is null)
+                var lines = db.OrderLines.IgnoreQueryFilters().Where(l => chunk.Contains(l.OrderId));
+                var refunds = db.Refunds.IgnoreQueryFilters().Where(r => chunk.Contains(r.OrderId));
+                if (tracked)
                 {
-                    return false;
+                    // Tracking connects them to their orders' navigations.
+                    await lines.LoadAsync(cancellationToken);
+                    await refunds.LoadAsync(cancellationToken);
+                    continue;
                 }
-                stored.Refunds.Remove(current);
-                return true;
+                await foreach (var line in lines.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+                {
+                    stored[line.OrderId].Lines.Add(line);
+                }
+                await foreach (var refund in refunds.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+                {
+                    stored[refund.OrderId].Refunds.Add(refund);
+                }
             }
-            if (current is null)
-            {
-                incoming.OrderId = stored.Id;
-                stored.Refunds.Add(incoming);
-                return true;
-            }
-            if (current.ExternalId == incoming.ExternalId && current.Amount == incoming.Amount && current.ShippingRefunded == incoming.ShippingRefunded
-                && current.TaxRefunded == incoming.TaxRefunded && current.LocalDate == incoming.LocalDate && current.CreatedAtUtc == incoming.CreatedAtUtc)
-            {
-                return false;
-            }
-            current.ExternalId = incoming.ExternalId;
-            current.Amount = incoming.Amount;
-            current.ShippingRefunded = incoming.ShippingRefunded;
-            current.TaxRefunded = incoming.TaxRefunded;
-            current.LocalDate = incoming.LocalDate;
-            current.CreatedAtUtc = incoming.CreatedAtUtc;
-            return true;
+            return stored;
         }
 
         private static (string? First, string? Last) SplitName(string? fullName)

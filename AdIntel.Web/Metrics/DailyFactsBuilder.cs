@@ -13,6 +13,9 @@ namespace AdIntel.Web.Metrics;
 /// </summary>
 public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, LtvCurveProvider ltvCurves, ILogger<DailyFactsBuilder> logger)
 {
+    /// <summary>First key of the PostgreSQL advisory lock that serialises rebuilds of one store ("FACT").</summary>
+    private const int RebuildLockClass = 0x46414354;
+
     public async Task RebuildAsync(CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -81,6 +84,13 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, Ltv
         var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
+            if (db.Database.IsNpgsql())
+            {
+                // Two imports finishing together would otherwise interleave delete and insert (deadlock or duplicate
+                // days); SQLite already runs one writer at a time.
+                var storeKey = (int)db.StoreContext.RequiredStoreId;
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RebuildLockClass}, {storeKey})", cancellationToken);
+            }
             await db.DailyFacts.ExecuteDeleteAsync(cancellationToken);
             await BulkWriter.InsertAsync(db, rows, cancellationToken);
             changedCustomers = await UpdateFirstOrderDatesAsync(firstOrders, cancellationToken);

@@ -81,8 +81,7 @@ public sealed class Invitations(AdIntelDbContext db, IAuditLog audit, IEmailSend
                 """), cancellationToken);
             return new InvitationSent(invitation, link, Emailed: true, null);
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or MailKit.ProtocolException
-            or MailKit.Net.Smtp.SmtpCommandException or MailKit.Security.AuthenticationException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Could not send the invitation e-mail");
             return new InvitationSent(invitation, link, Emailed: false, "The e-mail could not be sent: " + e.Message);

@@ -29,10 +29,14 @@ public sealed class SecurityHeaders(IOptions<AuthOptions> auth, IServiceScopeFac
 
     private readonly ConcurrentDictionary<long, string?> _shopDomains = new();
 
-    public async Task ApplyAsync(HttpContext context)
+    /// <summary>
+    /// Called when the response starts, with the path the request arrived on (branches such as the jobs dashboard
+    /// move part of the path into PathBase by then).
+    /// </summary>
+    public async Task ApplyAsync(HttpContext context, PathString requestPath)
     {
         var headers = context.Response.Headers;
-        var policy = context.Request.Path.StartsWithSegments("/jobs", StringComparison.OrdinalIgnoreCase) ? JobsDashboardPolicy : BasePolicy;
+        var policy = requestPath.StartsWithSegments("/jobs", StringComparison.OrdinalIgnoreCase) ? JobsDashboardPolicy : BasePolicy;
         if (auth.Value.IsShopify)
         {
             var shop = await FindShopDomainAsync(context);
@@ -49,7 +53,7 @@ public sealed class SecurityHeaders(IOptions<AuthOptions> auth, IServiceScopeFac
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
         // Pages and API answers hold store data: never kept by shared caches or the back button after sign-out.
         // Static files set their own caching.
-        if (!headers.ContainsKey(HeaderNames.CacheControl) && !Path.HasExtension(context.Request.Path.Value))
+        if (!headers.ContainsKey(HeaderNames.CacheControl) && !Path.HasExtension(requestPath.Value))
         {
             headers.CacheControl = "no-store";
         }

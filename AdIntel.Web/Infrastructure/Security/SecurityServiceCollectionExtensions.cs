@@ -26,7 +26,8 @@ public static class SecurityServiceCollectionExtensions
         var headers = app.Services.GetRequiredService<SecurityHeaders>();
         app.Use((context, next) =>
         {
-            context.Response.OnStarting(() => headers.ApplyAsync(context));
+            var path = context.Request.Path;
+            context.Response.OnStarting(() => headers.ApplyAsync(context, path));
             return next(context);
         });
         return app;

@@ -8,6 +8,7 @@ namespace AdIntel.Web.Pages.Account;
 /// <summary>Account pages exist only with local accounts (Auth:Mode=Local); in the other modes they are not found.</summary>
 public abstract class AccountPageModel : PageModel
 {
+    [NonHandler]
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
     {
         if (!context.HttpContext.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.IsLocal)

@@ -51,8 +51,7 @@ public sealed class ForgotPasswordModel(UserManager<AppUser> users, IEmailSender
                     your password stays as it is.
                     """), cancellationToken);
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or MailKit.ProtocolException
-                or MailKit.Net.Smtp.SmtpCommandException or MailKit.Security.AuthenticationException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The page still answers like for any address; the operator sees why nothing arrived.
                 logger.LogError(e, "Could not send the password-reset e-mail");

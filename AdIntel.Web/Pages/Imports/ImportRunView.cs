@@ -53,11 +53,29 @@ public sealed class ImportRunView
     public string Summary => Status switch
     {
         ImportRunStatuses.Queued => "Waiting to start",
-        ImportRunStatuses.Running => $"{RowsRead:N0} rows read ({ProgressPercent}%)",
+        ImportRunStatuses.Running => $"{Plural(RowsRead, "row")} read ({ProgressPercent}%)",
         ImportRunStatuses.Failed => ErrorMessage ?? "Not imported",
-        _ => string.Join(" · ", Counts.Where(c => c.Value > 0 && c.Label != "Rows read").Select(c => $"{c.Value:N0} {c.Label.ToLowerInvariant()}")
-            .DefaultIfEmpty("Nothing to change")) + (ErrorCount > 0 ? $" · {ErrorCount:N0} line error{(ErrorCount == 1 ? "" : "s")}" : ""),
+        _ => ImportedSummary(),
     };
+
+    private Dictionary<string, int> _values = [];
+
+    private string ImportedSummary()
+    {
+        var (created, updated, unchanged, noun) = Kind == ImportKinds.ShopifyOrders
+            ? (Value("ordersCreated"), Value("ordersUpdated"), Value("ordersUnchanged"), "order")
+            : (Value("insightsCreated"), Value("insightsUpdated"), Value("insightsUnchanged"), "ad day");
+        var parts = new List<string> { $"{Plural(created, "new " + noun)}", $"{updated:N0} updated", $"{unchanged:N0} unchanged" };
+        if (ErrorCount > 0)
+        {
+            parts.Add(Plural(ErrorCount, "line") + " with errors");
+        }
+        return string.Join(" · ", parts);
+    }
+
+    private int Value(string key) => _values.GetValueOrDefault(key);
+
+    private static string Plural(int count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
 
     public static ImportRunView From(ImportRun run, DateTime nowUtc)
     {
@@ -90,8 +108,9 @@ public sealed class ImportRunView
                 return;
             }
         }
-        Counts = CountLabels.Where(c => result.TryGetProperty(c.Key, out var value) && value.ValueKind == JsonValueKind.Number)
-            .Select(c => (c.Label, result.GetProperty(c.Key).GetInt32())).ToList();
+        _values = result.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number)
+            .ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
+        Counts = CountLabels.Where(c => _values.ContainsKey(c.Key)).Select(c => (c.Label, _values[c.Key])).ToList();
         (Errors, ErrorsOmitted) = ReadMessages(result, "errors", "errorsOmitted");
         (Warnings, WarningsOmitted) = ReadMessages(result, "warnings", "warningsOmitted");
     }

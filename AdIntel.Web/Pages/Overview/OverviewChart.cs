@@ -77,7 +77,8 @@ public sealed class OverviewChart
             .Select(value => new AxisTick(MerY(value), value.ToString("0.##", CultureInfo.InvariantCulture) + "×"))
             .ToList();
 
-        var labelCount = Math.Min(series.Count, 6);
+        // Up to a week every day is labelled; longer ranges get six evenly spaced labels.
+        var labelCount = series.Count <= 8 ? series.Count : 6;
         var dateTicks = Enumerable.Range(0, labelCount)
             .Select(step => labelCount == 1 ? 0 : (int)Math.Round(step * (series.Count - 1) / (double)(labelCount - 1)))
             .Distinct()

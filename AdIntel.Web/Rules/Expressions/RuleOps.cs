@@ -56,6 +56,4 @@ public static class RuleOps
 
     /// <summary>The public face of a stored value: missing becomes null.</summary>
     public static double? ToNullable(double value) => double.IsNaN(value) ? null : value;
-
-    public static double FromNullable(double? value) => value ?? Missing;
 }

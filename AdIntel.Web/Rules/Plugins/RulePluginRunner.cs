@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using AdIntel.Plugins.Abstractions;
 using AdIntel.Web.Rules.Expressions;
 using AdIntel.Web.Rules.Snapshots;
@@ -30,7 +31,8 @@ public sealed class RulePluginRunner(PluginCatalog catalog, ILogger<RulePluginRu
             }
             else if (!double.IsFinite(value) || value < (parameter.Minimum ?? double.MinValue) || value > (parameter.Maximum ?? double.MaxValue))
             {
-                problems.Add($"{name} must be between {parameter.Minimum?.ToString() ?? "-∞"} and {parameter.Maximum?.ToString() ?? "∞"}; it is {value}.");
+                problems.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{name} must be between {parameter.Minimum?.ToString(CultureInfo.InvariantCulture) ?? "-∞"} and {parameter.Maximum?.ToString(CultureInfo.InvariantCulture) ?? "∞"}; it is {value}."));
             }
         }
         return problems;

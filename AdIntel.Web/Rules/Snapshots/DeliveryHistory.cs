@@ -40,8 +40,6 @@ public sealed class DeliveryHistory
     /// <summary>The store-local day of <see cref="LoadedAsOf"/>: the last day loaded.</summary>
     public DateOnly LastDay { get; }
 
-    public int EntityCount(RuleScope scope) => _entities[scope].Count;
-
     /// <summary>The store-local calendar day of an instant.</summary>
     public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZone).DateTime);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AdIntel.Web.Domain;
+using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
 using static AdIntel.Web.Tests.Metrics.StoreDataBuilder;
 
@@ -110,6 +111,19 @@ public sealed class OverviewMetricsTests(AppFixture fixture)
 
     [Theory]
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task RebuildAsync_run_concurrently_for_one_store_leaves_one_set_of_facts(string provider)
+    {
+        var app = await fixture.HostAsync(provider);
+        var june = await BuildJuneStoreAsync(app);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => app.RebuildFactsAsync(june.Store.StoreId))));
+
+        var dates = await app.WithDbAsync(june.Store.StoreId, db => db.DailyFacts.AsNoTracking().OrderBy(f => f.Date).Select(f => f.Date).ToListAsync());
+        Assert.Equal([May30, June1, June2, June3], dates);
+    }
+
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task Overview_returns_every_kpi_of_the_period_computed_by_hand(string provider)
     {
         var app = await fixture.HostAsync(provider);
@@ -188,9 +202,9 @@ public sealed class OverviewMetricsTests(AppFixture fixture)
     {
         var app = await fixture.HostAsync(AppFixture.Sqlite);
         var june = await BuildJuneStoreAsync(app);
-        var range = new AdIntel.Web.Metrics.DateRange(June1, June3);
+        var range = new DateRange(June1, June3);
 
-        var (kpis, series, comparison) = await app.WithServiceAsync<AdIntel.Web.Metrics.MetricsService, (AdIntel.Web.Metrics.KpiSet, IReadOnlyList<AdIntel.Web.Metrics.DailyPoint>, AdIntel.Web.Metrics.KpiComparison)>(
+        var (kpis, series, comparison) = await app.WithServiceAsync<MetricsService, (KpiSet, IReadOnlyList<DailyPoint>, KpiComparison)>(
             june.Store.StoreId, async metrics => (
                 await metrics.GetKpisAsync(range, CancellationToken.None),
                 await metrics.GetDailySeriesAsync(range, CancellationToken.None),
@@ -198,7 +212,7 @@ public sealed class OverviewMetricsTests(AppFixture fixture)
 
         Assert.Equal(365m, kpis.NetSales);
         Assert.Equal(kpis, comparison.Current);
-        Assert.Equal(new AdIntel.Web.Metrics.DateRange(new DateOnly(2025, 5, 29), new DateOnly(2025, 5, 31)), comparison.Previous.Period);
+        Assert.Equal(new DateRange(new DateOnly(2025, 5, 29), new DateOnly(2025, 5, 31)), comparison.Previous.Period);
         Assert.Equal([June1, June2, June3], series.Select(p => p.Date));
         Assert.Equal(kpis.TotalSales, series.Sum(p => p.Kpis.TotalSales));
         Assert.Equal(kpis.MarketingSpend, series.Sum(p => p.Kpis.MarketingSpend));

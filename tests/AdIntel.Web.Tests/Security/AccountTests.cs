@@ -171,6 +171,29 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     }
 
     [Fact]
+    public async Task Without_smtp_the_owner_gets_the_invitation_link_to_pass_on()
+    {
+        await using var app = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Smtp:Host"] = "" });
+        var storeId = await app.CreateStoreAsync();
+        var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
+        var browser = await app.SignInAsync(owner.Email);
+
+        var invite = await browser.PostFormAsync("/settings/members?handler=Invite", ("Invite.Email", "no-smtp@adintel.test"), ("Invite.Role", "Marketer"));
+        var link = ShownLink().Match(await invite.Content.ReadAsStringAsync()).Groups[1].Value;
+        var path = link[LocalAppFixture.PublicUrl.Length..];
+        var newcomer = app.NewBrowser();
+        var accept = await newcomer.Client.PostAsync(path, Browser.Form(await newcomer.AntiforgeryTokenAsync(path),
+            ("NewPassword.Password", LocalApp.Password), ("NewPassword.ConfirmPassword", LocalApp.Password)));
+
+        Assert.StartsWith(LocalAppFixture.PublicUrl + "/account/accept-invitation?token=", link, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, accept.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await newcomer.GetAsync("/imports")).StatusCode);
+        // Forgot-password says plainly that it cannot send anything.
+        var forgot = await (await app.NewBrowser().GetAsync("/account/forgot-password")).Content.ReadAsStringAsync();
+        Assert.Contains("cannot send e-mail", forgot, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invited_person_with_an_account_joins_with_their_password_and_can_switch_stores()
     {
         var app = await fixture.HostAsync(AppFixture.Sqlite);
@@ -190,8 +213,11 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
 
         // Joined the second store as viewer and now works in it: settings are read only there.
         var settings = await (await browser.GetAsync("/settings")).Content.ReadAsStringAsync();
-        Assert.Contains("Second shop", settings, StringComparison.Ordinal);
         Assert.Contains("can view these costs but not change them", settings, StringComparison.Ordinal);
+        // The store menu names the current store and offers the other one.
+        Assert.Matches("class=\"store-name\">Second shop<", settings);
+        Assert.Matches("name=\"storeId\" value=\"" + first + "\"", settings);
+        Assert.Contains("Signed in as <strong>" + person.Email, settings, StringComparison.Ordinal);
         var switchBack = await browser.PostFormAsync("/account/switch-store", ("storeId", first.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(HttpStatusCode.Redirect, switchBack.StatusCode);
         var back = await (await browser.GetAsync("/settings")).Content.ReadAsStringAsync();
@@ -274,6 +300,9 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
 
     [GeneratedRegex(@"https://\S+/account/accept-invitation\?token=[A-Za-z0-9_-]+")]
     private static partial Regex InvitationLink();
+
+    [GeneratedRegex("data-testid=\"invitation-link\">([^<]+)<")]
+    private static partial Regex ShownLink();
 
     [GeneratedRegex("data-testid=\"new-token\">([^<]+)<")]
     private static partial Regex NewToken();

@@ -122,13 +122,15 @@ public sealed class TwoStores
     });
 
     /// <summary>Store A as JSON: every store-owned row, its accounts and the store row; equal before and after means untouched.</summary>
-    public Task<string> SnapshotAAsync() => App.App.WithDbAsync(null, async db =>
+    public Task<string> SnapshotAAsync() => SnapshotAsync(StoreA);
+
+    public Task<string> SnapshotAsync(long storeId) => App.App.WithDbAsync(null, async db =>
     {
-        var rows = (await OwnedRowsAsync(db, StoreA)).Select(r => r.GetType().Name + ":" + JsonSerializer.Serialize(r, r.GetType())).Order(StringComparer.Ordinal).ToList();
-        var userIds = await db.StoreMembers.IgnoreQueryFilters().Where(m => m.StoreId == StoreA).Select(m => m.UserId).ToListAsync();
+        var rows = (await OwnedRowsAsync(db, storeId)).Select(r => r.GetType().Name + ":" + JsonSerializer.Serialize(r, r.GetType())).Order(StringComparer.Ordinal).ToList();
+        var userIds = await db.StoreMembers.IgnoreQueryFilters().Where(m => m.StoreId == storeId).Select(m => m.UserId).ToListAsync();
         var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).OrderBy(u => u.Id)
             .Select(u => new { u.Id, u.Email, u.PasswordHash, u.SecurityStamp, u.AccessFailedCount, u.LockoutEnd }).ToListAsync();
-        var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == StoreA);
+        var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == storeId);
         return string.Join('\n', rows) + JsonSerializer.Serialize(users) + JsonSerializer.Serialize(store);
     });
 

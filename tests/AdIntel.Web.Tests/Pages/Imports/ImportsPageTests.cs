@@ -48,6 +48,7 @@ public sealed partial class ImportsPageTests(AppFixture fixture)
         Assert.DoesNotContain("every 1s", result);
         Assert.Contains("hx-swap-oob=\"true\"", result);
         Assert.Contains("shopify_orders_export.csv", result);
+        Assert.Contains("8 new orders · 0 updated · 0 unchanged", result);
         Assert.Equal(8, await app.WithDbAsync(store.StoreId, db => db.Orders.CountAsync()));
     }
 
@@ -65,7 +66,7 @@ public sealed partial class ImportsPageTests(AppFixture fixture)
         var runId = long.Parse(upload.RequestMessage!.RequestUri!.Query.Split("run=")[1], System.Globalization.CultureInfo.InvariantCulture);
         var result = WebUtility.HtmlDecode(await PollUntilFinishedAsync(store.Api, $"/imports?handler=Run&id={runId}"));
         Assert.Contains("except for 1 line with errors", result);
-        Assert.Contains("<th scope=\"row\">Ad days created</th><td class=\"num\">9</td>", result);
+        Assert.Contains("<dt>Ad days created</dt><dd>9</dd>", result);
         Assert.Contains("Amount spent “lots” is not an amount", result);
         Assert.Equal(9, await app.WithDbAsync(store.StoreId, db => db.AdInsights.CountAsync()));
     }

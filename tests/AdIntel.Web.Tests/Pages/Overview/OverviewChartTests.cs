@@ -36,6 +36,17 @@ public sealed class OverviewChartTests
         Assert.Equal(["Mar 1", "Mar 2"], chart.DateTicks.Select(t => t.Label));
     }
 
+    [Fact]
+    public void Build_labels_every_day_of_a_week_and_six_days_of_a_month()
+    {
+        var week = Enumerable.Range(1, 7).Select(d => Day(d, 100, 10, 10m)).ToList();
+        var month = Enumerable.Range(1, 31).Select(d => Day(d, 100, 10, 10m)).ToList();
+        var format = new MetricFormatter("USD");
+
+        Assert.Equal(7, OverviewChart.Build(week, format).DateTicks.Count);
+        Assert.Equal(["Mar 1", "Mar 7", "Mar 13", "Mar 19", "Mar 25", "Mar 31"], OverviewChart.Build(month, format).DateTicks.Select(t => t.Label));
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(0.7, 1)]

@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Json;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Auth;
+
+namespace AdIntel.Web.Tests.Security;
+
+/// <summary>
+/// Each role × each capability, enforced on the server: pages and their htmx/form handlers through a signed-in
+/// browser, the API through tokens and through the browser session alike.
+/// viewer: dashboards, campaigns, settings (read) · accountant: + reports and exports · marketer: + imports, cost
+/// settings, rules and actions · owner: + members, API tokens, audit log · installation administrator: + /jobs.
+/// </summary>
+[Collection(LocalAppCollection.Name)]
+public sealed class RoleMatrixTests(LocalAppFixture fixture)
+{
+    private static readonly SemaphoreSlim RosterLock = new(1, 1);
+    private static Roster? _roster;
+
+    public sealed record Capability(string Name, StoreRole MinimumRole, Func<Roster, StoreRole, Task<HttpResponseMessage>> Call);
+
+    private static readonly (string, string)[] CostForm =
+        [("Input.PaymentFeePercent", "2.9"), ("Input.PaymentFeeFixed", "0.3"), ("Input.ShippingCostPerOrder", "4"), ("Input.OtherMarketingCostPerMonth", "0")];
+
+    private static readonly object CostBody = new { paymentFeePercent = 2.9, paymentFeeFixed = 0.3, shippingCostPerOrder = 4, otherMarketingCostPerMonth = 0 };
+
+    private static readonly Capability[] Capabilities =
+    [
+        new("overview page", StoreRole.Viewer, (r, role) => r.Browsers[role].GetAsync("/")),
+        new("campaigns page", StoreRole.Viewer, (r, role) => r.Browsers[role].GetAsync("/campaigns")),
+        new("settings page", StoreRole.Viewer, (r, role) => r.Browsers[role].GetAsync("/settings")),
+        new("overview API", StoreRole.Viewer, (r, role) => r.Tokens[role].GetAsync("/api/overview")),
+        new("campaigns API", StoreRole.Viewer, (r, role) => r.Tokens[role].GetAsync("/api/campaigns")),
+        new("settings API", StoreRole.Viewer, (r, role) => r.Tokens[role].GetAsync("/api/settings")),
+        new("settings API in the browser", StoreRole.Viewer, (r, role) => r.Browsers[role].GetAsync("/api/settings")),
+        new("imports page", StoreRole.Marketer, (r, role) => r.Browsers[role].GetAsync("/imports")),
+        new("import API", StoreRole.Marketer, (r, role) => r.Tokens[role].PostAsync("/api/import/shopify-orders",
+            new MultipartFormDataContent { { new StringContent("Name,Email\n#1,a@b.c\n"), "file", "orders.csv" } })),
+        new("save costs (form)", StoreRole.Marketer, (r, role) => r.Browsers[role].PostFormAsync("/settings", CostForm)),
+        new("save costs (htmx)", StoreRole.Marketer, (r, role) => r.Browsers[role].PostHtmxAsync("/settings", CostForm)),
+        new("save costs API", StoreRole.Marketer, (r, role) => r.Tokens[role].PutAsJsonAsync("/api/settings/costs", CostBody)),
+        new("save costs API in the browser", StoreRole.Marketer, async (r, role) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, "/api/settings/costs") { Content = JsonContent.Create(CostBody) };
+            request.Headers.Add("RequestVerificationToken", await r.Browsers[role].AntiforgeryTokenAsync());
+            return await r.Browsers[role].Client.SendAsync(request);
+        }),
+        new("members page", StoreRole.Owner, (r, role) => r.Browsers[role].GetAsync("/settings/members")),
+        new("invite a member", StoreRole.Owner, (r, role) => r.Browsers[role].PostHtmxAsync("/settings/members?handler=Invite",
+            ("Invite.Email", $"matrix-{Guid.NewGuid():N}@adintel.test"), ("Invite.Role", "Viewer"))),
+        new("API tokens page", StoreRole.Owner, (r, role) => r.Browsers[role].GetAsync("/settings/api-tokens")),
+        new("create an API token", StoreRole.Owner, (r, role) => r.Browsers[role].PostHtmxAsync("/settings/api-tokens?handler=Create",
+            ("Input.Name", "matrix"), ("Input.Role", "Viewer"))),
+        new("audit log", StoreRole.Owner, (r, role) => r.Browsers[role].GetAsync("/settings/audit")),
+        new("audit export", StoreRole.Owner, (r, role) => r.Browsers[role].GetAsync("/settings/audit?handler=Export")),
+    ];
+
+    public static TheoryData<string, StoreRole> Matrix()
+    {
+        var data = new TheoryData<string, StoreRole>();
+        foreach (var capability in Capabilities)
+        {
+            foreach (var role in Enum.GetValues<StoreRole>())
+            {
+                data.Add(capability.Name, role);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Role_gets_exactly_its_capabilities(string capabilityName, StoreRole role)
+    {
+        var capability = Capabilities.Single(c => c.Name == capabilityName);
+        var roster = await RosterAsync();
+
+        using var response = await capability.Call(roster, role);
+
+        if (role >= capability.MinimumRole)
+        {
+            Assert.False(IsRefusal(response), $"{role} should be allowed to use {capabilityName}: {(int)response.StatusCode} {response.Headers.Location}");
+            Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}");
+        }
+        else
+        {
+            Assert.True(IsRefusal(response), $"{role} must not use {capabilityName}: {(int)response.StatusCode} {response.Headers.Location}");
+        }
+    }
+
+    [Fact]
+    public async Task Jobs_dashboard_is_for_the_installation_administrator_only()
+    {
+        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var roster = await RosterAsync();
+        var storeId = await app.CreateStoreAsync();
+        var administrator = await app.CreateAccountAsync($"admin-{Guid.NewGuid():N}@adintel.test", LocalApp.Password, administrator: true);
+        await app.AddMembershipAsync(storeId, administrator, StoreRole.Owner);
+        var adminBrowser = await app.SignInAsync(administrator.Email!);
+
+        Assert.Equal(HttpStatusCode.OK, (await adminBrowser.GetAsync("/jobs")).StatusCode);
+        foreach (var role in Enum.GetValues<StoreRole>())
+        {
+            Assert.True(IsRefusal(await roster.Browsers[role].GetAsync("/jobs")), role.ToString());
+            Assert.True(IsRefusal(await roster.Tokens[role].GetAsync("/jobs")), role + " token");
+        }
+    }
+
+    /// <summary>
+    /// The policy each route declares is the one enforced: every page and API GET that needs no input, called by each
+    /// role, is refused exactly when the role is below the route's policy (new routes are covered automatically).
+    /// </summary>
+    [Fact]
+    public async Task Every_route_enforces_its_declared_role_for_every_role()
+    {
+        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var roster = await RosterAsync();
+        var routes = (await EndpointCatalog.ListAsync(app.App.Services))
+            .Where(r => r.Method == "GET" && !r.AllowsAnonymous && !r.Inputs.Any(i => i.Source != InputSource.OptionalQuery))
+            .ToList();
+        var problems = new List<string>();
+        foreach (var route in routes)
+        {
+            foreach (var role in Enum.GetValues<StoreRole>())
+            {
+                var allowed = route.Policy switch
+                {
+                    AuthServiceCollectionExtensions.Policies.Administrator => false,
+                    AuthServiceCollectionExtensions.Policies.Owner => role >= StoreRole.Owner,
+                    AuthServiceCollectionExtensions.Policies.Marketer => role >= StoreRole.Marketer,
+                    AuthServiceCollectionExtensions.Policies.Accountant => role >= StoreRole.Accountant,
+                    _ => true,
+                };
+                var url = route.Url(new Dictionary<string, string>());
+                var clients = route.IsApi ? [roster.Tokens[role], roster.Browsers[role].Client] : new[] { roster.Browsers[role].Client };
+                foreach (var client in clients)
+                {
+                    using var response = await client.GetAsync(url);
+                    if (IsRefusal(response) == allowed)
+                    {
+                        problems.Add($"{role}: GET {url} → {(int)response.StatusCode} {response.Headers.Location} (policy {route.Policy ?? "any member"})");
+                    }
+                }
+            }
+        }
+        Assert.True(routes.Count >= 12, $"{routes.Count} routes");
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    /// <summary>Any route that changes something names the role it needs (or is anonymous, like sign-in), never "any member" by default.</summary>
+    [Fact]
+    public async Task Every_state_changing_route_declares_its_role()
+    {
+        var app = await fixture.HostAsync(AppFixture.Sqlite);
+
+        var undeclared = (await EndpointCatalog.ListAsync(app.App.Services))
+            .Where(r => r.IsUnsafe && !r.AllowsAnonymous && r.Policy is null)
+            .Select(r => r.ToString()).ToList();
+
+        Assert.True(undeclared.Count == 0, "Routes without a role policy: " + string.Join(", ", undeclared));
+    }
+
+    /// <summary>403 (API, htmx), the error page a browser is sent to, or the sign-in page.</summary>
+    private static bool IsRefusal(HttpResponseMessage response) =>
+        response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
+        || (response.StatusCode == HttpStatusCode.Redirect
+            && (response.Headers.Location?.OriginalString == "/Error?status=403"
+                || response.Headers.Location?.OriginalString.Contains("/account/sign-in", StringComparison.Ordinal) == true));
+
+    private async Task<Roster> RosterAsync()
+    {
+        await RosterLock.WaitAsync();
+        try
+        {
+            var app = await fixture.HostAsync(AppFixture.Sqlite);
+            if (_roster is null || _roster.App != app)
+            {
+                _roster = await Roster.CreateAsync(app);
+            }
+            return _roster;
+        }
+        finally
+        {
+            RosterLock.Release();
+        }
+    }
+
+    /// <summary>One store with a member (signed-in browser) and an API token of each role.</summary>
+    public sealed class Roster
+    {
+        public required LocalApp App { get; init; }
+        public required Dictionary<StoreRole, Browser> Browsers { get; init; }
+        public required Dictionary<StoreRole, HttpClient> Tokens { get; init; }
+
+        public static async Task<Roster> CreateAsync(LocalApp app)
+        {
+            var storeId = await app.CreateStoreAsync("Role matrix");
+            var browsers = new Dictionary<StoreRole, Browser>();
+            var tokens = new Dictionary<StoreRole, HttpClient>();
+            foreach (var role in Enum.GetValues<StoreRole>())
+            {
+                var member = await app.CreateMemberAsync(storeId, role);
+                browsers[role] = await app.SignInAsync(member.Email);
+                tokens[role] = await app.CreateTokenClientAsync(storeId, role);
+            }
+            return new Roster { App = app, Browsers = browsers, Tokens = tokens };
+        }
+    }
+}
