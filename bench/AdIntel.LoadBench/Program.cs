@@ -23,6 +23,9 @@ var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture
 var directory = Directory.CreateTempSubdirectory("adintel-bench-").FullName;
 Console.WriteLine($"AdIntel load benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, work dir {directory}");
 
+// WebApplicationFactory's own content-root setting: found from the working directory, so the benchmark also runs from
+// an --artifacts-path build outside the tree (where it cannot find the solution by walking up from its binaries).
+Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ADINTEL_WEB", Path.Combine(BenchApp.RepositoryRoot(), "AdIntel.Web"));
 var startWatch = Stopwatch.StartNew();
 await using var app = new BenchApp(directory);
 _ = app.Server;
@@ -154,6 +157,18 @@ internal sealed class BenchApp(string directory) : WebApplicationFactory<DemoSto
         // The benchmark measures latency, not the API rate limiter.
         builder.UseSetting("Security:ApiPermitsPerMinute", "100000");
         builder.UseSetting("Security:ImportPermitsPerMinute", "100000");
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AdIntel.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Run the benchmark from inside the repository (AdIntel.sln not found above the working directory).");
     }
 
     public async Task<T> WithDbAsync<T>(long? storeId, Func<AdIntelDbContext, Task<T>> work)
