@@ -63,6 +63,9 @@ public static class WebApplicationBuilderExtensions
             options.Conventions.AuthorizeFolder("/Imports", AuthServiceCollectionExtensions.Policies.Marketer);
         });
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+        // Razor would otherwise write ×, ÷, —, € and every accented store or product name as numeric entities.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         return builder;
     }

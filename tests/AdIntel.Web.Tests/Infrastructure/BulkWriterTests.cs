@@ -61,4 +61,49 @@ public sealed class BulkWriterTests(AppFixture fixture)
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
             fixture.SqliteApp.WithDbAsync(store.StoreId, db => BulkWriter.InsertAsync(db, foreign, CancellationToken.None)));
     }
+
+    [Fact]
+    public async Task InsertAsync_on_sqlite_stores_the_same_values_and_types_as_EF()
+    {
+        var app = fixture.SqliteApp;
+        var store = await app.CreateStoreAsync();
+        Order Sample(string externalId) => new()
+        {
+            ExternalId = externalId, Name = "#Ü-1001 “quoted”", Email = null, CreatedAtUtc = new DateTime(2025, 3, 5, 19, 22, 10, 123, DateTimeKind.Utc).AddTicks(4567),
+            LocalDate = new DateOnly(2025, 3, 5), UpdatedAtUtc = new DateTime(2025, 3, 6, 0, 0, 0, DateTimeKind.Utc), Currency = "EUR",
+            CancelledAtUtc = null, IsTest = true, GrossSales = 1234.5m, Discounts = 0m, Shipping = 4.99m, Taxes = 0.0001m, Total = 1_000_000.125m,
+            DiscountCode = "SPRING",
+        };
+        var viaEf = Sample("via-ef");
+        var viaBulk = Sample("via-bulk");
+        await app.WithDbAsync(store.StoreId, async db =>
+        {
+            db.Orders.Add(viaEf);
+            await db.SaveChangesAsync();
+        });
+        await app.WithDbAsync(store.StoreId, db => BulkWriter.InsertAsync(db, new[] { viaBulk }, CancellationToken.None));
+
+        var stored = await app.WithDbAsync(store.StoreId, async db =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM \"Orders\" WHERE \"Id\" IN ({viaEf.Id}, {viaBulk.Id}) ORDER BY \"Id\" = {viaBulk.Id}";
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = new List<Dictionary<string, string>>();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(Enumerable.Range(0, reader.FieldCount).ToDictionary(
+                    reader.GetName,
+                    i => reader.IsDBNull(i) ? "NULL" : $"{reader.GetValue(i).GetType().Name}:{Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)}"));
+            }
+            return rows;
+        });
+
+        Assert.Equal(2, stored.Count);
+        foreach (var (column, efValue) in stored[0].Where(c => c.Key is not "Id" and not "ExternalId"))
+        {
+            Assert.True(efValue == stored[1][column], $"{column}: EF wrote {efValue}, BulkWriter wrote {stored[1][column]}");
+        }
+    }
 }
