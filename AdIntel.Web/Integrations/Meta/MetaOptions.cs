@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AdIntel.Web.Integrations.Meta;
+
+/// <summary>The Meta app and the Graph API it talks to. Pointing at a fake is only a change of <see cref="GraphBaseUrl"/>.</summary>
+public sealed class MetaOptions
+{
+    public const string SectionName = "Meta";
+
+    [Required, Url]
+    public string GraphBaseUrl { get; set; } = "https://graph.facebook.com";
+
+    /// <summary>Marketing API versions expire sooner than Graph versions; keep this current (protocols.md §0).</summary>
+    [Required, RegularExpression(@"^v\d{2}\.0$", ErrorMessage = "Meta:ApiVersion must look like v25.0.")]
+    public string ApiVersion { get; set; } = "v25.0";
+
+    public string? AppId { get; set; }
+
+    /// <summary>Signs every call (appsecret_proof). From user secrets or the environment, never from appsettings.json.</summary>
+    public string? AppSecret { get; set; }
+
+    /// <summary>
+    /// The one action type purchases are counted from; Meta reports the same purchase under several
+    /// (omni_purchase, purchase, offsite_conversion.fb_pixel_purchase), so summing them would double count.
+    /// </summary>
+    [Required]
+    public string PurchaseActionType { get; set; } = "omni_purchase";
+
+    [Range(0, 20)]
+    public int MaxRetries { get; set; } = 6;
+
+    /// <summary>First back-off after a throttled or transient answer; doubles on each retry (capped at 15 minutes).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    [Range(1, 500)]
+    public int PageSize { get; set; } = 100;
+}

@@ -1,0 +1,50 @@
+using AdIntel.Fakes.Meta;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace AdIntel.Fakes;
+
+/// <summary>
+/// The fakes served by Kestrel on 127.0.0.1 — a real port and real HTTP, so the product's clients are tested exactly
+/// as they would talk to Meta and Shopify (only the base URL differs). Port 0 picks a free port (tests).
+/// </summary>
+public sealed class FakeServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeServer(WebApplication app, FakeMetaState meta, TimeProvider time)
+    {
+        _app = app;
+        Meta = meta;
+        Time = time;
+    }
+
+    public FakeMetaState Meta { get; }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>Where the fake Graph API answers, e.g. <c>http://127.0.0.1:5123</c> (the client appends <c>/v25.0/…</c>).</summary>
+    public string MetaBaseUrl { get; private set; } = "";
+
+    public static async Task<FakeServer> StartAsync(int port = 0, FakeMetaState? meta = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new FakeServer(app, meta ?? new FakeMetaState(), time ?? TimeProvider.System);
+        FakeMetaGraph.Map(app, server.Meta, server.Time);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.MetaBaseUrl = address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
+        return server;
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,50 @@
+namespace AdIntel.Fakes.Meta;
+
+/// <summary>A small, deterministic ad account for trying the fake by hand and for tests that need "some" delivery.</summary>
+public static class FakeMetaSample
+{
+    public static FakeMetaState Create(DateOnly lastDay, int days = 90, int seed = 11)
+    {
+        var state = new FakeMetaState();
+        var random = new Random(seed);
+        const string accountId = "100200300";
+        state.Accounts.Add(new FakeAdAccount(accountId, "Outfitters — US", "USD", "America/New_York"));
+        var created = new DateTimeOffset(lastDay.AddDays(-days).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var id = 120210000000000000L;
+        foreach (var campaignName in (string[])["Prospecting | Broad", "Retargeting | Site visitors", "Catalog | DPA"])
+        {
+            var campaign = new FakeMetaObject { Id = (++id).ToString(System.Globalization.CultureInfo.InvariantCulture), Kind = "campaign", AccountId = accountId, Name = campaignName, CreatedTime = created };
+            state.Objects.Add(campaign);
+            for (var s = 1; s <= 2; s++)
+            {
+                var adSet = new FakeMetaObject
+                {
+                    Id = (++id).ToString(System.Globalization.CultureInfo.InvariantCulture), Kind = "adset", AccountId = accountId, Name = $"{campaignName} | Ad set {s}",
+                    CampaignId = campaign.Id, DailyBudgetMinor = 5000 * s, CreatedTime = created,
+                };
+                state.Objects.Add(adSet);
+                for (var a = 1; a <= 2; a++)
+                {
+                    var ad = new FakeMetaObject
+                    {
+                        Id = (++id).ToString(System.Globalization.CultureInfo.InvariantCulture), Kind = "ad", AccountId = accountId, Name = $"Creative {s}.{a}",
+                        CampaignId = campaign.Id, AdSetId = adSet.Id, CreatedTime = created,
+                    };
+                    state.Objects.Add(ad);
+                    for (var day = lastDay.AddDays(1 - days); day <= lastDay; day = day.AddDays(1))
+                    {
+                        var impressions = random.Next(800, 6000);
+                        var reach = (long)(impressions / (1.1 + random.NextDouble() * 0.6));
+                        var clicks = (long)(impressions * (0.008 + random.NextDouble() * 0.012));
+                        var linkClicks = (long)(clicks * 0.75);
+                        var purchases = random.Next(0, 6);
+                        var spend = Math.Round(impressions * (0.008m + (decimal)random.NextDouble() * 0.01m), 2);
+                        state.Insights.Add(new FakeInsightRow(ad.Id, day, spend, impressions, reach, clicks, linkClicks, purchases,
+                            Math.Round(purchases * (45m + (decimal)random.NextDouble() * 60m), 2)));
+                    }
+                }
+            }
+        }
+        return state;
+    }
+}

@@ -1,0 +1,22 @@
+using System.Globalization;
+using AdIntel.Fakes.Meta;
+
+namespace AdIntel.Fakes;
+
+/// <summary>
+/// Runs the fakes on their own, for trying connect-and-sync by hand (README: "Trying the integrations offline"):
+/// <c>dotnet run --project tests/AdIntel.Fakes -- [port=4320]</c>. (A named entry point, not top-level statements, so
+/// the test project can reference both this and the app without two <c>Program</c> types.)
+/// </summary>
+internal static class FakesEntryPoint
+{
+    public static async Task Main(string[] args)
+    {
+        var port = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4320;
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var meta = FakeMetaSample.Create(today.AddDays(-1));
+        await using var server = await FakeServer.StartAsync(port, meta);
+        Console.WriteLine($"Fake Meta Graph API on {server.MetaBaseUrl} (app id {meta.AppId}, app secret {meta.AppSecret}); Ctrl+C stops it.");
+        await server.WaitForShutdownAsync(CancellationToken.None);
+    }
+}
