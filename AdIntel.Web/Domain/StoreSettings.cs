@@ -15,5 +15,25 @@ public sealed class StoreSettings : IStoreOwned
     public decimal OtherMarketingCostPerMonth { get; set; }
     /// <summary>suggestions_only, auto_low_risk or auto_all: caps every rule's automation.</summary>
     public string AutomationMode { get; set; } = "suggestions_only";
+    /// <summary>Kill switch: stops every automatic action at once; runs still evaluate and queue their actions for approval.</summary>
+    public bool AutomationPaused { get; set; }
+    // Safety rails (Rules/Actions/RailSettings): null means the default, so rows older than the rails get the defaults.
+    /// <summary>Largest change of an entity's daily budget within one store-local day, in percent of the day's first budget (default 20).</summary>
+    public decimal? MaxBudgetChangePercentPerDay { get; set; }
+    /// <summary>Hours after an executed action during which automation leaves the same entity alone (default 24).</summary>
+    public int? ActionCooldownHours { get; set; }
+    /// <summary>Automatic actions one rule run may execute (default 10).</summary>
+    public int? MaxActionsPerRun { get; set; }
+    /// <summary>Automatic actions the store may execute per store-local day, all rules together (default 30).</summary>
+    public int? MaxActionsPerDay { get; set; }
+    /// <summary>Minimum evidence over the last 7 complete days before automation changes an entity (defaults 50, 1000, 3).</summary>
+    public decimal? MinSpendForAutomation { get; set; }
+    public int? MinImpressionsForAutomation { get; set; }
+    /// <summary>Purchases needed before automation raises a budget or enables an entity.</summary>
+    public int? MinPurchasesForScaleUp { get; set; }
+    /// <summary>Turns the broken-tracking circuit breaker off (Rules/Actions/TrackingHealth); on by default.</summary>
+    public bool TrackingBreakerDisabled { get; set; }
+    /// <summary>How far platform purchases per Shopify order must fall below their usual level to count as broken tracking (default 50).</summary>
+    public decimal? TrackingBreakerDropPercent { get; set; }
     public DateTime UpdatedAtUtc { get; set; }
 }

@@ -37,8 +37,8 @@ public sealed class ShopifyOrdersImportResult : ImportResult
 /// </summary>
 public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider time, ILogger<ShopifyOrdersCsvImporter> logger)
 {
-    /// <summary>Orders per database batch: large enough for fast INSERTs, small enough to keep memory flat.</summary>
-    private const int BatchSize = 2000;
+    /// <summary>Orders per database batch, one transaction each: few commits (each may checkpoint the WAL), ~10 MB in memory.</summary>
+    private const int BatchSize = 10000;
     private const int ProgressEveryRows = 2000;
     /// <summary>Values per IN list in a query (see LoadOrdersAsync).</summary>
     private const int QueryChunk = 250;

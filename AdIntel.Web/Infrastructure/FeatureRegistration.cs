@@ -1,9 +1,13 @@
 using AdIntel.Web.Demo;
 using AdIntel.Web.Imports;
+using AdIntel.Web.Integrations;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Pages.Campaigns;
 using AdIntel.Web.Pages.Overview;
+using AdIntel.Web.Pages.Rules;
+using AdIntel.Web.Pages.Reports;
 using AdIntel.Web.Pages.Settings;
+using AdIntel.Web.Reports;
 using AdIntel.Web.Rules;
 
 namespace AdIntel.Web.Infrastructure;
@@ -18,6 +22,9 @@ public static class FeatureRegistration
         builder.Services.AddCampaignsFeature();
         builder.Services.AddImportsFeature();
         builder.Services.AddRulesFeature();
+        builder.Services.AddRulesPages();
+        builder.Services.AddReportsFeature();
+        builder.Services.AddIntegrationsFeature();
         return builder;
     }
 
@@ -28,6 +35,8 @@ public static class FeatureRegistration
         api.MapCampaignsEndpoints();
         api.MapImportsEndpoints();
         api.MapSettingsEndpoints();
+        api.MapRulesEndpoints();
+        api.MapReportsEndpoints();
         return app;
     }
 }

@@ -4,8 +4,8 @@ public static class MetricsFeature
 {
     public static IServiceCollection AddMetricsFeature(this IServiceCollection services)
     {
-        // The LTV curve is cached per store (see LtvCurveProvider). No ILtvPredictor is registered yet: until a model is
-        // plugged in, stores without a year of history get ltv = null with basis "insufficient_history".
+        // The LTV curve is cached per store (see LtvCurveProvider). The reports feature registers the ILtvPredictor
+        // (BG/NBD + Gamma-Gamma) that stores without a year of history fall back to.
         services.AddMemoryCache();
         services.AddScoped<StoreClock>();
         services.AddScoped<LtvCurveProvider>();

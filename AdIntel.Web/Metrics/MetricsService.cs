@@ -26,6 +26,18 @@ public sealed class MetricsService(AdIntelDbContext db, StoreClock clock, LtvCur
             Compute(previous, inputs.Facts.Where(f => previous.Contains(f.Date)), inputs));
     }
 
+    /// <summary>
+    /// The metrics of each of <paramref name="periods"/> (consecutive, inside <paramref name="range"/>) and of the whole
+    /// range, from one read of the facts: the reports' P&amp;L by month or week, with the same numbers as the overview.
+    /// </summary>
+    public async Task<(IReadOnlyList<KpiSet> Periods, KpiSet Total)> GetKpisByPeriodAsync(DateRange range, IReadOnlyList<DateRange> periods,
+        CancellationToken cancellationToken)
+    {
+        var inputs = await LoadInputsAsync(range, cancellationToken);
+        var byPeriod = periods.Select(period => Compute(period, inputs.Facts.Where(f => period.Contains(f.Date)), inputs)).ToList();
+        return (byPeriod, Compute(range, inputs.Facts, inputs));
+    }
+
     /// <summary>One point per day of <paramref name="range"/>, days without data included (as zeros).</summary>
     public async Task<IReadOnlyList<DailyPoint>> GetDailySeriesAsync(DateRange range, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Rules.Execution;
 using AdIntel.Web.Rules.Expressions;
 using AdIntel.Web.Rules.Plugins;
 using AdIntel.Web.Rules.Scripting;
@@ -6,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace AdIntel.Web.Rules;
 
-/// <summary>The rules engine's services: expressions, snapshots, plugins and C# scripts (see Rules/README.md).</summary>
+/// <summary>The rules engine's services: expressions, snapshots, plugins, C# scripts, actions and runs (see Rules/README.md).</summary>
 public static class RulesFeature
 {
     public static IServiceCollection AddRulesFeature(this IServiceCollection services)
@@ -27,6 +29,16 @@ public static class RulesFeature
         services.AddSingleton<RulePluginRunner>();
         services.AddSingleton<CSharpRuleScriptCompiler>();
         services.AddScoped<RuleSnapshotBuilder>();
+
+        // Actions, rails, runs, dry runs and backtests (Actions/, Execution/).
+        services.AddScoped<IAdPlatform, SimulatedAdPlatform>();
+        services.AddScoped<ActionExecutor>();
+        services.AddScoped<RuleRunner>();
+        services.AddScoped<RuleDryRun>();
+        services.AddScoped<RuleBacktester>();
+        services.AddTransient<RunStoreRulesJob>();
+        services.AddSingleton<RuleSchedules>();
+        services.AddHostedService<RuleSchedules.Startup>();
         return services;
     }
 

@@ -3,6 +3,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
+using AdIntel.Web.Tests.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,19 +30,61 @@ public sealed class AppFixture : IAsyncLifetime
 
     public static TheoryData<string> Providers => new() { Sqlite, Postgres };
 
+    /// <summary>The address Local-mode apps believe they are served at (invitation and reset links).</summary>
+    public const string LocalPublicUrl = "https://adintel.test";
+
     private readonly Dictionary<string, Lazy<Task<AdIntelApp>>> _apps = [];
+    private readonly Dictionary<string, Lazy<Task<LocalApp>>> _localApps = [];
     private readonly string _directory = Directory.CreateTempSubdirectory("adintel-tests-").FullName;
 
     public AppFixture()
     {
         _apps[Sqlite] = new(() => StartAsync(Sqlite));
         _apps[Postgres] = new(() => StartAsync(Postgres));
+        _localApps[Sqlite] = new(() => StartSharedLocalAsync(Sqlite));
+        _localApps[Postgres] = new(() => StartSharedLocalAsync(Postgres));
     }
+
+    /// <summary>A fake SMTP server that receives the Local-mode apps' e-mails.</summary>
+    public FakeSmtpServer Smtp { get; } = new();
 
     /// <summary>The SQLite-hosted app (started on first use).</summary>
     public AdIntelApp SqliteApp => HostAsync(Sqlite).GetAwaiter().GetResult();
 
     public Task<AdIntelApp> HostAsync(string provider) => _apps[provider].Value;
+
+    /// <summary>
+    /// The shared app with local accounts (Auth:Mode=Local) on <paramref name="provider"/>, sending e-mail to
+    /// <see cref="Smtp"/>. An administrator exists from the start, so no page redirects to first-run setup; tests make
+    /// their own stores and accounts (unique e-mails), so they do not interfere.
+    /// </summary>
+    public Task<LocalApp> LocalAsync(string provider) => _localApps[provider].Value;
+
+    /// <summary>A Local-mode app of its own (the caller disposes it), with <paramref name="settings"/> over the defaults.</summary>
+    public async Task<LocalApp> StartLocalAsync(string provider, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Auth:Mode"] = "Local",
+            ["Auth:PublicUrl"] = LocalPublicUrl,
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:From"] = "AdIntel <adintel@adintel.test>",
+            ["Smtp:Security"] = "None",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+        return new LocalApp(await StartAppAsync(provider, all));
+    }
+
+    private async Task<LocalApp> StartSharedLocalAsync(string provider)
+    {
+        var app = await StartLocalAsync(provider);
+        await app.CreateAccountAsync("admin-" + Guid.NewGuid().ToString("N")[..8] + "@adintel.test", LocalApp.Password, administrator: true);
+        return app;
+    }
 
     public string TempDirectory => _directory;
 
@@ -106,10 +149,15 @@ public sealed class AppFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var app in _localApps.Values.Where(a => a.IsValueCreated && a.Value.IsCompletedSuccessfully))
+        {
+            await app.Value.Result.DisposeAsync();
+        }
         foreach (var app in _apps.Values.Where(a => a.IsValueCreated && a.Value.IsCompletedSuccessfully))
         {
             await app.Value.Result.DisposeAsync();
         }
+        await Smtp.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -119,6 +167,16 @@ public sealed class AppFixture : IAsyncLifetime
             // SQLite may still hold the file on some runs; the temp folder is cleaned by the OS.
         }
     }
+}
+
+/// <summary>
+/// The same fixture for the Local-mode (accounts and security) tests: a second collection only so they run beside the
+/// others instead of after them. Each collection gets its own AppFixture instance; apps start on first use.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class LocalAppCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "local-app";
 }
 
 [CollectionDefinition(Name)]

@@ -44,9 +44,11 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<ProductVariant> ProductVariants => Set<ProductVariant>();
     public DbSet<Rule> Rules => Set<Rule>();
     public DbSet<RuleExecution> RuleExecutions => Set<RuleExecution>();
+    public DbSet<ActionRecord> ActionRecords => Set<ActionRecord>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<DailyStoreFacts> DailyFacts => Set<DailyStoreFacts>();
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
+    public DbSet<ScheduledReport> ScheduledReports => Set<ScheduledReport>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -151,10 +153,47 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
             e.HasIndex(x => new { x.StoreId, x.Sku });
         });
         modelBuilder.Entity<Rule>().HasIndex(x => x.StoreId);
-        modelBuilder.Entity<RuleExecution>().HasIndex(x => new { x.StoreId, x.RuleId, x.StartedAtUtc });
+        modelBuilder.Entity<RuleExecution>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.RuleId, x.StartedAtUtc });
+            e.HasIndex(x => new { x.StoreId, x.RuleId, x.SlotStartUtc });
+            e.Property(x => x.Trigger).HasMaxLength(16);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.Property(x => x.Message).HasMaxLength(1000);
+        });
+        modelBuilder.Entity<ActionRecord>(e =>
+        {
+            // The idempotency key: a retried run (or two instances running the same slot) cannot insert the same action twice.
+            e.HasIndex(x => new { x.StoreId, x.IdempotencyKey }).IsUnique();
+            e.HasIndex(x => new { x.StoreId, x.Status, x.CreatedAtUtc });
+            e.HasIndex(x => new { x.StoreId, x.EntityScope, x.EntityId, x.ExecutedAtUtc });
+            e.HasIndex(x => new { x.StoreId, x.RuleId, x.CreatedAtUtc });
+            e.Property(x => x.Source).HasMaxLength(16);
+            e.Property(x => x.EntityScope).HasMaxLength(16);
+            e.Property(x => x.Type).HasMaxLength(32);
+            e.Property(x => x.RiskLevel).HasMaxLength(16);
+            e.Property(x => x.Status).HasMaxLength(32);
+            e.Property(x => x.Reason).HasMaxLength(2000);
+            e.Property(x => x.StatusBefore).HasMaxLength(16);
+            e.Property(x => x.StatusAfter).HasMaxLength(16);
+            e.Property(x => x.IdempotencyKey).HasMaxLength(200);
+            e.Property(x => x.DecidedBy).HasMaxLength(256);
+            e.Property(x => x.UndoneBy).HasMaxLength(256);
+            e.HasOne<Rule>().WithMany().HasForeignKey(x => x.RuleId).OnDelete(DeleteBehavior.SetNull);
+        });
         modelBuilder.Entity<Alert>().HasIndex(x => new { x.StoreId, x.Status });
         modelBuilder.Entity<DailyStoreFacts>().HasIndex(x => new { x.StoreId, x.Date }).IsUnique();
         modelBuilder.Entity<ImportRun>().HasIndex(x => new { x.StoreId, x.StartedAtUtc });
+        modelBuilder.Entity<ScheduledReport>(e =>
+        {
+            e.HasIndex(x => x.StoreId);
+            e.Property(x => x.Report).HasMaxLength(32);
+            e.Property(x => x.Format).HasMaxLength(8);
+            e.Property(x => x.Frequency).HasMaxLength(16);
+            e.Property(x => x.Recipient).HasMaxLength(256);
+            e.Property(x => x.CreatedBy).HasMaxLength(256);
+            e.Property(x => x.LastError).HasMaxLength(1000);
+        });
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes())
         {

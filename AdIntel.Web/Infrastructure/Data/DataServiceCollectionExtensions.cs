@@ -24,7 +24,7 @@ public static class DataServiceCollectionExtensions
         }
         else
         {
-            builder.Services.AddDbContext<SqliteAdIntelDbContext>(o => o.UseSqlite(connectionString));
+            builder.Services.AddDbContext<SqliteAdIntelDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings()));
             builder.Services.AddScoped<AdIntelDbContext>(sp => sp.GetRequiredService<SqliteAdIntelDbContext>());
         }
         return builder;

@@ -17,6 +17,11 @@ public static class DatabaseInitializer
         var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         var db = services.GetRequiredService<AdIntelDbContext>();
 
+        if (db.Database.IsSqlite())
+        {
+            // Persistent in the file: readers do not wait for writers (see SqliteConnectionSettings).
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
         if (database.MigrateOnStart)
         {
             var stopwatch = Stopwatch.StartNew();

@@ -24,7 +24,12 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, ILogger<SmtpE
         mime.From.Add(MailboxAddress.Parse(smtp.From!));
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
-        mime.Body = new TextPart(MimeKit.Text.TextFormat.Plain) { Text = message.TextBody };
+        var body = new BodyBuilder { TextBody = message.TextBody };
+        foreach (var attachment in message.Attachments ?? [])
+        {
+            body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+        }
+        mime.Body = body.ToMessageBody();
 
         using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
         await client.ConnectAsync(smtp.Host!, smtp.Port, SocketOptions(smtp.Security), cancellationToken);

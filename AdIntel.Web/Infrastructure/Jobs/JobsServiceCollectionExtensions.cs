@@ -13,6 +13,15 @@ public static class JobsServiceCollectionExtensions
     public static WebApplicationBuilder AddAdIntelJobs(this WebApplicationBuilder builder)
     {
         var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        // Hangfire.AspNetCore hands out the process-wide JobStorage.Current as the host's storage, which the last host
+        // to configure Hangfire overwrites: with several hosts in one process (the test suites), one host's jobs would run
+        // on another host's server, against the other database. Each host keeps the storage its own configuration made.
+        var storage = new HostJobStorage();
+        builder.Services.AddSingleton<JobStorage>(services =>
+        {
+            services.GetRequiredService<IGlobalConfiguration>();
+            return storage.Value ?? throw new InvalidOperationException("Hangfire's configuration did not create a job storage.");
+        });
         builder.Services.AddHangfire(configuration =>
         {
             configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -21,11 +30,11 @@ public static class JobsServiceCollectionExtensions
             if (database.IsPostgres)
             {
                 var connectionString = DataServiceCollectionExtensions.ResolveConnectionString(builder.Configuration, builder.Environment, database);
-                configuration.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString));
+                storage.Value = configuration.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString)).Entry;
             }
             else
             {
-                configuration.UseInMemoryStorage();
+                storage.Value = configuration.UseInMemoryStorage().Entry;
             }
         });
         builder.Services.AddHangfireServer(o => o.WorkerCount = Math.Max(2, Environment.ProcessorCount));
@@ -41,6 +50,12 @@ public static class JobsServiceCollectionExtensions
             AppPath = "/",
         }).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Administrator);
         return app;
+    }
+
+    /// <summary>The storage one host's Hangfire configuration created (set when the configuration runs).</summary>
+    private sealed class HostJobStorage
+    {
+        public JobStorage? Value { get; set; }
     }
 
     /// <summary>

@@ -31,6 +31,9 @@ public sealed class RuleExpressionCompiler(RuleFunctionRegistry functions)
     /// <summary>Validates without compiling to a delegate: what the editor calls on each change and the API on save.</summary>
     public RuleExpressionCheck Check(string? source) => Bind(source).Check;
 
+    /// <summary>Like <see cref="Check"/>, and the expression must be a condition (what a rule's expression is).</summary>
+    public RuleExpressionCheck CheckCondition(string? source) => Bind(source, requireCondition: true).Check;
+
     /// <summary>Compiles a rule condition (an expression that is true or false).</summary>
     /// <exception cref="RuleExpressionException">The expression has errors or is not a condition.</exception>
     public CompiledRuleCondition CompileCondition(string? source)

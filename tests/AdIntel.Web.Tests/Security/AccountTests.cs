@@ -7,12 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Tests.Security;
 
 [Collection(LocalAppCollection.Name)]
-public sealed partial class AccountTests(LocalAppFixture fixture)
+public sealed partial class AccountTests(AppFixture fixture)
 {
     [Fact]
     public async Task Empty_install_sends_every_page_to_setup_and_setup_makes_the_first_owner()
     {
-        await using var app = await fixture.StartAsync(AppFixture.Sqlite);
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite);
         var browser = app.NewBrowser();
 
         var home = await browser.GetAsync("/campaigns");
@@ -43,7 +43,7 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [Fact]
     public async Task Setup_owner_also_owns_a_store_that_exists_already()
     {
-        await using var app = await fixture.StartAsync(AppFixture.Sqlite);
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync("Imported before setup");
         var browser = app.NewBrowser();
         var page = await (await browser.GetAsync("/account/setup")).Content.ReadAsStringAsync();
@@ -61,7 +61,7 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task Wrong_passwords_lock_the_account_until_the_password_is_reset_by_email(string provider)
     {
-        var app = await fixture.HostAsync(provider);
+        var app = await fixture.LocalAsync(provider);
         var storeId = await app.CreateStoreAsync();
         var member = await app.CreateMemberAsync(storeId, StoreRole.Viewer);
         var browser = app.NewBrowser();
@@ -84,8 +84,8 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
         Assert.Contains("data-testid=\"reset-sent\"", await forgot.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var mail = await fixture.Smtp.WaitForMessageToAsync(member.Email);
         var link = ResetLink().Match(mail.TextBody ?? "").Value;
-        Assert.StartsWith(LocalAppFixture.PublicUrl + "/account/reset-password?", link, StringComparison.Ordinal);
-        var path = link[LocalAppFixture.PublicUrl.Length..];
+        Assert.StartsWith(AppFixture.LocalPublicUrl + "/account/reset-password?", link, StringComparison.Ordinal);
+        var path = link[AppFixture.LocalPublicUrl.Length..];
 
         var resetPage = await browser.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, resetPage.StatusCode);
@@ -105,14 +105,14 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [Fact]
     public async Task Password_reset_signs_out_every_other_session()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync();
         var member = await app.CreateMemberAsync(storeId, StoreRole.Marketer);
         var elsewhere = await app.SignInAsync(member.Email);
         Assert.Equal(HttpStatusCode.OK, (await elsewhere.GetAsync("/settings")).StatusCode);
 
         await app.NewBrowser().PostFormAsync("/account/forgot-password", ("Input.Email", member.Email));
-        var path = ResetLink().Match((await fixture.Smtp.WaitForMessageToAsync(member.Email)).TextBody ?? "").Value[LocalAppFixture.PublicUrl.Length..];
+        var path = ResetLink().Match((await fixture.Smtp.WaitForMessageToAsync(member.Email)).TextBody ?? "").Value[AppFixture.LocalPublicUrl.Length..];
         var browser = app.NewBrowser();
         await browser.Client.PostAsync(path, Browser.Form(await browser.AntiforgeryTokenAsync(path),
             ("NewPassword.Password", "the brand new passphrase"), ("NewPassword.ConfirmPassword", "the brand new passphrase")));
@@ -125,7 +125,7 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [Fact]
     public async Task Forgot_password_answers_the_same_for_unknown_addresses_and_sends_nothing()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var address = $"nobody-{Guid.NewGuid():N}@adintel.test";
 
         var response = await app.NewBrowser().PostFormAsync("/account/forgot-password", ("Input.Email", address));
@@ -139,7 +139,7 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task Invited_person_creates_an_account_and_joins_with_the_invited_role(string provider)
     {
-        var app = await fixture.HostAsync(provider);
+        var app = await fixture.LocalAsync(provider);
         var storeId = await app.CreateStoreAsync("Invitation shop");
         var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
         var ownerBrowser = await app.SignInAsync(owner.Email);
@@ -150,7 +150,7 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
         Assert.Contains("Invitation sent to", await invite.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var mail = await fixture.Smtp.WaitForMessageToAsync(invitee);
         Assert.Contains("Invitation shop", mail.Subject, StringComparison.Ordinal);
-        var path = InvitationLink().Match(mail.TextBody ?? "").Value[LocalAppFixture.PublicUrl.Length..];
+        var path = InvitationLink().Match(mail.TextBody ?? "").Value[AppFixture.LocalPublicUrl.Length..];
 
         var newcomer = app.NewBrowser();
         var page = await (await newcomer.GetAsync(path)).Content.ReadAsStringAsync();
@@ -173,19 +173,19 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [Fact]
     public async Task Without_smtp_the_owner_gets_the_invitation_link_to_pass_on()
     {
-        await using var app = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Smtp:Host"] = "" });
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Smtp:Host"] = "" });
         var storeId = await app.CreateStoreAsync();
         var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
         var browser = await app.SignInAsync(owner.Email);
 
         var invite = await browser.PostFormAsync("/settings/members?handler=Invite", ("Invite.Email", "no-smtp@adintel.test"), ("Invite.Role", "Marketer"));
         var link = ShownLink().Match(await invite.Content.ReadAsStringAsync()).Groups[1].Value;
-        var path = link[LocalAppFixture.PublicUrl.Length..];
+        var path = link[AppFixture.LocalPublicUrl.Length..];
         var newcomer = app.NewBrowser();
         var accept = await newcomer.Client.PostAsync(path, Browser.Form(await newcomer.AntiforgeryTokenAsync(path),
             ("NewPassword.Password", LocalApp.Password), ("NewPassword.ConfirmPassword", LocalApp.Password)));
 
-        Assert.StartsWith(LocalAppFixture.PublicUrl + "/account/accept-invitation?token=", link, StringComparison.Ordinal);
+        Assert.StartsWith(AppFixture.LocalPublicUrl + "/account/accept-invitation?token=", link, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, accept.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await newcomer.GetAsync("/imports")).StatusCode);
         // Forgot-password says plainly that it cannot send anything.
@@ -196,14 +196,14 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [Fact]
     public async Task Invited_person_with_an_account_joins_with_their_password_and_can_switch_stores()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var first = await app.CreateStoreAsync("First shop");
         var second = await app.CreateStoreAsync("Second shop");
         var person = await app.CreateMemberAsync(first, StoreRole.Marketer);
         var owner = await app.CreateMemberAsync(second, StoreRole.Owner);
         var ownerBrowser = await app.SignInAsync(owner.Email);
         await ownerBrowser.PostFormAsync("/settings/members?handler=Invite", ("Invite.Email", person.Email), ("Invite.Role", nameof(StoreRole.Viewer)));
-        var path = InvitationLink().Match((await fixture.Smtp.WaitForMessageToAsync(person.Email)).TextBody ?? "").Value[LocalAppFixture.PublicUrl.Length..];
+        var path = InvitationLink().Match((await fixture.Smtp.WaitForMessageToAsync(person.Email)).TextBody ?? "").Value[AppFixture.LocalPublicUrl.Length..];
 
         var browser = await app.SignInAsync(person.Email);
         var wrong = await browser.Client.PostAsync(path, Browser.Form(await browser.AntiforgeryTokenAsync(path), ("Password", "not my password at all")));
@@ -232,7 +232,7 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [Fact]
     public async Task Removed_member_loses_the_session_and_their_tokens_at_once()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync();
         var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
         var other = await app.CreateMemberAsync(storeId, StoreRole.Owner);
@@ -253,7 +253,7 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [Fact]
     public async Task The_last_owner_can_be_neither_removed_nor_demoted()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync();
         var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
         var browser = await app.SignInAsync(owner.Email);
@@ -270,7 +270,7 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [Fact]
     public async Task Role_change_takes_effect_on_the_next_request()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync();
         var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
         var marketer = await app.CreateMemberAsync(storeId, StoreRole.Marketer);
@@ -288,7 +288,7 @@ public sealed partial class AccountTests(LocalAppFixture fixture)
     [Fact]
     public async Task Account_pages_do_not_exist_in_demo_mode()
     {
-        await using var demo = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Auth:Mode"] = "Demo" });
+        await using var demo = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Auth:Mode"] = "Demo" });
 
         var response = await demo.NewBrowser().GetAsync("/account/sign-in");
 

@@ -11,12 +11,12 @@ namespace AdIntel.Web.Tests.Security;
 /// no role check hides a missing antiforgery check — and nothing changes.
 /// </summary>
 [Collection(LocalAppCollection.Name)]
-public sealed class AntiforgeryWalkTests(LocalAppFixture fixture, ITestOutputHelper output)
+public sealed class AntiforgeryWalkTests(AppFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task Every_post_without_a_valid_token_is_refused_and_changes_nothing()
     {
-        await using var app = await fixture.StartAsync(AppFixture.Sqlite);
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync();
         var administrator = await app.CreateAccountAsync("csrf-admin@adintel.test", LocalApp.Password, administrator: true);
         await app.AddMembershipAsync(storeId, administrator, StoreRole.Owner);

@@ -7,13 +7,13 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Tests.Security;
 
 [Collection(LocalAppCollection.Name)]
-public sealed class AuditTests(LocalAppFixture fixture)
+public sealed class AuditTests(AppFixture fixture)
 {
     [Theory]
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task Settings_changes_record_who_changed_what_with_before_and_after(string provider)
     {
-        var app = await fixture.HostAsync(provider);
+        var app = await fixture.LocalAsync(provider);
         var storeId = await app.CreateStoreAsync();
         var marketer = await app.CreateMemberAsync(storeId, StoreRole.Marketer);
         var browser = await app.SignInAsync(marketer.Email);
@@ -39,7 +39,7 @@ public sealed class AuditTests(LocalAppFixture fixture)
     [Fact]
     public async Task Token_and_member_changes_are_in_the_log_page_and_its_filter()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync();
         var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
         var viewer = await app.CreateMemberAsync(storeId, StoreRole.Viewer);
@@ -65,7 +65,7 @@ public sealed class AuditTests(LocalAppFixture fixture)
     [Fact]
     public async Task Export_is_rfc_4180_csv_with_spreadsheet_formulas_defused()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync();
         var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
         await app.App.WithDbAsync(storeId, async db =>

@@ -12,7 +12,7 @@ namespace AdIntel.Web.Tests.Security;
 /// values. Every answer must be a 4xx with the contract's error body, or a success — never a 5xx.
 /// </summary>
 [Collection(LocalAppCollection.Name)]
-public sealed class FuzzTests(LocalAppFixture fixture, ITestOutputHelper output)
+public sealed class FuzzTests(AppFixture fixture, ITestOutputHelper output)
 {
     private static readonly string[] RouteValues = ["abc", "-1", "0", "99999999999999999999", "1.5", "..%2F..%2Fetc", "9223372036854775807"];
 
@@ -57,7 +57,7 @@ public sealed class FuzzTests(LocalAppFixture fixture, ITestOutputHelper output)
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task Malformed_input_to_every_api_endpoint_never_gets_a_server_error(string provider)
     {
-        await using var app = await fixture.StartAsync(provider, new Dictionary<string, string?>
+        await using var app = await fixture.StartLocalAsync(provider, new Dictionary<string, string?>
         {
             ["Import:MaxFileMegabytes"] = "1",
             ["Security:MaxRequestBodyKilobytes"] = "128",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Tests.Security;
 
 [Collection(LocalAppCollection.Name)]
-public sealed partial class HardeningTests(LocalAppFixture fixture)
+public sealed partial class HardeningTests(AppFixture fixture)
 {
     [Theory]
     [InlineData("/settings")]
@@ -21,7 +21,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
     [InlineData("/no-such-page")]
     public async Task Every_answer_carries_the_security_headers(string path)
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync();
         var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
         var browser = await app.SignInAsync(owner.Email);
@@ -45,7 +45,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
     [Fact]
     public async Task Pages_have_no_inline_scripts_styles_or_handlers_that_the_policy_would_block()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync();
         var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
         var browser = await app.SignInAsync(owner.Email);
@@ -67,7 +67,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
     [Fact]
     public async Task Shopify_embedded_mode_lets_only_the_shopify_admin_and_the_store_frame_the_app()
     {
-        await using var app = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Auth:Mode"] = "Shopify" });
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Auth:Mode"] = "Shopify" });
         var storeId = await app.CreateStoreAsync();
         var domain = await app.App.WithDbAsync(null, db => db.Stores.Where(s => s.Id == storeId).Select(s => s.ShopDomain).SingleAsync());
         var api = await app.CreateTokenClientAsync(storeId, StoreRole.Viewer);
@@ -81,7 +81,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
     [Fact]
     public async Task Outside_development_http_is_redirected_to_https_and_https_answers_carry_hsts()
     {
-        await using var app = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?>
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?>
         {
             ["environment"] = "Production",
             ["https_port"] = "443",
@@ -102,7 +102,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
     [Fact]
     public async Task Form_posts_without_the_antiforgery_token_are_refused_and_change_nothing()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync();
         var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
         var browser = await app.SignInAsync(owner.Email);
@@ -123,7 +123,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
     [Fact]
     public async Task Api_writes_on_a_browser_session_need_the_antiforgery_header_but_token_calls_do_not()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var storeId = await app.CreateStoreAsync();
         var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
         var browser = await app.SignInAsync(owner.Email);
@@ -145,7 +145,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
     [Fact]
     public async Task Demo_api_writes_work_from_scripts_but_not_from_other_sites()
     {
-        await using var app = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?>
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?>
         {
             ["Auth:Mode"] = "Demo",
             ["Demo:Enabled"] = "true",
@@ -175,7 +175,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
     [Fact]
     public async Task Too_many_sign_in_attempts_from_one_address_get_429_with_retry_after()
     {
-        await using var app = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Security:SignInPermitsPerMinute"] = "3" });
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Security:SignInPermitsPerMinute"] = "3" });
         await app.CreateAccountAsync("limited@adintel.test", LocalApp.Password, administrator: true);
         var browser = app.NewBrowser();
         var token = await browser.AntiforgeryTokenAsync("/account/sign-in");
@@ -197,7 +197,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
     [Fact]
     public async Task Api_over_its_limit_gets_429_with_the_contract_error_body_per_token()
     {
-        await using var app = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Security:ApiPermitsPerMinute"] = "5" });
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Security:ApiPermitsPerMinute"] = "5" });
         var storeId = await app.CreateStoreAsync();
         var busy = await app.CreateTokenClientAsync(storeId, StoreRole.Viewer);
         var calm = await app.CreateTokenClientAsync(storeId, StoreRole.Viewer);
@@ -224,7 +224,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
     [Fact]
     public async Task Uploads_over_their_limit_per_store_get_429()
     {
-        await using var app = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Security:ImportPermitsPerMinute"] = "2" });
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Security:ImportPermitsPerMinute"] = "2" });
         var storeId = await app.CreateStoreAsync();
         var api = await app.CreateTokenClientAsync(storeId, StoreRole.Marketer);
 
@@ -242,7 +242,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
     [Fact]
     public async Task Bodies_over_the_limit_are_refused_with_413_before_they_are_read()
     {
-        await using var app = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Security:MaxRequestBodyKilobytes"] = "16" });
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Security:MaxRequestBodyKilobytes"] = "16" });
         await app.CreateAccountAsync("limits-admin@adintel.test", LocalApp.Password, administrator: true);
         var storeId = await app.CreateStoreAsync();
         var api = await app.CreateTokenClientAsync(storeId, StoreRole.Owner);
@@ -263,7 +263,7 @@ public sealed partial class HardeningTests(LocalAppFixture fixture)
         var logs = Path.Combine(Path.GetTempPath(), "adintel-log-check-" + Guid.NewGuid().ToString("N"));
         const string password = "secret passphrase that must not be logged";
         string apiToken, resetCode, cookie;
-        await using (var app = await fixture.StartAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Logging:Directory"] = logs }))
+        await using (var app = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Logging:Directory"] = logs }))
         {
             var storeId = await app.CreateStoreAsync();
             var user = await app.CreateAccountAsync($"logs-{Guid.NewGuid():N}@adintel.test", password);

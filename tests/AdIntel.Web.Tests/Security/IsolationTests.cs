@@ -9,13 +9,13 @@ namespace AdIntel.Web.Tests.Security;
 /// contain anything of store A, nor may any request change store A.
 /// </summary>
 [Collection(LocalAppCollection.Name)]
-public sealed class IsolationTests(LocalAppFixture fixture, ITestOutputHelper output)
+public sealed class IsolationTests(AppFixture fixture, ITestOutputHelper output)
 {
     [Theory]
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task Owner_of_store_B_gets_nothing_of_store_A_on_any_route(string provider)
     {
-        await using var app = await fixture.StartAsync(provider);
+        await using var app = await fixture.StartLocalAsync(provider);
         var stores = await TwoStores.CreateAsync(app);
         var before = await stores.SnapshotAAsync();
         var foreignIds = await stores.ForeignIdsAsync();

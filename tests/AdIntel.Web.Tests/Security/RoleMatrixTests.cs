@@ -12,7 +12,7 @@ namespace AdIntel.Web.Tests.Security;
 /// settings, rules and actions · owner: + members, API tokens, audit log · installation administrator: + /jobs.
 /// </summary>
 [Collection(LocalAppCollection.Name)]
-public sealed class RoleMatrixTests(LocalAppFixture fixture)
+public sealed class RoleMatrixTests(AppFixture fixture)
 {
     private static readonly SemaphoreSlim RosterLock = new(1, 1);
     private static Roster? _roster;
@@ -23,6 +23,14 @@ public sealed class RoleMatrixTests(LocalAppFixture fixture)
         [("Input.PaymentFeePercent", "2.9"), ("Input.PaymentFeeFixed", "0.3"), ("Input.ShippingCostPerOrder", "4"), ("Input.OtherMarketingCostPerMonth", "0")];
 
     private static readonly object CostBody = new { paymentFeePercent = 2.9, paymentFeeFixed = 0.3, shippingCostPerOrder = 4, otherMarketingCostPerMonth = 0 };
+
+    private static readonly object RuleBody = new { name = "matrix", scope = "ad", expression = "spend_7d > 1", actions = new object[] { new { type = "notify" } } };
+
+    private static readonly object AutomationBody = new
+    {
+        automationMode = "suggestions_only", killSwitch = false, maxBudgetChangePercentPerDay = 20, cooldownHours = 24, maxActionsPerRun = 10,
+        maxActionsPerDay = 30, minSpend = 50, minImpressions = 1000, minPurchasesForScaleUp = 3, trackingBreakerEnabled = true, trackingDropPercent = 50,
+    };
 
     private static readonly Capability[] Capabilities =
     [
@@ -45,6 +53,13 @@ public sealed class RoleMatrixTests(LocalAppFixture fixture)
             request.Headers.Add("RequestVerificationToken", await r.Browsers[role].AntiforgeryTokenAsync());
             return await r.Browsers[role].Client.SendAsync(request);
         }),
+        new("rules page", StoreRole.Viewer, (r, role) => r.Browsers[role].GetAsync("/rules")),
+        new("approvals page", StoreRole.Viewer, (r, role) => r.Browsers[role].GetAsync("/rules/approvals")),
+        new("rules API", StoreRole.Viewer, (r, role) => r.Tokens[role].GetAsync("/api/rules")),
+        new("new rule page", StoreRole.Marketer, (r, role) => r.Browsers[role].GetAsync("/rules/new")),
+        new("create a rule API", StoreRole.Marketer, (r, role) => r.Tokens[role].PostAsJsonAsync("/api/rules", RuleBody)),
+        new("create a rule from a preset (form)", StoreRole.Marketer, (r, role) => r.Browsers[role].PostFormAsync("/rules?handler=UsePreset&key=stop-loss")),
+        new("automation settings API", StoreRole.Marketer, (r, role) => r.Tokens[role].PutAsJsonAsync("/api/settings/automation", AutomationBody)),
         new("members page", StoreRole.Owner, (r, role) => r.Browsers[role].GetAsync("/settings/members")),
         new("invite a member", StoreRole.Owner, (r, role) => r.Browsers[role].PostHtmxAsync("/settings/members?handler=Invite",
             ("Invite.Email", $"matrix-{Guid.NewGuid():N}@adintel.test"), ("Invite.Role", "Viewer"))),
@@ -91,7 +106,7 @@ public sealed class RoleMatrixTests(LocalAppFixture fixture)
     [Fact]
     public async Task Jobs_dashboard_is_for_the_installation_administrator_only()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var roster = await RosterAsync();
         var storeId = await app.CreateStoreAsync();
         var administrator = await app.CreateAccountAsync($"admin-{Guid.NewGuid():N}@adintel.test", LocalApp.Password, administrator: true);
@@ -113,7 +128,7 @@ public sealed class RoleMatrixTests(LocalAppFixture fixture)
     [Fact]
     public async Task Every_route_enforces_its_declared_role_for_every_role()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
         var roster = await RosterAsync();
         var routes = (await EndpointCatalog.ListAsync(app.App.Services))
             .Where(r => r.Method == "GET" && !r.AllowsAnonymous && !r.Inputs.Any(i => i.Source != InputSource.OptionalQuery))
@@ -151,7 +166,7 @@ public sealed class RoleMatrixTests(LocalAppFixture fixture)
     [Fact]
     public async Task Every_state_changing_route_declares_its_role()
     {
-        var app = await fixture.HostAsync(AppFixture.Sqlite);
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
 
         var undeclared = (await EndpointCatalog.ListAsync(app.App.Services))
             .Where(r => r.IsUnsafe && !r.AllowsAnonymous && r.Policy is null)
@@ -172,7 +187,7 @@ public sealed class RoleMatrixTests(LocalAppFixture fixture)
         await RosterLock.WaitAsync();
         try
         {
-            var app = await fixture.HostAsync(AppFixture.Sqlite);
+            var app = await fixture.LocalAsync(AppFixture.Sqlite);
             if (_roster is null || _roster.App != app)
             {
                 _roster = await Roster.CreateAsync(app);

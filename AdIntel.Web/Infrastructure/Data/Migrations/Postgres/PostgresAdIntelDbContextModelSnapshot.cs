@@ -22,6 +22,132 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("AdIntel.Web.Domain.ActionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal?>("BudgetAfter")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<decimal?>("BudgetBefore")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DecidedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("EntityExternalId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("EntityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EntityName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("EntityScope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("EvidenceJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("ExecutedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ResultJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RiskLevel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long?>("RuleExecutionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("RuleId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SettingsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("StatusAfter")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("StatusBefore")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime?>("UndoneAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UndoneBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RuleId");
+
+                    b.HasIndex("StoreId", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("StoreId", "RuleId", "CreatedAtUtc");
+
+                    b.HasIndex("StoreId", "Status", "CreatedAtUtc");
+
+                    b.HasIndex("StoreId", "EntityScope", "EntityId", "ExecutedAtUtc");
+
+                    b.ToTable("ActionRecords");
+                });
+
             modelBuilder.Entity("AdIntel.Web.Domain.Ad", b =>
                 {
                     b.Property<long>("Id")
@@ -1004,6 +1130,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("ActionsBlocked")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ActionsExecuted")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ActionsQueued")
+                        .HasColumnType("integer");
+
                     b.Property<string>("DetailsJson")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1017,24 +1152,92 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<int>("Matched")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<long>("RuleId")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime>("SlotStartUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StoreId", "RuleId", "SlotStartUtc");
+
+                    b.HasIndex("StoreId", "RuleId", "StartedAtUtc");
+
+                    b.ToTable("RuleExecutions");
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ScheduledReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Frequency")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("LastSentAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<long>("StoreId")
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("StoreId", "RuleId", "StartedAtUtc");
+                    b.HasIndex("StoreId");
 
-                    b.ToTable("RuleExecutions");
+                    b.ToTable("ScheduledReports");
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.Store", b =>
@@ -1178,9 +1381,35 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int?>("ActionCooldownHours")
+                        .HasColumnType("integer");
+
                     b.Property<string>("AutomationMode")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<bool>("AutomationPaused")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("MaxActionsPerDay")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxActionsPerRun")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal?>("MaxBudgetChangePercentPerDay")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<int?>("MinImpressionsForAutomation")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MinPurchasesForScaleUp")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal?>("MinSpendForAutomation")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
 
                     b.Property<decimal>("OtherMarketingCostPerMonth")
                         .HasPrecision(18, 4)
@@ -1200,6 +1429,13 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<long>("StoreId")
                         .HasColumnType("bigint");
+
+                    b.Property<bool>("TrackingBreakerDisabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<decimal?>("TrackingBreakerDropPercent")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
 
                     b.Property<DateTime>("UpdatedAtUtc")
                         .HasColumnType("timestamp with time zone");
@@ -1293,6 +1529,20 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("UserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ActionRecord", b =>
+                {
+                    b.HasOne("AdIntel.Web.Domain.Rule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.Ad", b =>
@@ -1495,6 +1745,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.RuleExecution", b =>
+                {
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ScheduledReport", b =>
                 {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()

@@ -17,6 +17,130 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("AdIntel.Web.Domain.ActionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("BudgetAfter")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BudgetBefore")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityExternalId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EntityName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityScope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EvidenceJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExecutedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResultJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RiskLevel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RuleExecutionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RuleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SettingsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusAfter")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusBefore")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UndoneAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UndoneBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RuleId");
+
+                    b.HasIndex("StoreId", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("StoreId", "RuleId", "CreatedAtUtc");
+
+                    b.HasIndex("StoreId", "Status", "CreatedAtUtc");
+
+                    b.HasIndex("StoreId", "EntityScope", "EntityId", "ExecutedAtUtc");
+
+                    b.ToTable("ActionRecords");
+                });
+
             modelBuilder.Entity("AdIntel.Web.Domain.Ad", b =>
                 {
                     b.Property<long>("Id")
@@ -961,6 +1085,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ActionsBlocked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ActionsExecuted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ActionsQueued")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DetailsJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -974,14 +1107,80 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int>("Matched")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("RuleId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SlotStartUtc")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StoreId", "RuleId", "SlotStartUtc");
+
+                    b.HasIndex("StoreId", "RuleId", "StartedAtUtc");
+
+                    b.ToTable("RuleExecutions");
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ScheduledReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Frequency")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastSentAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("StoreId")
@@ -989,9 +1188,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("StoreId", "RuleId", "StartedAtUtc");
+                    b.HasIndex("StoreId");
 
-                    b.ToTable("RuleExecutions");
+                    b.ToTable("ScheduledReports");
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.Store", b =>
@@ -1127,8 +1326,34 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ActionCooldownHours")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AutomationMode")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AutomationPaused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxActionsPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxActionsPerRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("MaxBudgetChangePercentPerDay")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MinImpressionsForAutomation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MinPurchasesForScaleUp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("MinSpendForAutomation")
+                        .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
 
                     b.Property<decimal>("OtherMarketingCostPerMonth")
@@ -1149,6 +1374,13 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<long>("StoreId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TrackingBreakerDisabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("TrackingBreakerDropPercent")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAtUtc")
                         .HasColumnType("TEXT");
@@ -1238,6 +1470,20 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("UserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ActionRecord", b =>
+                {
+                    b.HasOne("AdIntel.Web.Domain.Rule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.Ad", b =>
@@ -1440,6 +1686,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.RuleExecution", b =>
+                {
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ScheduledReport", b =>
                 {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()

@@ -1,0 +1,15 @@
+using AdIntel.Web.Integrations.Meta;
+
+namespace AdIntel.Web.Integrations;
+
+/// <summary>Clients of the external platforms (Shopify, Meta); their base URLs come from configuration, so fakes slot in.</summary>
+public static class IntegrationsFeature
+{
+    public static IServiceCollection AddIntegrationsFeature(this IServiceCollection services)
+    {
+        services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // Retries are the client's own (it knows Meta's throttling codes), so no generic resilience handler is stacked on it.
+        services.AddHttpClient<MetaGraphClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        return services;
+    }
+}

@@ -1,0 +1,12 @@
+using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Metrics;
+using AdIntel.Web.Reports;
+using Microsoft.AspNetCore.Authorization;
+
+namespace AdIntel.Web.Pages.Reports;
+
+[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Accountant)]
+public sealed class BenchmarksModel(ReportService reports, MetricsService metrics, StoreClock clock) : ReportPageModel(reports, metrics, clock)
+{
+    protected override string Report => ReportNames.Benchmarks;
+}

@@ -1,0 +1,124 @@
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Rules.Definitions;
+using AdIntel.Web.Rules.Execution;
+using AdIntel.Web.Rules.Expressions;
+using Htmx;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Pages.Rules;
+
+/// <summary>Edit a rule, run it now, backtest it, or delete it.</summary>
+[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Viewer)]
+public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compiler, RuleCommands commands, RuleDryRun dryRun, RuleBacktester backtester)
+    : RuleEditorModel(compiler, commands, dryRun)
+{
+    private readonly RuleCommands _commands = commands;
+
+    public Rule? Rule { get; private set; }
+    public BacktestResult? Backtest { get; private set; }
+    public string? BacktestProblem { get; private set; }
+
+    [BindProperty]
+    public int BacktestDays { get; set; } = 30;
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
+    {
+        Rule = await db.Rules.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (Rule is null)
+        {
+            return NotFound();
+        }
+        Form = RuleForm.From(RuleDefinition.From(Rule));
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(long id, CancellationToken cancellationToken)
+    {
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+        var result = await _commands.UpdateAsync(id, Form.ToDefinition(), cancellationToken);
+        if (result is null)
+        {
+            return NotFound();
+        }
+        if (result.Rule is not { } rule)
+        {
+            Rule = await db.Rules.AsNoTracking().SingleAsync(r => r.Id == id, cancellationToken);
+            return Invalid(result.Invalid!);
+        }
+        Flash = $"Saved “{rule.Name}” (version {rule.Version}).";
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>Live preview of the edited (unsaved) form, on this rule's page only.</summary>
+    public async Task<IActionResult> OnPostPreviewAsync(long id, CancellationToken cancellationToken) =>
+        await db.Rules.AnyAsync(r => r.Id == id, cancellationToken) ? await PreviewAsync(cancellationToken) : NotFound();
+
+    public async Task<IActionResult> OnPostRunAsync(long id, CancellationToken cancellationToken)
+    {
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+        if (await db.Rules.SingleOrDefaultAsync(r => r.Id == id, cancellationToken) is not { } rule)
+        {
+            return NotFound();
+        }
+        var execution = await _commands.RunNowAsync(rule, cancellationToken);
+        Flash = execution.Status == "succeeded"
+            ? $"Run finished: {execution.Matched} of {execution.Evaluated} matched, {execution.ActionsExecuted} executed, {execution.ActionsQueued} waiting for approval, {execution.ActionsBlocked} held back by the rails."
+            : $"The run failed: {execution.Message}";
+        return Redirect($"/rules/{id}/executions?run={execution.Id}");
+    }
+
+    public async Task<IActionResult> OnPostBacktestAsync(long id, CancellationToken cancellationToken)
+    {
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+        Rule = await db.Rules.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (Rule is null)
+        {
+            return NotFound();
+        }
+        Form = RuleForm.From(RuleDefinition.From(Rule));
+        if (BacktestDays is < 1 or > RuleBacktester.MaxDays)
+        {
+            BacktestProblem = $"Choose between 1 and {RuleBacktester.MaxDays} days.";
+        }
+        else
+        {
+            try
+            {
+                Backtest = await backtester.RunAsync(_commands.Prepare(Rule), RuleJson.Actions(Rule), BacktestDays, cancellationToken);
+            }
+            catch (RuleExpressionException ex)
+            {
+                BacktestProblem = ex.Message;
+            }
+        }
+        Response.Htmx(h => h.WithVary());
+        return Request.IsHtmx() && !Request.IsHtmxBoosted() ? Partial("_Backtest", this) : Page();
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+        if (!await _commands.DeleteAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+        Flash = "Rule deleted. Its past actions stay in the approvals history.";
+        return RedirectToPage("Index");
+    }
+}

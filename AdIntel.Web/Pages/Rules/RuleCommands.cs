@@ -1,0 +1,150 @@
+using System.Globalization;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Audit;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Tenancy;
+using AdIntel.Web.Pages.Settings;
+using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Rules.Definitions;
+using AdIntel.Web.Rules.Execution;
+using AdIntel.Web.Rules.Expressions;
+using AdIntel.Web.Rules.Snapshots;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Pages.Rules;
+
+/// <summary>A saved rule, or why it was refused.</summary>
+public sealed record RuleSaveResult(Rule? Rule, RuleValidation? Invalid);
+
+/// <summary>
+/// What the rules API and the rules pages do to rules, in one place: validate and save (audited, version bumped,
+/// store job ensured), delete, switch on and off, create from a preset, run now, and the automation settings.
+/// </summary>
+public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler compiler, CompiledRuleCache cache, RuleSchedules schedules,
+    StoreContext storeContext, IAuditLog audit, TimeProvider time, RuleSnapshotBuilder snapshots, ActionExecutor executor, RuleRunner runner)
+{
+    public async Task<RuleSaveResult> CreateAsync(RuleDefinition definition, CancellationToken cancellationToken)
+    {
+        var validation = definition.Validate(compiler);
+        if (!validation.IsValid)
+        {
+            return new(null, validation);
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var rule = new Rule { Name = "", Expression = "", CreatedAtUtc = now, UpdatedAtUtc = now };
+        definition.ApplyTo(rule);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Rules.Add(rule);
+        await db.SaveChangesAsync(cancellationToken);
+        audit.Record(new AuditChange("rule.created", "rule", Id(rule), $"Rule “{rule.Name}” created.", null, RuleView.From(rule)));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        schedules.Ensure(storeContext.RequiredStoreId);
+        return new(rule, null);
+    }
+
+    public async Task<RuleSaveResult?> UpdateAsync(long id, RuleDefinition definition, CancellationToken cancellationToken)
+    {
+        var rule = await db.Rules.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (rule is null)
+        {
+            return null;
+        }
+        var validation = definition.Validate(compiler);
+        if (!validation.IsValid)
+        {
+            return new(null, validation);
+        }
+        var before = RuleView.From(rule);
+        definition.ApplyTo(rule);
+        rule.Version++;
+        rule.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
+        audit.Record(new AuditChange("rule.updated", "rule", Id(rule), $"Rule “{rule.Name}” updated (version {rule.Version}).", before, RuleView.From(rule)));
+        await db.SaveChangesAsync(cancellationToken);
+        schedules.Ensure(storeContext.RequiredStoreId);
+        return new(rule, null);
+    }
+
+    public async Task<Rule?> SetActiveAsync(long id, bool active, CancellationToken cancellationToken)
+    {
+        var rule = await db.Rules.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (rule is null || rule.Active == active)
+        {
+            return rule;
+        }
+        rule.Active = active;
+        rule.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
+        audit.Record(new AuditChange(active ? "rule.activated" : "rule.deactivated", "rule", Id(rule),
+            $"Rule “{rule.Name}” {(active ? "switched on" : "switched off")}.", new { active = !active }, new { active }));
+        await db.SaveChangesAsync(cancellationToken);
+        return rule;
+    }
+
+    /// <summary>Deletes the rule and its run log; its actions stay in the history (and stay undoable).</summary>
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        var rule = await db.Rules.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (rule is null)
+        {
+            return false;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.RuleExecutions.Where(e => e.RuleId == id).ExecuteDeleteAsync(cancellationToken);
+        await db.ActionRecords.Where(a => a.RuleId == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.RuleId, (long?)null), cancellationToken);
+        db.Rules.Remove(rule);
+        audit.Record(new AuditChange("rule.deleted", "rule", Id(rule), $"Rule “{rule.Name}” deleted.", RuleView.From(rule)));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        cache.Remove(id);
+        return true;
+    }
+
+    public async Task<RuleSaveResult?> CreateFromPresetAsync(string key, CancellationToken cancellationToken) =>
+        RulePresets.Find(key) is { } preset ? await CreateAsync(preset.Rule, cancellationToken) : null;
+
+    /// <summary>The rule's condition ready to judge entities; throws <see cref="RuleExpressionException"/> when it no longer compiles.</summary>
+    public PreparedRule Prepare(Rule rule) =>
+        new(RuleJson.Scope(rule), RuleJson.Filter(rule), cache.GetOrCompile(rule.Id, rule.Version, rule.Expression), compiler);
+
+    /// <summary>An unsaved definition ready to judge entities (its expression already checked).</summary>
+    public PreparedRule Prepare(RuleDefinition definition) =>
+        new(RuleScopes.TryParse(definition.Scope, out var scope) ? scope : RuleScope.Ad, definition.Filter ?? new RuleFilter(),
+            compiler.CompileCondition(definition.Expression), compiler);
+
+    /// <summary>Runs the rule now (manual trigger): the same path as the schedule, rails and idempotency included.</summary>
+    public async Task<RuleExecution> RunNowAsync(Rule rule, CancellationToken cancellationToken)
+    {
+        var session = await executor.BeginAsync(cancellationToken);
+        var snapshot = await snapshots.BuildAsync(null, cancellationToken);
+        return await runner.RunAsync(rule, RuleRunner.ManualTrigger, snapshot, session, cancellationToken);
+    }
+
+    public async Task<RailSettings> GetAutomationAsync(CancellationToken cancellationToken) =>
+        RailSettings.From(await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken));
+
+    /// <summary>Saves the automation settings; returns the problems instead when a value is out of range.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> SaveAutomationAsync(RailSettings rails, CancellationToken cancellationToken)
+    {
+        var problems = rails.Problems();
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+        var settings = await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken);
+        var before = RailSettings.From(settings);
+        if (before == rails)
+        {
+            return problems;
+        }
+        rails.ApplyTo(settings);
+        settings.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
+        var summary = before.KillSwitch != rails.KillSwitch
+            ? rails.KillSwitch ? "Automation paused (kill switch on)." : "Automation resumed (kill switch off)."
+            : $"Automation settings changed (mode: {AutomationModes.Label(rails.StoreMode).ToLowerInvariant()}).";
+        audit.Record(new AuditChange("settings.automation_updated", "settings", null, summary, before, rails));
+        await db.SaveChangesAsync(cancellationToken);
+        return problems;
+    }
+
+    private static string Id(Rule rule) => rule.Id.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,27 @@
+using AdIntel.Web.Domain;
+using AdIntel.Web.Rules.Definitions;
+
+namespace AdIntel.Web.Pages.Rules;
+
+/// <summary>The contract's Rule JSON as read: the definition plus id, version and timestamps.</summary>
+public sealed record RuleView(
+    long Id,
+    string Name,
+    string? Description,
+    string Scope,
+    RuleFilter Filter,
+    string Expression,
+    IReadOnlyList<RuleActionSpec> Actions,
+    string RiskLevel,
+    string AutomationMode,
+    RuleSchedule Schedule,
+    bool Active,
+    int Version,
+    DateTime? LastTriggeredAt,
+    DateTime CreatedAt,
+    DateTime UpdatedAt)
+{
+    public static RuleView From(Rule rule) => new(rule.Id, rule.Name, rule.Description, rule.Scope, RuleJson.Filter(rule), rule.Expression,
+        RuleJson.Actions(rule), rule.RiskLevel, rule.AutomationMode, RuleJson.Schedule(rule), rule.Active, rule.Version,
+        rule.LastTriggeredAtUtc, rule.CreatedAtUtc, rule.UpdatedAtUtc);
+}

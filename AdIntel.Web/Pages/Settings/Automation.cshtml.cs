@@ -1,0 +1,42 @@
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Pages.Rules;
+using AdIntel.Web.Rules.Actions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AdIntel.Web.Pages.Settings;
+
+/// <summary>The store's automation mode, kill switch and safety rails (what every rule, plugin and script is held to).</summary>
+[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Viewer)]
+public sealed class AutomationModel(RuleCommands commands, ActionExecutor executor) : PageModel
+{
+    [BindProperty]
+    public AutomationSettingsDto Input { get; set; } = AutomationSettingsDto.From(new RailSettings());
+
+    public IReadOnlyDictionary<string, string> Problems { get; private set; } = new Dictionary<string, string>();
+    public TrackingStatus? Tracking { get; private set; }
+    public bool Saved { get; private set; }
+    public bool CanEdit => User.GetStoreRole() >= StoreRole.Marketer;
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Input = AutomationSettingsDto.From(await commands.GetAutomationAsync(cancellationToken));
+        Tracking = (await executor.BeginAsync(cancellationToken)).Tracking;
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+        Problems = await commands.SaveAutomationAsync(Input.ToRails(), cancellationToken);
+        Saved = Problems.Count == 0;
+        Tracking = (await executor.BeginAsync(cancellationToken)).Tracking;
+        return Page();
+    }
+
+    public string? Problem(string field) => Problems.GetValueOrDefault(field);
+}

@@ -1,0 +1,249 @@
+using System.Globalization;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Tenancy;
+using AdIntel.Web.Metrics;
+using AdIntel.Web.Reports.Benchmarks;
+using AdIntel.Web.Reports.Export;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Reports;
+
+/// <summary>An export ready to download or attach.</summary>
+public sealed record ExportFile(string FileName, string ContentType, byte[] Content);
+
+/// <summary>
+/// The current store's reports, as data (for the pages and the API) and as a <see cref="ReportDocument"/> (for the
+/// exports, and for the pages' tables, so a page and its downloads always show the same figures).
+/// </summary>
+public sealed class ReportService(AdIntelDbContext db, StoreContext storeContext, MetricsService metrics, StoreClock clock, TimeProvider time,
+    IEnumerable<IReportWriter> writers, LedgerCache ledgers)
+{
+    public Task<ProfitAndLossReport> SummaryAsync(DateRange range, Granularity granularity, CancellationToken cancellationToken) =>
+        ProfitAndLossReport.BuildAsync(metrics, range, granularity, cancellationToken);
+
+    public Task<CreativeReport> CreativeAsync(DateRange range, CancellationToken cancellationToken) =>
+        CreativeReport.BuildAsync(db, range, cancellationToken);
+
+    public async Task<CohortReport> CohortsAsync(DateRange range, CohortBasis basis, CancellationToken cancellationToken) =>
+        await CohortReport.BuildAsync(ledgers, metrics, range, await clock.GetTodayAsync(cancellationToken), basis, cancellationToken);
+
+    public async Task<BenchmarkReport> BenchmarksAsync(DateRange range, string vertical, CancellationToken cancellationToken)
+    {
+        var today = await clock.GetTodayAsync(cancellationToken);
+        // Cohort growth needs cohorts old enough, whatever the period: every cohort of the last three years.
+        var cohorts = await CohortReport.BuildAsync(ledgers, metrics, new DateRange(today.AddDays(1 - DateRange.MaxDays), today), today,
+            CohortBasis.GrossProfit, cancellationToken);
+        var calendar = await clock.GetCalendarAsync(cancellationToken);
+        return await BenchmarkReport.BuildAsync(db, metrics, cohorts, range, vertical, calendar.Currency, cancellationToken);
+    }
+
+    /// <summary>The cohorts page's tables, from the cohorts it already built for its heat map.</summary>
+    public async Task<ReportDocument> DocumentAsync(CohortReport cohorts, CancellationToken cancellationToken)
+    {
+        var (storeName, currency, generated) = await HeaderAsync(cancellationToken);
+        return ReportDocuments.Cohorts(cohorts, storeName, currency, generated);
+    }
+
+    private async Task<(string StoreName, string Currency, DateTime GeneratedAtUtc)> HeaderAsync(CancellationToken cancellationToken)
+    {
+        var storeId = storeContext.RequiredStoreId;
+        var storeName = await db.Stores.AsNoTracking().Where(s => s.Id == storeId).Select(s => s.Name).SingleAsync(cancellationToken);
+        var currency = (await clock.GetCalendarAsync(cancellationToken)).Currency;
+        return (storeName, currency, time.GetUtcNow().UtcDateTime);
+    }
+
+    public async Task<ReportDocument> DocumentAsync(ReportQuery query, CancellationToken cancellationToken)
+    {
+        var (storeName, currency, generated) = await HeaderAsync(cancellationToken);
+        return query.Report switch
+        {
+            ReportNames.Summary => ReportDocuments.Summary(await SummaryAsync(query.Range, query.Granularity, cancellationToken), storeName, currency, generated),
+            ReportNames.Creative => ReportDocuments.Creative(await CreativeAsync(query.Range, cancellationToken), storeName, currency, generated),
+            ReportNames.Cohorts => ReportDocuments.Cohorts(await CohortsAsync(query.Range, query.Basis, cancellationToken), storeName, currency, generated),
+            ReportNames.Benchmarks => ReportDocuments.Benchmarks(await BenchmarksAsync(query.Range, query.Vertical, cancellationToken), storeName, currency, generated),
+            _ => throw new ArgumentOutOfRangeException(nameof(query), query.Report, "Unknown report."),
+        };
+    }
+
+    public async Task<ExportFile> ExportAsync(ReportQuery query, string format, CancellationToken cancellationToken)
+    {
+        var writer = writers.FirstOrDefault(w => w.Format == format)
+            ?? throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown export format.");
+        var document = await DocumentAsync(query, cancellationToken);
+        using var buffer = new MemoryStream();
+        writer.Write(document, buffer);
+        return new ExportFile(document.FileName(writer.Extension), writer.ContentType, buffer.ToArray());
+    }
+}
+
+/// <summary>Each report as the tables (and chart) its page and its exports show.</summary>
+public static class ReportDocuments
+{
+    public static ReportDocument Summary(ProfitAndLossReport report, string storeName, string currency, DateTime generatedAtUtc)
+    {
+        var lines = ProfitAndLossReport.Lines;
+        var columns = new List<ReportColumn>
+        {
+            new("Period", ColumnKind.Text, 14),
+            new("From", ColumnKind.Date, 11),
+            new("To", ColumnKind.Date, 11),
+        };
+        columns.AddRange(lines.Select(l => new ReportColumn(l.Label, ColumnKind.Money, 13, ColumnTotal.Sum, l.Formula)));
+        var rows = report.Rows.Select(r => (IReadOnlyList<object?>)[r.Label, r.Period.From, r.Period.To, .. lines.Select(l => (object?)l.Value(r.Kpis))]).ToList();
+        IReadOnlyList<object?> totals = [null, null, null, .. lines.Select(l => (object?)l.Value(report.Total))];
+        var by = report.Granularity == Granularity.Week ? "week" : "month";
+        var section = new ReportSection($"P&L by {by}", columns, rows, totals,
+            "Every figure is the overview's metric for the same days (contract §3). Taxes are collected for the authorities and are not part of profit.");
+        var chart = new ReportChart($"Net sales and profit after ads by {by}",
+            report.Rows.Select(r => ShortLabel(r.Period, report.Granularity)).ToList(),
+            [new ChartSeries("Net sales", report.Rows.Select(r => r.Kpis.NetSales).ToList()),
+             new ChartSeries("Profit after ads", report.Rows.Select(r => r.Kpis.ProfitAfterAds).ToList())]);
+        return new ReportDocument(ReportNames.Summary, ReportNames.Title(ReportNames.Summary), storeName, currency, report.Range, generatedAtUtc, [section], chart);
+    }
+
+    public static ReportDocument Creative(CreativeReport report, string storeName, string currency, DateTime generatedAtUtc)
+    {
+        ReportColumn[] columns =
+        [
+            new("Ad", ColumnKind.Text, 26),
+            new("Campaign", ColumnKind.Text, 20),
+            new("Ad ID", ColumnKind.Text, 12, Description: "Ads Manager's Ad ID"),
+            new("Spend", ColumnKind.Money, 11, ColumnTotal.Sum),
+            new("Impressions", ColumnKind.Count, 11, ColumnTotal.Sum),
+            new("Reach (Σ daily)", ColumnKind.Count, 11, ColumnTotal.Sum, "Sum of the platform's daily reach"),
+            new("Link clicks", ColumnKind.Count, 9, ColumnTotal.Sum),
+            new("Purchases", ColumnKind.Number, 9, ColumnTotal.Sum, "Purchases Meta attributes to the ad"),
+            new("Purchase value", ColumnKind.Money, 11, ColumnTotal.Sum, "Meta-attributed purchase value"),
+            new("ROAS", ColumnKind.Ratio, 8, ColumnTotal.Ratio(8, 3), "Purchase value ÷ spend"),
+            new("CTR", ColumnKind.Percent, 8, ColumnTotal.Ratio(6, 4), "Link clicks ÷ impressions"),
+            new("CPA", ColumnKind.Money, 9, ColumnTotal.Ratio(3, 7), "Spend ÷ purchases"),
+            new("Frequency", ColumnKind.Number, 9, ColumnTotal.Ratio(4, 5), "Impressions ÷ Σ daily reach (a lower bound of the period's frequency)"),
+            new("Fatigue", ColumnKind.Text, 30, Description: "Why the ad looks fatigued (blank when it does not)"),
+        ];
+        var rows = report.Rows.Select(r => (IReadOnlyList<object?>)
+        [
+            r.Name, r.Campaign, r.ExternalId, r.Spend, r.Impressions, r.Reach, r.Clicks, r.Purchases, r.PurchaseValue, r.Roas, r.Ctr, r.Cpa, r.Frequency, r.Fatigue,
+        ]).ToList();
+        IReadOnlyList<object?> totals =
+        [
+            null, null, null, report.Spend, report.Impressions, report.Reach, report.Clicks, report.Purchases, report.PurchaseValue,
+            KpiCalculator.Ratio(report.PurchaseValue, report.Spend), KpiCalculator.Ratio(report.Clicks, report.Impressions),
+            KpiCalculator.Ratio(report.Spend, report.Purchases), KpiCalculator.Ratio(report.Impressions, report.Reach), null,
+        ];
+        var fatigued = report.Rows.Count(r => r.IsFatigued);
+        var section = new ReportSection("Ads", columns, rows, totals, string.Create(CultureInfo.InvariantCulture,
+            $"{report.Rows.Count} ads with delivery, {fatigued} flagged for fatigue. Meta's numbers as reported (attribution is Meta's, not Shopify's). Fatigue: the last {CreativeReport.WindowDays} days against the ad's own first {CreativeReport.WindowDays} days (CTR down ≥ 30% and frequency up ≥ 25%), or a 7-day frequency above {CreativeReport.CriticalFrequency}."));
+        var top = report.Rows.Take(10).ToList();
+        var chart = top.Count == 0 ? null : new ReportChart("Spend and purchase value of the top 10 ads by spend",
+            top.Select(r => r.Name.Length > 14 ? r.Name[..13] + "…" : r.Name).ToList(),
+            [new ChartSeries("Spend", top.Select(r => r.Spend).ToList()), new ChartSeries("Purchase value", top.Select(r => r.PurchaseValue).ToList())]);
+        return new ReportDocument(ReportNames.Creative, ReportNames.Title(ReportNames.Creative), storeName, currency, report.Range, generatedAtUtc, [section], chart);
+    }
+
+    public static ReportDocument Cohorts(CohortReport report, string storeName, string currency, DateTime generatedAtUtc)
+    {
+        var months = report.MaxMonthsSince;
+        IEnumerable<ReportColumn> MonthColumns(ColumnKind kind) =>
+            Enumerable.Range(0, months + 1).Select(k => new ReportColumn("M" + k.ToString(CultureInfo.InvariantCulture), kind, 9));
+        object?[] Cells(Cohort cohort, Func<CohortCell, object?> value) =>
+            Enumerable.Range(0, months + 1).Select(k => k < cohort.Cells.Count ? value(cohort.Cells[k]) : null).ToArray();
+
+        var overview = new ReportSection("Cohorts",
+        [
+            new("Cohort", ColumnKind.Date, 11, Description: "Month of the customers' first order"),
+            new("Customers", ColumnKind.Count, 10, ColumnTotal.Sum),
+            new("CAC", ColumnKind.Money, 10, Description: "The month's marketing spend ÷ new customers"),
+            new("Payback month", ColumnKind.Count, 10, Description: "First month whose cumulative gross profit per customer reaches CAC"),
+            new("Revenue LTV to date", ColumnKind.Money, 12),
+            new("Gross-profit LTV to date", ColumnKind.Money, 12),
+        ],
+        report.Cohorts.Select(c => (IReadOnlyList<object?>)
+            [c.Month, c.Customers, c.Cac, c.PaybackMonth, c.Cells[^1].RevenuePerCustomer, c.Cells[^1].GrossProfitPerCustomer]).ToList(),
+        [null, report.Cohorts.Sum(c => c.Customers), null, null, null, null],
+        "Cohorts by month of first order. Month 0 is that month; the current month is incomplete.");
+
+        ReportSection Grid(string title, ColumnKind kind, Func<CohortCell, object?> value, string note) =>
+            new(title, [new("Cohort", ColumnKind.Date, 11), new("Customers", ColumnKind.Count, 9), .. MonthColumns(kind)],
+                report.Cohorts.Select(c => (IReadOnlyList<object?>)[c.Month, c.Customers, .. Cells(c, value)]).ToList(), Note: note);
+
+        var flat = new ReportSection("Cohort months",
+        [
+            new("Cohort", ColumnKind.Date, 11), new("Months since", ColumnKind.Count, 8), new("Month", ColumnKind.Date, 11),
+            new("Customers", ColumnKind.Count, 10), new("Active customers", ColumnKind.Count, 10), new("Retention", ColumnKind.Percent, 10),
+            new("Revenue per customer (cumulative)", ColumnKind.Money, 14), new("Gross profit per customer (cumulative)", ColumnKind.Money, 14),
+            new("CAC", ColumnKind.Money, 10), new("Partial month", ColumnKind.Text, 8),
+        ],
+        report.Cohorts.SelectMany(c => c.Cells.Select(cell => (IReadOnlyList<object?>)
+        [
+            c.Month, cell.MonthsSince, cell.Month, c.Customers, cell.ActiveCustomers, cell.Retention, cell.RevenuePerCustomer,
+            cell.GrossProfitPerCustomer, c.Cac, cell.IsPartial ? "yes" : "no",
+        ])).ToList());
+
+        return new ReportDocument(ReportNames.Cohorts, ReportNames.Title(ReportNames.Cohorts), storeName, currency, report.Range, generatedAtUtc,
+        [
+            overview,
+            Grid("Retention", ColumnKind.Percent, c => c.Retention, "Share of the cohort's customers who ordered in each month since their first."),
+            Grid("Revenue LTV", ColumnKind.Money, c => c.RevenuePerCustomer, "Cumulative net sales per customer (gross − discounts − refunds)."),
+            Grid("Gross-profit LTV", ColumnKind.Money, c => c.GrossProfitPerCustomer, "Cumulative gross profit per customer (net sales − COGS)."),
+            flat,
+        ], CsvSectionIndex: 4);
+    }
+
+    public static ReportDocument Benchmarks(BenchmarkReport report, string storeName, string currency, DateTime generatedAtUtc)
+    {
+        var verticals = BenchmarkCatalog.Default.Verticals.ToDictionary(v => v.Key, v => v.Label);
+        ReportColumn[] columns =
+        [
+            new("Benchmark", ColumnKind.Text, 34), new("Applies to", ColumnKind.Text, 16), new("Published", ColumnKind.Text, 12),
+            new("Your store", ColumnKind.Text, 12), new("Verdict", ColumnKind.Text, 12), new("Source", ColumnKind.Text, 44), new("Link", ColumnKind.Text, 30),
+        ];
+        var rows = report.Rows.Select(r => (IReadOnlyList<object?>)
+        [
+            r.Benchmark.Label,
+            r.Benchmark.Verticals.Contains("*") ? "All industries" : string.Join(", ", r.Benchmark.Verticals.Select(v => verticals.GetValueOrDefault(v, v))),
+            BenchmarkFormat.Published(r.Benchmark),
+            r.StoreValue is { } value ? BenchmarkFormat.Value(r.Benchmark.Unit, value, currency) : MetricFormatter.Missing,
+            BenchmarkFormat.Verdict(r),
+            r.Benchmark.Source,
+            r.Benchmark.Url,
+        ]).ToList();
+        var section = new ReportSection("Benchmarks", columns, rows, Note: BenchmarkCatalog.Default.About);
+        return new ReportDocument(ReportNames.Benchmarks, ReportNames.Title(ReportNames.Benchmarks), storeName, currency, report.Range, generatedAtUtc, [section]);
+    }
+
+    private static string ShortLabel(DateRange period, Granularity granularity) =>
+        period.From.ToString(granularity == Granularity.Month ? "MMM yy" : "MMM d", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Benchmark figures as text in their unit: "0.90%", "$1.72", "3.0×", "6–12 months".</summary>
+public static class BenchmarkFormat
+{
+    public static string Value(string unit, decimal value, string currency) => unit switch
+    {
+        "percent" => value.ToString("0.00%", CultureInfo.InvariantCulture),
+        "usd" => new MetricFormatter(currency).Money(Math.Round(value, 2, MidpointRounding.AwayFromZero)),
+        "months" => value.ToString("0.0", CultureInfo.InvariantCulture) + " months",
+        _ => value.ToString("0.00", CultureInfo.InvariantCulture) + "×",
+    };
+
+    public static string Published(Benchmark benchmark)
+    {
+        string One(decimal v) => benchmark.Unit switch
+        {
+            "percent" => v.ToString("0.##%", CultureInfo.InvariantCulture),
+            "usd" => "$" + v.ToString("0.00", CultureInfo.InvariantCulture),
+            "months" => v.ToString("0.#", CultureInfo.InvariantCulture),
+            _ => v.ToString("0.0#", CultureInfo.InvariantCulture) + "×",
+        };
+        var text = benchmark.Low == benchmark.High ? One(benchmark.Low) : $"{One(benchmark.Low)}–{One(benchmark.High)}";
+        return benchmark.Unit == "months" ? text + " months" : text;
+    }
+
+    public static string Verdict(BenchmarkRow row) => row.Verdict switch
+    {
+        BenchmarkVerdict.Better => "Better",
+        BenchmarkVerdict.Within => "Within range",
+        BenchmarkVerdict.Worse => "Worse",
+        _ => row.Why ?? "Not comparable",
+    };
+}

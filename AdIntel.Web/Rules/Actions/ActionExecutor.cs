@@ -1,0 +1,396 @@
+using System.Globalization;
+using System.Text.Json;
+using AdIntel.Plugins.Abstractions;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Audit;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Tenancy;
+using AdIntel.Web.Metrics;
+using AdIntel.Web.Rules.Definitions;
+using AdIntel.Web.Rules.Snapshots;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Rules.Actions;
+
+/// <summary>What the rails and the store's state are for one run (or one approval): loaded once by <see cref="ActionExecutor.BeginAsync"/>.</summary>
+public sealed class ActionSession(RailSettings settings, RailLedger ledger, TrackingStatus tracking, TimeZoneInfo timeZone)
+{
+    public RailSettings Settings { get; } = settings;
+    public RailLedger Ledger { get; } = ledger;
+    public TrackingStatus Tracking { get; } = tracking;
+    public TimeZoneInfo TimeZone { get; } = timeZone;
+}
+
+/// <summary>Where a proposal comes from and how to record it.</summary>
+/// <param name="IdempotencyKey">The same key never acts twice (rule × slot × entity × action for rules).</param>
+public sealed record ProposalOrigin(string IdempotencyKey, long? RuleExecutionId, string? RuleName, string EntityExternalId, string EntityName,
+    IReadOnlyDictionary<string, object?> Evidence);
+
+/// <summary>What became of a proposal: executed, queued, blocked, no_change, duplicate, already_pending or failed.</summary>
+public sealed record ActionOutcome(string Result, string Reason, long? ActionId = null)
+{
+    public const string Executed = "executed";
+    public const string Queued = "queued";
+    public const string Blocked = "blocked";
+    public const string NoChange = "no_change";
+    public const string Duplicate = "duplicate";
+    public const string AlreadyPending = "already_pending";
+    public const string Failed = "failed";
+}
+
+/// <summary>The answer to approve, reject and undo: the record, or the HTTP status and sentence of a refusal.</summary>
+public sealed record ActionCommandResult(ActionRecord? Record, int Status, string Message)
+{
+    public bool Ok => Record is not null && Status == 200;
+
+    public static ActionCommandResult Done(ActionRecord record, string message) => new(record, 200, message);
+
+    public static ActionCommandResult NotFound() => new(null, 404, "Action was not found.");
+
+    public static ActionCommandResult Conflict(ActionRecord? record, string message) => new(record, 409, message);
+}
+
+public static class ActionStatuses
+{
+    public const string PendingApproval = "pending_approval";
+    /// <summary>Claimed by a run, being applied on the platform.</summary>
+    public const string Executing = "executing";
+    public const string Executed = "executed";
+    public const string Rejected = "rejected";
+    public const string Failed = "failed";
+    public const string Undone = "undone";
+}
+
+/// <summary>
+/// The one way actions reach an ad platform, for every source: asks <see cref="SafetyRails"/>, records an
+/// <see cref="ActionRecord"/> (claimed by its idempotency key before anything is applied, so a retried run never acts
+/// twice), applies it through <see cref="IAdPlatform"/> with the values before and after, queues what needs approval,
+/// and approves, rejects and undoes. Scoped to the current store; every change is audited.
+/// </summary>
+public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IAuditLog audit, StoreContext storeContext, TimeProvider time,
+    ILogger<ActionExecutor> logger)
+{
+    /// <summary>Loads the store's rail settings, the executed actions the rails count, and the tracking health.</summary>
+    public async Task<ActionSession> BeginAsync(CancellationToken cancellationToken)
+    {
+        var storeId = storeContext.RequiredStoreId;
+        var timeZoneId = await db.Stores.AsNoTracking().Where(s => s.Id == storeId).Select(s => s.TimeZone).SingleAsync(cancellationToken);
+        var timeZone = StoreClock.ResolveTimeZone(timeZoneId);
+        var storeSettings = await db.StoreSettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken) ?? new StoreSettings();
+        var settings = RailSettings.From(storeSettings);
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, timeZone).DateTime);
+        var dayStartUtc = TimeZoneInfo.ConvertTimeToUtc(today.ToDateTime(TimeOnly.MinValue), timeZone);
+        var since = new[] { dayStartUtc, now.UtcDateTime.AddHours(-settings.CooldownHours) }.Min();
+        var executed = await db.ActionRecords.AsNoTracking()
+            .Where(a => a.ExecutedAtUtc != null && a.ExecutedAtUtc >= since)
+            .Select(a => new { a.EntityScope, a.EntityId, a.RuleId, a.Type, a.ExecutedAtUtc, a.BudgetBefore, a.DecidedBy })
+            .ToListAsync(cancellationToken);
+        var ledger = new RailLedger(dayStartUtc, executed.Select(a => new LedgerEntry(
+            RuleScopes.TryParse(a.EntityScope, out var scope) ? scope : RuleScope.Ad, a.EntityId, a.RuleId, a.Type, a.ExecutedAtUtc!.Value,
+            a.BudgetBefore, a.DecidedBy is null)));
+        var first = today.AddDays(-(TrackingHealth.BaselineDays + TrackingHealth.LookbackDays + 1));
+        var facts = await db.DailyFacts.AsNoTracking().Where(f => f.Date >= first && f.Date < today).OrderBy(f => f.Date).ToListAsync(cancellationToken);
+        var tracking = TrackingHealth.Evaluate(facts, today, settings.TrackingDropPercent);
+        return new ActionSession(settings, ledger, tracking, timeZone);
+    }
+
+    /// <summary>Decides and carries out one proposal: executes it, queues it for approval, or says why not.</summary>
+    public async Task<ActionOutcome> ProposeAsync(ActionSession session, ActionProposal proposal, ProposalOrigin origin, CancellationToken cancellationToken)
+    {
+        if (await db.ActionRecords.AsNoTracking().AnyAsync(a => a.IdempotencyKey == origin.IdempotencyKey, cancellationToken))
+        {
+            return new(ActionOutcome.Duplicate, "Already handled in this run slot.");
+        }
+        var scopeName = proposal.Scope.ToApiName();
+        var pending = await db.ActionRecords.AsNoTracking()
+            .Where(a => a.Status == ActionStatuses.PendingApproval && a.RuleId == proposal.RuleId && a.EntityScope == scopeName
+                && a.EntityId == proposal.EntityId && a.Type == proposal.Action.Type)
+            .Select(a => (long?)a.Id).FirstOrDefaultAsync(cancellationToken);
+        if (pending is { } pendingId)
+        {
+            return new(ActionOutcome.AlreadyPending, "The same action already waits for approval.", pendingId);
+        }
+        if (await platform.GetAsync(proposal.Scope, proposal.EntityId, cancellationToken) is not { } state)
+        {
+            return new(ActionOutcome.Blocked, "The entity no longer exists.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var decision = SafetyRails.Decide(proposal, state, session.Settings, session.Ledger, session.Tracking, now, approvedByPerson: false);
+        switch (decision.Verdict)
+        {
+            case RailVerdict.NoChange:
+                return new(ActionOutcome.NoChange, decision.Reason);
+            case RailVerdict.Blocked:
+                return new(ActionOutcome.Blocked, decision.Reason);
+        }
+
+        var record = new ActionRecord
+        {
+            Source = proposal.Source,
+            RuleId = proposal.RuleId,
+            RuleExecutionId = origin.RuleExecutionId,
+            EntityScope = scopeName,
+            EntityId = proposal.EntityId,
+            EntityExternalId = origin.EntityExternalId,
+            EntityName = origin.EntityName,
+            Type = proposal.Action.Type,
+            SettingsJson = JsonSerializer.Serialize(proposal.Action, RuleJson.Options),
+            RiskLevel = decision.Risk,
+            Status = decision.Verdict == RailVerdict.Execute ? ActionStatuses.Executing : ActionStatuses.PendingApproval,
+            Reason = Truncate(decision.Reason, 2000),
+            EvidenceJson = JsonSerializer.Serialize(origin.Evidence, RuleJson.Options),
+            StatusBefore = state.Status,
+            BudgetBefore = state.DailyBudget,
+            StatusAfter = decision.TargetStatus,
+            BudgetAfter = decision.TargetBudget,
+            IdempotencyKey = origin.IdempotencyKey,
+            CreatedAtUtc = now,
+        };
+        if (!await ClaimAsync(record, cancellationToken))
+        {
+            return new(ActionOutcome.Duplicate, "Already handled in this run slot.");
+        }
+        if (decision.Verdict == RailVerdict.NeedsApproval)
+        {
+            return new(ActionOutcome.Queued, decision.Reason, record.Id);
+        }
+        return await ApplyAsync(session, record, proposal.Action, state, decision, origin.RuleName, actor: null, cancellationToken);
+    }
+
+    /// <summary>A person approves a queued action: the hard rails are checked again against the entity's state now.</summary>
+    public async Task<ActionCommandResult> ApproveAsync(long actionId, string actor, CancellationToken cancellationToken)
+    {
+        var record = await db.ActionRecords.SingleOrDefaultAsync(a => a.Id == actionId, cancellationToken);
+        if (record is null)
+        {
+            return ActionCommandResult.NotFound();
+        }
+        if (record.Status != ActionStatuses.PendingApproval)
+        {
+            return ActionCommandResult.Conflict(record, $"This action is {record.Status.Replace('_', ' ')}, not waiting for approval.");
+        }
+        var scope = RuleScopes.TryParse(record.EntityScope, out var s) ? s : RuleScope.Ad;
+        if (await platform.GetAsync(scope, record.EntityId, cancellationToken) is not { } state)
+        {
+            return ActionCommandResult.Conflict(record, "The entity no longer exists.");
+        }
+        var spec = JsonSerializer.Deserialize<RuleActionSpec>(record.SettingsJson, RuleJson.Options)!;
+        var session = await BeginAsync(cancellationToken);
+        var proposal = new ActionProposal
+        {
+            Source = record.Source,
+            RuleId = record.RuleId,
+            RuleRisk = record.RiskLevel,
+            Scope = scope,
+            EntityId = record.EntityId,
+            Action = spec,
+            Evidence = new EntityEvidence(0, 0, 0),
+        };
+        var decision = SafetyRails.Decide(proposal, state, session.Settings, session.Ledger, session.Tracking, time.GetUtcNow().UtcDateTime, approvedByPerson: true);
+        if (decision.Verdict != RailVerdict.Execute)
+        {
+            return ActionCommandResult.Conflict(record, decision.Verdict == RailVerdict.NoChange
+                ? $"Nothing to do any more: {decision.Reason} Reject it to clear it from the queue."
+                : $"The safety rails refuse it now: {decision.Reason}");
+        }
+        record.DecidedAtUtc = time.GetUtcNow().UtcDateTime;
+        record.DecidedBy = Truncate(actor, 256);
+        record.Status = ActionStatuses.Executing;
+        record.Reason = Truncate(decision.Reason, 2000);
+        await db.SaveChangesAsync(cancellationToken);
+        var ruleName = record.RuleId is { } ruleId ? await db.Rules.Where(r => r.Id == ruleId).Select(r => r.Name).FirstOrDefaultAsync(cancellationToken) : null;
+        var outcome = await ApplyAsync(session, record, spec, state, decision, ruleName, actor, cancellationToken);
+        return outcome.Result == ActionOutcome.Executed
+            ? ActionCommandResult.Done(record, outcome.Reason)
+            : ActionCommandResult.Conflict(record, outcome.Reason);
+    }
+
+    public async Task<ActionCommandResult> RejectAsync(long actionId, string actor, CancellationToken cancellationToken)
+    {
+        var record = await db.ActionRecords.SingleOrDefaultAsync(a => a.Id == actionId, cancellationToken);
+        if (record is null)
+        {
+            return ActionCommandResult.NotFound();
+        }
+        if (record.Status != ActionStatuses.PendingApproval)
+        {
+            return ActionCommandResult.Conflict(record, $"This action is {record.Status.Replace('_', ' ')}, not waiting for approval.");
+        }
+        record.Status = ActionStatuses.Rejected;
+        record.DecidedAtUtc = time.GetUtcNow().UtcDateTime;
+        record.DecidedBy = Truncate(actor, 256);
+        audit.Record(new AuditChange("action.rejected", "action", record.Id.ToString(CultureInfo.InvariantCulture),
+            $"Rejected: {Describe(record)}."), actor);
+        await db.SaveChangesAsync(cancellationToken);
+        return ActionCommandResult.Done(record, "Rejected.");
+    }
+
+    /// <summary>
+    /// Restores the value before an executed action. Refused when the entity changed since (someone else's edit would be
+    /// overwritten): the current value must still be the action's "after" value.
+    /// </summary>
+    public async Task<ActionCommandResult> UndoAsync(long actionId, string actor, CancellationToken cancellationToken)
+    {
+        var record = await db.ActionRecords.SingleOrDefaultAsync(a => a.Id == actionId, cancellationToken);
+        if (record is null)
+        {
+            return ActionCommandResult.NotFound();
+        }
+        if (record.Status != ActionStatuses.Executed)
+        {
+            return ActionCommandResult.Conflict(record, $"Only executed actions can be undone; this one is {record.Status.Replace('_', ' ')}.");
+        }
+        var scope = RuleScopes.TryParse(record.EntityScope, out var s) ? s : RuleScope.Ad;
+        switch (record.Type)
+        {
+            case ActionTypes.Pause or ActionTypes.Enable:
+            {
+                var state = await platform.GetAsync(scope, record.EntityId, cancellationToken);
+                if (state is null || !string.Equals(state.Status, record.StatusAfter, StringComparison.OrdinalIgnoreCase))
+                {
+                    return ActionCommandResult.Conflict(record, $"The status changed since this action (now {state?.Status ?? "gone"}); undo would overwrite that change.");
+                }
+                await platform.SetStatusAsync(scope, record.EntityId, record.StatusBefore!, cancellationToken);
+                break;
+            }
+            case ActionTypes.ScaleBudget or ActionTypes.SetBudget:
+            {
+                var state = await platform.GetAsync(scope, record.EntityId, cancellationToken);
+                if (state is null || state.DailyBudget != record.BudgetAfter)
+                {
+                    return ActionCommandResult.Conflict(record, string.Create(CultureInfo.InvariantCulture,
+                        $"The budget changed since this action (now {state?.DailyBudget?.ToString("0.00", CultureInfo.InvariantCulture) ?? "none"}); undo would overwrite that change."));
+                }
+                await platform.SetDailyBudgetAsync(scope, record.EntityId, record.BudgetBefore!.Value, cancellationToken);
+                break;
+            }
+            case ActionTypes.Notify:
+                if (AlertId(record) is { } alertId && await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken) is { } alert)
+                {
+                    alert.Status = "dismissed";
+                    alert.ResolvedAtUtc = time.GetUtcNow().UtcDateTime;
+                }
+                break;
+        }
+        record.Status = ActionStatuses.Undone;
+        record.UndoneAtUtc = time.GetUtcNow().UtcDateTime;
+        record.UndoneBy = Truncate(actor, 256);
+        audit.Record(new AuditChange("action.undone", "action", record.Id.ToString(CultureInfo.InvariantCulture), $"Undone: {Describe(record)}.",
+            new { status = record.StatusAfter, dailyBudget = record.BudgetAfter }, new { status = record.StatusBefore, dailyBudget = record.BudgetBefore }), actor);
+        await db.SaveChangesAsync(cancellationToken);
+        return ActionCommandResult.Done(record, "Undone: the value before the action is restored.");
+    }
+
+    /// <summary>"Pause ad set “Prospecting” (123)".</summary>
+    public static string Describe(ActionRecord record)
+    {
+        var spec = JsonSerializer.Deserialize<RuleActionSpec>(record.SettingsJson, RuleJson.Options) ?? new RuleActionSpec { Type = record.Type };
+        return $"{spec.Describe()} on {record.EntityScope.Replace('_', ' ')} “{record.EntityName}” ({record.EntityExternalId})";
+    }
+
+    private async Task<ActionOutcome> ApplyAsync(ActionSession session, ActionRecord record, RuleActionSpec spec, AdEntityState state, RailDecision decision,
+        string? ruleName, string? actor, CancellationToken cancellationToken)
+    {
+        var scope = state.Scope;
+        try
+        {
+            AdEntityState after = state;
+            switch (spec.Type)
+            {
+                case ActionTypes.Pause or ActionTypes.Enable:
+                    after = await platform.SetStatusAsync(scope, state.Id, decision.TargetStatus!, cancellationToken);
+                    break;
+                case ActionTypes.ScaleBudget or ActionTypes.SetBudget:
+                    after = await platform.SetDailyBudgetAsync(scope, state.Id, decision.TargetBudget!.Value, cancellationToken);
+                    break;
+                case ActionTypes.Notify:
+                    var alert = new Alert
+                    {
+                        Type = "rule",
+                        Severity = "medium",
+                        EntityType = scope == RuleScope.Account ? "system" : scope.ToApiName(),
+                        EntityId = scope == RuleScope.Account ? null : state.Id,
+                        Title = Truncate($"{ruleName ?? "Automation"}: {state.Name}", 300),
+                        Message = string.IsNullOrWhiteSpace(spec.Message) ? $"{ruleName ?? "A rule"} matched {state.Name}." : spec.Message,
+                        CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+                    };
+                    db.Alerts.Add(alert);
+                    await db.SaveChangesAsync(cancellationToken);
+                    record.ResultJson = JsonSerializer.Serialize(new { alertId = alert.Id }, RuleJson.Options);
+                    break;
+                case ActionTypes.Tag:
+                    record.ResultJson = JsonSerializer.Serialize(new { tag = spec.Tag }, RuleJson.Options);
+                    break;
+            }
+            var now = time.GetUtcNow().UtcDateTime;
+            record.Status = ActionStatuses.Executed;
+            record.ExecutedAtUtc = now;
+            record.StatusBefore = state.Status;
+            record.BudgetBefore = state.DailyBudget;
+            record.StatusAfter = after.Status;
+            record.BudgetAfter = after.DailyBudget;
+            session.Ledger.Record(new LedgerEntry(scope, state.Id, record.RuleId, spec.Type, now, spec.ChangesBudget ? state.DailyBudget : null, actor is null));
+            audit.Record(new AuditChange("action.executed", "action", record.Id.ToString(CultureInfo.InvariantCulture),
+                $"{(actor is null ? "Automatically executed" : "Executed after approval")}: {Describe(record)}.",
+                new { status = record.StatusBefore, dailyBudget = record.BudgetBefore }, new { status = record.StatusAfter, dailyBudget = record.BudgetAfter }),
+                actor ?? "automation");
+            await db.SaveChangesAsync(cancellationToken);
+            return new(ActionOutcome.Executed, decision.Reason, record.Id);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Action {ActionId} ({Type} on {Scope} {EntityId}) failed", record.Id, spec.Type, scope.ToApiName(), state.Id);
+            // Forget the half-applied change, but keep what the caller tracks (the run and its rule).
+            foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is not (RuleExecution or Rule)).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+            var failed = await db.ActionRecords.SingleAsync(a => a.Id == record.Id, cancellationToken);
+            failed.Status = ActionStatuses.Failed;
+            failed.Reason = Truncate($"The platform refused the change: {ex.Message}", 2000);
+            await db.SaveChangesAsync(cancellationToken);
+            record.Status = failed.Status;
+            record.Reason = failed.Reason;
+            return new(ActionOutcome.Failed, failed.Reason, record.Id);
+        }
+    }
+
+    /// <summary>Inserts the record; false when another run inserted the same idempotency key first.</summary>
+    private async Task<bool> ClaimAsync(ActionRecord record, CancellationToken cancellationToken)
+    {
+        db.ActionRecords.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // The unique index on the key refused it: another attempt of the same slot got there first.
+            if (await KeyTakenAsync(record, cancellationToken))
+            {
+                return false;
+            }
+            throw;
+        }
+    }
+
+    private async Task<bool> KeyTakenAsync(ActionRecord record, CancellationToken cancellationToken)
+    {
+        db.Entry(record).State = EntityState.Detached;
+        return await db.ActionRecords.AsNoTracking().AnyAsync(a => a.IdempotencyKey == record.IdempotencyKey, cancellationToken);
+    }
+
+    private static long? AlertId(ActionRecord record)
+    {
+        if (record.ResultJson is null)
+        {
+            return null;
+        }
+        using var json = JsonDocument.Parse(record.ResultJson);
+        return json.RootElement.TryGetProperty("alertId", out var id) && id.TryGetInt64(out var value) ? value : null;
+    }
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..(length - 1)] + "…";
+}

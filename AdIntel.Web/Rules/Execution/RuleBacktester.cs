@@ -1,0 +1,198 @@
+using AdIntel.Plugins.Abstractions;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Metrics;
+using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Rules.Definitions;
+using AdIntel.Web.Rules.Snapshots;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Rules.Execution;
+
+/// <summary>One day on which the rule would have fired on one entity, with the estimated effect of its action.</summary>
+/// <param name="EstimatedSpendChange">Change of ad spend from the day after the firing until the entity's next state change or the end (null: not estimable).</param>
+/// <param name="EstimatedProfitChange">Change of contribution profit over the same days (attributed value × store margin rate − spend change).</param>
+/// <param name="HeldByCircuitBreaker">Tracking looked broken that day: automation would only have queued it (no effect counted).</param>
+public sealed record BacktestFiring(DateOnly Date, long EntityId, string ExternalId, string Name, string Action, string Description,
+    IReadOnlyDictionary<string, object?> Values, decimal? EstimatedSpendChange, decimal? EstimatedProfitChange, bool HeldByCircuitBreaker);
+
+public sealed record BacktestTotals(int Days, int Firings, int Entities, decimal EstimatedSpendChange, decimal EstimatedProfitChange, decimal MarginRate);
+
+public sealed record BacktestResult(DateOnly From, DateOnly To, IReadOnlyList<BacktestFiring> Firings, BacktestTotals Totals, string Method);
+
+/// <summary>
+/// Replays a rule day by day over history: one load of the store's delivery, then one snapshot per past day (as of
+/// the end of that store-local day, so no later data leaks in), the rule judged on each, and the actions' effect
+/// estimated on the days after. See <see cref="Method"/> for the counterfactual.
+/// </summary>
+public sealed class RuleBacktester(RuleSnapshotBuilder snapshots, AdIntelDbContext db, TimeProvider time)
+{
+    public const int MaxDays = 90;
+
+    /// <summary>Returns scale with spend to this power (diminishing returns): +20% spend brings about +13.6% value.</summary>
+    public const double ReturnsElasticity = 0.7;
+
+    public const string Method =
+        "Each past day is replayed as of the end of that day (store time): the rule sees only data up to then. An entity fires at most once a day, " +
+        "and a paused entity fires no more. Effects are counted from the day after a firing to yesterday. Pause: the entity's actual later spend " +
+        "is removed, and so is its platform-attributed purchase value, valued at the store's contribution margin rate over the period " +
+        "(contribution margin ÷ total sales, from Shopify). Budget changes (scale or set): later spend is scaled by the cumulative change, " +
+        "with each day's change capped by the store's daily budget limit; purchase value is assumed to follow the entity's 7-day ROAS at the " +
+        "firing with diminishing returns (value ∝ spend^0.7), valued at the same margin rate. Enable, notify and tag have no estimated effect. " +
+        "Firings on days when tracking looked broken are shown but not counted (the circuit breaker would have held them). Entity attributes " +
+        "(status, budgets) are today's: past edits made outside AdIntel are not known.";
+
+    public async Task<BacktestResult> RunAsync(PreparedRule rule, IReadOnlyList<RuleActionSpec> actions, int days, CancellationToken cancellationToken)
+    {
+        days = Math.Clamp(days, 1, MaxDays);
+        var history = await snapshots.LoadAsync(time.GetUtcNow(), cancellationToken);
+        var today = history.LastDay;
+        var from = today.AddDays(-days);
+        var to = today.AddDays(-1);
+        var settings = await db.StoreSettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken) ?? new StoreSettings();
+        var rails = RailSettings.From(settings);
+        var factsFrom = from.AddDays(-(TrackingHealth.BaselineDays + TrackingHealth.LookbackDays + 1));
+        var facts = await db.DailyFacts.AsNoTracking().Where(f => f.Date >= factsFrom && f.Date <= today).OrderBy(f => f.Date).ToListAsync(cancellationToken);
+        var period = facts.Where(f => f.Date >= from && f.Date <= to).ToList();
+        var kpis = KpiCalculator.Compute(new DateRange(from, to), FactTotals.Sum(period), settings, 0m, LtvCurve.InsufficientHistory);
+        var marginRate = kpis.TotalSales > 0 ? kpis.ContributionMargin / kpis.TotalSales : 0m;
+
+        var states = new Dictionary<long, EntityPlan>();
+        var firings = new List<PendingFiring>();
+        for (var day = from; day <= to; day = day.AddDays(1))
+        {
+            var snapshot = history.SnapshotAt(new DateTimeOffset(EndOfDay(day, history.TimeZone), TimeSpan.Zero));
+            var broken = rails.TrackingBreakerEnabled && TrackingHealth.Evaluate(facts, day.AddDays(1), rails.TrackingDropPercent).Broken;
+            foreach (var evaluation in rule.Evaluate(snapshot).Where(e => e.Matched))
+            {
+                var entity = evaluation.Entity;
+                if (!states.TryGetValue(entity.Id, out var plan))
+                {
+                    plan = new EntityPlan(entity);
+                    states[entity.Id] = plan;
+                }
+                if (plan.PausedFrom is not null)
+                {
+                    continue;
+                }
+                foreach (var action in actions)
+                {
+                    var firing = new PendingFiring(day, entity, action, evaluation.Values, broken);
+                    firings.Add(firing);
+                    if (!broken)
+                    {
+                        plan.Apply(firing, rails.MaxBudgetChangePercentPerDay, entity.Value("roas_7d"));
+                    }
+                }
+            }
+        }
+
+        // Effects need each entity's whole history, not the history as of its first firing.
+        var final = history.SnapshotAt(new DateTimeOffset(EndOfDay(to, history.TimeZone), TimeSpan.Zero));
+        var estimates = states.Values
+            .SelectMany(p => p.Estimate(final.Find(rule.Scope, p.EntityId)?.History ?? [], to, (double)marginRate))
+            .ToDictionary(e => (object)e.Firing, e => e, ReferenceEqualityComparer.Instance);
+        var result = firings.Select(f =>
+        {
+            var estimable = !f.HeldByBreaker && f.Action.Type is ActionTypes.Pause or ActionTypes.ScaleBudget or ActionTypes.SetBudget;
+            estimates.TryGetValue(f, out var estimate);
+            return new BacktestFiring(f.Day, f.Entity.Id, f.Entity.ExternalId, f.Entity.Name, f.Action.Type, f.Action.Describe(), f.Values,
+                estimable ? Round(estimate?.Spend ?? 0) : null, estimable ? Round(estimate?.Profit ?? 0) : null, f.HeldByBreaker);
+        }).ToList();
+        var totals = new BacktestTotals(days, result.Count, result.Select(f => f.EntityId).Distinct().Count(),
+            result.Sum(f => f.EstimatedSpendChange ?? 0), result.Sum(f => f.EstimatedProfitChange ?? 0), Math.Round(marginRate, 4));
+        return new BacktestResult(from, to, result, totals, Method);
+    }
+
+    /// <summary>The last second of a store-local day, in UTC.</summary>
+    private static DateTime EndOfDay(DateOnly day, TimeZoneInfo timeZone) =>
+        TimeZoneInfo.ConvertTimeToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue), timeZone).AddSeconds(-1);
+
+    private static decimal Round(double value) => Math.Round((decimal)value, 2, MidpointRounding.AwayFromZero);
+
+    private sealed record PendingFiring(DateOnly Day, EntitySnapshot Entity, RuleActionSpec Action, IReadOnlyDictionary<string, object?> Values, bool HeldByBreaker);
+
+    private sealed record FiringEstimate(PendingFiring Firing, double Spend, double Profit);
+
+    /// <summary>The simulated state of one entity: when it was paused and how its budget multiplier changed, by firing.</summary>
+    private sealed class EntityPlan(EntitySnapshot entity)
+    {
+        private readonly List<(PendingFiring Firing, double Multiplier, double? Roas)> _changes = [];
+        private double _multiplier = 1;
+        private double? _budget = entity.DailyBudget;
+
+        public long EntityId => entity.Id;
+
+        public DateOnly? PausedFrom { get; private set; }
+
+        public void Apply(PendingFiring firing, decimal maxChangePercent, double? trailingRoas)
+        {
+            var cap = (double)maxChangePercent / 100;
+            switch (firing.Action.Type)
+            {
+                case ActionTypes.Pause:
+                    PausedFrom = firing.Day.AddDays(1);
+                    _changes.Add((firing, 0, trailingRoas));
+                    break;
+                case ActionTypes.ScaleBudget or ActionTypes.SetBudget:
+                    double change;
+                    if (firing.Action.Type == ActionTypes.ScaleBudget && firing.Action.Percent is { } percent)
+                    {
+                        change = (double)percent / 100;
+                    }
+                    else if (_budget is { } budget && budget > 0)
+                    {
+                        var target = firing.Action.Type == ActionTypes.SetBudget ? (double)firing.Action.Amount!.Value : budget + (double)firing.Action.Amount!.Value;
+                        change = target / budget - 1;
+                    }
+                    else
+                    {
+                        // Without a known budget an amount cannot become a share of spend.
+                        return;
+                    }
+                    if (_budget is { } current)
+                    {
+                        var requested = firing.Action.RequestedBudget((decimal)current);
+                        if (requested is { } r && current > 0)
+                        {
+                            change = (double)r / current - 1;
+                        }
+                    }
+                    change = Math.Clamp(change, -cap, cap);
+                    _multiplier *= 1 + change;
+                    _budget = _budget * (1 + change);
+                    _changes.Add((firing, _multiplier, trailingRoas));
+                    break;
+            }
+        }
+
+        /// <summary>Each day after a change is charged to the latest change before it.</summary>
+        public IEnumerable<FiringEstimate> Estimate(IReadOnlyList<DailyDelivery> history, DateOnly lastDay, double marginRate)
+        {
+            for (var i = 0; i < _changes.Count; i++)
+            {
+                var (firing, multiplier, roas) = _changes[i];
+                var first = firing.Day.AddDays(1);
+                var last = i + 1 < _changes.Count ? _changes[i + 1].Firing.Day : lastDay;
+                double spendChange = 0, profitChange = 0;
+                foreach (var day in history.Where(d => d.Date >= first && d.Date <= last))
+                {
+                    var spendDelta = (multiplier - 1) * day.Spend;
+                    double valueDelta;
+                    if (multiplier == 0)
+                    {
+                        valueDelta = -day.PurchaseValue;
+                    }
+                    else
+                    {
+                        var dayRoas = roas ?? (day.Spend > 0 ? day.PurchaseValue / day.Spend : 0);
+                        valueDelta = dayRoas * day.Spend * (Math.Pow(multiplier, ReturnsElasticity) - 1);
+                    }
+                    spendChange += spendDelta;
+                    profitChange += valueDelta * marginRate - spendDelta;
+                }
+                yield return new FiringEstimate(firing, spendChange, profitChange);
+            }
+        }
+    }
+}

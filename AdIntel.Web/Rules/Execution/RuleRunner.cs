@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.Json;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Rules.Definitions;
+using AdIntel.Web.Rules.Expressions;
+using AdIntel.Web.Rules.Plugins;
+using AdIntel.Web.Rules.Snapshots;
+
+namespace AdIntel.Web.Rules.Execution;
+
+/// <summary>One entity's line in a run's log (<see cref="RuleExecution.DetailsJson"/>).</summary>
+public sealed record ExecutionEntityLog(long EntityId, string ExternalId, string Name, string Status, bool InFilter, bool Matched, string Reason,
+    IReadOnlyDictionary<string, object?> Values, IReadOnlyList<ExecutionActionLog> Actions);
+
+/// <summary>What became of one action of a matched entity.</summary>
+public sealed record ExecutionActionLog(string Type, string Result, string Reason, long? ActionId);
+
+/// <summary>
+/// Runs one rule over a snapshot: judges every entity of its scope, logs each with the values used and why it
+/// matched or not, and hands each matched entity's actions to <see cref="ActionExecutor"/> (the safety rails decide).
+/// Guard plugins are asked about every matched entity; their vetoes travel with the proposal.
+/// </summary>
+public sealed class RuleRunner(AdIntelDbContext db, CompiledRuleCache cache, RuleExpressionCompiler compiler, PluginCatalog plugins,
+    RulePluginRunner pluginRunner, ActionExecutor executor, TimeProvider time, ILogger<RuleRunner> logger)
+{
+    public const string ScheduleTrigger = "schedule";
+    public const string ManualTrigger = "manual";
+
+    public async Task<RuleExecution> RunAsync(Rule rule, string trigger, RuleSnapshot snapshot, ActionSession session, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var execution = new RuleExecution
+        {
+            RuleId = rule.Id,
+            Trigger = trigger,
+            SlotStartUtc = RuleJson.Schedule(rule).SlotStartUtc(now, session.TimeZone),
+            StartedAtUtc = now.UtcDateTime,
+            Status = "running",
+        };
+        db.RuleExecutions.Add(execution);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var log = new List<ExecutionEntityLog>();
+        try
+        {
+            var prepared = new PreparedRule(RuleJson.Scope(rule), RuleJson.Filter(rule), cache.GetOrCompile(rule.Id, rule.Version, rule.Expression), compiler);
+            var actions = RuleJson.Actions(rule);
+            session.Ledger.BeginRun();
+            foreach (var evaluation in prepared.Evaluate(snapshot))
+            {
+                execution.Evaluated++;
+                var actionLogs = new List<ExecutionActionLog>();
+                if (evaluation.Matched)
+                {
+                    execution.Matched++;
+                    var vetoes = actions.Any(a => a.ChangesPlatform) ? GuardVetoes(evaluation.Entity, snapshot) : new Dictionary<string, string>();
+                    for (var i = 0; i < actions.Count; i++)
+                    {
+                        var outcome = await ProposeAsync(rule, execution, evaluation, actions[i], i, vetoes, session, cancellationToken);
+                        actionLogs.Add(new ExecutionActionLog(actions[i].Type, outcome.Result, outcome.Reason, outcome.ActionId));
+                        switch (outcome.Result)
+                        {
+                            case ActionOutcome.Executed: execution.ActionsExecuted++; break;
+                            case ActionOutcome.Queued: execution.ActionsQueued++; break;
+                            case ActionOutcome.Blocked or ActionOutcome.Failed: execution.ActionsBlocked++; break;
+                        }
+                    }
+                }
+                var entity = evaluation.Entity;
+                log.Add(new ExecutionEntityLog(entity.Id, entity.ExternalId, entity.Name, entity.Status, evaluation.InFilter, evaluation.Matched,
+                    evaluation.Reason, evaluation.Values, actionLogs));
+            }
+            execution.Status = "succeeded";
+            execution.Message = session.Settings.KillSwitch ? "Automation is paused (kill switch): actions wait for approval."
+                : session.Settings.TrackingBreakerEnabled && session.Tracking.Broken ? "Circuit breaker open: " + session.Tracking.Explanation
+                : null;
+            if (execution.Matched > 0)
+            {
+                rule.LastTriggeredAtUtc = now.UtcDateTime;
+            }
+        }
+        catch (RuleExpressionException ex)
+        {
+            execution.Status = "failed";
+            execution.Message = "The expression no longer compiles: " + ex.Message;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Rule {RuleId} failed", rule.Id);
+            execution.Status = "failed";
+            execution.Message = "The run failed: " + ex.Message;
+        }
+        execution.Message = execution.Message is { Length: > 1000 } m ? m[..999] + "…" : execution.Message;
+        execution.FinishedAtUtc = time.GetUtcNow().UtcDateTime;
+        execution.DetailsJson = JsonSerializer.Serialize(log, RuleJson.Options);
+        await db.SaveChangesAsync(cancellationToken);
+        return execution;
+    }
+
+    /// <summary>rule × run slot × entity × action: the same slot never acts twice on the same entity with the same action.</summary>
+    public static string IdempotencyKey(long ruleId, DateTime slotStartUtc, RuleScope scope, long entityId, int actionIndex, string type) =>
+        string.Create(CultureInfo.InvariantCulture, $"rule:{ruleId}:{slotStartUtc:yyyyMMddTHHmm}:{scope.ToApiName()}:{entityId}:{actionIndex}:{type}");
+
+    private async Task<ActionOutcome> ProposeAsync(Rule rule, RuleExecution execution, EntityEvaluation evaluation, RuleActionSpec action, int index,
+        IReadOnlyDictionary<string, string> vetoes, ActionSession session, CancellationToken cancellationToken)
+    {
+        var entity = evaluation.Entity;
+        var proposal = new ActionProposal
+        {
+            Source = "rule",
+            RuleId = rule.Id,
+            RuleRisk = rule.RiskLevel,
+            RuleMode = rule.AutomationMode,
+            Scope = entity.Scope,
+            EntityId = entity.Id,
+            Action = action,
+            Evidence = EntityEvidence.From(entity),
+            GuardVetoes = [.. vetoes.Where(v => v.Key == action.Type).Select(v => v.Value)],
+        };
+        var origin = new ProposalOrigin(IdempotencyKey(rule.Id, execution.SlotStartUtc, entity.Scope, entity.Id, index, action.Type), execution.Id,
+            rule.Name, entity.ExternalId, entity.Name, evaluation.Values);
+        return await executor.ProposeAsync(session, proposal, origin, cancellationToken);
+    }
+
+    /// <summary>Action type → the guard's reason, from every loaded plugin that blocks something on this entity.</summary>
+    private Dictionary<string, string> GuardVetoes(EntitySnapshot entity, RuleSnapshot snapshot)
+    {
+        var vetoes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var plugin in plugins.Plugins)
+        {
+            var result = pluginRunner.Evaluate(plugin.Id, entity, snapshot, null);
+            foreach (var type in result.Outcome?.BlockedActionTypes ?? [])
+            {
+                vetoes[type] = vetoes.TryGetValue(type, out var existing) ? $"{existing} {plugin.Name}: {result.Outcome!.Reason}" : $"{plugin.Name}: {result.Outcome!.Reason}";
+            }
+        }
+        return vetoes;
+    }
+}

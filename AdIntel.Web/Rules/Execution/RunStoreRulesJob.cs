@@ -1,0 +1,109 @@
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Tenancy;
+using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Rules.Definitions;
+using AdIntel.Web.Rules.Snapshots;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Rules.Execution;
+
+/// <summary>
+/// The recurring job of one store (every 15 minutes, see <see cref="RuleSchedules"/>): runs each active rule whose
+/// schedule slot has no successful run yet, all over one snapshot. Reentrant: a retried or overlapping job re-runs only
+/// unfinished slots, and the actions' idempotency keys keep any slot from acting twice.
+/// </summary>
+public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider time, ILogger<RunStoreRulesJob> logger)
+{
+    [AutomaticRetry(Attempts = 3)]
+    public async Task RunAsync(long storeId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        services.GetRequiredService<StoreContext>().Set(storeId);
+        var db = services.GetRequiredService<AdIntelDbContext>();
+        if (!await db.Stores.AnyAsync(s => s.Id == storeId, cancellationToken))
+        {
+            services.GetRequiredService<RuleSchedules>().Remove(storeId);
+            return;
+        }
+        var rules = await db.Rules.Where(r => r.Active).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        if (rules.Count == 0)
+        {
+            return;
+        }
+        var executor = services.GetRequiredService<ActionExecutor>();
+        var session = await executor.BeginAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var due = new List<Rule>();
+        foreach (var rule in rules)
+        {
+            var slot = RuleJson.Schedule(rule).SlotStartUtc(now, session.TimeZone);
+            // A rule's first scheduled run is its first slot that starts after it was created.
+            if (slot < rule.CreatedAtUtc)
+            {
+                continue;
+            }
+            var done = await db.RuleExecutions.AnyAsync(e => e.RuleId == rule.Id && e.Trigger == RuleRunner.ScheduleTrigger
+                && e.SlotStartUtc == slot && e.Status == "succeeded", cancellationToken);
+            if (!done)
+            {
+                due.Add(rule);
+            }
+        }
+        if (due.Count == 0)
+        {
+            return;
+        }
+        var snapshot = await services.GetRequiredService<RuleSnapshotBuilder>().BuildAsync(now, cancellationToken);
+        var runner = services.GetRequiredService<RuleRunner>();
+        foreach (var rule in due)
+        {
+            var execution = await runner.RunAsync(rule, RuleRunner.ScheduleTrigger, snapshot, session, cancellationToken);
+            logger.LogInformation("Rule {RuleId} of store {StoreId}: {Evaluated} evaluated, {Matched} matched, {Executed} executed, {Queued} queued ({Status})",
+                rule.Id, storeId, execution.Evaluated, execution.Matched, execution.ActionsExecuted, execution.ActionsQueued, execution.Status);
+        }
+    }
+}
+
+/// <summary>
+/// One Hangfire recurring job per store (<c>rules:store-{id}</c>, every 15 minutes: the finest schedule a rule can
+/// have). Registered for every store at start and whenever a rule is saved, so a new store gets its job with its first rule.
+/// </summary>
+public sealed class RuleSchedules(IRecurringJobManager jobs)
+{
+    public const string Cron = "*/15 * * * *";
+
+    public static string JobId(long storeId) => $"rules:store-{storeId}";
+
+    public void Ensure(long storeId) =>
+        jobs.AddOrUpdate<RunStoreRulesJob>(JobId(storeId), j => j.RunAsync(storeId, CancellationToken.None), Cron);
+
+    public void Remove(long storeId) => jobs.RemoveIfExists(JobId(storeId));
+
+    /// <summary>Registers every store's job once the app has started (the database is migrated by then).</summary>
+    internal sealed class Startup(IServiceScopeFactory scopes, ILogger<RuleSchedules> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<AdIntelDbContext>();
+                var schedules = scope.ServiceProvider.GetRequiredService<RuleSchedules>();
+                foreach (var storeId in await db.Stores.Select(s => s.Id).ToListAsync(cancellationToken))
+                {
+                    schedules.Ensure(storeId);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A store without its job still gets it with its next saved rule; the app must start regardless.
+                logger.LogError(ex, "Could not register the stores' rule jobs");
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,48 @@
+using AdIntel.Web.Domain;
+using AdIntel.Web.Rules.Actions;
+
+namespace AdIntel.Web.Tests.Rules.Actions;
+
+public sealed class TrackingHealthTests
+{
+    private static readonly DateOnly Today = new(2026, 3, 10);
+
+    /// <summary>60 days of 20 orders with the platform reporting 12 purchases a day, except the given days.</summary>
+    private static List<DailyStoreFacts> Facts(params (int DaysAgo, int Orders, decimal Purchases, decimal Spend)[] overrides)
+    {
+        var facts = Enumerable.Range(1, 60).Select(d => new DailyStoreFacts { Date = Today.AddDays(-d), Orders = 20, PlatformPurchases = 12, AdSpend = 300 }).ToList();
+        foreach (var (daysAgo, orders, purchases, spend) in overrides)
+        {
+            var day = facts.Single(f => f.Date == Today.AddDays(-daysAgo));
+            day.Orders = orders;
+            day.PlatformPurchases = purchases;
+            day.AdSpend = spend;
+        }
+        return [.. facts.OrderBy(f => f.Date)];
+    }
+
+    [Fact]
+    public void Steady_tracking_is_healthy()
+    {
+        Assert.False(TrackingHealth.Evaluate(Facts(), Today, 50).Broken);
+    }
+
+    [Fact]
+    public void Orders_without_platform_purchases_in_the_last_week_open_the_breaker()
+    {
+        var status = TrackingHealth.Evaluate(Facts((2, 22, 0.2m, 310)), Today, 50);
+        Assert.True(status.Broken);
+        Assert.Equal([Today.AddDays(-2)], status.BrokenDays);
+        Assert.Contains("2026-03-08", status.Explanation, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(8, 22, 0.2, 310)]   // older than the 7 days rules read: closed again
+    [InlineData(2, 3, 0, 310)]      // too few orders to judge
+    [InlineData(2, 22, 0, 0)]       // no ad spend: no purchases to expect
+    [InlineData(2, 22, 7, 310)]     // a 42% drop is within the 50% tolerance
+    public void Breaker_stays_closed_when_the_day_proves_nothing(int daysAgo, int orders, decimal purchases, decimal spend)
+    {
+        Assert.False(TrackingHealth.Evaluate(Facts((daysAgo, orders, purchases, spend)), Today, 50).Broken);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Rules.Execution;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AdIntel.Web.Tests.Rules.Api;
+
+/// <summary>The rules pages render for the demo store's owner, and the demo's tracking outage is what the breaker sees.</summary>
+[Collection(AppCollection.Name)]
+public sealed class RulePagesTests(AppFixture fixture)
+{
+    [Fact]
+    public async Task Rule_pages_render_with_their_content()
+    {
+        var app = fixture.SqliteApp;
+        var now = DateTime.UtcNow;
+        var ruleId = await app.WithDbAsync(app.DemoStoreId, async db =>
+        {
+            var rule = new Rule { Name = "Page check rule", Scope = "ad", Expression = "spend_7d > 0", ActionsJson = """[{"type":"notify"}]""", CreatedAtUtc = now, UpdatedAtUtc = now };
+            db.Rules.Add(rule);
+            await db.SaveChangesAsync();
+            db.RuleExecutions.Add(new RuleExecution { RuleId = rule.Id, Trigger = "manual", SlotStartUtc = now, StartedAtUtc = now, FinishedAtUtc = now, Status = "succeeded",
+                Evaluated = 1, Matched = 1, DetailsJson = """[{"entityId":1,"externalId":"x1","name":"Logged ad","status":"ACTIVE","inFilter":true,"matched":true,"reason":"Every condition holds.","values":{"spend_7d":12.5},"actions":[]}]""" });
+            await db.SaveChangesAsync();
+            return rule.Id;
+        });
+        using var browser = app.CreateClient();
+
+        var list = await browser.GetStringAsync("/rules");
+        Assert.Contains("Page check rule", list, StringComparison.Ordinal);
+        Assert.Contains("data-preset=\"stop-loss\"", list, StringComparison.Ordinal);
+        Assert.Contains("href=\"/rules\"", list, StringComparison.Ordinal);
+        var editor = await browser.GetStringAsync($"/rules/{ruleId}");
+        Assert.Contains("spend_7d &gt; 0", editor, StringComparison.Ordinal);
+        Assert.Contains("roas_7d", editor, StringComparison.Ordinal);
+        Assert.Contains("hx-trigger=\"keyup changed delay:500ms\"", editor, StringComparison.Ordinal);
+        Assert.Contains("Logged ad", await browser.GetStringAsync($"/rules/{ruleId}/executions"), StringComparison.Ordinal);
+        Assert.Contains("Nothing waits for approval", await browser.GetStringAsync("/rules/approvals"), StringComparison.Ordinal);
+        Assert.Contains("Kill switch", await browser.GetStringAsync("/settings/automation"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/rules/new")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/rules/999999999")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Saving_a_rule_registers_the_stores_recurring_job()
+    {
+        var app = fixture.SqliteApp;
+        var store = await RuleTestStore.CreateAsync(app);
+        await store.CreateRuleAsync(new { name = "r", scope = "ad", expression = "spend_7d > 1", actions = new object[] { new { type = "notify" } } });
+
+        using var connection = app.Services.GetRequiredService<JobStorage>().GetConnection();
+        var job = Assert.Single(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection), j => j.Id == RuleSchedules.JobId(store.Store.StoreId));
+        Assert.Equal(RuleSchedules.Cron, job.Cron);
+    }
+
+    [Fact]
+    public async Task Demo_tracking_outage_is_what_the_circuit_breaker_calls_broken()
+    {
+        var app = fixture.SqliteApp;
+        var facts = await app.WithDbAsync(app.DemoStoreId, db => db.DailyFacts.AsNoTracking().OrderBy(f => f.Date).ToListAsync());
+
+        // Judge every day of the demo's history as "today": the broken days found are the outage's.
+        var broken = facts.Skip(40).SelectMany(f => TrackingHealth.Evaluate(facts, f.Date, 50).BrokenDays).Distinct().Order().ToList();
+
+        Assert.InRange(broken.Count, 2, 3);
+        Assert.Equal(broken.Count - 1, broken[^1].DayNumber - broken[0].DayNumber);
+        Assert.InRange(facts[^1].Date.DayNumber - broken[0].DayNumber, 38, 44);
+    }
+}
