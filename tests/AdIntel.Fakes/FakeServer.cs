@@ -1,4 +1,5 @@
 using AdIntel.Fakes.Meta;
+using AdIntel.Fakes.Shopify;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -12,27 +13,35 @@ public sealed class FakeServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FakeServer(WebApplication app, FakeMetaState meta, TimeProvider time)
+    private FakeServer(WebApplication app, FakeMetaState meta, FakeShopifyState shopify, TimeProvider time)
     {
         _app = app;
         Meta = meta;
+        Shopify = shopify;
         Time = time;
     }
 
     public FakeMetaState Meta { get; }
+
+    public FakeShopifyState Shopify { get; }
+
+    /// <summary>The client's shop base-URL template standing for <c>https://{shop}</c>.</summary>
+    public string ShopifyShopUrlTemplate => MetaBaseUrl + "/shops/{shop}";
 
     public TimeProvider Time { get; }
 
     /// <summary>Where the fake Graph API answers, e.g. <c>http://127.0.0.1:5123</c> (the client appends <c>/v25.0/…</c>).</summary>
     public string MetaBaseUrl { get; private set; } = "";
 
-    public static async Task<FakeServer> StartAsync(int port = 0, FakeMetaState? meta = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    public static async Task<FakeServer> StartAsync(int port = 0, FakeMetaState? meta = null, TimeProvider? time = null, FakeShopifyState? shopify = null,
+        CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new FakeServer(app, meta ?? new FakeMetaState(), time ?? TimeProvider.System);
+        var server = new FakeServer(app, meta ?? new FakeMetaState(), shopify ?? new FakeShopifyState(), time ?? TimeProvider.System);
+        FakeShopify.Map(app, server.Shopify, server.Time);
         FakeMetaGraph.Map(app, server.Meta, server.Time);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

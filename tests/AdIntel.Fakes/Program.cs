@@ -16,7 +16,9 @@ internal static class FakesEntryPoint
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var meta = FakeMetaSample.Create(today.AddDays(-1));
         await using var server = await FakeServer.StartAsync(port, meta);
-        Console.WriteLine($"Fake Meta Graph API on {server.MetaBaseUrl} (app id {meta.AppId}, app secret {meta.AppSecret}); Ctrl+C stops it.");
+        Console.WriteLine($"Fake Meta Graph API on {server.MetaBaseUrl} (app id {meta.AppId}, app secret {meta.AppSecret})");
+        Console.WriteLine($"Fake Shopify OAuth at {server.ShopifyShopUrlTemplate} (client id {server.Shopify.ClientId}, secret {server.Shopify.ClientSecret})");
+        Console.WriteLine("Ctrl+C stops them.");
         await server.WaitForShutdownAsync(CancellationToken.None);
     }
 }
