@@ -50,6 +50,22 @@ public sealed class ShopifyOAuthClient(HttpClient http, IOptions<ShopifyOptions>
     public Task<ShopifyTokenSet> ExchangeCodeAsync(string shop, string code, CancellationToken cancellationToken) =>
         RequestTokenAsync(shop, new Dictionary<string, object> { ["code"] = code, ["expiring"] = 1 }, cancellationToken);
 
+    /// <summary>Embedded apps: trades the App Bridge session token (validated first) for an expiring offline token.</summary>
+    public Task<ShopifyTokenSet> ExchangeSessionTokenAsync(string sessionToken, CancellationToken cancellationToken)
+    {
+        var session = ShopifySessionToken.Validate(sessionToken, Required(_options.ClientId, "ClientId"), Required(_options.ClientSecret, "ClientSecret"),
+            time.GetUtcNow(), out var problem) ?? throw new ShopifyOAuthException(401, "invalid_session_token", problem);
+        // The shop is the token's own dest, never a caller-supplied one.
+        return RequestTokenAsync(session.Shop, new Dictionary<string, object>
+        {
+            ["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange",
+            ["subject_token"] = sessionToken,
+            ["subject_token_type"] = "urn:ietf:params:oauth:token-type:id_token",
+            ["requested_token_type"] = "urn:shopify:params:oauth:token-type:offline-access-token",
+            ["expiring"] = "1",
+        }, cancellationToken);
+    }
+
     /// <summary>Refresh tokens rotate: keep the new pair, the old refresh token is spent.</summary>
     public Task<ShopifyTokenSet> RefreshAsync(string shop, string refreshToken, CancellationToken cancellationToken) =>
         RequestTokenAsync(shop, new Dictionary<string, object> { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken }, cancellationToken);

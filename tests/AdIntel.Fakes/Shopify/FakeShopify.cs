@@ -10,7 +10,8 @@ namespace AdIntel.Fakes.Shopify;
 /// <summary>
 /// A fake Shopify (protocols.md §1, §9): the merchant's consent screen at <c>/admin/oauth/authorize</c> (consents at
 /// once and redirects with a signed callback), and <c>/admin/oauth/access_token</c> with the authorization-code grant
-/// (one use, one minute), expiring offline tokens, and refresh-token rotation. Shops live under
+/// (one use, one minute), token exchange of an embedded app's session token, expiring offline tokens, and
+/// refresh-token rotation. Shops live under
 /// <c>/shops/{shop}</c> on one host, so a client's base-URL template <c>http://127.0.0.1:port/shops/{shop}</c> stands
 /// for Shopify's <c>https://{shop}</c>.
 /// </summary>
@@ -79,6 +80,21 @@ public static partial class FakeShopify
                         }
                         stored.Consumed = true;
                         return Results.Json(Issue(state, shop, expiring: true, now));
+                    case "urn:ietf:params:oauth:grant-type:token-exchange":
+                        if (Field("subject_token_type") != "urn:ietf:params:oauth:token-type:id_token"
+                            || Field("requested_token_type") != "urn:shopify:params:oauth:token-type:offline-access-token")
+                        {
+                            return OAuthError(400, "invalid_request", "This fake exchanges ID tokens for offline access tokens only.");
+                        }
+                        if (Field("subject_token") is not { } subject)
+                        {
+                            return OAuthError(400, "missing_subject_token", "The subject_token parameter is required.");
+                        }
+                        if (!IsValidSessionToken(subject, state, shop, now))
+                        {
+                            return OAuthError(400, "invalid_subject_token", "The session token is invalid, expired or for another shop or app.");
+                        }
+                        return Results.Json(Issue(state, shop, expiring: Field("expiring") == "1", now));
                     default:
                         return OAuthError(400, "unsupported_grant_type", $"Grant type {Field("grant_type")} is not supported by this fake.");
                 }
@@ -92,6 +108,35 @@ public static partial class FakeShopify
         lock (state)
         {
             return token is not null && state.AccessTokens.TryGetValue(token, out var issued) && issued.Shop == shop && (issued.Expires is null || issued.Expires > now);
+        }
+    }
+
+    /// <summary>An App Bridge ID token as Shopify checks it: HS256 with the client secret, our audience, ±10 s, this shop.</summary>
+    private static bool IsValidSessionToken(string token, FakeShopifyState state, string shop, DateTimeOffset now)
+    {
+        var parts = token.Split('.');
+        if (parts.Length != 3)
+        {
+            return false;
+        }
+        try
+        {
+            var signature = Base64UrlTextEncoder.Decode(parts[2]);
+            var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(state.ClientSecret), Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]));
+            using var header = JsonDocument.Parse(Base64UrlTextEncoder.Decode(parts[0]));
+            using var payload = JsonDocument.Parse(Base64UrlTextEncoder.Decode(parts[1]));
+            var claims = payload.RootElement;
+            var seconds = now.ToUnixTimeSeconds();
+            return CryptographicOperations.FixedTimeEquals(signature, expected)
+                && header.RootElement.GetProperty("alg").GetString() == "HS256"
+                && claims.GetProperty("aud").GetString() == state.ClientId
+                && claims.GetProperty("dest").GetString() == "https://" + shop
+                && claims.GetProperty("exp").GetInt64() + 10 >= seconds
+                && claims.GetProperty("nbf").GetInt64() - 10 <= seconds;
+        }
+        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return false;
         }
     }
 

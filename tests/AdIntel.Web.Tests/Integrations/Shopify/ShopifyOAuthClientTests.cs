@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using AdIntel.Fakes;
 using AdIntel.Fakes.Shopify;
 using AdIntel.Web.Integrations.Shopify;
@@ -86,5 +88,33 @@ public sealed class ShopifyOAuthClientTests
 
         Assert.Throws<ArgumentException>(() => client.AuthorizeUrl(shop, "https://app.example/auth/callback", "n"));
         await Assert.ThrowsAsync<ArgumentException>(() => client.ExchangeCodeAsync(shop, "code", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Embedded_app_trades_a_session_token_for_an_offline_token_and_stale_ones_are_refused()
+    {
+        await using var server = await FakeServer.StartAsync();
+        var client = Client(server);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        var token = await client.ExchangeSessionTokenAsync(SessionToken(server, Shop, now), CancellationToken.None);
+        Assert.True(FakeShopify.IsValidAccessToken(server.Shopify, Shop, token.AccessToken, DateTimeOffset.UtcNow));
+        Assert.NotNull(token.RefreshToken);
+
+        // Expired tokens are caught by our own validation before Shopify is asked.
+        var expired = await Assert.ThrowsAsync<ShopifyOAuthException>(() =>
+            client.ExchangeSessionTokenAsync(SessionToken(server, Shop, now - 120), CancellationToken.None));
+        Assert.Equal("invalid_session_token", expired.Error);
+    }
+
+    /// <summary>An App Bridge ID token as Shopify mints it (protocols.md §2), signed with the app's secret.</summary>
+    private static string SessionToken(FakeServer server, string shop, long issuedAt)
+    {
+        static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var header = Encode(Encoding.UTF8.GetBytes("""{"alg":"HS256","typ":"JWT"}"""));
+        var payload = Encode(Encoding.UTF8.GetBytes(
+            $$"""{"iss":"https://{{shop}}/admin","dest":"https://{{shop}}","aud":"{{server.Shopify.ClientId}}","sub":"42","exp":{{issuedAt + 60}},"nbf":{{issuedAt}},"iat":{{issuedAt}},"jti":"{{Guid.NewGuid()}}","sid":"s1"}"""));
+        var signature = Encode(HMACSHA256.HashData(Encoding.UTF8.GetBytes(server.Shopify.ClientSecret), Encoding.ASCII.GetBytes(header + "." + payload)));
+        return header + "." + payload + "." + signature;
     }
 }
