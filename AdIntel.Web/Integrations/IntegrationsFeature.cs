@@ -11,6 +11,7 @@ public static class IntegrationsFeature
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // Retries are the client's own (it knows Meta's throttling codes), so no generic resilience handler is stacked on it.
         services.AddHttpClient<MetaGraphClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient<MetaOAuthClient>();
         services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<ShopifyOAuthClient>();
         return services;
