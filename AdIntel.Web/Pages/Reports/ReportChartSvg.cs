@@ -21,7 +21,7 @@ public static class ReportChartSvg
         var values = chart.Series.SelectMany(s => s.Values).ToList();
         var min = Math.Min(0, values.Count == 0 ? 0 : values.Min());
         var max = Math.Max(0, values.Count == 0 ? 0 : values.Max());
-        var (low, high, step) = NiceScale(min, max);
+        var (low, high, step) = ChartScale.Nice(min, max);
         var plotWidth = Width - Left - Right;
         var plotHeight = Height - Top - Bottom;
         double Y(decimal v) => Top + plotHeight - (double)((v - low) / (high - low)) * plotHeight;
@@ -64,17 +64,4 @@ public static class ReportChartSvg
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
-
-    private static (decimal Low, decimal High, decimal Step) NiceScale(decimal min, decimal max)
-    {
-        if (max == min)
-        {
-            max = min + 1;
-        }
-        var raw = (double)(max - min) / 5;
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        var fraction = raw / magnitude;
-        var step = (decimal)((fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude);
-        return (Math.Floor(min / step) * step, Math.Ceiling(max / step) * step, step);
-    }
 }

@@ -154,7 +154,7 @@ public sealed class PdfReportWriter : IReportWriter
 
         var plot = new XRect(area.X + 60, area.Y + 40, area.Width - 70, area.Height - 70);
         var values = chart.Series.SelectMany(s => s.Values).ToList();
-        var (low, high, step) = NiceScale(Math.Min(0, values.Count == 0 ? 0 : values.Min()), Math.Max(0, values.Count == 0 ? 0 : values.Max()));
+        var (low, high, step) = ChartScale.Nice(Math.Min(0, values.Count == 0 ? 0 : values.Min()), Math.Max(0, values.Count == 0 ? 0 : values.Max()));
         double Y(decimal v) => plot.Bottom - (double)((v - low) / (high - low)) * plot.Height;
 
         var gridPen = new XPen(Rule, 0.6);
@@ -185,20 +185,6 @@ public sealed class PdfReportWriter : IReportWriter
                     new XRect(plot.Left + g * groupWidth - 20, plot.Bottom + 4, groupWidth + 40, 10), XStringFormats.TopCenter);
             }
         }
-    }
-
-    /// <summary>Axis bounds and step on a 1-2-5 grid with about five intervals.</summary>
-    private static (decimal Low, decimal High, decimal Step) NiceScale(decimal min, decimal max)
-    {
-        if (max == min)
-        {
-            max = min + 1;
-        }
-        var raw = (double)(max - min) / 5;
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        var fraction = raw / magnitude;
-        var step = (decimal)((fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude);
-        return (Math.Floor(min / step) * step, Math.Ceiling(max / step) * step, step);
     }
 
     private static void WriteSection(PdfDocument pdf, ReportSection section, MetricFormatter format, Fonts fonts)
