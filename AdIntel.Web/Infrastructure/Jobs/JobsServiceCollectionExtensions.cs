@@ -30,7 +30,9 @@ public static class JobsServiceCollectionExtensions
             if (database.IsPostgres)
             {
                 var connectionString = DataServiceCollectionExtensions.ResolveConnectionString(builder.Configuration, builder.Environment, database);
-                storage.Value = configuration.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString)).Entry;
+                // The default 15 s queue poll would leave "send now" and queued imports waiting that long for a worker.
+                storage.Value = configuration.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString),
+                    new PostgreSqlStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }).Entry;
             }
             else
             {
