@@ -10,7 +10,16 @@ public sealed class Rule : IStoreOwned
     /// <summary>account, campaign, ad_set or ad.</summary>
     public string Scope { get; set; } = "ad";
     public string FilterJson { get; set; } = "{}";
+    /// <summary>expression (the NCalc condition decides), plugin (a rule plugin proposes) or script (trusted C#).</summary>
+    public string Kind { get; set; } = RuleKinds.Expression;
+    /// <summary>The condition. For plugin and script rules an optional pre-filter ("" = every entity in scope).</summary>
     public required string Expression { get; set; }
+    /// <summary>plugin rules: the plugin's id (manifest id).</summary>
+    public string? PluginId { get; set; }
+    /// <summary>plugin rules: parameter name → value, checked against the plugin's declared parameters.</summary>
+    public string ParametersJson { get; set; } = "{}";
+    /// <summary>script rules: the C# source (trusted code; owner-only, off unless Rules:CSharpScripts:Enabled).</summary>
+    public string? Script { get; set; }
     public string ActionsJson { get; set; } = "[]";
     /// <summary>low, medium or high.</summary>
     public string RiskLevel { get; set; } = "medium";
@@ -23,4 +32,13 @@ public sealed class Rule : IStoreOwned
     public DateTime? LastTriggeredAtUtc { get; set; }
     public DateTime CreatedAtUtc { get; set; }
     public DateTime UpdatedAtUtc { get; set; }
+}
+
+public static class RuleKinds
+{
+    public const string Expression = "expression";
+    public const string Plugin = "plugin";
+    public const string Script = "script";
+
+    public static readonly string[] All = [Expression, Plugin, Script];
 }

@@ -8,6 +8,7 @@ public static class IntegrationsFeature
 {
     public static IServiceCollection AddIntegrationsFeature(this IServiceCollection services)
     {
+        services.AddSingleton<IntegrationTokenProtector>();
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // Retries are the client's own (it knows Meta's throttling codes), so no generic resilience handler is stacked on it.
         services.AddHttpClient<MetaGraphClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);

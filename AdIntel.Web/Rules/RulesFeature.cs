@@ -28,6 +28,8 @@ public static class RulesFeature
         services.AddSingleton<CompiledRuleCache>();
         services.AddSingleton<RulePluginRunner>();
         services.AddSingleton<CSharpRuleScriptCompiler>();
+        services.AddSingleton<CompiledScriptCache>();
+        services.AddSingleton<RulePreparer>();
         services.AddScoped<RuleSnapshotBuilder>();
 
         // Actions, rails, runs, dry runs and backtests (Actions/, Execution/).

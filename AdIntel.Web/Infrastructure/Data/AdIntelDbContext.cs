@@ -49,6 +49,10 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<DailyStoreFacts> DailyFacts => Set<DailyStoreFacts>();
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
     public DbSet<ScheduledReport> ScheduledReports => Set<ScheduledReport>();
+    public DbSet<IntegrationConnection> IntegrationConnections => Set<IntegrationConnection>();
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
+    public DbSet<ComplianceRequest> ComplianceRequests => Set<ComplianceRequest>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -152,7 +156,12 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
             e.HasIndex(x => new { x.StoreId, x.ExternalId }).IsUnique();
             e.HasIndex(x => new { x.StoreId, x.Sku });
         });
-        modelBuilder.Entity<Rule>().HasIndex(x => x.StoreId);
+        modelBuilder.Entity<Rule>(e =>
+        {
+            e.HasIndex(x => x.StoreId);
+            e.Property(x => x.Kind).HasMaxLength(16);
+            e.Property(x => x.PluginId).HasMaxLength(100);
+        });
         modelBuilder.Entity<RuleExecution>(e =>
         {
             e.HasIndex(x => new { x.StoreId, x.RuleId, x.StartedAtUtc });
@@ -193,6 +202,45 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
             e.Property(x => x.Recipient).HasMaxLength(256);
             e.Property(x => x.CreatedBy).HasMaxLength(256);
             e.Property(x => x.LastError).HasMaxLength(1000);
+        });
+        modelBuilder.Entity<IntegrationConnection>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.Provider }).IsUnique();
+            e.Property(x => x.Provider).HasMaxLength(16);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.Property(x => x.ExternalAccountId).HasMaxLength(255);
+            e.Property(x => x.DisplayName).HasMaxLength(200);
+            e.Property(x => x.Scopes).HasMaxLength(1000);
+            e.Property(x => x.LastError).HasMaxLength(2000);
+        });
+        modelBuilder.Entity<SyncRun>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.ConnectionId, x.StartedAtUtc });
+            e.Property(x => x.Provider).HasMaxLength(16);
+            e.Property(x => x.Kind).HasMaxLength(16);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.Property(x => x.Phase).HasMaxLength(200);
+            e.Property(x => x.Error).HasMaxLength(2000);
+            e.HasOne<IntegrationConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<WebhookReceipt>(e =>
+        {
+            e.HasIndex(x => x.DeliveryKey).IsUnique();
+            e.HasIndex(x => new { x.ShopDomain, x.ReceivedAtUtc });
+            e.Property(x => x.DeliveryKey).HasMaxLength(100);
+            e.Property(x => x.WebhookId).HasMaxLength(100);
+            e.Property(x => x.Topic).HasMaxLength(64);
+            e.Property(x => x.ShopDomain).HasMaxLength(255);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.Property(x => x.Error).HasMaxLength(1000);
+        });
+        modelBuilder.Entity<ComplianceRequest>(e =>
+        {
+            e.HasIndex(x => new { x.StoreId, x.ReceivedAtUtc });
+            e.Property(x => x.Topic).HasMaxLength(64);
+            e.Property(x => x.CustomerExternalId).HasMaxLength(64);
+            e.Property(x => x.CustomerEmail).HasMaxLength(256);
+            e.Property(x => x.ShopifyRequestId).HasMaxLength(64);
         });
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes())

@@ -4,6 +4,8 @@ using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Execution;
 using AdIntel.Web.Rules.Expressions;
+using AdIntel.Web.Rules.Plugins;
+using AdIntel.Web.Rules.Scripting;
 using Htmx;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,8 +15,9 @@ namespace AdIntel.Web.Pages.Rules;
 
 /// <summary>Edit a rule, run it now, backtest it, or delete it.</summary>
 [Authorize(Policy = AuthServiceCollectionExtensions.Policies.Viewer)]
-public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compiler, RuleCommands commands, RuleDryRun dryRun, RuleBacktester backtester)
-    : RuleEditorModel(compiler, commands, dryRun)
+public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compiler, RuleCommands commands, RuleDryRun dryRun, RuleBacktester backtester,
+    PluginCatalog plugins, CSharpRuleScriptCompiler scripts)
+    : RuleEditorModel(compiler, commands, dryRun, plugins, scripts)
 {
     private readonly RuleCommands _commands = commands;
 
@@ -50,7 +53,7 @@ public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compil
         if (result.Rule is not { } rule)
         {
             Rule = await db.Rules.AsNoTracking().SingleAsync(r => r.Id == id, cancellationToken);
-            return Invalid(result.Invalid!);
+            return Refused(result);
         }
         Flash = $"Saved “{rule.Name}” (version {rule.Version}).";
         return RedirectToPage(new { id });
@@ -99,7 +102,7 @@ public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compil
             {
                 Backtest = await backtester.RunAsync(_commands.Prepare(Rule), RuleJson.Actions(Rule), BacktestDays, cancellationToken);
             }
-            catch (RuleExpressionException ex)
+            catch (Exception ex) when (ex is RuleExpressionException or RulePreparationException or RuleScriptException)
             {
                 BacktestProblem = ex.Message;
             }

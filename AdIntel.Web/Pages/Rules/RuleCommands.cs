@@ -8,24 +8,44 @@ using AdIntel.Web.Rules.Actions;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Execution;
 using AdIntel.Web.Rules.Expressions;
+using AdIntel.Web.Rules.Plugins;
+using AdIntel.Web.Rules.Scripting;
+using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Rules.Snapshots;
 using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Pages.Rules;
 
-/// <summary>A saved rule, or why it was refused.</summary>
-public sealed record RuleSaveResult(Rule? Rule, RuleValidation? Invalid);
+/// <summary>A saved rule, or why it was refused: invalid, or (<paramref name="Forbidden"/>) not this person's to write.</summary>
+public sealed record RuleSaveResult(Rule? Rule, RuleValidation? Invalid, string? Forbidden = null);
 
 /// <summary>
 /// What the rules API and the rules pages do to rules, in one place: validate and save (audited, version bumped,
 /// store job ensured), delete, switch on and off, create from a preset, run now, and the automation settings.
 /// </summary>
-public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler compiler, CompiledRuleCache cache, RuleSchedules schedules,
-    StoreContext storeContext, IAuditLog audit, TimeProvider time, RuleSnapshotBuilder snapshots, ActionExecutor executor, RuleRunner runner)
+public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler compiler, RulePreparer preparer, RulePluginRunner plugins,
+    CSharpRuleScriptCompiler scripts, RuleSchedules schedules, StoreContext storeContext, IAuditLog audit, TimeProvider time,
+    RuleSnapshotBuilder snapshots, ActionExecutor executor, RuleRunner runner, IHttpContextAccessor http)
 {
+    /// <summary>Why the signed-in person may not write this script rule (C# scripts are trusted code: owners only), or null.</summary>
+    public string? ScriptForbidden(RuleDefinition definition, Rule? existing = null)
+    {
+        var touchesScript = definition.EffectiveKind == RuleKinds.Script || existing?.Kind == RuleKinds.Script;
+        return touchesScript && http.HttpContext?.User.GetStoreRole() != StoreRole.Owner
+            ? "Only the store's owner can write or change C# script rules: a script runs as trusted code on the server."
+            : null;
+    }
+
+    /// <summary>Checks a definition with everything a rule of its kind needs (expression, plugin parameters, script compilation).</summary>
+    public RuleValidation Validate(RuleDefinition definition) => definition.Validate(compiler, plugins, scripts);
+
     public async Task<RuleSaveResult> CreateAsync(RuleDefinition definition, CancellationToken cancellationToken)
     {
-        var validation = definition.Validate(compiler);
+        if (ScriptForbidden(definition) is { } forbidden)
+        {
+            return new(null, null, forbidden);
+        }
+        var validation = Validate(definition);
         if (!validation.IsValid)
         {
             return new(null, validation);
@@ -50,7 +70,11 @@ public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler com
         {
             return null;
         }
-        var validation = definition.Validate(compiler);
+        if (ScriptForbidden(definition, rule) is { } forbidden)
+        {
+            return new(null, null, forbidden);
+        }
+        var validation = Validate(definition);
         if (!validation.IsValid)
         {
             return new(null, validation);
@@ -95,21 +119,21 @@ public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler com
         audit.Record(new AuditChange("rule.deleted", "rule", Id(rule), $"Rule “{rule.Name}” deleted.", RuleView.From(rule)));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        cache.Remove(id);
+        preparer.Forget(id);
         return true;
     }
 
     public async Task<RuleSaveResult?> CreateFromPresetAsync(string key, CancellationToken cancellationToken) =>
         RulePresets.Find(key) is { } preset ? await CreateAsync(preset.Rule, cancellationToken) : null;
 
-    /// <summary>The rule's condition ready to judge entities; throws <see cref="RuleExpressionException"/> when it no longer compiles.</summary>
-    public PreparedRule Prepare(Rule rule) =>
-        new(RuleJson.Scope(rule), RuleJson.Filter(rule), cache.GetOrCompile(rule.Id, rule.Version, rule.Expression), compiler);
+    /// <summary>The rule ready to judge entities.</summary>
+    /// <exception cref="RuleExpressionException">Its expression no longer compiles.</exception>
+    /// <exception cref="RulePreparationException">Its plugin is gone or scripts are off.</exception>
+    /// <exception cref="Web.Rules.Scripting.RuleScriptException">Its script no longer compiles.</exception>
+    public PreparedRule Prepare(Rule rule) => preparer.Prepare(rule);
 
-    /// <summary>An unsaved definition ready to judge entities (its expression already checked).</summary>
-    public PreparedRule Prepare(RuleDefinition definition) =>
-        new(RuleScopes.TryParse(definition.Scope, out var scope) ? scope : RuleScope.Ad, definition.Filter ?? new RuleFilter(),
-            compiler.CompileCondition(definition.Expression), compiler);
+    /// <summary>An unsaved, validated definition ready to judge entities (dispose it after use).</summary>
+    public PreparedRule Prepare(RuleDefinition definition) => preparer.Prepare(definition);
 
     /// <summary>Runs the rule now (manual trigger): the same path as the schedule, rails and idempotency included.</summary>
     public async Task<RuleExecution> RunNowAsync(Rule rule, CancellationToken cancellationToken)

@@ -3,6 +3,8 @@ using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Execution;
 using AdIntel.Web.Rules.Expressions;
+using AdIntel.Web.Rules.Plugins;
+using AdIntel.Web.Rules.Scripting;
 using AdIntel.Web.Rules.Snapshots;
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
@@ -14,8 +16,18 @@ namespace AdIntel.Web.Pages.Rules;
 /// What the new-rule and edit-rule pages share: the form, validation shown next to the fields, the catalogue beside
 /// the expression, and the live preview (which entities match now) as the expression is typed.
 /// </summary>
-public abstract class RuleEditorModel(RuleExpressionCompiler compiler, RuleCommands commands, RuleDryRun dryRun) : PageModel
+public abstract class RuleEditorModel(RuleExpressionCompiler compiler, RuleCommands commands, RuleDryRun dryRun, PluginCatalog plugins,
+    CSharpRuleScriptCompiler scripts) : PageModel
 {
+    /// <summary>The loaded rule plugins, for the kind selector and their parameter fields.</summary>
+    public IReadOnlyList<LoadedPlugin> Plugins => plugins.Plugins;
+
+    /// <summary>Whether this install runs C# scripts (Rules:CSharpScripts:Enabled).</summary>
+    public bool ScriptsEnabled => scripts.IsEnabled;
+
+    /// <summary>Scripts are trusted code: only owners write them.</summary>
+    public bool CanWriteScripts => ScriptsEnabled && User.GetStoreRole() == StoreRole.Owner;
+
     [BindProperty]
     public RuleForm Form { get; set; } = new RuleForm().Padded();
 
@@ -37,28 +49,46 @@ public abstract class RuleEditorModel(RuleExpressionCompiler compiler, RuleComma
         }
         Form.Padded();
         var definition = Form.ToDefinition();
-        var check = compiler.CheckCondition(definition.Expression);
-        if (string.IsNullOrWhiteSpace(definition.Expression))
+        if (commands.ScriptForbidden(definition) is { } forbidden)
+        {
+            PreviewProblem = forbidden;
+        }
+        else if (definition.EffectiveKind == RuleKinds.Expression && string.IsNullOrWhiteSpace(definition.Expression))
         {
             PreviewProblem = "Type a condition to see which entities match it now.";
         }
-        else if (!check.IsValid)
-        {
-            Validation = new RuleValidation(new Dictionary<string, string>(), check);
-        }
-        else if ((definition.Filter ?? new RuleFilter()).Problem(RuleScopes.TryParse(definition.Scope, out var scope) ? scope : RuleScope.Ad) is { } filterProblem)
-        {
-            PreviewProblem = filterProblem;
-        }
         else
         {
-            try
+            // A preview needs a scope and a condition (or plugin, or script); name and actions can wait until the rule is saved.
+            var validation = commands.Validate(definition with
             {
-                Preview = await dryRun.RunAsync(commands.Prepare(definition), cancellationToken);
+                Name = "preview",
+                Actions = definition.Actions is { Count: > 0 } ? definition.Actions : [new RuleActionSpec { Type = "notify" }],
+            });
+            var blocking = validation.Fields.Where(f => f.Key is "scope" or "filter" or "kind" or "pluginId" or "parameters").Select(f => f.Value).FirstOrDefault();
+            if (!validation.Expression.IsValid || validation.ScriptErrors.Count > 0)
+            {
+                Validation = validation;
             }
-            catch (RuleExpressionException ex)
+            else if (blocking is not null)
             {
-                Validation = new RuleValidation(new Dictionary<string, string>(), new RuleExpressionCheck { Source = definition.Expression!, Errors = ex.Errors });
+                PreviewProblem = blocking;
+            }
+            else
+            {
+                try
+                {
+                    using var prepared = commands.Prepare(definition);
+                    Preview = await dryRun.RunAsync(prepared, cancellationToken);
+                }
+                catch (RuleExpressionException ex)
+                {
+                    Validation = new RuleValidation(new Dictionary<string, string>(), new RuleExpressionCheck { Source = definition.Expression!, Errors = ex.Errors }, []);
+                }
+                catch (RuleScriptException ex)
+                {
+                    PreviewProblem = ex.Message;
+                }
             }
         }
         Response.Htmx(h => h.WithVary());
@@ -67,6 +97,18 @@ public abstract class RuleEditorModel(RuleExpressionCompiler compiler, RuleComma
 
     /// <summary>The field's problem from the last validation, if any.</summary>
     public string? FieldError(string field) => Validation?.Fields.GetValueOrDefault(field);
+
+    protected IActionResult Refused(RuleSaveResult result)
+    {
+        if (result.Forbidden is { } forbidden)
+        {
+            Validation = new RuleValidation(new Dictionary<string, string> { ["script"] = forbidden }, new RuleExpressionCheck { Source = "", Errors = [] }, []);
+            Form.Padded();
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
+        return Invalid(result.Invalid!);
+    }
 
     protected IActionResult Invalid(RuleValidation validation)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AdIntel.Web.Domain;
 using AdIntel.Web.Rules.Definitions;
 
 namespace AdIntel.Web.Pages.Rules;
@@ -12,6 +13,12 @@ public sealed class RuleForm
     public string? Description { get; set; }
     public string Scope { get; set; } = "ad_set";
     public string? Expression { get; set; }
+    /// <summary>expression, plugin or script.</summary>
+    public string Kind { get; set; } = RuleKinds.Expression;
+    public string? PluginId { get; set; }
+    /// <summary>Plugin parameters keyed "pluginId:name" (every loaded plugin's fields post; only the chosen plugin's count).</summary>
+    public Dictionary<string, string?> Parameters { get; set; } = new(StringComparer.Ordinal);
+    public string? Script { get; set; }
     public string? NameContains { get; set; }
     public bool OnlyActive { get; set; }
     public string RiskLevel { get; set; } = RiskLevels.Medium;
@@ -70,10 +77,28 @@ public sealed class RuleForm
             ? new RuleSchedule { DailyAt = DailyAt }
             : new RuleSchedule { EveryMinutes = int.TryParse(Schedule, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) ? minutes : 60 },
         Active = Active,
+        Kind = Kind,
+        PluginId = Kind == RuleKinds.Plugin ? PluginId : null,
+        Parameters = Kind == RuleKinds.Plugin ? ChosenParameters() : null,
+        Script = Kind == RuleKinds.Script ? Script : null,
     };
+
+    /// <summary>The chosen plugin's filled-in parameters; text that is not a number reaches validation as NaN (out of range, said so).</summary>
+    private Dictionary<string, double> ChosenParameters()
+    {
+        var prefix = PluginId + ":";
+        return Parameters.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(p.Value))
+            .ToDictionary(p => p.Key[prefix.Length..],
+                p => double.TryParse(p.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : double.NaN, StringComparer.Ordinal);
+    }
 
     public static RuleForm From(RuleDefinition d) => new RuleForm
     {
+        Kind = d.EffectiveKind,
+        PluginId = d.PluginId,
+        Parameters = (d.Parameters ?? new Dictionary<string, double>())
+            .ToDictionary(p => d.PluginId + ":" + p.Key, p => (string?)p.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal),
+        Script = d.Script,
         Name = d.Name,
         Description = d.Description,
         Scope = d.Scope ?? "ad_set",

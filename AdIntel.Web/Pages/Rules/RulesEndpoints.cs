@@ -6,6 +6,7 @@ using AdIntel.Web.Rules.Actions;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Execution;
 using AdIntel.Web.Rules.Expressions;
+using AdIntel.Web.Rules.Scripting;
 using Microsoft.EntityFrameworkCore;
 using Policies = AdIntel.Web.Infrastructure.Auth.AuthServiceCollectionExtensions.Policies;
 
@@ -57,10 +58,22 @@ public static class RulesEndpoints
     }
 
     /// <summary>422 naming the problem: the expression's errors (position, suggestion) and the other fields' problems.</summary>
-    public static IResult Invalid(RuleValidation validation) => validation.Expression.IsValid
-        ? ApiResults.Unprocessable("invalid_rule", validation.Message, new { fields = validation.Fields })
-        : ApiResults.Unprocessable(RuleExpressionException.ApiErrorCode, validation.Message,
-            new { errors = validation.Expression.Errors, fields = validation.Fields });
+    public static IResult Invalid(RuleValidation validation) =>
+        !validation.Expression.IsValid
+            ? ApiResults.Unprocessable(RuleExpressionException.ApiErrorCode, validation.Message,
+                new { errors = validation.Expression.Errors, fields = validation.Fields })
+        : validation.ScriptErrors.Count > 0
+            ? ApiResults.Unprocessable("invalid_script", validation.Message, new { errors = validation.ScriptErrors, fields = validation.Fields })
+            : ApiResults.Unprocessable("invalid_rule", validation.Message, new { fields = validation.Fields });
+
+    /// <summary>The answer to a refused save: 403 when it is not this person's to write, else 422 naming the problem.</summary>
+    private static IResult Refused(RuleSaveResult result) =>
+        result.Forbidden is { } forbidden ? ApiResults.Error(StatusCodes.Status403Forbidden, "forbidden", forbidden) : Invalid(result.Invalid!);
+
+    /// <summary>A saved rule that cannot run as it stands (expression, plugin or script): 422 with the reason.</summary>
+    private static IResult NotRunnable(Exception ex) => ex is RuleExpressionException expression
+        ? expression.ToApiResult()
+        : ApiResults.Unprocessable("rule_not_runnable", ex.Message);
 
     private static IResult MissingBody() =>
         ApiResults.BadRequest("Send the rule as JSON: name, scope, expression, actions, and optionally description, filter, riskLevel, automationMode, schedule, active.");
@@ -85,7 +98,7 @@ public static class RulesEndpoints
         var result = await commands.CreateAsync(body, cancellationToken);
         return result.Rule is { } rule
             ? Results.Json(new ApiResults.DataEnvelope<RuleView>(RuleView.From(rule)), statusCode: StatusCodes.Status201Created)
-            : Invalid(result.Invalid!);
+            : Refused(result);
     }
 
     private static async Task<IResult> UpdateAsync(long id, RuleDefinition? body, RuleCommands commands, CancellationToken cancellationToken)
@@ -98,7 +111,7 @@ public static class RulesEndpoints
         {
             null => ApiResults.NotFound("Rule"),
             { Rule: { } rule } => ApiResults.Ok(RuleView.From(rule)),
-            var invalid => Invalid(invalid.Invalid!),
+            var refused => Refused(refused),
         };
     }
 
@@ -115,27 +128,38 @@ public static class RulesEndpoints
         {
             return ApiResults.Ok(await dryRun.RunAsync(commands.Prepare(rule), cancellationToken));
         }
-        catch (RuleExpressionException ex)
+        catch (Exception ex) when (ex is RuleExpressionException or RulePreparationException or RuleScriptException)
         {
-            return ex.ToApiResult();
+            return NotRunnable(ex);
         }
     }
 
-    private static async Task<IResult> PreviewAsync(RuleDefinition? body, RuleCommands commands, RuleExpressionCompiler compiler, RuleDryRun dryRun,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> PreviewAsync(RuleDefinition? body, RuleCommands commands, RuleDryRun dryRun, CancellationToken cancellationToken)
     {
         if (body is null)
         {
             return MissingBody();
         }
+        // Compiling a script runs trusted code: only owners may preview one.
+        if (commands.ScriptForbidden(body) is { } forbidden)
+        {
+            return ApiResults.Error(StatusCodes.Status403Forbidden, "forbidden", forbidden);
+        }
         // A preview needs a scope and an expression; name and actions can wait until the rule is saved.
-        var validation = (body with { Name = body.Name ?? "preview", Actions = body.Actions is { Count: > 0 } ? body.Actions : [new RuleActionSpec { Type = "notify" }] })
-            .Validate(compiler);
+        var validation = commands.Validate(body with { Name = body.Name ?? "preview", Actions = body.Actions is { Count: > 0 } ? body.Actions : [new RuleActionSpec { Type = "notify" }] });
         if (!validation.IsValid)
         {
             return Invalid(validation);
         }
-        return ApiResults.Ok(await dryRun.RunAsync(commands.Prepare(body), cancellationToken));
+        try
+        {
+            using var prepared = commands.Prepare(body);
+            return ApiResults.Ok(await dryRun.RunAsync(prepared, cancellationToken));
+        }
+        catch (RuleScriptException ex)
+        {
+            return NotRunnable(ex);
+        }
     }
 
     public sealed record BacktestRequest(int? Days);
@@ -156,9 +180,9 @@ public static class RulesEndpoints
         {
             return ApiResults.Ok(await backtester.RunAsync(commands.Prepare(rule), RuleJson.Actions(rule), days, cancellationToken));
         }
-        catch (RuleExpressionException ex)
+        catch (Exception ex) when (ex is RuleExpressionException or RulePreparationException or RuleScriptException)
         {
-            return ex.ToApiResult();
+            return NotRunnable(ex);
         }
     }
 
@@ -201,7 +225,7 @@ public static class RulesEndpoints
         {
             null => ApiResults.NotFound("Preset"),
             { Rule: { } rule } => Results.Json(new ApiResults.DataEnvelope<RuleView>(RuleView.From(rule)), statusCode: StatusCodes.Status201Created),
-            var invalid => Invalid(invalid.Invalid!),
+            var refused => Refused(refused),
         };
 
     /// <summary>Every variable and function with its definition: what the editor's autocomplete and help show.</summary>

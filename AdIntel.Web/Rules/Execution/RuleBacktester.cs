@@ -75,7 +75,8 @@ public sealed class RuleBacktester(RuleSnapshotBuilder snapshots, AdIntelDbConte
                 {
                     continue;
                 }
-                foreach (var action in actions)
+                // A plugin rule without actions of its own acts on its plugin's proposals.
+                foreach (var action in actions.Count == 0 && evaluation.ProposedActions is { } proposed ? proposed : actions)
                 {
                     var firing = new PendingFiring(day, entity, action, evaluation.Values, broken);
                     firings.Add(firing);

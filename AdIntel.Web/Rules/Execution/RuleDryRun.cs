@@ -1,9 +1,17 @@
+using System.Text.Json.Serialization;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Snapshots;
 
 namespace AdIntel.Web.Rules.Execution;
 
-/// <summary>An entity a rule matches now, with the values its expression read (contract: <c>/api/rules/{id}/test</c>).</summary>
-public sealed record DryRunMatch(long EntityId, string ExternalId, string Name, string Status, IReadOnlyDictionary<string, object?> Values);
+/// <summary>
+/// An entity a rule matches now, with the values its expression read (contract: <c>/api/rules/{id}/test</c>); for
+/// plugin and script rules also why (a plugin's reason) and what the plugin proposes.
+/// </summary>
+public sealed record DryRunMatch(long EntityId, string ExternalId, string Name, string Status, IReadOnlyDictionary<string, object?> Values,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RuleActionSpec>? ProposedActions = null);
 
 /// <param name="Evaluated">Entities of the rule's scope judged (the contract's <c>evaluated</c>).</param>
 /// <param name="InFilter">Of those, the ones the filter kept.</param>
@@ -17,7 +25,9 @@ public sealed class RuleDryRun(RuleSnapshotBuilder snapshots)
         var snapshot = await snapshots.BuildAsync(null, cancellationToken);
         var evaluations = rule.Evaluate(snapshot);
         var matches = evaluations.Where(e => e.Matched)
-            .Select(e => new DryRunMatch(e.Entity.Id, e.Entity.ExternalId, e.Entity.Name, e.Entity.Status, e.Values)).ToList();
+            .Select(e => rule.Kind == RuleKinds.Expression
+                ? new DryRunMatch(e.Entity.Id, e.Entity.ExternalId, e.Entity.Name, e.Entity.Status, e.Values)
+                : new DryRunMatch(e.Entity.Id, e.Entity.ExternalId, e.Entity.Name, e.Entity.Status, e.Values, e.Reason, e.ProposedActions)).ToList();
         return new DryRunResult(evaluations.Count, evaluations.Count(e => e.InFilter), matches, snapshot.AsOf);
     }
 }

@@ -6,6 +6,7 @@ using AdIntel.Web.Rules.Actions;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Expressions;
 using AdIntel.Web.Rules.Plugins;
+using AdIntel.Web.Rules.Scripting;
 using AdIntel.Web.Rules.Snapshots;
 
 namespace AdIntel.Web.Rules.Execution;
@@ -22,7 +23,7 @@ public sealed record ExecutionActionLog(string Type, string Result, string Reaso
 /// matched or not, and hands each matched entity's actions to <see cref="ActionExecutor"/> (the safety rails decide).
 /// Guard plugins are asked about every matched entity; their vetoes travel with the proposal.
 /// </summary>
-public sealed class RuleRunner(AdIntelDbContext db, CompiledRuleCache cache, RuleExpressionCompiler compiler, PluginCatalog plugins,
+public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, PluginCatalog plugins,
     RulePluginRunner pluginRunner, ActionExecutor executor, TimeProvider time, ILogger<RuleRunner> logger)
 {
     public const string ScheduleTrigger = "schedule";
@@ -45,8 +46,8 @@ public sealed class RuleRunner(AdIntelDbContext db, CompiledRuleCache cache, Rul
         var log = new List<ExecutionEntityLog>();
         try
         {
-            var prepared = new PreparedRule(RuleJson.Scope(rule), RuleJson.Filter(rule), cache.GetOrCompile(rule.Id, rule.Version, rule.Expression), compiler);
-            var actions = RuleJson.Actions(rule);
+            var prepared = preparer.Prepare(rule);
+            var ruleActions = RuleJson.Actions(rule);
             session.Ledger.BeginRun();
             foreach (var evaluation in prepared.Evaluate(snapshot))
             {
@@ -55,6 +56,8 @@ public sealed class RuleRunner(AdIntelDbContext db, CompiledRuleCache cache, Rul
                 if (evaluation.Matched)
                 {
                     execution.Matched++;
+                    // A plugin rule without actions of its own acts on its plugin's proposals.
+                    var actions = ruleActions.Count == 0 && evaluation.ProposedActions is { } proposed ? proposed : ruleActions;
                     var vetoes = actions.Any(a => a.ChangesPlatform) ? GuardVetoes(evaluation.Entity, snapshot) : new Dictionary<string, string>();
                     for (var i = 0; i < actions.Count; i++)
                     {
@@ -86,6 +89,11 @@ public sealed class RuleRunner(AdIntelDbContext db, CompiledRuleCache cache, Rul
             execution.Status = "failed";
             execution.Message = "The expression no longer compiles: " + ex.Message;
         }
+        catch (Exception ex) when (ex is RulePreparationException or RuleScriptException)
+        {
+            execution.Status = "failed";
+            execution.Message = ex.Message;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Rule {RuleId} failed", rule.Id);
@@ -109,7 +117,7 @@ public sealed class RuleRunner(AdIntelDbContext db, CompiledRuleCache cache, Rul
         var entity = evaluation.Entity;
         var proposal = new ActionProposal
         {
-            Source = "rule",
+            Source = rule.Kind switch { RuleKinds.Plugin => "plugin", RuleKinds.Script => "script", _ => "rule" },
             RuleId = rule.Id,
             RuleRisk = rule.RiskLevel,
             RuleMode = rule.AutomationMode,

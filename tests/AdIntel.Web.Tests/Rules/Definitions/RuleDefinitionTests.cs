@@ -27,7 +27,7 @@ public sealed class RuleDefinitionTests
         Assert.Equal(AutomationModes.SuggestionsOnly, rule.AutomationMode);
         Assert.Equal(RuleSchedule.Default, RuleJson.Schedule(rule));
         Assert.True(rule.Active);
-        Assert.Equal(RuleDefinition.From(rule) with { RiskLevel = null, AutomationMode = null, Schedule = null, Active = null, Filter = null, Actions = null },
+        Assert.Equal(RuleDefinition.From(rule) with { RiskLevel = null, AutomationMode = null, Schedule = null, Active = null, Filter = null, Actions = null, Kind = null },
             Valid with { Actions = null });
     }
 

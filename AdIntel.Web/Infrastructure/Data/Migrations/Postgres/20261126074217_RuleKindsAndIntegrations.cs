@@ -1,0 +1,224 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class RuleKindsAndIntegrations : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Kind",
+                table: "Rules",
+                type: "character varying(16)",
+                maxLength: 16,
+                nullable: false,
+                defaultValue: "expression");
+
+            migrationBuilder.AddColumn<string>(
+                name: "ParametersJson",
+                table: "Rules",
+                type: "text",
+                nullable: false,
+                defaultValue: "{}");
+
+            migrationBuilder.AddColumn<string>(
+                name: "PluginId",
+                table: "Rules",
+                type: "character varying(100)",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Script",
+                table: "Rules",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "ComplianceRequests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StoreId = table.Column<long>(type: "bigint", nullable: false),
+                    Topic = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CustomerExternalId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CustomerEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ShopifyRequestId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ResultJson = table.Column<string>(type: "text", nullable: false),
+                    ReceivedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CompletedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ComplianceRequests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ComplianceRequests_Stores_StoreId",
+                        column: x => x.StoreId,
+                        principalTable: "Stores",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IntegrationConnections",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StoreId = table.Column<long>(type: "bigint", nullable: false),
+                    Provider = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ExternalAccountId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    EncryptedAccessToken = table.Column<string>(type: "text", nullable: true),
+                    AccessTokenExpiresAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    EncryptedRefreshToken = table.Column<string>(type: "text", nullable: true),
+                    RefreshTokenExpiresAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Scopes = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    ConnectedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CheckpointJson = table.Column<string>(type: "text", nullable: false),
+                    LastSyncStartedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastSyncSucceededAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    LastErrorAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IntegrationConnections", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IntegrationConnections_Stores_StoreId",
+                        column: x => x.StoreId,
+                        principalTable: "Stores",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookReceipts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DeliveryKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    WebhookId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Topic = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ShopDomain = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    StoreId = table.Column<long>(type: "bigint", nullable: true),
+                    ReceivedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookReceipts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SyncRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StoreId = table.Column<long>(type: "bigint", nullable: false),
+                    ConnectionId = table.Column<long>(type: "bigint", nullable: false),
+                    Provider = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Phase = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Processed = table.Column<long>(type: "bigint", nullable: false),
+                    Total = table.Column<long>(type: "bigint", nullable: true),
+                    StartedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FinishedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SyncRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SyncRuns_IntegrationConnections_ConnectionId",
+                        column: x => x.ConnectionId,
+                        principalTable: "IntegrationConnections",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SyncRuns_Stores_StoreId",
+                        column: x => x.StoreId,
+                        principalTable: "Stores",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ComplianceRequests_StoreId_ReceivedAtUtc",
+                table: "ComplianceRequests",
+                columns: new[] { "StoreId", "ReceivedAtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IntegrationConnections_StoreId_Provider",
+                table: "IntegrationConnections",
+                columns: new[] { "StoreId", "Provider" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SyncRuns_ConnectionId",
+                table: "SyncRuns",
+                column: "ConnectionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SyncRuns_StoreId_ConnectionId_StartedAtUtc",
+                table: "SyncRuns",
+                columns: new[] { "StoreId", "ConnectionId", "StartedAtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookReceipts_DeliveryKey",
+                table: "WebhookReceipts",
+                column: "DeliveryKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookReceipts_ShopDomain_ReceivedAtUtc",
+                table: "WebhookReceipts",
+                columns: new[] { "ShopDomain", "ReceivedAtUtc" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ComplianceRequests");
+
+            migrationBuilder.DropTable(
+                name: "SyncRuns");
+
+            migrationBuilder.DropTable(
+                name: "WebhookReceipts");
+
+            migrationBuilder.DropTable(
+                name: "IntegrationConnections");
+
+            migrationBuilder.DropColumn(
+                name: "Kind",
+                table: "Rules");
+
+            migrationBuilder.DropColumn(
+                name: "ParametersJson",
+                table: "Rules");
+
+            migrationBuilder.DropColumn(
+                name: "PluginId",
+                table: "Rules");
+
+            migrationBuilder.DropColumn(
+                name: "Script",
+                table: "Rules");
+        }
+    }
+}
