@@ -20,3 +20,11 @@ public sealed class SyncRun : IStoreOwned
     public DateTime? FinishedAtUtc { get; set; }
     public string? Error { get; set; }
 }
+
+public static class SyncRunStatuses
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+}

@@ -1,6 +1,7 @@
 using AdIntel.Web.Demo;
 using AdIntel.Web.Imports;
 using AdIntel.Web.Integrations;
+using AdIntel.Web.Integrations.Shopify.App;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Pages.Campaigns;
 using AdIntel.Web.Pages.Overview;
@@ -37,6 +38,8 @@ public static class FeatureRegistration
         api.MapSettingsEndpoints();
         api.MapRulesEndpoints();
         api.MapReportsEndpoints();
+        app.MapShopifyApp(api);
+        app.MapIntegrationsEndpoints();
         return app;
     }
 }

@@ -45,6 +45,8 @@ public static class WebApplicationBuilderExtensions
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Hangfire", LogEventLevel.Warning)
+            // Four lines per Shopify or Meta call (with query strings) would drown the log; the clients log what matters.
+            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .WriteTo.File(Path.Combine(logDirectory, "adintel-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
@@ -62,7 +64,19 @@ public static class WebApplicationBuilderExtensions
             // Role per screen (page model attributes may ask for more): uploads change the store's data.
             options.Conventions.AuthorizeFolder("/Imports", AuthServiceCollectionExtensions.Policies.Marketer);
         });
-        builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+        var embeddedInShopify = string.Equals(builder.Configuration["Auth:Mode"], "Shopify", StringComparison.OrdinalIgnoreCase)
+            && !(builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing"));
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.HeaderName = "RequestVerificationToken";
+            if (embeddedInShopify)
+            {
+                // In the Shopify admin's frame the app is cross-site: only SameSite=None (hence Secure) cookies reach it, as
+                // for the Shopify session cookie. The token in the form or header still has to match this cookie.
+                o.Cookie.SameSite = SameSiteMode.None;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            }
+        });
         // Razor would otherwise write ×, ÷, —, € and every accented store or product name as numeric entities.
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));

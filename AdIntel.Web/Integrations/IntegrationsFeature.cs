@@ -1,11 +1,18 @@
 using AdIntel.Web.Integrations.Meta;
+using AdIntel.Web.Integrations.Meta.Connect;
+using AdIntel.Web.Integrations.Meta.Sync;
 using AdIntel.Web.Integrations.Shopify;
+using AdIntel.Web.Integrations.Shopify.Sync;
+using AdIntel.Web.Integrations.Shopify.App;
 
 namespace AdIntel.Web.Integrations;
 
 /// <summary>Clients of the external platforms (Shopify, Meta); their base URLs come from configuration, so fakes slot in.</summary>
 public static class IntegrationsFeature
 {
+    /// <summary>The Meta connect flow (the Shopify app maps its own endpoints).</summary>
+    public static IEndpointRouteBuilder MapIntegrationsEndpoints(this IEndpointRouteBuilder app) => app.MapMetaConnect();
+
     public static IServiceCollection AddIntegrationsFeature(this IServiceCollection services)
     {
         services.AddSingleton<IntegrationTokenProtector>();
@@ -15,6 +22,27 @@ public static class IntegrationsFeature
         services.AddHttpClient<MetaOAuthClient>();
         services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<ShopifyOAuthClient>();
+        // Shopify sync (GraphQL Admin API): the client retries and paces itself by the shop's query-cost bucket.
+        services.AddOptions<ShopifySyncOptions>().BindConfiguration(ShopifySyncOptions.SectionName);
+        services.AddSingleton<ShopifyRateLimiter>();
+        services.AddHttpClient<ShopifyAdminClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddScoped<ShopifyBulkOperations>();
+        services.AddScoped<ShopifyAccessTokens>();
+        services.AddScoped<ShopifyOrderWriter>();
+        services.AddScoped<ShopifyProductWriter>();
+        services.AddSingleton<ShopifySync>();
+        services.AddShopifyApp();
+
+        // Meta: connection, sync, the rules engine's ad-platform port; both platforms' schedules.
+        services.AddScoped<MetaConnections>();
+        services.AddSingleton<MetaSync>();
+        services.AddScoped<MetaAdPlatform>();
+        services.AddOptions<IntegrationsOptions>().BindConfiguration(IntegrationsOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.Cron() is not null, "Integrations:SyncIntervalMinutes must divide an hour (5, 10, 15, 20, 30) or be whole hours that divide a day (60, 120, 180, 240, 360, 480, 720, 1440).")
+            .ValidateOnStart();
+        services.AddSingleton<IntegrationSchedules>();
+        services.AddTransient<IntegrationSyncJob>();
+        services.AddHostedService<IntegrationSchedules.Startup>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using AdIntel.Web.Integrations.Meta;
 using AdIntel.Web.Rules.Actions;
 using AdIntel.Web.Rules.Execution;
 using AdIntel.Web.Rules.Expressions;
@@ -33,7 +34,9 @@ public static class RulesFeature
         services.AddScoped<RuleSnapshotBuilder>();
 
         // Actions, rails, runs, dry runs and backtests (Actions/, Execution/).
-        services.AddScoped<IAdPlatform, SimulatedAdPlatform>();
+        // Entities of a connected Meta ad account change on Meta first; the rest (demo, CSV imports) only locally.
+        services.AddScoped<SimulatedAdPlatform>();
+        services.AddScoped<IAdPlatform>(sp => sp.GetRequiredService<MetaAdPlatform>());
         services.AddScoped<ActionExecutor>();
         services.AddScoped<RuleRunner>();
         services.AddScoped<RuleDryRun>();

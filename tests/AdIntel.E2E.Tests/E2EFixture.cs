@@ -63,12 +63,36 @@ public sealed class E2EFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (own cookies and history) with one page, addressed relative to the app.</summary>
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    /// <summary>
+    /// Another app on a real port and a fresh SQLite database, with <paramref name="settings"/> over the fixture's
+    /// (no demo store unless asked); the caller disposes it. For flows that need their own mode, e.g. Auth:Mode=Local.
+    /// </summary>
+    public (IAsyncDisposable App, Uri BaseAddress) StartApp(IReadOnlyDictionary<string, string?> settings)
+    {
+        var name = "app-" + Guid.NewGuid().ToString("N")[..8];
+        var all = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:AdIntel"] = $"Data Source={Path.Combine(_directory, name + ".db")}",
+            ["Demo:Enabled"] = "false",
+            ["Logging:Directory"] = Path.Combine(_directory, "logs-" + name),
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+        var app = new E2EApp(all);
+        app.UseKestrel(0);
+        app.StartServer();
+        return (app, app.ClientOptions.BaseAddress);
+    }
+
+    /// <summary>A fresh browser context (own cookies and history) with one page, addressed relative to the app (or <paramref name="baseAddress"/>).</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900, Uri? baseAddress = null)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseAddress.ToString(),
+            BaseURL = (baseAddress ?? BaseAddress).ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-US",
         });

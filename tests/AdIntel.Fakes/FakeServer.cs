@@ -42,7 +42,9 @@ public sealed class FakeServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeServer(app, meta ?? new FakeMetaState(), shopify ?? new FakeShopifyState(), time ?? TimeProvider.System);
         FakeShopify.Map(app, server.Shopify, server.Time);
+        FakeShopifyGraphQl.Map(app, server.Shopify, server.Time);
         FakeMetaGraph.Map(app, server.Meta, server.Time);
+        FakeShopifyWebhooks.MapTrigger(app, server.Shopify, server.Time);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.MetaBaseUrl = address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
@@ -55,5 +57,6 @@ public sealed class FakeServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Shopify.Admin.DeleteBulkFiles();
     }
 }

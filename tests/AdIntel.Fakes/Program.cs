@@ -18,6 +18,10 @@ internal static class FakesEntryPoint
         await using var server = await FakeServer.StartAsync(port, meta);
         Console.WriteLine($"Fake Meta Graph API on {server.MetaBaseUrl} (app id {meta.AppId}, app secret {meta.AppSecret})");
         Console.WriteLine($"Fake Shopify OAuth at {server.ShopifyShopUrlTemplate} (client id {server.Shopify.ClientId}, secret {server.Shopify.ClientSecret})");
+        // Every shop that connects finds 2,000 generated orders (the same for every shop) to sync.
+        server.Shopify.Admin.CatalogFactory = _ => Shopify.FakeShopifyCatalog.Generate(1, 2000, DateTimeOffset.UtcNow);
+        Console.WriteLine($"Fake Shopify GraphQL Admin API at {server.ShopifyShopUrlTemplate}/admin/api/<version>/graphql.json (each shop: 2,000 generated orders)");
+        Console.WriteLine($"Fire a Shopify webhook at the app: curl -X POST '{server.MetaBaseUrl}/fake/shopify/webhooks?topic=orders/create&shop=your-store.myshopify.com' (see README)");
         Console.WriteLine("Ctrl+C stops them.");
         await server.WaitForShutdownAsync(CancellationToken.None);
     }

@@ -3,6 +3,7 @@ using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Infrastructure.Tenancy;
+using AdIntel.Web.Integrations.Shopify.App;
 using Htmx;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -42,7 +43,9 @@ public static class AuthServiceCollectionExtensions
         AddAccounts(builder.Services);
 
         // A request with "Authorization: Bearer" is an API token, whatever else it carries; otherwise the browser session.
-        var sessionScheme = mode.IsLocal ? IdentityConstants.ApplicationScheme : DemoAuthenticationHandler.SchemeName;
+        var sessionScheme = mode.IsLocal ? IdentityConstants.ApplicationScheme
+            : mode.IsShopify ? ShopifySessionAuthentication.SchemeName
+            : DemoAuthenticationHandler.SchemeName;
         var authentication = builder.Services.AddAuthentication(Selector)
             .AddPolicyScheme(Selector, "Bearer token or browser session", o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
@@ -52,6 +55,10 @@ public static class AuthServiceCollectionExtensions
         if (mode.IsLocal)
         {
             authentication.AddCookie(IdentityConstants.ApplicationScheme, ConfigureSessionCookie);
+        }
+        else if (mode.IsShopify)
+        {
+            authentication.AddCookie(ShopifySessionAuthentication.SchemeName, o => ShopifySessionAuthentication.Configure(o, builder.Environment));
         }
         else
         {
@@ -118,7 +125,7 @@ public static class AuthServiceCollectionExtensions
         options.Events.OnRedirectToAccessDenied = context => RefuseAsync(context, StatusCodes.Status403Forbidden);
     }
 
-    private static async Task RefuseAsync(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    internal static async Task RefuseAsync(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var http = context.HttpContext;
         if (http.Request.IsApiRequest())

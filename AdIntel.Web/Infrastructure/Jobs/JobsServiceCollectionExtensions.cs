@@ -39,7 +39,12 @@ public static class JobsServiceCollectionExtensions
                 storage.Value = configuration.UseInMemoryStorage().Entry;
             }
         });
-        builder.Services.AddHangfireServer(o => o.WorkerCount = Math.Max(2, Environment.ProcessorCount));
+        builder.Services.AddHangfireServer(o =>
+        {
+            o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+            // Work a person is waiting for first: a burst of scheduled rule runs must not hold up "send now" or "sync now".
+            o.Queues = [JobQueues.Critical, JobQueues.Default];
+        });
         return builder;
     }
 
@@ -72,4 +77,14 @@ public static class JobsServiceCollectionExtensions
             return user.GetStoreRole() == Domain.StoreRole.Owner && user.HasClaim(AdIntelClaims.Administrator, "true");
         }
     }
+}
+
+/// <summary>Hangfire queues, in the order workers take from them (by position for PostgreSQL, alphabetically elsewhere; both agree).</summary>
+public static class JobQueues
+{
+    /// <summary>Jobs someone just asked for and watches: "send now", "sync now", a first sync after connecting.</summary>
+    public const string Critical = "critical";
+
+    /// <summary>Everything scheduled.</summary>
+    public const string Default = "default";
 }

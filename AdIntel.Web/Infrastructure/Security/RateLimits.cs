@@ -33,6 +33,9 @@ public static class RateLimits
             RequestKind.CredentialForm => PerMinute("sign-in:" + address, limits.SignInPermitsPerMinute),
             RequestKind.Upload => PerMinute("upload:" + (StoreKey(context) ?? address), limits.ImportPermitsPerMinute),
             RequestKind.Api => PerMinute("api:" + (CallerKey(context) ?? address), limits.ApiPermitsPerMinute),
+            // Per shop, ten times an API caller's allowance: a bulk edit in Shopify fires thousands of orders/updated at once.
+            RequestKind.Webhook => PerMinute("webhook:" + (context.Request.Headers["X-Shopify-Shop-Domain"].FirstOrDefault() ?? address),
+                limits.ApiPermitsPerMinute * 10),
             _ => RateLimitPartition.GetNoLimiter("unlimited"),
         };
     }

@@ -11,6 +11,8 @@ public enum RequestKind
     /// <summary>CSV uploads (API and page); their endpoints apply the import size limit themselves.</summary>
     Upload,
     Api,
+    /// <summary>Platform webhooks (HMAC-verified): Shopify sends bursts from few addresses, so they are not counted as one caller's API use.</summary>
+    Webhook,
 }
 
 public static class RequestKinds
@@ -30,6 +32,10 @@ public static class RequestKinds
         if (unsafeMethod && Array.Exists(CredentialForms, form => path.StartsWithSegments(form, StringComparison.OrdinalIgnoreCase)))
         {
             return RequestKind.CredentialForm;
+        }
+        if (unsafeMethod && path.StartsWithSegments("/api/webhooks", StringComparison.OrdinalIgnoreCase))
+        {
+            return RequestKind.Webhook;
         }
         if (request.IsApiRequest() && !path.StartsWithSegments("/api/health", StringComparison.OrdinalIgnoreCase))
         {

@@ -17,9 +17,13 @@ public sealed record MetaDailyInsight(string AdId, DateOnly Date, decimal Spend,
     decimal PurchaseValue);
 
 /// <summary>A Graph API failure that retrying did not (or cannot) fix.</summary>
-public sealed class MetaApiException(MetaGraphError error) : Exception($"Meta API error {error.Code}{(error.Subcode is { } s ? "/" + s : "")}: {error.Message}")
+public sealed class MetaApiException(MetaGraphError error, MetaUsage? usage = null)
+    : Exception($"Meta API error {error.Code}{(error.Subcode is { } s ? "/" + s : "")}: {error.Message}")
 {
     public MetaGraphError Error => error;
+
+    /// <summary>The usage headers of the failed answer (when to try again).</summary>
+    public MetaUsage Usage => usage ?? MetaUsage.None;
 }
 
 /// <summary>
@@ -54,12 +58,14 @@ public sealed class MetaGraphClient(HttpClient http, IOptions<MetaOptions> optio
             _ => "id,name,adset_id,campaign_id,status,effective_status,created_time",
         };
         var rows = await GetAllAsync(accessToken, $"act_{accountId}/{edge}", new() { ["fields"] = fields }, cancellationToken);
-        return [.. rows.Select(r => new MetaAdObject(
-            Text(r, "id") ?? "", Text(r, "name") ?? "", Text(r, "status") ?? "ACTIVE", Text(r, "effective_status"),
-            Text(r, "campaign_id"), Text(r, "adset_id"),
-            long.TryParse(Text(r, "daily_budget"), NumberStyles.None, CultureInfo.InvariantCulture, out var budget) ? budget : null,
-            DateTimeOffset.TryParseExact(Text(r, "created_time"), "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var created) ? created : null))];
+        return [.. rows.Select(ParseObject)];
     }
+
+    private static MetaAdObject ParseObject(JsonElement r) => new(
+        Text(r, "id") ?? "", Text(r, "name") ?? "", Text(r, "status") ?? "ACTIVE", Text(r, "effective_status"),
+        Text(r, "campaign_id"), Text(r, "adset_id"),
+        long.TryParse(Text(r, "daily_budget"), NumberStyles.None, CultureInfo.InvariantCulture, out var budget) ? budget : null,
+        DateTimeOffset.TryParseExact(Text(r, "created_time"), "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var created) ? created : null);
 
     /// <summary>Daily insights per ad for the inclusive range (<c>level=ad</c>, <c>time_increment=1</c>).</summary>
     public async Task<IReadOnlyList<MetaDailyInsight>> GetDailyInsightsAsync(string accessToken, string accountId, DateOnly since, DateOnly until,
@@ -75,7 +81,26 @@ public sealed class MetaGraphClient(HttpClient http, IOptions<MetaOptions> optio
         return [.. rows.Select(ParseInsight)];
     }
 
-    /// <summary>Sets an object's status (ACTIVE/PAUSED) and/or daily budget (minor units).</summary>
+    /// <summary>One campaign, ad set or ad as Meta has it now; null when Meta does not know it.</summary>
+    public async Task<MetaAdObject?> GetObjectAsync(string accessToken, string objectId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = await SendAsync(accessToken, HttpMethod.Get,
+                Url(accessToken, objectId, new() { ["fields"] = "id,name,status,effective_status,campaign_id,adset_id,daily_budget,created_time" }), null, cancellationToken);
+            return ParseObject(document.RootElement);
+        }
+        catch (MetaApiException ex) when (ex.Error.Code == 100)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Sets an object's status (ACTIVE/PAUSED) and/or daily budget (minor units), exactly once: the values are absolute,
+    /// and after a failed or unanswered attempt the object is read back before trying again, so an update that landed
+    /// while its answer was lost is not sent a second time.
+    /// </summary>
     public async Task UpdateAsync(string accessToken, string objectId, string? status, long? dailyBudgetMinor, CancellationToken cancellationToken)
     {
         var form = new Dictionary<string, string>();
@@ -87,11 +112,70 @@ public sealed class MetaGraphClient(HttpClient http, IOptions<MetaOptions> optio
         {
             form["daily_budget"] = budget.ToString(CultureInfo.InvariantCulture);
         }
-        using var document = await SendAsync(accessToken, HttpMethod.Post, Url(accessToken, objectId, []), form, cancellationToken);
-        if (!(document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("success", out var success) && success.ValueKind == JsonValueKind.True))
+        for (var attempt = 0; ; attempt++)
         {
-            throw new MetaApiException(new MetaGraphError(200, 0, null, "Meta did not confirm the update.", null, false, null));
+            try
+            {
+                using var document = await SendAsync(accessToken, HttpMethod.Post, Url(accessToken, objectId, []), form, cancellationToken, retry: false);
+                if (!(document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("success", out var success) && success.ValueKind == JsonValueKind.True))
+                {
+                    throw new MetaApiException(new MetaGraphError(200, 0, null, "Meta did not confirm the update.", null, false, null));
+                }
+                return;
+            }
+            catch (MetaApiException ex) when (ex.Error.Kind is MetaErrorKind.Throttled or MetaErrorKind.Transient && attempt < _options.MaxRetries)
+            {
+                await Task.Delay(BackOff(attempt, ex.Usage), time, cancellationToken);
+                if (await GetObjectAsync(accessToken, objectId, cancellationToken) is { } current
+                    && (status is null || current.Status == status) && (dailyBudgetMinor is null || current.DailyBudgetMinor == dailyBudgetMinor))
+                {
+                    logger.LogInformation("Meta update of {ObjectId} had landed although its answer failed; not sent again", objectId);
+                    return;
+                }
+            }
         }
+    }
+
+    /// <summary>
+    /// Daily insights per ad through an asynchronous report run (for long backfills, protocols.md §5.6): start it,
+    /// poll until Meta has finished, then page through its rows.
+    /// </summary>
+    public async Task<IReadOnlyList<MetaDailyInsight>> GetDailyInsightsByReportRunAsync(string accessToken, string accountId, DateOnly since, DateOnly until,
+        CancellationToken cancellationToken)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["level"] = "ad",
+            ["time_increment"] = "1",
+            ["time_range"] = JsonSerializer.Serialize(new { since = since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), until = until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }),
+            ["fields"] = "ad_id,spend,impressions,reach,inline_link_clicks,actions,action_values",
+        };
+        string runId;
+        using (var started = await SendAsync(accessToken, HttpMethod.Post, Url(accessToken, $"act_{accountId}/insights", []), form, cancellationToken))
+        {
+            runId = Text(started.RootElement, "report_run_id") ?? throw new MetaApiException(new MetaGraphError(200, 0, null, "Meta did not start the report run.", null, false, null));
+        }
+        var deadline = time.GetUtcNow() + _options.ReportRunTimeout;
+        while (true)
+        {
+            using var status = await SendAsync(accessToken, HttpMethod.Get, Url(accessToken, runId, []), null, cancellationToken);
+            var state = Text(status.RootElement, "async_status");
+            if (state == "Job Completed")
+            {
+                break;
+            }
+            if (state is "Job Failed" or "Job Skipped")
+            {
+                throw new MetaApiException(new MetaGraphError(200, 2, null, $"Meta's report run {runId} ended with \"{state}\".", null, true, null));
+            }
+            if (time.GetUtcNow() > deadline)
+            {
+                throw new MetaApiException(new MetaGraphError(200, 2, null, $"Meta's report run {runId} did not finish within {_options.ReportRunTimeout}.", null, true, null));
+            }
+            await Task.Delay(_options.ReportPollInterval, time, cancellationToken);
+        }
+        var rows = await GetAllAsync(accessToken, $"{runId}/insights", [], cancellationToken);
+        return [.. rows.Select(ParseInsight)];
     }
 
     private MetaDailyInsight ParseInsight(JsonElement row)
@@ -148,7 +232,9 @@ public sealed class MetaGraphClient(HttpClient http, IOptions<MetaOptions> optio
         return url.Contains("appsecret_proof=", StringComparison.Ordinal) ? url : QueryHelpers.AddQueryString(url, "appsecret_proof", MetaAppSecretProof.Compute(accessToken, secret));
     }
 
-    private async Task<JsonDocument> SendAsync(string accessToken, HttpMethod method, string url, Dictionary<string, string>? form, CancellationToken cancellationToken)
+    /// <param name="retry">false: one attempt; the caller decides what a failure means (updates read the object back first).</param>
+    private async Task<JsonDocument> SendAsync(string accessToken, HttpMethod method, string url, Dictionary<string, string>? form, CancellationToken cancellationToken,
+        bool retry = true)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -171,7 +257,15 @@ public sealed class MetaGraphClient(HttpClient http, IOptions<MetaOptions> optio
                 {
                     try
                     {
-                        return JsonDocument.Parse(body);
+                        var document = JsonDocument.Parse(body);
+                        if (usage.MaxPercent >= _options.SlowDownAtUsagePercent)
+                        {
+                            // Near the limit: pause before the next call rather than run into code 80004 and a lockout.
+                            var pause = usage.RegainAccessIn > _options.RetryBaseDelay ? usage.RegainAccessIn : _options.RetryBaseDelay;
+                            logger.LogInformation("Meta usage at {Percent}%: pausing {Pause} before the next call", usage.MaxPercent, pause);
+                            await Task.Delay(pause, time, cancellationToken);
+                        }
+                        return document;
                     }
                     catch (JsonException)
                     {
@@ -188,16 +282,22 @@ public sealed class MetaGraphClient(HttpClient http, IOptions<MetaOptions> optio
                 error = new MetaGraphError(0, 2, null, $"No answer from Meta ({e.GetType().Name}).", null, true, null);
             }
 
-            if (error.Kind is not (MetaErrorKind.Throttled or MetaErrorKind.Transient) || attempt >= _options.MaxRetries)
+            if (!retry || error.Kind is not (MetaErrorKind.Throttled or MetaErrorKind.Transient) || attempt >= _options.MaxRetries)
             {
-                throw new MetaApiException(error);
+                throw new MetaApiException(error, usage);
             }
-            var backOff = TimeSpan.FromTicks(Math.Min(MaxBackOff.Ticks, _options.RetryBaseDelay.Ticks << Math.Min(attempt, 20)));
-            var wait = usage.RegainAccessIn > backOff ? usage.RegainAccessIn : backOff;
+            var wait = BackOff(attempt, usage);
             logger.LogWarning("Meta answered {Kind} (code {Code}) to {Method} {Path}; retry {Attempt} of {MaxRetries} in {Wait}",
                 error.Kind, error.Code, method, new Uri(url).AbsolutePath, attempt + 1, _options.MaxRetries, wait);
             await Task.Delay(wait, time, cancellationToken);
         }
+    }
+
+    /// <summary>Exponential from <see cref="MetaOptions.RetryBaseDelay"/>, capped, and never shorter than Meta's own estimate.</summary>
+    private TimeSpan BackOff(int attempt, MetaUsage usage)
+    {
+        var backOff = TimeSpan.FromTicks(Math.Min(MaxBackOff.Ticks, _options.RetryBaseDelay.Ticks << Math.Min(attempt, 20)));
+        return usage.RegainAccessIn > backOff ? usage.RegainAccessIn : backOff;
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

@@ -40,4 +40,22 @@ public sealed class MetaOptions
 
     [Range(1, 500)]
     public int PageSize { get; set; } = 100;
+
+    /// <summary>Usage (the highest share in Meta's usage headers) from which the client pauses between calls.</summary>
+    [Range(50, 100)]
+    public int SlowDownAtUsagePercent { get; set; } = 90;
+
+    /// <summary>How often a running async report is polled.</summary>
+    public TimeSpan ReportPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an async report may run before the sync gives up (and retries on its next run).</summary>
+    public TimeSpan ReportRunTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Days of insights fetched when an ad account is first connected (async report runs, 30 days each).</summary>
+    [Range(1, 1100)]
+    public int BackfillDays { get; set; } = 400;
+
+    /// <summary>Days synced again on every incremental sync, because Meta restates recent conversions (up to 28 days).</summary>
+    [Range(1, 90)]
+    public int RestatementDays { get; set; } = 28;
 }

@@ -1,8 +1,10 @@
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Metrics;
 using Hangfire;
+using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Reports.Scheduling;
@@ -91,7 +93,7 @@ public sealed class ScheduledReports(AdIntelDbContext db, IRecurringJobManager j
             return false;
         }
         // The same job as the schedule's regular runs, enqueued once now (it keeps its retries).
-        backgroundJobs.Enqueue<ScheduledReportJob>(job => job.SendAsync(schedule.StoreId, schedule.Id, CancellationToken.None));
+        backgroundJobs.Create<ScheduledReportJob>(job => job.SendAsync(schedule.StoreId, schedule.Id, CancellationToken.None), new EnqueuedState(JobQueues.Critical));
         return true;
     }
 

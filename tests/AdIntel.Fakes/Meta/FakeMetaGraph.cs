@@ -90,7 +90,7 @@ public static class FakeMetaGraph
                 }
             }
 
-            WriteUsage(context, 3, 0);
+            WriteUsage(context, state.UsagePercent, 0);
             var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
             lock (state)
             {
@@ -107,7 +107,7 @@ public static class FakeMetaGraph
                         Page(context, version, InsightRows(state, r.AccountId, r.Since, r.Until, null)),
                     ("GET", [var account]) when Account(state, account) is { } a => Results.Json(AccountJson(a)),
                     ("GET", [var id]) when state.Find(id) is { } o => Results.Json(ObjectJson(o)),
-                    ("POST", [var id]) when state.Find(id) is { } o => Update(state, time, o, Param),
+                    ("POST", [var id]) when state.Find(id) is { } o => LoseAnswerAfterWrite(state, Update(state, time, o, Param)),
                     _ => Error(400, 100, 33, $"Unsupported {context.Request.Method.ToLowerInvariant()} request. Object with ID '{segments.FirstOrDefault()}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", transient: false),
                 };
             }
@@ -182,6 +182,17 @@ public static class FakeMetaGraph
             ["date_stop"] = run.Until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["is_running"] = !done,
         });
+    }
+
+    /// <summary>The update is applied, but the client hears a 500: what a lost answer looks like from the client's side.</summary>
+    private static IResult LoseAnswerAfterWrite(FakeMetaState state, IResult applied)
+    {
+        if (state.Faults.LoseNextWriteAnswers <= 0)
+        {
+            return applied;
+        }
+        state.Faults.LoseNextWriteAnswers--;
+        return Error(500, 2, null, "An unexpected error has occurred. Please retry your request later.", transient: true);
     }
 
     private static IResult Update(FakeMetaState state, TimeProvider time, FakeMetaObject target, Func<string, string?> param)

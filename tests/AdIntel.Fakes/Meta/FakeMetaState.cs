@@ -20,6 +20,8 @@ public sealed class FakeMetaState
     public FakeFaults Faults { get; } = new();
     /// <summary>Number of calls answered, by path, including faults.</summary>
     public int Calls { get; set; }
+    /// <summary>The call_count share X-Business-Use-Case-Usage reports on successful answers (near 100: slow down).</summary>
+    public int UsagePercent { get; set; } = 3;
 
     public string IssueToken(TimeSpan lifetime, DateTimeOffset now)
     {
@@ -76,6 +78,8 @@ public sealed class FakeFaults
     public bool IncludeSlow { get; set; }
     /// <summary>What a throttled answer puts in <c>estimated_time_to_regain_access</c> (minutes).</summary>
     public int ThrottleRegainMinutes { get; set; }
+    /// <summary>The next this many updates are applied but answered with a 500, as when Meta's answer is lost on the way.</summary>
+    public int LoseNextWriteAnswers { get; set; }
 
     public void Reseed(int seed) => _random = new Random(seed);
 

@@ -15,6 +15,9 @@ public sealed class FakeShopifyState
     public Dictionary<string, FakeShopifyToken> AccessTokens { get; } = [];
     /// <summary>Refresh tokens by value; a consumed one answers invalid_grant.</summary>
     public Dictionary<string, FakeShopifyRefresh> RefreshTokens { get; } = [];
+
+    /// <summary>The GraphQL Admin API's side: shops' data, rate limits, bulk operations, faults (FakeShopifyGraphQl).</summary>
+    public FakeShopifyAdmin Admin { get; } = new();
 }
 
 public sealed record FakeShopifyToken(string Shop, DateTimeOffset? Expires);

@@ -40,7 +40,7 @@ public sealed class ScheduledReportEmailTests(AppFixture fixture)
         using var sent = await marketer.PostAsync($"/api/reports/schedules/{id}/send", null);
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
 
-        var message = await fixture.Smtp.WaitForMessageToAsync(recipient, TimeSpan.FromSeconds(30));
+        var message = await fixture.Smtp.WaitForMessageToAsync(recipient, TimeSpan.FromSeconds(90));
 
         Assert.Contains("Profit & loss", message.Subject, StringComparison.Ordinal);
         Assert.Contains("Books & Co", message.Subject, StringComparison.Ordinal);

@@ -23,6 +23,24 @@ public sealed class MetaGraphClientTests
 
     private static string Token(FakeServer server) => server.Meta.IssueToken(TimeSpan.FromDays(60), DateTimeOffset.UtcNow);
 
+    [Fact]
+    public async Task Near_its_usage_limit_the_client_pauses_between_calls_instead_of_running_into_throttling()
+    {
+        await using var server = await FakeServer.StartAsync(meta: FakeMetaSample.Create(LastDay, days: 2));
+        server.Meta.UsagePercent = 95;
+        var client = new MetaGraphClient(new HttpClient(), Options.Create(new MetaOptions
+        {
+            GraphBaseUrl = server.MetaBaseUrl, AppId = server.Meta.AppId, AppSecret = server.Meta.AppSecret, RetryBaseDelay = TimeSpan.FromMilliseconds(300),
+        }), TimeProvider.System, NullLogger<MetaGraphClient>.Instance);
+        var token = Token(server);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await client.GetAdAccountsAsync(token, CancellationToken.None);
+        await client.GetAdAccountsAsync(token, CancellationToken.None);
+
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(600), $"two calls at 95% usage took {started.ElapsedMilliseconds} ms; each should pause 300 ms");
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.2)]

@@ -1,0 +1,23 @@
+namespace AdIntel.Web.Integrations.Shopify.App;
+
+/// <summary>The Shopify app: install and sign-in, webhooks (privacy topics included) and the privacy requests list.</summary>
+public static class ShopifyAppFeature
+{
+    public static IServiceCollection AddShopifyApp(this IServiceCollection services)
+    {
+        services.AddSingleton<ShopifyInstallState>();
+        services.AddSingleton<ShopifyConnections>();
+        services.AddSingleton<ShopifyWebhookProcessor>();
+        services.AddSingleton<ShopifyFactsRefresher>();
+        services.AddScoped<ShopifyCompliance>();
+        return services;
+    }
+
+    /// <summary>Maps the app's pages on <paramref name="app"/> and its API endpoints on <paramref name="api"/> (the /api group).</summary>
+    public static void MapShopifyApp(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        app.MapShopifyInstallEndpoints();
+        app.MapShopifyWebhookEndpoint();
+        api.MapComplianceRequestEndpoints();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace AdIntel.Web.Integrations.Shopify;
+
+/// <summary>
+/// What this process knows of each shop's leaky bucket of query cost (protocols.md §4.3), from the
+/// <c>extensions.cost.throttleStatus</c> of the last answer: the points available then, the maximum and the restore
+/// rate. Before a call it waits until the bucket will have refilled enough to pay what the same query was charged
+/// (requested) last time, so a paced client is not throttled in the first place. A singleton: every sync and webhook of a
+/// shop shares the one bucket Shopify keeps per app and shop.
+/// </summary>
+public sealed class ShopifyRateLimiter(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, ShopBucket> _shops = new(StringComparer.Ordinal);
+
+    private sealed class ShopBucket
+    {
+        public double Maximum;
+        public double Available;
+        public double RestoreRate;
+        public DateTimeOffset At;
+        public bool Known;
+        public readonly ConcurrentDictionary<string, int> RequestedCosts = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>Waits (without calling) until the shop's bucket can pay the query's last requested cost.</summary>
+    public async Task WaitForCapacityAsync(string shop, string query, CancellationToken cancellationToken)
+    {
+        var wait = TimeUntilAffordable(shop, query);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
+    /// <summary>How long until the bucket holds the query's last requested cost; zero when it does or nothing is known yet.</summary>
+    public TimeSpan TimeUntilAffordable(string shop, string query)
+    {
+        if (!_shops.TryGetValue(shop, out var bucket))
+        {
+            return TimeSpan.Zero;
+        }
+        lock (bucket)
+        {
+            if (!bucket.Known || bucket.RestoreRate <= 0 || !bucket.RequestedCosts.TryGetValue(query, out var cost))
+            {
+                return TimeSpan.Zero;
+            }
+            var needed = Math.Min(cost, bucket.Maximum) + 1 - Estimate(bucket);
+            return needed <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(needed / bucket.RestoreRate);
+        }
+    }
+
+    /// <summary>Records an answer's cost extension (requested cost of this query, bucket state now).</summary>
+    public void Observe(string shop, string query, JsonElement cost)
+    {
+        var bucket = _shops.GetOrAdd(shop, _ => new ShopBucket());
+        lock (bucket)
+        {
+            if (cost.TryGetProperty("requestedQueryCost", out var requested) && requested.TryGetInt32(out var requestedCost))
+            {
+                bucket.RequestedCosts[query] = requestedCost;
+            }
+            if (cost.TryGetProperty("throttleStatus", out var status)
+                && status.TryGetProperty("currentlyAvailable", out var available) && available.TryGetDouble(out var availableValue)
+                && status.TryGetProperty("maximumAvailable", out var maximum) && maximum.TryGetDouble(out var maximumValue)
+                && status.TryGetProperty("restoreRate", out var rate) && rate.TryGetDouble(out var rateValue))
+            {
+                bucket.Available = availableValue;
+                bucket.Maximum = maximumValue;
+                bucket.RestoreRate = rateValue;
+                bucket.At = time.GetUtcNow();
+                bucket.Known = true;
+            }
+        }
+    }
+
+    /// <summary>After THROTTLED: (requested − available) / restore rate, at least a tenth of a second (§4.3).</summary>
+    public TimeSpan WaitAfterThrottle(string shop, string query)
+    {
+        var wait = TimeUntilAffordable(shop, query);
+        return wait < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromSeconds(1) : wait;
+    }
+
+    private double Estimate(ShopBucket bucket) =>
+        Math.Min(bucket.Maximum, bucket.Available + (time.GetUtcNow() - bucket.At).TotalSeconds * bucket.RestoreRate);
+}

@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace AdIntel.Web.Integrations.Shopify.Sync;
+
+/// <summary>
+/// Reads the Admin API's JSON (a page's nodes or a bulk result's rows) into the sync's records. Money is Shopify's
+/// <c>shopMoney</c> (the shop currency), whose <c>amount</c> is a decimal in a JSON string (§4.2); absent money counts 0.
+/// </summary>
+internal static class ShopifyGraphQlReader
+{
+    /// <summary>An order being assembled: from a page's node at once, or from a bulk order row and its child rows.</summary>
+    public sealed class OrderBuilder
+    {
+        public required ShopifyOrderRecord Order { get; init; }
+        public Dictionary<long, RefundBuilder> Refunds { get; } = [];
+
+        public ShopifyOrderRecord Build()
+        {
+            Order.Refunds.Clear();
+            Order.Refunds.AddRange(Refunds.Values.Select(r => r.Build()));
+            return Order;
+        }
+    }
+
+    /// <summary>
+    /// A refund with what its lines and shipping lines add up to: taxes are the lines' and the shipping's, shipping is the
+    /// shipping lines' subtotal, and the merchandise amount is what remains of the total (so a refund of a custom amount,
+    /// without lines, counts as merchandise).
+    /// </summary>
+    public sealed class RefundBuilder(long id, DateTimeOffset createdAt, decimal total)
+    {
+        public long Id => id;
+        public decimal Tax { get; set; }
+        public decimal Shipping { get; set; }
+
+        public ShopifyRefundRecord Build() => new() { Id = id, CreatedAt = createdAt, Total = total, Shipping = Shipping, Tax = Tax };
+    }
+
+    /// <summary>An order's own fields, customer and (when the node has them inline) lines and refunds.</summary>
+    public static OrderBuilder ReadOrder(JsonElement node)
+    {
+        var builder = new OrderBuilder
+        {
+            Order = new ShopifyOrderRecord
+            {
+                Id = ShopifyGid.Number(Text(node, "id")!),
+                Name = Text(node, "name") ?? "",
+                Email = Text(node, "email"),
+                CreatedAt = Instant(node, "createdAt") ?? throw new JsonException("An order without createdAt."),
+                UpdatedAt = Instant(node, "updatedAt") ?? Instant(node, "createdAt")!.Value,
+                CancelledAt = Instant(node, "cancelledAt"),
+                Test = node.TryGetProperty("test", out var test) && test.ValueKind == JsonValueKind.True,
+                SourceName = Text(node, "sourceName"),
+                Currency = Text(node, "currencyCode") ?? "USD",
+                FinancialStatus = Text(node, "displayFinancialStatus"),
+                DiscountCode = Text(node, "discountCode"),
+                TotalPrice = ShopMoney(node, "totalPriceSet"),
+                TotalDiscounts = ShopMoney(node, "totalDiscountsSet"),
+                TotalTax = ShopMoney(node, "totalTaxSet"),
+                TotalShipping = ShopMoney(node, "totalShippingPriceSet"),
+                Customer = node.TryGetProperty("customer", out var customer) && customer.ValueKind == JsonValueKind.Object ? ReadCustomer(customer) : null,
+            },
+        };
+        if (node.TryGetProperty("lineItems", out var lines))
+        {
+            foreach (var line in Nodes(lines))
+            {
+                builder.Order.Lines.Add(ReadLine(line));
+            }
+        }
+        if (node.TryGetProperty("refunds", out var refunds) && refunds.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var refundNode in refunds.EnumerateArray())
+            {
+                var refund = ReadRefund(refundNode);
+                builder.Refunds[refund.Id] = refund;
+                if (refundNode.TryGetProperty("refundLineItems", out var refundLines))
+                {
+                    foreach (var refundLine in Nodes(refundLines))
+                    {
+                        AddRefundLine(refund, refundLine);
+                    }
+                }
+                if (refundNode.TryGetProperty("refundShippingLines", out var shippingLines))
+                {
+                    foreach (var shippingLine in Nodes(shippingLines))
+                    {
+                        AddRefundShipping(refund, shippingLine);
+                    }
+                }
+            }
+        }
+        return builder;
+    }
+
+    /// <summary>Whether a page's node left lines, refund lines or shipping lines on a next page (then it is read again in bulk).</summary>
+    public static bool IsTruncated(JsonElement node)
+    {
+        if (node.TryGetProperty("lineItems", out var lines) && HasNextPage(lines))
+        {
+            return true;
+        }
+        return node.TryGetProperty("refunds", out var refunds) && refunds.ValueKind == JsonValueKind.Array
+            && refunds.EnumerateArray().Any(r => (r.TryGetProperty("refundLineItems", out var rl) && HasNextPage(rl))
+                || (r.TryGetProperty("refundShippingLines", out var rs) && HasNextPage(rs)));
+    }
+
+    public static ShopifyLineRecord ReadLine(JsonElement node)
+    {
+        long? variantId = null;
+        decimal? unitCost = null;
+        if (node.TryGetProperty("variant", out var variant) && variant.ValueKind == JsonValueKind.Object)
+        {
+            variantId = Text(variant, "id") is { } gid ? ShopifyGid.Number(gid) : null;
+            unitCost = UnitCost(variant);
+        }
+        return new ShopifyLineRecord
+        {
+            Id = ShopifyGid.Number(Text(node, "id")!),
+            Title = Text(node, "name") ?? Text(node, "title") ?? "",
+            Sku = Text(node, "sku"),
+            Quantity = node.TryGetProperty("quantity", out var quantity) && quantity.TryGetInt32(out var q) ? q : 0,
+            UnitPrice = ShopMoney(node, "originalUnitPriceSet"),
+            Discount = ShopMoney(node, "totalDiscountSet"),
+            VariantId = variantId,
+            UnitCost = unitCost,
+        };
+    }
+
+    public static RefundBuilder ReadRefund(JsonElement node) =>
+        new(ShopifyGid.Number(Text(node, "id")!), Instant(node, "createdAt") ?? throw new JsonException("A refund without createdAt."),
+            ShopMoney(node, "totalRefundedSet"));
+
+    public static void AddRefundLine(RefundBuilder refund, JsonElement node) => refund.Tax += ShopMoney(node, "totalTaxSet");
+
+    public static void AddRefundShipping(RefundBuilder refund, JsonElement node)
+    {
+        refund.Shipping += ShopMoney(node, "subtotalAmountSet");
+        refund.Tax += ShopMoney(node, "taxAmountSet");
+    }
+
+    public static ShopifyCustomerRecord ReadCustomer(JsonElement node) => new()
+    {
+        Id = ShopifyGid.Number(Text(node, "id")!),
+        Email = Text(node, "email"),
+        FirstName = Text(node, "firstName"),
+        LastName = Text(node, "lastName"),
+        CreatedAt = Instant(node, "createdAt"),
+    };
+
+    public static ShopifyProductRecord ReadProduct(JsonElement node)
+    {
+        var product = new ShopifyProductRecord
+        {
+            Id = ShopifyGid.Number(Text(node, "id")!),
+            Title = Text(node, "title") ?? "",
+            ProductType = Text(node, "productType"),
+            Vendor = Text(node, "vendor"),
+        };
+        if (node.TryGetProperty("variants", out var variants))
+        {
+            foreach (var variant in Nodes(variants))
+            {
+                product.Variants.Add(ReadVariant(variant));
+            }
+        }
+        return product;
+    }
+
+    public static ShopifyVariantRecord ReadVariant(JsonElement node) => new()
+    {
+        Id = ShopifyGid.Number(Text(node, "id")!),
+        Title = Text(node, "title") ?? "",
+        Sku = Text(node, "sku"),
+        Price = Decimal(node, "price") ?? 0m,
+        UnitCost = UnitCost(node),
+    };
+
+    public static bool HasNextPage(JsonElement connection) =>
+        connection.ValueKind == JsonValueKind.Object && connection.TryGetProperty("pageInfo", out var info)
+        && info.TryGetProperty("hasNextPage", out var next) && next.ValueKind == JsonValueKind.True;
+
+    /// <summary>A connection's nodes, whether asked as <c>nodes</c> or <c>edges { node }</c>.</summary>
+    public static IEnumerable<JsonElement> Nodes(JsonElement connection)
+    {
+        if (connection.ValueKind != JsonValueKind.Object)
+        {
+            yield break;
+        }
+        if (connection.TryGetProperty("nodes", out var nodes) && nodes.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var node in nodes.EnumerateArray())
+            {
+                yield return node;
+            }
+        }
+        else if (connection.TryGetProperty("edges", out var edges) && edges.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var edge in edges.EnumerateArray())
+            {
+                if (edge.TryGetProperty("node", out var node))
+                {
+                    yield return node;
+                }
+            }
+        }
+    }
+
+    /// <summary>The GID type of a row's <c>id</c> ("Order", "LineItem", "RefundLineItem"…).</summary>
+    public static string? GidType(string? gid)
+    {
+        const string prefix = "gid://shopify/";
+        if (gid is null || !gid.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var slash = gid.IndexOf('/', prefix.Length);
+        return slash < 0 ? null : gid[prefix.Length..slash];
+    }
+
+    private static decimal? UnitCost(JsonElement variant) =>
+        variant.TryGetProperty("inventoryItem", out var item) && item.ValueKind == JsonValueKind.Object
+        && item.TryGetProperty("unitCost", out var cost) && cost.ValueKind == JsonValueKind.Object
+            ? Decimal(cost, "amount")
+            : null;
+
+    public static string? Text(JsonElement node, string name) =>
+        node.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static DateTimeOffset? Instant(JsonElement node, string name) =>
+        Text(node, name) is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
+
+    /// <summary>Shopify's Decimal is a JSON string; a number is accepted too.</summary>
+    private static decimal? Decimal(JsonElement node, string name)
+    {
+        if (!node.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => decimal.Parse(value.GetString()!, NumberStyles.Number, CultureInfo.InvariantCulture),
+            JsonValueKind.Number => value.GetDecimal(),
+            _ => null,
+        };
+    }
+
+    private static decimal ShopMoney(JsonElement node, string name) =>
+        node.TryGetProperty(name, out var bag) && bag.ValueKind == JsonValueKind.Object
+        && bag.TryGetProperty("shopMoney", out var money) && money.ValueKind == JsonValueKind.Object
+            ? Decimal(money, "amount") ?? 0m
+            : 0m;
+}

@@ -1,0 +1,171 @@
+using System.Net;
+using System.Text.Json;
+using AdIntel.Fakes.Shopify;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AdIntel.Web.Tests.Integrations.Shopify;
+
+/// <summary>Shopify's mandatory privacy webhooks really export, redact and delete.</summary>
+[Collection(AppCollection.Name)]
+public sealed class ShopifyComplianceTests(AppFixture fixture)
+{
+    private const long ShopId = 954889;
+
+    private static async Task<(ShopifyAppHost Host, string Shop, TestStore Store, FakeCustomer Customer)> StoreWithCustomerAsync(AppFixture fixture, string provider)
+    {
+        var host = await ShopifyAppHost.StartAsync(fixture, provider);
+        var shop = ShopifyAppHost.NewShop();
+        var store = await host.ConnectedStoreAsync(shop);
+        var customer = ShopifyWebhookTests.NewCustomer(8001);
+        var other = ShopifyWebhookTests.NewCustomer(8002);
+        foreach (var order in new[] { ShopifyWebhookTests.NewOrder(9001, customer), ShopifyWebhookTests.NewOrder(9002, customer, quantity: 1), ShopifyWebhookTests.NewOrder(9003, other) })
+        {
+            Assert.True((await host.SendAsync("orders/create", shop, FakeShopifyPayloads.Order(order))).Delivered);
+        }
+        return (host, shop, store, customer);
+    }
+
+    [Theory, MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Data_request_exports_the_customers_orders_for_the_owner_only(string provider)
+    {
+        var (host, shop, store, customer) = await StoreWithCustomerAsync(fixture, provider);
+        await using var _ = host;
+
+        var sent = await host.SendAsync("customers/data_request", shop, FakeShopifyPayloads.CustomerDataRequest(ShopId, shop, customer, [9001], 9999, "555-625-1199"));
+        Assert.True(sent.Delivered);
+
+        using var list = JsonDocument.Parse(await store.Api.GetStringAsync("/api/compliance-requests"));
+        var request = Assert.Single(list.RootElement.GetProperty("data").EnumerateArray());
+        Assert.Equal("customers/data_request", request.GetProperty("topic").GetString());
+        Assert.Equal("9999", request.GetProperty("shopifyRequestId").GetString());
+        Assert.Equal(customer.Email, request.GetProperty("customerEmail").GetString());
+
+        using var download = await store.Api.GetAsync(request.GetProperty("downloadUrl").GetString());
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("application/json", download.Content.Headers.ContentType!.MediaType);
+        Assert.NotNull(download.Content.Headers.ContentDisposition?.FileName);
+        using var export = JsonDocument.Parse(await download.Content.ReadAsStringAsync());
+        var root = export.RootElement;
+        Assert.Equal(customer.Email, root.GetProperty("storedCustomers")[0].GetProperty("email").GetString());
+        Assert.Equal("Jane", root.GetProperty("storedCustomers")[0].GetProperty("firstName").GetString());
+        var orders = root.GetProperty("orders").EnumerateArray().ToList();
+        // Both of the customer's orders, with their lines; never the other customer's.
+        Assert.Equal(["9001", "9002"], orders.Select(o => o.GetProperty("shopifyOrderId").GetString()!).Order().ToArray());
+        Assert.Equal(2, orders.Single(o => o.GetProperty("shopifyOrderId").GetString() == "9001").GetProperty("lines")[0].GetProperty("quantity").GetInt32());
+        Assert.DoesNotContain("jane.8002", root.GetRawText(), StringComparison.Ordinal);
+
+        // The audit says what happened without the customer's data.
+        var audit = await host.App.WithDbAsync(store.StoreId, db => db.AuditEntries.SingleAsync(a => a.Action == "compliance.data_request"));
+        Assert.DoesNotContain(customer.Email!, audit.Summary, StringComparison.Ordinal);
+
+        // Another store's owner cannot see it; a marketer of this store cannot either.
+        var stranger = await host.App.CreateStoreAsync();
+        using var foreign = await stranger.Api.GetAsync(request.GetProperty("downloadUrl").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        var marketer = await host.App.CreateStoreAsync(StoreRole.Marketer);
+        using var forbidden = await marketer.Api.GetAsync("/api/compliance-requests");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Customer_redact_removes_personal_data_and_keeps_the_money(string provider)
+    {
+        var (host, shop, store, customer) = await StoreWithCustomerAsync(fixture, provider);
+        await using var _ = host;
+        await host.SendAsync("customers/data_request", shop, FakeShopifyPayloads.CustomerDataRequest(ShopId, shop, customer, [], 10001));
+        var totalBefore = await host.App.WithDbAsync(store.StoreId, db => db.Orders.SumAsync(o => o.Total));
+
+        Assert.True((await host.SendAsync("customers/redact", shop, FakeShopifyPayloads.CustomerRedact(ShopId, shop, customer, [9001, 9002]))).Delivered);
+
+        await host.App.WithDbAsync(store.StoreId, async db =>
+        {
+            var redacted = await db.Customers.SingleAsync(c => c.ExternalId == "8001");
+            Assert.Null(redacted.Email);
+            Assert.Null(redacted.FirstName);
+            Assert.Null(redacted.LastName);
+            Assert.All(await db.Orders.Where(o => o.CustomerId == redacted.Id).ToListAsync(), o => Assert.Null(o.Email));
+            Assert.Equal(totalBefore, await db.Orders.SumAsync(o => o.Total));
+            Assert.Equal(3, await db.Orders.CountAsync());
+            // The other customer is untouched; nothing stored mentions the redacted one any more.
+            Assert.Equal("jane.8002@example.com", await db.Customers.Where(c => c.ExternalId == "8002").Select(c => c.Email).SingleAsync());
+            var texts = await db.ComplianceRequests.Select(r => r.ResultJson + " " + r.CustomerEmail).ToListAsync();
+            Assert.DoesNotContain(texts, t => t.Contains(customer.Email!, StringComparison.Ordinal));
+            Assert.DoesNotContain(await db.AuditEntries.Select(a => a.Summary + a.AfterJson).ToListAsync(), t => t.Contains(customer.Email!, StringComparison.Ordinal));
+            var record = await db.ComplianceRequests.SingleAsync(r => r.Topic == "customers/redact");
+            using var counts = JsonDocument.Parse(record.ResultJson);
+            Assert.Equal(1, counts.RootElement.GetProperty("customersRedacted").GetInt32());
+            Assert.Equal(2, counts.RootElement.GetProperty("ordersRedacted").GetInt32());
+        });
+    }
+
+    [Theory, MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Shop_redact_deletes_the_store_and_every_row_it_owns_but_no_other_stores(string provider)
+    {
+        var (host, shop, store, customer) = await StoreWithCustomerAsync(fixture, provider);
+        await using var _ = host;
+        var bystanderShop = ShopifyAppHost.NewShop();
+        var bystander = await host.ConnectedStoreAsync(bystanderShop);
+        await host.SendAsync("orders/create", bystanderShop, FakeShopifyPayloads.Order(ShopifyWebhookTests.NewOrder(9101)));
+        // Fill more of the store's tables: a refund, a product, a privacy export, a sync run, facts.
+        var order = ShopifyWebhookTests.NewOrder(9001, customer);
+        var catalog = new FakeShopifyCatalog();
+        catalog.Orders.Add(order);
+        catalog.OrdersById[order.Id] = order;
+        await host.SendAsync("refunds/create", shop, FakeShopifyPayloads.Refund(order, catalog.AddRefund(order.Id, 1, DateTimeOffset.UtcNow)));
+        var product = new FakeProduct { Id = 1234, Title = "Mug" };
+        product.Variants.Add(new FakeVariant { Id = 1235, InventoryItemId = 1236, Product = product, Title = "Default Title", Price = 12m });
+        await host.SendAsync("products/update", shop, FakeShopifyPayloads.Product(product));
+        await host.SendAsync("customers/data_request", shop, FakeShopifyPayloads.CustomerDataRequest(ShopId, shop, customer, [9001], 1));
+        await host.App.WithDbAsync(store.StoreId, async db =>
+        {
+            var connection = await db.IntegrationConnections.SingleAsync();
+            db.SyncRuns.Add(new SyncRun { ConnectionId = connection.Id, Provider = "shopify", Kind = "backfill", StartedAtUtc = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        });
+        await host.FactsIdleAsync(store.StoreId);
+        var storeOwned = StoreOwnedTypes(host);
+        var before = await CountRowsAsync(host, store.StoreId, storeOwned);
+        Assert.True(before.Count(c => c.Value > 0) >= 10, string.Join(", ", before.Select(c => $"{c.Key}={c.Value}")));
+        var bystanderBefore = await CountRowsAsync(host, bystander.StoreId, storeOwned);
+
+        var sent = await host.SendAsync("shop/redact", shop, FakeShopifyPayloads.ShopRedact(ShopId, shop));
+
+        Assert.True(sent.Delivered);
+        var after = await CountRowsAsync(host, store.StoreId, storeOwned);
+        Assert.All(after, c => Assert.True(c.Value == 0, $"{c.Key} still has {c.Value} row(s) of the deleted store"));
+        Assert.Null(await host.StoreAsync(shop));
+        Assert.Equal(bystanderBefore, await CountRowsAsync(host, bystander.StoreId, storeOwned));
+        // The receipt stays: the record that Shopify's request was honoured (it holds no personal data).
+        Assert.True(await host.App.WithDbAsync(null, db => db.WebhookReceipts.AnyAsync(r => r.Topic == "shop/redact" && r.Status == "processed")));
+        // The store's API token went with it.
+        using var gone = await store.Api.GetAsync("/api/overview");
+        Assert.Equal(HttpStatusCode.Unauthorized, gone.StatusCode);
+    }
+
+    private static List<Type> StoreOwnedTypes(ShopifyAppHost host)
+    {
+        using var scope = host.App.Services.CreateScope();
+        return [.. scope.ServiceProvider.GetRequiredService<AdIntelDbContext>().Model.GetEntityTypes()
+            .Select(e => e.ClrType).Where(t => typeof(IStoreOwned).IsAssignableFrom(t))];
+    }
+
+    /// <summary>Rows per store-owned table for the store, read without the store filter.</summary>
+    private static Task<Dictionary<string, int>> CountRowsAsync(ShopifyAppHost host, long storeId, List<Type> types) =>
+        host.App.WithDbAsync(null, async db =>
+        {
+            var counts = new Dictionary<string, int>();
+            foreach (var type in types)
+            {
+                var count = (Task<int>)typeof(ShopifyComplianceTests).GetMethod(nameof(CountAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                    .MakeGenericMethod(type).Invoke(null, [db, storeId])!;
+                counts[type.Name] = await count;
+            }
+            return counts;
+        });
+
+    private static Task<int> CountAsync<T>(AdIntelDbContext db, long storeId) where T : class, IStoreOwned =>
+        db.Set<T>().IgnoreQueryFilters().CountAsync(e => e.StoreId == storeId);
+}
