@@ -72,7 +72,7 @@ public sealed class BulkWriterTests(AppFixture fixture)
             ExternalId = externalId, Name = "#Ü-1001 “quoted”", Email = null, CreatedAtUtc = new DateTime(2025, 3, 5, 19, 22, 10, 123, DateTimeKind.Utc).AddTicks(4567),
             LocalDate = new DateOnly(2025, 3, 5), UpdatedAtUtc = new DateTime(2025, 3, 6, 0, 0, 0, DateTimeKind.Utc), Currency = "EUR",
             CancelledAtUtc = null, IsTest = true, GrossSales = 1234.5m, Discounts = 0m, Shipping = 4.99m, Taxes = 0.0001m, Total = 1_000_000.125m,
-            DiscountCode = "SPRING",
+            DiscountCode = "SPRING", SourceName = "",
         };
         var viaEf = Sample("via-ef");
         var viaBulk = Sample("via-bulk");

@@ -1,0 +1,153 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace AdIntel.Web.Infrastructure.Data;
+
+/// <summary>
+/// What <see cref="BulkWriter"/> needs to write entity <typeparamref name="T"/> in one EF model: quoted names, the
+/// column list, and compiled accessors — the key, each column's value converted to its provider type (value
+/// converters inlined), and a typed SQLite binding per column — built once per model instead of reflection and boxing
+/// on every value.
+/// </summary>
+internal sealed class BulkTable<T> where T : class
+{
+    private static readonly ConditionalWeakTable<IModel, BulkTable<T>> Tables = new();
+
+    private BulkTable(string quotedTable, string quotedKey, string keyColumn, string columnList, RelationalTypeMapping[] mappings,
+        Func<T, long> getKey, Action<T, long> setKey, Func<T, object?>[] providerValues, Action<T, SqliteRowBinder> bindSqlite)
+    {
+        QuotedTable = quotedTable;
+        QuotedKey = quotedKey;
+        KeyColumn = keyColumn;
+        ColumnList = columnList;
+        Mappings = mappings;
+        GetKey = getKey;
+        SetKey = setKey;
+        ProviderValues = providerValues;
+        BindSqlite = bindSqlite;
+    }
+
+    public string QuotedTable { get; }
+    public string QuotedKey { get; }
+    /// <summary>The key's column name, unquoted (PostgreSQL's pg_get_serial_sequence wants it so).</summary>
+    public string KeyColumn { get; }
+    /// <summary>Every mapped column, quoted, in model order.</summary>
+    public string ColumnList { get; }
+    public RelationalTypeMapping[] Mappings { get; }
+    public int ColumnCount => Mappings.Length;
+    public Func<T, long> GetKey { get; }
+    public Action<T, long> SetKey { get; }
+    /// <summary>Per column: the row's value as the provider receives it (after the value converter), boxed; for ADO.NET parameters.</summary>
+    public Func<T, object?>[] ProviderValues { get; }
+    /// <summary>Binds every column of a row to parameters 1…n of a single-row INSERT.</summary>
+    public Action<T, SqliteRowBinder> BindSqlite { get; }
+
+    public static BulkTable<T> For(DbContext db) => Tables.TryGetValue(db.Model, out var table) ? table : Tables.GetValue(db.Model, _ => Build(db));
+
+    private static BulkTable<T> Build(DbContext db)
+    {
+        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+        var table = entityType.GetTableName()!;
+        var storeObject = StoreObjectIdentifier.Table(table, entityType.GetSchema());
+        var key = entityType.FindPrimaryKey()!.Properties.Single();
+        if (key.PropertyInfo?.PropertyType != typeof(long))
+        {
+            throw new InvalidOperationException("BulkWriter assigns long keys only.");
+        }
+        var columns = entityType.GetProperties().Where(p => !p.IsShadowProperty()).ToArray();
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var mappings = columns.Select(c => (RelationalTypeMapping)c.GetRelationalTypeMapping()).ToArray();
+
+        var row = Expression.Parameter(typeof(T), "row");
+        var keyValue = Expression.Parameter(typeof(long), "key");
+        var getKey = Expression.Lambda<Func<T, long>>(Expression.Property(row, key.PropertyInfo), row).Compile();
+        var setKey = Expression.Lambda<Action<T, long>>(Expression.Assign(Expression.Property(row, key.PropertyInfo), keyValue), row, keyValue).Compile();
+
+        var providerValues = new Func<T, object?>[columns.Length];
+        var binder = Expression.Parameter(typeof(SqliteRowBinder), "binder");
+        var binds = new List<Expression>(columns.Length);
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var property = columns[c].PropertyInfo ?? throw new InvalidOperationException($"{columns[c].Name} has no CLR property.");
+            var value = ProviderValue(Expression.Property(row, property), mappings[c].Converter);
+            providerValues[c] = Expression.Lambda<Func<T, object?>>(Expression.Convert(value, typeof(object)), row).Compile();
+            binds.Add(BindSqliteValue(binder, c + 1, value));
+        }
+        var bindSqlite = Expression.Lambda<Action<T, SqliteRowBinder>>(Expression.Block(binds), row, binder).Compile();
+
+        return new BulkTable<T>(
+            sql.DelimitIdentifier(table),
+            sql.DelimitIdentifier(key.GetColumnName(storeObject)!),
+            key.GetColumnName(storeObject)!,
+            string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(storeObject)!))),
+            mappings, getKey, setKey, providerValues, bindSqlite);
+    }
+
+    /// <summary>
+    /// The property's value as the provider gets it: through the column's value converter when it has one (null stays
+    /// null, as EF never converts nulls), typed as the provider type (nullable when the property can be null).
+    /// </summary>
+    private static Expression ProviderValue(Expression value, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter)
+    {
+        if (converter is null)
+        {
+            return value;
+        }
+        var convert = converter.ConvertToProviderExpression;
+        var modelType = convert.Parameters[0].Type;
+        var providerType = convert.ReturnType;
+        var underlying = Nullable.GetUnderlyingType(value.Type);
+        if (underlying is null && value.Type.IsValueType)
+        {
+            return Expression.Invoke(convert, Expression.Convert(value, modelType));
+        }
+        var resultType = providerType.IsValueType && Nullable.GetUnderlyingType(providerType) is null
+            ? typeof(Nullable<>).MakeGenericType(providerType)
+            : providerType;
+        var local = Expression.Variable(value.Type, "value");
+        var hasValue = underlying is null ? (Expression)Expression.NotEqual(local, Expression.Constant(null, value.Type)) : Expression.Property(local, "HasValue");
+        var nonNull = underlying is null ? (Expression)local : Expression.Property(local, "Value");
+        return Expression.Block(resultType, [local],
+            Expression.Assign(local, value),
+            Expression.Condition(hasValue,
+                Expression.Convert(Expression.Invoke(convert, Expression.Convert(nonNull, modelType)), resultType),
+                Expression.Constant(null, resultType)));
+    }
+
+    /// <summary>A call of the <see cref="SqliteRowBinder"/> method for the value's provider type; null checked first when it can be null.</summary>
+    private static Expression BindSqliteValue(ParameterExpression binder, int index, Expression value)
+    {
+        var type = Nullable.GetUnderlyingType(value.Type) ?? value.Type;
+        var (method, argumentType) = type switch
+        {
+            _ when type == typeof(long) || type == typeof(int) || type == typeof(short) || type == typeof(byte) => (nameof(SqliteRowBinder.Int64), typeof(long)),
+            _ when type == typeof(bool) => (nameof(SqliteRowBinder.Boolean), typeof(bool)),
+            _ when type == typeof(double) || type == typeof(float) => (nameof(SqliteRowBinder.Double), typeof(double)),
+            _ when type == typeof(decimal) => (nameof(SqliteRowBinder.Decimal), typeof(decimal)),
+            _ when type == typeof(DateTime) => (nameof(SqliteRowBinder.DateTime), typeof(DateTime)),
+            _ when type == typeof(DateOnly) => (nameof(SqliteRowBinder.DateOnly), typeof(DateOnly)),
+            _ when type == typeof(string) => (nameof(SqliteRowBinder.Text), typeof(string)),
+            _ when type == typeof(byte[]) => (nameof(SqliteRowBinder.Blob), typeof(byte[])),
+            _ => (nameof(SqliteRowBinder.Boxed), typeof(object)),
+        };
+        var indexConstant = Expression.Constant(index);
+        var call = (Expression argument) => Expression.Call(binder, typeof(SqliteRowBinder).GetMethod(method, BindingFlags.Public | BindingFlags.Instance)!,
+            indexConstant, Expression.Convert(argument, argumentType));
+        if (Nullable.GetUnderlyingType(value.Type) is null)
+        {
+            // Reference types (string, byte[], boxed) handle null themselves.
+            return call(value);
+        }
+        var local = Expression.Variable(value.Type, "value");
+        return Expression.Block([local],
+            Expression.Assign(local, value),
+            Expression.IfThenElse(Expression.Property(local, "HasValue"),
+                call(Expression.Property(local, "Value")),
+                Expression.Call(binder, typeof(SqliteRowBinder).GetMethod(nameof(SqliteRowBinder.Null))!, indexConstant)));
+    }
+}
