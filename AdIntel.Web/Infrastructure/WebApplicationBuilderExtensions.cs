@@ -49,7 +49,10 @@ public static class WebApplicationBuilderExtensions
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
-            .WriteTo.File(Path.Combine(logDirectory, "adintel-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
+            .WriteTo.File(Path.Combine(logDirectory, "adintel-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14),
+            // Each host keeps its own logger: the static Log.Logger is one per process, so two hosts (tests) would write
+            // into each other's files.
+            preserveStaticLogger: true);
         return builder;
     }
 
@@ -88,7 +91,8 @@ public static class WebApplicationBuilderExtensions
     {
         app.UseSecurityHeaders();
         app.UseAdIntelErrorHandling();
-        app.UseSerilogRequestLogging();
+        // The request log goes through this host's logger, not the process-wide static one.
+        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         app.UseTransportSecurity();
         app.UseStaticFiles();
         app.UseRouting();
