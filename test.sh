@@ -37,6 +37,7 @@ dotnet build AdIntel.sln -c Release -nologo -v q
 export ADINTEL_CHROMIUM=/usr/bin/chromium
 
 failed=0
+failures=()
 total_passed=0
 total_failed=0
 for project in tests/*/*.Tests.csproj; do
@@ -49,7 +50,6 @@ for project in tests/*/*.Tests.csproj; do
     --logger "console;verbosity=normal" --results-directory "$trx_dir" >"$trx_dir.log" 2>&1
   status=$?
   set -e
-  grep -E "^\s*(Failed|Skipped) |Error Message|^\s*at AdIntel|error" "$trx_dir.log" | head -n 200 || true
   tail -n 3 "$trx_dir.log"
   counters=$(grep -o '<Counters [^>]*>' "$trx_dir/results.trx" 2>/dev/null || true)
   attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
@@ -58,9 +58,17 @@ for project in tests/*/*.Tests.csproj; do
   total_passed=$((total_passed + passed)); total_failed=$((total_failed + fails))
   if [ "$status" -ne 0 ] || [ "$total" -eq 0 ] || [ "$skipped" -ne 0 ]; then
     echo "FAILED: $name (exit $status, $total tests, $fails failed, $skipped skipped)"; failed=1
+    failures+=("$trx_dir.log")
   else
     echo "ok: $name ($passed passed)"
   fi
+done
+
+# The failing tests with their messages, last, where a short CI excerpt shows them.
+for log_file in "${failures[@]}"; do
+  log "failures in $(basename "$log_file" .log)"
+  grep -E -A 14 "^\s*(Failed|Skipped) [A-Za-z]" "$log_file" | grep -v -E "^\s*(at |Stack Trace:|--- End of)" | head -n 80 || true
+  grep -E "Build FAILED|error [A-Z]+[0-9]+|Test Run Aborted|The active test run was aborted" "$log_file" | head -n 20 || true
 done
 
 echo

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Tests.Security;
+using Hangfire;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -242,6 +244,46 @@ public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : 
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new TestStore(storeId, token, client);
+    }
+
+    /// <summary>
+    /// What Hangfire is doing (servers, queues, processing, failed and scheduled jobs), for a test's failure message
+    /// when a background job did not finish in time.
+    /// </summary>
+    public string DescribeJobs()
+    {
+        var monitoring = Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var text = new System.Text.StringBuilder();
+        foreach (var server in monitoring.Servers())
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"server {server.Name}: {server.WorkersCount} workers, queues [{string.Join(", ", server.Queues)}], heartbeat {server.Heartbeat:O}");
+        }
+        foreach (var queue in monitoring.Queues())
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"queue {queue.Name}: {queue.Length} enqueued, first: {string.Join("; ", queue.FirstJobs.Select(j => $"{j.Key} {j.Value.Job?.Method.Name} at {j.Value.EnqueuedAt:O}"))}");
+        }
+        foreach (var (id, job) in monitoring.ProcessingJobs(0, 20))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"processing {id}: {job.Job?.Type.Name}.{job.Job?.Method.Name} since {job.StartedAt:O} on {job.ServerId}");
+        }
+        foreach (var (id, job) in monitoring.FailedJobs(0, 10))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"failed {id}: {job.Job?.Type.Name}.{job.Job?.Method.Name} at {job.FailedAt:O}: {job.ExceptionType}: {job.ExceptionMessage}");
+        }
+        foreach (var (id, job) in monitoring.ScheduledJobs(0, 20))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"scheduled {id}: {job.Job?.Type.Name}.{job.Job?.Method.Name} for {job.EnqueueAt:O}");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The state history of one background job, newest first.</summary>
+    public string DescribeJob(string jobId)
+    {
+        var details = Services.GetRequiredService<JobStorage>().GetMonitoringApi().JobDetails(jobId);
+        return details is null
+            ? $"job {jobId} not found"
+            : string.Join(Environment.NewLine, details.History.Select(h => $"{h.CreatedAt:O} {h.StateName} {h.Reason} {string.Join(", ", h.Data.Select(d => d.Key + "=" + (d.Value.Length > 300 ? d.Value[..300] : d.Value)))}"));
     }
 }
 

@@ -2,6 +2,7 @@ using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Options;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 
@@ -22,6 +23,10 @@ public static class JobsServiceCollectionExtensions
             services.GetRequiredService<IGlobalConfiguration>();
             return storage.Value ?? throw new InvalidOperationException("Hangfire's configuration did not create a job storage.");
         });
+        // Likewise the job activator: Hangfire.AspNetCore hands out the process-wide JobActivator.Current, which holds the
+        // service provider of the last host configured; a job would then run in another host's services (against its
+        // database), or fail once that host is disposed. Each host's jobs are activated from its own services.
+        builder.Services.AddSingleton<JobActivator>(services => new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddHangfire(configuration =>
         {
             configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -40,7 +40,17 @@ public sealed class ScheduledReportEmailTests(AppFixture fixture)
         using var sent = await marketer.PostAsync($"/api/reports/schedules/{id}/send", null);
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
 
-        var message = await fixture.Smtp.WaitForMessageToAsync(recipient, TimeSpan.FromSeconds(90));
+        MimeMessage message;
+        try
+        {
+            message = await fixture.Smtp.WaitForMessageToAsync(recipient, TimeSpan.FromSeconds(90));
+        }
+        catch (OperationCanceledException)
+        {
+            var schedule = await app.App.WithDbAsync(storeId, db => Task.FromResult(db.ScheduledReports.Single(s => s.Id == id)));
+            Assert.Fail($"No e-mail within 90 s. Schedule: last sent {schedule.LastSentAtUtc:O}, last error {schedule.LastError}.{Environment.NewLine}{app.App.DescribeJobs()}");
+            throw;
+        }
 
         Assert.Contains("Profit & loss", message.Subject, StringComparison.Ordinal);
         Assert.Contains("Books & Co", message.Subject, StringComparison.Ordinal);
