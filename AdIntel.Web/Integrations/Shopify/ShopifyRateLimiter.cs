@@ -27,10 +27,10 @@ public sealed class ShopifyRateLimiter(TimeProvider time)
     /// <summary>Waits (without calling) until the shop's bucket can pay the query's last requested cost.</summary>
     public async Task WaitForCapacityAsync(string shop, string query, CancellationToken cancellationToken)
     {
-        var wait = TimeUntilAffordable(shop, query);
-        if (wait > TimeSpan.Zero)
+        // Timers round to milliseconds and may fire a little early: check again until the estimate says it can pay.
+        for (var wait = TimeUntilAffordable(shop, query); wait > TimeSpan.Zero; wait = TimeUntilAffordable(shop, query))
         {
-            await Task.Delay(wait, time, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), time, cancellationToken);
         }
     }
 

@@ -98,7 +98,7 @@ internal sealed class ShopifySyncRun(AdIntelDbContext db, ShopifyAdminClient cli
                 await SetPhaseAsync("Rebuilding daily figures", cancellationToken);
                 await facts.RebuildAsync(cancellationToken);
             }
-            _run.Status = "succeeded";
+            _run.Status = SyncRunStatuses.Succeeded;
             _run.Phase = "Done";
             _run.FinishedAtUtc = time.GetUtcNow().UtcDateTime;
             _connection.LastSyncSucceededAtUtc = _run.FinishedAtUtc;
@@ -114,13 +114,13 @@ internal sealed class ShopifySyncRun(AdIntelDbContext db, ShopifyAdminClient cli
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await FinishAsync("cancelled", "Stopped; the next sync resumes where this one left off.", reconnect: false);
+            await FinishAsync(SyncRunStatuses.Cancelled, "Stopped; the next sync resumes where this one left off.", reconnect: false);
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Shopify {Kind} sync {RunId} of store {StoreId} failed", _run.Kind, _run.Id, _connection.StoreId);
-            await FinishAsync("failed", e.Message, reconnect: e is ShopifyReconnectRequiredException);
+            await FinishAsync(SyncRunStatuses.Failed, e.Message, reconnect: e is ShopifyReconnectRequiredException);
             throw;
         }
     }
@@ -130,13 +130,13 @@ internal sealed class ShopifySyncRun(AdIntelDbContext db, ShopifyAdminClient cli
     {
         db.ChangeTracker.Clear();
         var now = time.GetUtcNow().UtcDateTime;
-        var error = status == "failed" ? Truncate(message, 2000) : null;
+        var error = status == SyncRunStatuses.Failed ? Truncate(message, 2000) : null;
         await db.SyncRuns.Where(r => r.Id == _run.Id).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.Status, status)
-            .SetProperty(r => r.Phase, Truncate(status == "failed" ? "Failed" : message, 200))
+            .SetProperty(r => r.Phase, Truncate(status == SyncRunStatuses.Failed ? "Failed" : message, 200))
             .SetProperty(r => r.Error, error)
             .SetProperty(r => r.FinishedAtUtc, now), CancellationToken.None);
-        if (status == "failed")
+        if (status == SyncRunStatuses.Failed)
         {
             var connectionStatus = reconnect ? IntegrationStatuses.Error : _connection.Status;
             await db.IntegrationConnections.Where(c => c.Id == _connection.Id).ExecuteUpdateAsync(s => s
