@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Threading.Channels;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Metrics;
@@ -33,13 +35,13 @@ public sealed class ShopifyOrdersImportResult : ImportResult
 /// <item>Cancelled orders ("Cancelled at") and test orders (Shopify's test "Bogus" gateway) are imported but do not count as sales.</item>
 /// <item>An order with any bad row is rejected whole, with an error on each bad line; good orders are kept.</item>
 /// </list>
-/// Rows are streamed; orders are written in batches with multi-row INSERTs, updates go through EF.
+/// Rows are streamed; orders are written in batches of 10,000 (bulk inserts, updates through EF) by a second task while
+/// the next batch is read.
 /// </summary>
 public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider time, ILogger<ShopifyOrdersCsvImporter> logger)
 {
     /// <summary>Orders per database batch, one transaction each: few commits (each may checkpoint the WAL), ~10 MB in memory.</summary>
     private const int BatchSize = 10000;
-    private const int ProgressEveryRows = 2000;
     /// <summary>Values per IN list in a query (see LoadOrdersAsync).</summary>
     private const int QueryChunk = 250;
     private const decimal Tolerance = 0.01m;
@@ -63,29 +65,48 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
             run.Warnings.Add(1, warning);
         }
 
-        PendingOrder? pending = null;
-        while (file.Read())
+        // Reading and writing overlap: this thread parses the next batch while another writes the last one. Only the
+        // writer touches the database (the DbContext is not thread-safe), progress included.
+        var elapsed = Stopwatch.StartNew();
+        var waitedForWriter = TimeSpan.Zero;
+        var batches = Channel.CreateBounded<ParsedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var writing = Task.Run(() => run.WriteBatchesAsync(batches, progress, cancellationToken), CancellationToken.None);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            pending = run.ReadRow(file, pending);
-            if (run.Batch.Count >= BatchSize)
+            PendingOrder? pending = null;
+            while (file.Read())
             {
-                await run.FlushAsync(cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                pending = run.ReadRow(file, pending);
+                if (run.Batch.Count >= BatchSize)
+                {
+                    var handOver = Stopwatch.GetTimestamp();
+                    await batches.Writer.WriteAsync(run.TakeBatch(file), cancellationToken);
+                    waitedForWriter += Stopwatch.GetElapsedTime(handOver);
+                }
             }
-            if (file.RowsRead % ProgressEveryRows == 0)
+            if (pending is not null)
             {
-                await progress.ReportAsync(new ImportProgress(file.RowsRead, file.Percent), cancellationToken);
+                run.Complete(pending);
             }
+            if (file.StoppedEarly is { } stopped)
+            {
+                run.Errors.Add(stopped.Line, stopped.Message);
+            }
+            await batches.Writer.WriteAsync(run.TakeBatch(file), cancellationToken);
+            batches.Writer.TryComplete();
         }
-        if (pending is not null)
+        catch (ChannelClosedException)
         {
-            run.Complete(pending);
+            // The writer failed and closed the channel: its exception is rethrown below.
         }
-        if (file.StoppedEarly is { } stopped)
+        catch (Exception e)
         {
-            run.Errors.Add(stopped.Line, stopped.Message);
+            batches.Writer.TryComplete(e);
+            await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
-        await run.FlushAsync(cancellationToken);
+        await writing;
         await progress.ReportAsync(new ImportProgress(file.RowsRead, 100), cancellationToken);
 
         run.AddCurrencyWarnings();
@@ -93,8 +114,9 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
         result.RowsRead = file.RowsRead;
         result.SetMessages(run.Errors, run.Warnings);
         logger.LogInformation(
-            "Shopify orders import: {Rows} rows, {Created} orders created, {Updated} updated, {Unchanged} unchanged, {Skipped} rows skipped, {Errors} errors",
-            result.RowsRead, result.OrdersCreated, result.OrdersUpdated, result.OrdersUnchanged, result.Skipped, run.Errors.Count);
+            "Shopify orders import: {Rows} rows, {Created} orders created, {Updated} updated, {Unchanged} unchanged, {Skipped} rows skipped, {Errors} errors, in {ElapsedMs} ms (writing {WritingMs} ms, reading waited for writing {WaitedMs} ms)",
+            result.RowsRead, result.OrdersCreated, result.OrdersUpdated, result.OrdersUnchanged, result.Skipped, run.Errors.Count,
+            elapsed.ElapsedMilliseconds, (long)run.Writing.TotalMilliseconds, (long)waitedForWriter.TotalMilliseconds);
         return result;
     }
 
@@ -222,6 +244,9 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
     /// <summary>A file order that is already stored: its id and the external id it is stored under.</summary>
     private sealed record StoredMatch(ImportedOrder Imported, long Id, string StoredKey);
 
+    /// <summary>Orders handed from the reader to the writer, and the reader's position in the file when it handed them over.</summary>
+    private sealed record ParsedBatch(List<ImportedOrder> Orders, int RowsRead, int Percent);
+
     /// <summary>An order ready to be written, with what is needed to link it.</summary>
     private sealed record ImportedOrder(Order Order, Refund? Refund, string? Email, string? BillingName, int FirstLine, int Rows);
 
@@ -235,7 +260,7 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
         public ShopifyOrdersImportResult Result { get; } = new();
         public ImportMessageList Errors { get; } = new();
         public ImportMessageList Warnings { get; } = new();
-        public List<ImportedOrder> Batch { get; } = new(BatchSize);
+        public List<ImportedOrder> Batch { get; private set; } = new(BatchSize);
 
         /// <summary>Reads the current row into the order it belongs to; returns the order now being read.</summary>
         public PendingOrder? ReadRow(CsvImportFile file, PendingOrder? pending)
@@ -533,16 +558,50 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
             }
         }
 
-        /// <summary>Writes the batch in one transaction: new customers, new orders with lines and refunds, updates.</summary>
-        public async Task FlushAsync(CancellationToken cancellationToken)
+        /// <summary>Time spent writing batches (for the log).</summary>
+        public TimeSpan Writing { get; private set; }
+
+        /// <summary>Hands the orders read so far to the writer, with how far into the file they reach.</summary>
+        public ParsedBatch TakeBatch(CsvImportFile file)
         {
-            if (Batch.Count == 0)
+            var batch = new ParsedBatch(Batch, file.RowsRead, file.Percent);
+            Batch = new List<ImportedOrder>(BatchSize);
+            return batch;
+        }
+
+        /// <summary>
+        /// Writes the batches as they arrive, reporting progress after each. A failure closes the channel with it, so the
+        /// reader stops instead of waiting for room.
+        /// </summary>
+        public async Task WriteBatchesAsync(Channel<ParsedBatch> batches, IImportProgress progress, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await FlushAsync(batch.Orders, cancellationToken);
+                    Writing += Stopwatch.GetElapsedTime(started);
+                    await progress.ReportAsync(new ImportProgress(batch.RowsRead, batch.Percent), cancellationToken);
+                }
+            }
+            catch (Exception e)
+            {
+                batches.Writer.TryComplete(e);
+                throw;
+            }
+        }
+
+        /// <summary>Writes one batch in one transaction: new customers, new orders with lines and refunds, updates.</summary>
+        private async Task FlushAsync(List<ImportedOrder> batch, CancellationToken cancellationToken)
+        {
+            if (batch.Count == 0)
             {
                 return;
             }
-            var newOrders = new List<ImportedOrder>(Batch.Count);
+            var newOrders = new List<ImportedOrder>(batch.Count);
             var existingOrders = new List<StoredMatch>();
-            foreach (var imported in Batch)
+            foreach (var imported in batch)
             {
                 // An order first imported from a file without the Id column is keyed by its name.
                 if (lookups.OrderIds.TryGetValue(imported.Order.ExternalId, out var id))
@@ -560,8 +619,8 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
             }
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await CreateCustomersAsync(cancellationToken);
-            foreach (var imported in Batch)
+            await CreateCustomersAsync(batch, cancellationToken);
+            foreach (var imported in batch)
             {
                 imported.Order.CustomerId = imported.Email is { } email ? lookups.CustomerIdsByEmail[email] : null;
             }
@@ -579,13 +638,12 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
             {
                 lookups.OrderIds[imported.Order.ExternalId] = id;
             }
-            Batch.Clear();
         }
 
-        private async Task CreateCustomersAsync(CancellationToken cancellationToken)
+        private async Task CreateCustomersAsync(List<ImportedOrder> batch, CancellationToken cancellationToken)
         {
             var created = new Dictionary<string, Customer>(StringComparer.Ordinal);
-            foreach (var imported in Batch)
+            foreach (var imported in batch)
             {
                 if (imported.Email is not { } email || lookups.CustomerIdsByEmail.ContainsKey(email))
                 {
