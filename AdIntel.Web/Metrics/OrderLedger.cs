@@ -21,12 +21,68 @@ internal sealed class OrderLedger
     /// <summary>Refunds of orders that count (a cancelled order's refund undoes a sale that was never counted).</summary>
     public List<LedgerRefund> Refunds { get; }
 
+    /// <remarks>
+    /// Lines and refunds of every order are read and the ones of orders that do not count dropped here: cheaper than
+    /// joining in SQL, and it keeps SQLite away from decimal arithmetic. On SQLite the rows are read straight from the
+    /// statement (<see cref="SqliteQueryReader"/>): the same queries, a third of the time for a whole store.
+    /// </remarks>
     public static async Task<OrderLedger> LoadAsync(AdIntelDbContext db, CancellationToken cancellationToken)
     {
-        var orders = new Dictionary<long, LedgerOrder>();
         var orderQuery = db.Orders.AsNoTracking()
             .Where(o => !o.IsTest && o.CancelledAtUtc == null)
-            .Select(o => new LedgerOrder
+            .Select(o => new { o.Id, o.CustomerId, o.LocalDate, o.CreatedAtUtc, o.GrossSales, o.Discounts, o.Shipping, o.Taxes, o.Total });
+        var lineQuery = db.OrderLines.AsNoTracking().Select(l => new { l.OrderId, l.Quantity, l.UnitCost });
+        var refundQuery = db.Refunds.AsNoTracking().Select(r => new { r.OrderId, r.LocalDate, r.Amount });
+        var ledger = new OrderLedger([], []);
+
+        if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                using (var rows = SqliteQueryReader.Open(orderQuery, sqlite, "Id", "CustomerId", "LocalDate", "CreatedAtUtc", "GrossSales", "Discounts", "Shipping", "Taxes", "Total"))
+                {
+                    while (rows.Read())
+                    {
+                        ledger.AddOrder(new LedgerOrder
+                        {
+                            Id = rows.GetInt64(0),
+                            CustomerId = rows.GetNullableInt64(1),
+                            LocalDate = rows.GetDateOnly(2),
+                            CreatedAtUtc = rows.GetDateTime(3),
+                            GrossSales = rows.GetDecimal(4),
+                            Discounts = rows.GetDecimal(5),
+                            Shipping = rows.GetDecimal(6),
+                            Taxes = rows.GetDecimal(7),
+                            Total = rows.GetDecimal(8),
+                        });
+                    }
+                }
+                using (var rows = SqliteQueryReader.Open(lineQuery, sqlite, "OrderId", "Quantity", "UnitCost"))
+                {
+                    while (rows.Read())
+                    {
+                        ledger.AddLine(rows.GetInt64(0), rows.GetInt32(1), rows.GetNullableDecimal(2));
+                    }
+                }
+                using (var rows = SqliteQueryReader.Open(refundQuery, sqlite, "OrderId", "LocalDate", "Amount"))
+                {
+                    while (rows.Read())
+                    {
+                        ledger.AddRefund(rows.GetInt64(0), rows.GetDateOnly(1), rows.GetDecimal(2));
+                    }
+                }
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+            return ledger;
+        }
+
+        await foreach (var o in orderQuery.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            ledger.AddOrder(new LedgerOrder
             {
                 Id = o.Id,
                 CustomerId = o.CustomerId,
@@ -38,40 +94,42 @@ internal sealed class OrderLedger
                 Taxes = o.Taxes,
                 Total = o.Total,
             });
-        await foreach (var order in orderQuery.AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            orders.Add(order.Id, order);
         }
-
-        // Lines and refunds of every order are read and the ones of orders that do not count dropped here:
-        // cheaper than joining in SQL, and it keeps SQLite away from decimal arithmetic.
-        var lineQuery = db.OrderLines.AsNoTracking().Select(l => new { l.OrderId, l.Quantity, l.UnitCost });
         await foreach (var line in lineQuery.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            if (!orders.TryGetValue(line.OrderId, out var order))
-            {
-                continue;
-            }
-            order.LineItems++;
-            if (line.UnitCost is { } unitCost)
-            {
-                order.LineItemsWithCost++;
-                order.Cogs += unitCost * line.Quantity;
-            }
+            ledger.AddLine(line.OrderId, line.Quantity, line.UnitCost);
         }
-
-        var refunds = new List<LedgerRefund>();
-        var refundQuery = db.Refunds.AsNoTracking().Select(r => new { r.OrderId, r.LocalDate, r.Amount });
         await foreach (var refund in refundQuery.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            if (!orders.TryGetValue(refund.OrderId, out var order))
-            {
-                continue;
-            }
-            order.Refunded += refund.Amount;
-            refunds.Add(new LedgerRefund(order, refund.LocalDate, refund.Amount));
+            ledger.AddRefund(refund.OrderId, refund.LocalDate, refund.Amount);
         }
-        return new OrderLedger(orders, refunds);
+        return ledger;
+    }
+
+    private void AddOrder(LedgerOrder order) => Orders.Add(order.Id, order);
+
+    private void AddLine(long orderId, int quantity, decimal? unitCost)
+    {
+        if (!Orders.TryGetValue(orderId, out var order))
+        {
+            return;
+        }
+        order.LineItems++;
+        if (unitCost is { } cost)
+        {
+            order.LineItemsWithCost++;
+            order.Cogs += cost * quantity;
+        }
+    }
+
+    private void AddRefund(long orderId, DateOnly localDate, decimal amount)
+    {
+        if (!Orders.TryGetValue(orderId, out var order))
+        {
+            return;
+        }
+        order.Refunded += amount;
+        Refunds.Add(new LedgerRefund(order, localDate, amount));
     }
 
     /// <summary>Each identified customer's first order that counts (earliest day, then earliest instant, then lowest id).</summary>

@@ -1,0 +1,199 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using SQLitePCL;
+
+namespace AdIntel.Web.Infrastructure.Data;
+
+/// <summary>
+/// Reads the rows of an EF query straight from SQLite: the SQL and parameters are the ones EF generates (the store filter
+/// included), but values are parsed in place from SQLite's UTF-8 text instead of going through ADO.NET, where every
+/// decimal and date becomes a string first and is then parsed by the general-purpose parsers. For reads of a whole store
+/// (the daily-facts ledger) that is most of the time. Values come out exactly as EF would read them: decimals and dates
+/// in the text forms EF writes are parsed directly, anything else falls back to the parsing Microsoft.Data.Sqlite does,
+/// and dates are UTC like the model's converter makes them (SqliteQueryReaderTests compare both readers).
+/// The caller opens the connection (<c>db.Database.OpenConnectionAsync</c>) and disposes the reader.
+/// </summary>
+public sealed class SqliteQueryReader : IDisposable
+{
+    private readonly sqlite3 _connection;
+    private readonly sqlite3_stmt _statement;
+
+    private SqliteQueryReader(sqlite3 connection, sqlite3_stmt statement)
+    {
+        _connection = connection;
+        _statement = statement;
+    }
+
+    /// <summary>Prepares <paramref name="query"/>; its columns must be <paramref name="expectedColumns"/>, in that order.</summary>
+    public static SqliteQueryReader Open(IQueryable query, SqliteConnection connection, params string[] expectedColumns)
+    {
+        var handle = connection.Handle ?? throw new InvalidOperationException("Open the connection before reading from it.");
+        using var command = query.CreateDbCommand();
+        var prepared = raw.sqlite3_prepare_v2(handle, command.CommandText, out var statement);
+        if (prepared != raw.SQLITE_OK)
+        {
+            throw Error(handle, prepared);
+        }
+        var reader = new SqliteQueryReader(handle, statement);
+        try
+        {
+            reader.Bind(command.Parameters);
+            reader.Expect(expectedColumns);
+            return reader;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Moves to the next row; false after the last.</summary>
+    public bool Read()
+    {
+        var result = raw.sqlite3_step(_statement);
+        return result switch
+        {
+            raw.SQLITE_ROW => true,
+            raw.SQLITE_DONE => false,
+            _ => throw Error(_connection, result),
+        };
+    }
+
+    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
+    public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public long? GetNullableInt64(int column) => IsNull(column) ? null : GetInt64(column);
+
+    public int GetInt32(int column) => raw.sqlite3_column_int(_statement, column);
+
+    public decimal GetDecimal(int column)
+    {
+        // The blob of a TEXT value is its UTF-8 bytes, read where SQLite holds them (numbers are converted to text first).
+        var text = raw.sqlite3_column_blob(_statement, column);
+        return Utf8Parser.TryParse(text, out decimal value, out var consumed) && consumed == text.Length
+            ? value
+            : decimal.Parse(Encoding.UTF8.GetString(text), NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture);
+    }
+
+    public decimal? GetNullableDecimal(int column) => IsNull(column) ? null : GetDecimal(column);
+
+    /// <summary>"yyyy-MM-dd" as EF writes it; other text as Microsoft.Data.Sqlite parses it.</summary>
+    public DateOnly GetDateOnly(int column)
+    {
+        var text = raw.sqlite3_column_blob(_statement, column);
+        return text.Length == 10 && TryDate(text, out var year, out var month, out var day)
+            ? new DateOnly(year, month, day)
+            : DateOnly.Parse(raw.sqlite3_column_text(_statement, column).utf8_to_string(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>"yyyy-MM-dd HH:mm:ss[.fffffff]" as EF writes it, as UTC (the model's converter); other text as Microsoft.Data.Sqlite parses it.</summary>
+    public DateTime GetDateTime(int column)
+    {
+        return TryDateTime(raw.sqlite3_column_blob(_statement, column), out var value)
+            ? value
+            : DateTime.SpecifyKind(DateTime.Parse(raw.sqlite3_column_text(_statement, column).utf8_to_string(), CultureInfo.InvariantCulture), DateTimeKind.Utc);
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    private static bool TryDateTime(ReadOnlySpan<byte> text, out DateTime value)
+    {
+        value = default;
+        if (text.Length < 19 || text[10] != (byte)' ' || text[13] != (byte)':' || text[16] != (byte)':'
+            || !TryDate(text[..10], out var year, out var month, out var day)
+            || !TryDigits(text.Slice(11, 2), out var hour) || !TryDigits(text.Slice(14, 2), out var minute) || !TryDigits(text.Slice(17, 2), out var second))
+        {
+            return false;
+        }
+        long fractionTicks = 0;
+        if (text.Length > 19)
+        {
+            var fraction = text[20..];
+            if (text[19] != (byte)'.' || fraction.Length is 0 or > 7 || !TryDigits(fraction, out var digits))
+            {
+                return false;
+            }
+            fractionTicks = digits;
+            for (var i = fraction.Length; i < 7; i++)
+            {
+                fractionTicks *= 10;
+            }
+        }
+        if (hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+        value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fractionTicks);
+        return true;
+    }
+
+    private static bool TryDate(ReadOnlySpan<byte> text, out int year, out int month, out int day)
+    {
+        month = day = 0;
+        return TryDigits(text[..4], out year) && text[4] == (byte)'-' && TryDigits(text.Slice(5, 2), out month) && text[7] == (byte)'-'
+            && TryDigits(text.Slice(8, 2), out day) && year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
+    }
+
+    private static bool TryDigits(ReadOnlySpan<byte> text, out int value)
+    {
+        value = 0;
+        foreach (var c in text)
+        {
+            if (c is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return true;
+    }
+
+    private void Bind(System.Data.Common.DbParameterCollection parameters)
+    {
+        foreach (System.Data.Common.DbParameter parameter in parameters)
+        {
+            var index = raw.sqlite3_bind_parameter_index(_statement, parameter.ParameterName);
+            foreach (var prefix in "@$:")
+            {
+                if (index == 0)
+                {
+                    index = raw.sqlite3_bind_parameter_index(_statement, prefix + parameter.ParameterName);
+                }
+            }
+            if (index == 0)
+            {
+                throw new InvalidOperationException($"The query has no parameter {parameter.ParameterName}.");
+            }
+            var result = parameter.Value switch
+            {
+                null or DBNull => raw.sqlite3_bind_null(_statement, index),
+                long value => raw.sqlite3_bind_int64(_statement, index, value),
+                int value => raw.sqlite3_bind_int64(_statement, index, value),
+                bool value => raw.sqlite3_bind_int64(_statement, index, value ? 1 : 0),
+                string value => raw.sqlite3_bind_text(_statement, index, value),
+                var other => throw new NotSupportedException($"Parameter {parameter.ParameterName} is a {other.GetType().Name}; only integers, booleans and strings are bound here."),
+            };
+            if (result != raw.SQLITE_OK)
+            {
+                throw Error(_connection, result);
+            }
+        }
+    }
+
+    private void Expect(string[] columns)
+    {
+        var actual = Enumerable.Range(0, raw.sqlite3_column_count(_statement)).Select(i => raw.sqlite3_column_name(_statement, i).utf8_to_string()).ToArray();
+        if (!actual.SequenceEqual(columns, StringComparer.Ordinal))
+        {
+            throw new InvalidOperationException($"The query's columns are {string.Join(", ", actual)}, not {string.Join(", ", columns)}.");
+        }
+    }
+
+    private static SqliteException Error(sqlite3 connection, int result) =>
+        new(raw.sqlite3_errmsg(connection).utf8_to_string(), result, raw.sqlite3_extended_errcode(connection));
+}
