@@ -28,7 +28,10 @@ Console.WriteLine($"AdIntel load benchmark — {Environment.ProcessorCount} core
 Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ADINTEL_WEB", Path.Combine(BenchApp.RepositoryRoot(), "AdIntel.Web"));
 var startWatch = Stopwatch.StartNew();
 await using var app = new BenchApp(directory);
-_ = app.Server;
+// A real server on a loopback port: requests and the import's upload go through sockets and Kestrel as in production
+// (the in-memory test server copies a 68 MB upload through a pipe before the app sees it, ~0.7 s of harness time).
+app.UseKestrel(0);
+app.StartServer();
 startWatch.Stop();
 Console.WriteLine($"\nFirst start (migrate + seed 50k-order demo store + facts): {startWatch.Elapsed.TotalSeconds:F1} s (target < 30 s)");
 
@@ -42,7 +45,7 @@ var (demoStoreId, today) = await app.WithDbAsync(null, async db =>
 var last30 = $"from={today.AddDays(-29):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
 var all18 = $"from={today.AddMonths(-18):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
 
-Console.WriteLine($"\nOverview latency, {requests} sequential requests each after warm-up (in-process server, SQLite):");
+Console.WriteLine($"\nOverview latency, {requests} sequential requests each after warm-up (app in this process on a loopback Kestrel port, SQLite):");
 var health = await MeasureAsync(() => client.GetAsync("/api/health"));
 var overview30 = await MeasureAsync(() => client.GetAsync("/api/overview?" + last30));
 var overview18 = await MeasureAsync(() => client.GetAsync("/api/overview?" + all18));
@@ -197,7 +200,9 @@ internal sealed class BenchApp(string directory) : WebApplicationFactory<DemoSto
             db.ApiTokens.Add(new ApiToken { Name = "bench", Role = StoreRole.Owner, Prefix = token[..8], TokenHash = ApiTokenAuthenticationHandler.Hash(token), CreatedAtUtc = DateTime.UtcNow });
             return await db.SaveChangesAsync();
         });
-        var client = CreateClient();
+        // No redirect handler: it buffers every request body in memory first (in case it must be re-sent), which for the
+        // 68 MB upload cost ~0.7 s of client time before the first byte left.
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
         client.Timeout = TimeSpan.FromMinutes(10);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
