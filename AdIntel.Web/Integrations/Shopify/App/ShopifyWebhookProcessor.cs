@@ -22,8 +22,8 @@ public enum ShopifyWebhookOutcome
 /// <summary>
 /// Applies verified Shopify webhooks, each exactly once. The delivery's <see cref="WebhookReceipt"/> is inserted first
 /// in the same transaction as the change it causes: a redelivery finds it and is answered at once, and a concurrent
-/// duplicate collides on the receipt's unique DeliveryKey (it waits for the first to commit, then fails) and changes
-/// nothing. A failure rolls the receipt back with the change, so Shopify's retry processes the event again.
+/// duplicate collides on the receipt's unique DeliveryKey (it waits for the first to commit, then inserts nothing) and
+/// changes nothing. A failure rolls the receipt back with the change, so Shopify's retry processes the event again.
 /// Work happens in a scope of its own acting for the shop's store (the request's scope acts for nobody, or for the
 /// demo session's store).
 /// </summary>
@@ -72,8 +72,10 @@ public sealed class ShopifyWebhookProcessor(IServiceScopeFactory scopes, Shopify
         var (note, ordersChanged) = await ApplyAsync(services, db, webhook, storeId.Value, cancellationToken);
         receipt.Status = note is null ? "processed" : "ignored";
         receipt.Error = note;
-        db.WebhookReceipts.Update(receipt);
+        // What the topic changed and left tracked is saved here, in the receipt's transaction.
         await db.SaveChangesAsync(cancellationToken);
+        await db.WebhookReceipts.Where(r => r.DeliveryKey == receipt.DeliveryKey)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, receipt.Status).SetProperty(r => r.Error, receipt.Error), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (ordersChanged)
         {
@@ -83,22 +85,16 @@ public sealed class ShopifyWebhookProcessor(IServiceScopeFactory scopes, Shopify
         return note is null ? ShopifyWebhookOutcome.Processed : ShopifyWebhookOutcome.Ignored;
     }
 
-    /// <summary>Inserts the receipt; false when the delivery key is already taken (a duplicate that raced us).</summary>
-    private static async Task<bool> ClaimAsync(AdIntelDbContext db, WebhookReceipt receipt, CancellationToken cancellationToken)
-    {
-        db.WebhookReceipts.Add(receipt);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException e) when (ShopifyConnections.IsUniqueViolation(e))
-        {
-            db.ChangeTracker.Clear();
-            return false;
-        }
-    }
-
+    /// <summary>
+    /// Inserts the receipt; false when the delivery key is already taken. A duplicate racing us waits on the unique
+    /// index for the first to commit, then inserts nothing — an expected outcome, so not a failed (and logged) command.
+    /// </summary>
+    private static async Task<bool> ClaimAsync(AdIntelDbContext db, WebhookReceipt receipt, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "WebhookReceipts" ("DeliveryKey", "WebhookId", "Topic", "ShopDomain", "StoreId", "ReceivedAtUtc", "Status", "Error")
+            VALUES ({receipt.DeliveryKey}, {receipt.WebhookId}, {receipt.Topic}, {receipt.ShopDomain}, {receipt.StoreId}, {receipt.ReceivedAtUtc}, {receipt.Status}, {receipt.Error})
+            ON CONFLICT ("DeliveryKey") DO NOTHING
+            """, cancellationToken) == 1;
 
     /// <summary>
     /// Carries the topic out; returns why nothing was changed (null when it was applied) and whether orders or refunds
