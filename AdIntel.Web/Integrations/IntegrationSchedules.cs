@@ -29,30 +29,15 @@ public sealed class IntegrationSchedules(IRecurringJobManager recurring, IBackgr
         jobs.Create<IntegrationSyncJob>(j => j.RunProviderAsync(storeId, provider, CancellationToken.None), new EnqueuedState(JobQueues.Critical));
 
     /// <summary>Registers the recurring sync of every store with a connection once the app has started.</summary>
-    internal sealed class Startup(IServiceScopeFactory scopes, ILogger<IntegrationSchedules> logger) : IHostedService
+    internal sealed class Startup(IServiceScopeFactory scopes, ILogger<IntegrationSchedules> logger) : StoreJobsStartup(scopes, logger)
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<AdIntelDbContext>();
-                var schedules = scope.ServiceProvider.GetRequiredService<IntegrationSchedules>();
-                var stores = await db.IntegrationConnections.IgnoreQueryFilters()
-                    .Where(c => c.Status != IntegrationStatuses.Disconnected).Select(c => c.StoreId).Distinct().ToListAsync(cancellationToken);
-                foreach (var storeId in stores)
-                {
-                    schedules.Ensure(storeId);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A store without its job gets it again when it connects; the app must start regardless.
-                logger.LogError(ex, "Could not register the stores' sync jobs");
-            }
-        }
+        protected override string Jobs => "sync jobs";
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        protected override Task<List<long>> StoresAsync(AdIntelDbContext db, CancellationToken cancellationToken) =>
+            db.IntegrationConnections.IgnoreQueryFilters()
+                .Where(c => c.Status != IntegrationStatuses.Disconnected).Select(c => c.StoreId).Distinct().ToListAsync(cancellationToken);
+
+        protected override void Ensure(IServiceProvider services, long storeId) => services.GetRequiredService<IntegrationSchedules>().Ensure(storeId);
     }
 }
 

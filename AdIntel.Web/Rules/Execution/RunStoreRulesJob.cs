@@ -1,5 +1,6 @@
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Rules.Actions;
 using AdIntel.Web.Rules.Definitions;
@@ -82,28 +83,14 @@ public sealed class RuleSchedules(IRecurringJobManager jobs)
 
     public void Remove(long storeId) => jobs.RemoveIfExists(JobId(storeId));
 
-    /// <summary>Registers every store's job once the app has started (the database is migrated by then).</summary>
-    internal sealed class Startup(IServiceScopeFactory scopes, ILogger<RuleSchedules> logger) : IHostedService
+    /// <summary>Registers every store's job once the app has started.</summary>
+    internal sealed class Startup(IServiceScopeFactory scopes, ILogger<RuleSchedules> logger) : StoreJobsStartup(scopes, logger)
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<AdIntelDbContext>();
-                var schedules = scope.ServiceProvider.GetRequiredService<RuleSchedules>();
-                foreach (var storeId in await db.Stores.Select(s => s.Id).ToListAsync(cancellationToken))
-                {
-                    schedules.Ensure(storeId);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A store without its job still gets it with its next saved rule; the app must start regardless.
-                logger.LogError(ex, "Could not register the stores' rule jobs");
-            }
-        }
+        protected override string Jobs => "rule jobs";
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        protected override Task<List<long>> StoresAsync(AdIntelDbContext db, CancellationToken cancellationToken) =>
+            db.Stores.Select(s => s.Id).ToListAsync(cancellationToken);
+
+        protected override void Ensure(IServiceProvider services, long storeId) => services.GetRequiredService<RuleSchedules>().Ensure(storeId);
     }
 }
