@@ -4,6 +4,7 @@ using AdIntel.Web.Integrations.Meta.Sync;
 using AdIntel.Web.Integrations.Shopify;
 using AdIntel.Web.Integrations.Shopify.Sync;
 using AdIntel.Web.Integrations.Shopify.App;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace AdIntel.Web.Integrations;
 
@@ -20,6 +21,8 @@ public static class IntegrationsFeature
         // Retries are the client's own (it knows Meta's throttling codes), so no generic resilience handler is stacked on it.
         services.AddHttpClient<MetaGraphClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddHttpClient<MetaOAuthClient>();
+        services.AddSingleton(services => new OAuthStateCookie<MetaConnectTicket>(MetaConnectEndpoints.StateCookie, MetaConnectEndpoints.Root,
+            services.GetRequiredService<IDataProtectionProvider>(), services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<TimeProvider>()));
         services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<ShopifyOAuthClient>();
         // Shopify sync (GraphQL Admin API): the client retries and paces itself by the shop's query-cost bucket.

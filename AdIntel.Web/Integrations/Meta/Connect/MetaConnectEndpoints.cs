@@ -1,13 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Policies = AdIntel.Web.Infrastructure.Auth.AuthServiceCollectionExtensions.Policies;
@@ -27,8 +25,7 @@ public static class MetaConnectEndpoints
     public const string ChooseAccount = Root + "/account";
     public const string Disconnect = Root + "/disconnect";
     private const string SettingsPage = "/settings/integrations";
-    private const string StateCookie = "adintel.meta_connect";
-    private static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
+    public const string StateCookie = "adintel.meta_connect";
 
     public static IEndpointRouteBuilder MapMetaConnect(this IEndpointRouteBuilder app)
     {
@@ -41,14 +38,11 @@ public static class MetaConnectEndpoints
         return app;
     }
 
-    private sealed record ConnectTicket(string Nonce, long StoreId, DateTimeOffset ExpiresAt);
-
-    private static IResult ConnectAsync(HttpContext context, MetaOAuthClient oauth, PublicLinks links, StoreContext store, IDataProtectionProvider protection,
-        TimeProvider time)
+    private static IResult ConnectAsync(HttpContext context, MetaOAuthClient oauth, PublicLinks links, StoreContext store,
+        OAuthStateCookie<MetaConnectTicket> connectState)
     {
-        var nonce = RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 32);
-        var ticket = new ConnectTicket(nonce, store.RequiredStoreId, time.GetUtcNow() + StateLifetime);
-        context.Response.Cookies.Append(StateCookie, Protector(protection).Protect(JsonSerializer.Serialize(ticket)), CookieOptions(context));
+        var nonce = OAuthStateCookie<MetaConnectTicket>.NewNonce();
+        connectState.Issue(context, new MetaConnectTicket(nonce, store.RequiredStoreId));
         try
         {
             return Results.Redirect(oauth.DialogUrl(links.Absolute(context.Request, Callback), nonce).ToString());
@@ -61,10 +55,10 @@ public static class MetaConnectEndpoints
 
     private static async Task<IResult> CallbackAsync(HttpContext context, [FromQuery] string? code, [FromQuery] string? state, [FromQuery] string? error,
         [FromQuery(Name = "error_description")] string? errorDescription, MetaOAuthClient oauth, PublicLinks links, StoreContext store,
-        IDataProtectionProvider protection, AdIntelDbContext db, IntegrationTokenProtector tokens, IAuditLog audit, TimeProvider time,
+        OAuthStateCookie<MetaConnectTicket> connectState, AdIntelDbContext db, IntegrationTokenProtector tokens, IAuditLog audit, TimeProvider time,
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var ticket = TakeTicket(context, protection, time);
+        var ticket = connectState.Take(context);
         if (ticket is null || state is null || ticket.StoreId != store.RequiredStoreId
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(ticket.Nonce), Encoding.UTF8.GetBytes(state)))
         {
@@ -169,37 +163,6 @@ public static class MetaConnectEndpoints
         return Results.Redirect(SettingsPage);
     }
 
-    private static ConnectTicket? TakeTicket(HttpContext context, IDataProtectionProvider protection, TimeProvider time)
-    {
-        var value = context.Request.Cookies[StateCookie];
-        context.Response.Cookies.Delete(StateCookie, CookieOptions(context));
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-        try
-        {
-            var ticket = JsonSerializer.Deserialize<ConnectTicket>(Protector(protection).Unprotect(value));
-            return ticket is null || ticket.ExpiresAt < time.GetUtcNow() ? null : ticket;
-        }
-        catch (Exception e) when (e is CryptographicException or JsonException or FormatException)
-        {
-            return null;
-        }
-    }
-
-    private static IDataProtector Protector(IDataProtectionProvider protection) => protection.CreateProtector("AdIntel.Integrations.Meta.ConnectState.v1");
-
-    private static CookieOptions CookieOptions(HttpContext context) => new()
-    {
-        HttpOnly = true,
-        SameSite = SameSiteMode.Lax,
-        Secure = context.Request.IsHttps,
-        Path = Root,
-        MaxAge = StateLifetime,
-        IsEssential = true,
-    };
-
     /// <summary>A page saying what went wrong, with the way back to Settings → Integrations; nothing was stored.</summary>
     private static IResult Back(string message, int status = StatusCodes.Status400BadRequest) =>
         Results.Content(ProblemPage(message), "text/html; charset=utf-8", Encoding.UTF8, status);
@@ -208,3 +171,6 @@ public static class MetaConnectEndpoints
         $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Meta connection</title></head><body><main><h1>Meta was not connected</h1>"
         + $"<p>{System.Net.WebUtility.HtmlEncode(message)}</p><p><a href=\"{SettingsPage}\">Back to Settings → Integrations</a></p></main></body></html>";
 }
+
+/// <summary>What a Meta connection started in this browser expects back: the <c>state</c> nonce and the store that asked.</summary>
+internal sealed record MetaConnectTicket(string Nonce, long StoreId);

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+
 namespace AdIntel.Web.Integrations.Shopify.App;
 
 /// <summary>The Shopify app: install and sign-in, webhooks (privacy topics included) and the privacy requests list.</summary>
@@ -5,7 +7,8 @@ public static class ShopifyAppFeature
 {
     public static IServiceCollection AddShopifyApp(this IServiceCollection services)
     {
-        services.AddSingleton<ShopifyInstallState>();
+        services.AddSingleton(services => new OAuthStateCookie<ShopifyInstallTicket>(ShopifyInstallTicket.CookieName, ShopifyAppPaths.Root,
+            services.GetRequiredService<IDataProtectionProvider>(), services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ShopifyConnections>();
         services.AddSingleton<ShopifyWebhookProcessor>();
         services.AddSingleton<ShopifyFactsRefresher>();

@@ -33,7 +33,7 @@ public static class ShopifyInstallEndpoints
     /// otherwise the merchant goes to Shopify's consent screen with a fresh state nonce kept in a cookie.
     /// </summary>
     private static async Task<IResult> InstallAsync(HttpContext context, ShopifyOAuthClient oauth, IOptions<ShopifyOptions> shopify,
-        IOptions<AuthOptions> auth, ShopifyInstallState installState, ShopifyConnections connections, IntegrationSchedules schedules, PublicLinks links,
+        IOptions<AuthOptions> auth, OAuthStateCookie<ShopifyInstallTicket> installState, ShopifyConnections connections, IntegrationSchedules schedules, PublicLinks links,
         TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (NotConfigured(shopify.Value) is { } notConfigured)
@@ -78,7 +78,7 @@ public static class ShopifyInstallEndpoints
                 loggers.CreateLogger(typeof(ShopifyInstallEndpoints)), cancellationToken);
         }
 
-        var nonce = ShopifyInstallState.NewNonce();
+        var nonce = OAuthStateCookie<ShopifyInstallTicket>.NewNonce();
         installState.Issue(context, new ShopifyInstallTicket(nonce, shop, target.StoreId, target.UserId)
         {
             ReturnUrl = LocalPath(Value(query, "returnUrl")),
@@ -92,7 +92,7 @@ public static class ShopifyInstallEndpoints
     /// recent, the shop the one the install was started for; then the code is exchanged and the connection stored.
     /// </summary>
     private static async Task<IResult> CallbackAsync(HttpContext context, ShopifyOAuthClient oauth, IOptions<ShopifyOptions> shopify,
-        IOptions<AuthOptions> auth, ShopifyInstallState installState, ShopifyConnections connections, IntegrationSchedules schedules,
+        IOptions<AuthOptions> auth, OAuthStateCookie<ShopifyInstallTicket> installState, ShopifyConnections connections, IntegrationSchedules schedules,
         TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (NotConfigured(shopify.Value) is { } notConfigured)
