@@ -24,7 +24,7 @@ internal sealed class OrderLedger
     /// <remarks>
     /// Lines and refunds of every order are read and the ones of orders that do not count dropped here: cheaper than
     /// joining in SQL, and it keeps SQLite away from decimal arithmetic. On SQLite the rows are read straight from the
-    /// statement (<see cref="SqliteQueryReader"/>): the same queries, a third of the time for a whole store.
+    /// statement (<see cref="SqliteQueryReader"/>): the same queries in about 60 % of the time for a whole store.
     /// </remarks>
     public static async Task<OrderLedger> LoadAsync(AdIntelDbContext db, CancellationToken cancellationToken)
     {
@@ -44,6 +44,7 @@ internal sealed class OrderLedger
                 {
                     while (rows.Read())
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         ledger.AddOrder(new LedgerOrder
                         {
                             Id = rows.GetInt64(0),
@@ -62,6 +63,7 @@ internal sealed class OrderLedger
                 {
                     while (rows.Read())
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         ledger.AddLine(rows.GetInt64(0), rows.GetInt32(1), rows.GetNullableDecimal(2));
                     }
                 }
@@ -69,6 +71,7 @@ internal sealed class OrderLedger
                 {
                     while (rows.Read())
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         ledger.AddRefund(rows.GetInt64(0), rows.GetDateOnly(1), rows.GetDecimal(2));
                     }
                 }
