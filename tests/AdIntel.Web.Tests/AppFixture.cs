@@ -276,15 +276,6 @@ public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : 
         }
         return text.ToString();
     }
-
-    /// <summary>The state history of one background job, newest first.</summary>
-    public string DescribeJob(string jobId)
-    {
-        var details = Services.GetRequiredService<JobStorage>().GetMonitoringApi().JobDetails(jobId);
-        return details is null
-            ? $"job {jobId} not found"
-            : string.Join(Environment.NewLine, details.History.Select(h => $"{h.CreatedAt:O} {h.StateName} {h.Reason} {string.Join(", ", h.Data.Select(d => d.Key + "=" + (d.Value.Length > 300 ? d.Value[..300] : d.Value)))}"));
-    }
 }
 
 /// <summary>A store made for one test, with an API client authenticated as a member of it.</summary>
