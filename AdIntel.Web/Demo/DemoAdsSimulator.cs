@@ -200,7 +200,7 @@ internal sealed class DemoAdsSimulator
         BuildStructure(account);
         AssignExternalIds();
 
-        var outageStart = Math.Max(1, _calendar.Days - 41);
+        var outageStart = Math.Max(1, _calendar.IndexOf(DemoStoreGenerator.TrackingOutageDays(_calendar.LastDay).From));
         var insights = Deliver(expectedOrders, saleOrders, saleValue, adSpendTotal, attributedShare, overReporting, outageStart);
         FinishEntities();
 
@@ -501,10 +501,19 @@ internal sealed class DemoAdsSimulator
                 dayRows.Add((row, (clicks + 0.2) * Intent(set.Kind) * ad.Quality));
             }
 
+            // Systematic sampling: each ad gets its share on average, and the day's total is the day's expectation
+            // rounded once. Rounding each ad on its own would add Poisson-like noise to the total, and a small store's
+            // ordinary day would then often look like a partial tracking outage.
             var totalWeight = dayRows.Sum(r => r.Weight);
+            var offset = _random.NextDouble();
+            var cumulative = 0.0;
+            var allocated = 0;
             foreach (var (row, weight) in dayRows)
             {
-                var purchases = totalWeight == 0 ? 0 : _random.RoundStochastic(purchasesToday * weight / totalWeight);
+                cumulative += totalWeight == 0 ? 0 : purchasesToday * weight / totalWeight;
+                var upTo = (int)Math.Floor(cumulative + offset);
+                var purchases = upTo - allocated;
+                allocated = upTo;
                 row.Purchases = purchases;
                 row.PurchaseValue = purchases == 0 ? 0m : Math.Round((decimal)(purchases * valuePerPurchase * _random.Jitter(0.12)), 2);
                 insights.Add(row);

@@ -21,6 +21,21 @@ public static class DemoStoreGenerator
     /// <summary>Other marketing costs of the demo store (e-mail tool, creators), per month.</summary>
     public const decimal OtherMarketingCostPerMonth = 2_500m;
 
+    /// <summary>
+    /// The three days of the planted tracking outage: about 40 days before <paramref name="lastDay"/>, moved earlier
+    /// until neither they nor the day on each side are a sales event or holiday, so on every calendar the outage is what
+    /// stands out, not a holiday's unusual volume.
+    /// </summary>
+    public static (DateOnly From, DateOnly To) TrackingOutageDays(DateOnly lastDay)
+    {
+        var from = lastDay.AddDays(-40);
+        while (Enumerable.Range(-1, 5).Any(offset => DemoCalendar.EventLevel(from.AddDays(offset)) != 1.0))
+        {
+            from = from.AddDays(-1);
+        }
+        return (from, from.AddDays(2));
+    }
+
     public static DemoStoreData Generate(DemoOptions options, DateOnly today)
     {
         var timeZone = TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);

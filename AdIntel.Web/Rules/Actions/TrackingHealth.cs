@@ -12,13 +12,14 @@ public sealed record TrackingStatus(bool Broken, string Explanation, IReadOnlyLi
 /// <summary>
 /// The circuit breaker's test. Rules judge ads by the purchases the platform reports; when the pixel or the
 /// Conversions API breaks, every ad suddenly looks like it sells nothing and a stop-loss would pause the whole account.
-/// Definition: a store-local day with ad spend is <b>broken</b> when Shopify had orders but the platform reported far
-/// fewer purchases than usual — on that day alone, or pooled with the day before and after (so a small store's
-/// outage of a few days is caught without flagging its ordinary quiet days). "Far fewer" means both: more than the drop
-/// percentage (default 50%) below what the usual share predicts (the median of platform purchases per Shopify order
-/// over the <see cref="BaselineDays"/> days before, from days with at least <see cref="MinOrders"/> orders; at least
-/// <see cref="MinBaselineDays"/> such days are needed to judge), and so far below that chance cannot explain it (a
-/// Poisson probability under <see cref="Significance"/>), with at least <see cref="MinOrders"/> orders judged.
+/// Definition: a store-local day with ad spend and Shopify orders is <b>short</b> when the platform reported more than
+/// the drop percentage (default 50%) fewer purchases than the usual share predicts (the median of platform purchases
+/// per Shopify order over the <see cref="BaselineDays"/> days before, from days with at least <see cref="MinOrders"/>
+/// orders; at least <see cref="MinBaselineDays"/> such days are needed to judge). A short day is <b>broken</b> when
+/// its run — it and the short days right before and after it — fell so far below the prediction that chance cannot
+/// explain it (a Poisson probability under <see cref="Significance"/>, with at least <see cref="MinOrders"/> orders
+/// judged). Judging runs catches a small store's outage of a few days without flagging its ordinary quiet days, and a
+/// day on its own evidence is never flagged for its neighbours' missing purchases.
 /// Tracking counts as broken while any of the last <see cref="LookbackDays"/> complete days is broken — the window most
 /// rules read — so automation stays off until the bad days have left the 7-day metrics.
 /// </summary>
@@ -38,29 +39,56 @@ public static class TrackingHealth
         {
             byDate[facts.Date] = facts;
         }
+        var expectedByDay = new Dictionary<DateOnly, decimal?>();
+        var keep = 1 - dropPercent / 100;
+
+        // What the usual share of purchases per order predicts for the day, or null when the day proves nothing.
+        decimal? Expected(DateOnly day)
+        {
+            if (expectedByDay.TryGetValue(day, out var known))
+            {
+                return known;
+            }
+            decimal? expected = null;
+            if (day < today && byDate.TryGetValue(day, out var facts) && facts.AdSpend > 0 && facts.Orders > 0)
+            {
+                var baseline = new List<decimal>();
+                for (var before = day.AddDays(-BaselineDays); before < day; before = before.AddDays(1))
+                {
+                    if (byDate.TryGetValue(before, out var b) && b.Orders >= MinOrders)
+                    {
+                        baseline.Add(b.PlatformPurchases / b.Orders);
+                    }
+                }
+                if (baseline.Count >= MinBaselineDays)
+                {
+                    expected = Median(baseline) * facts.Orders;
+                }
+            }
+            expectedByDay[day] = expected;
+            return expected;
+        }
+
+        bool IsShort(DateOnly day) => Expected(day) is { } expected && expected > 0 && byDate[day].PlatformPurchases < expected * keep;
+
         var broken = new List<DateOnly>();
         for (var day = today.AddDays(-LookbackDays); day < today; day = day.AddDays(1))
         {
-            if (!byDate.TryGetValue(day, out var facts) || facts.AdSpend <= 0 || facts.Orders == 0)
+            if (!IsShort(day))
             {
                 continue;
             }
-            var baseline = new List<decimal>();
-            for (var before = day.AddDays(-BaselineDays); before < day; before = before.AddDays(1))
+            var first = day;
+            var last = day;
+            while (day.DayNumber - first.DayNumber < BaselineDays && IsShort(first.AddDays(-1)))
             {
-                if (byDate.TryGetValue(before, out var b) && b.Orders >= MinOrders)
-                {
-                    baseline.Add(b.PlatformPurchases / b.Orders);
-                }
+                first = first.AddDays(-1);
             }
-            if (baseline.Count < MinBaselineDays)
+            while (last.DayNumber - day.DayNumber < BaselineDays && IsShort(last.AddDays(1)))
             {
-                continue;
+                last = last.AddDays(1);
             }
-            var usualShare = Median(baseline);
-            // The day after counts only when it is complete (before today).
-            var pooled = new[] { day.AddDays(-1), day, day.AddDays(1) }.Where(d => d < today && byDate.ContainsKey(d)).Select(d => byDate[d]).ToList();
-            if (Collapsed([facts], usualShare, dropPercent) || Collapsed(pooled, usualShare, dropPercent))
+            if (FarBeyondChance(first, last, byDate, Expected))
             {
                 broken.Add(day);
             }
@@ -75,16 +103,18 @@ public static class TrackingHealth
             broken);
     }
 
-    private static bool Collapsed(IReadOnlyList<DailyStoreFacts> days, decimal usualShare, decimal dropPercent)
+    /// <summary>Whether the run of short days from <paramref name="first"/> to <paramref name="last"/> reported too few purchases for chance.</summary>
+    private static bool FarBeyondChance(DateOnly first, DateOnly last, Dictionary<DateOnly, DailyStoreFacts> byDate, Func<DateOnly, decimal?> expectedOn)
     {
-        var orders = days.Sum(d => d.Orders);
-        if (orders < MinOrders || usualShare <= 0)
+        int orders = 0;
+        decimal expected = 0, reported = 0;
+        for (var day = first; day <= last; day = day.AddDays(1))
         {
-            return false;
+            orders += byDate[day].Orders;
+            expected += expectedOn(day)!.Value;
+            reported += byDate[day].PlatformPurchases;
         }
-        var expected = (double)(usualShare * orders);
-        var reported = (double)days.Sum(d => d.PlatformPurchases);
-        return reported < expected * (1 - (double)dropPercent / 100) && PoissonAtMost(Math.Floor(reported), expected) < Significance;
+        return orders >= MinOrders && PoissonAtMost(Math.Floor((double)reported), (double)expected) < Significance;
     }
 
     /// <summary>P(X ≤ k) for X ~ Poisson(mean): how likely so few purchases are by chance alone.</summary>

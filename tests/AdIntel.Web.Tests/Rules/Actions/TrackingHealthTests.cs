@@ -45,4 +45,40 @@ public sealed class TrackingHealthTests
     {
         Assert.False(TrackingHealth.Evaluate(Facts((daysAgo, orders, purchases, spend)), Today, 50).Broken);
     }
+
+    [Fact]
+    public void A_day_after_an_outage_is_not_broken_for_its_neighbours_missing_purchases()
+    {
+        // Seen on the demo store: three days without purchases, then a quiet but normal day judged before the next one
+        // was complete. Pooled with the outage's last day it looked short; on its own it is not.
+        var facts = Facts((5, 14, 0, 350), (4, 11, 0, 310), (3, 15, 0, 300), (2, 5, 4, 310), (1, 8, 11, 290));
+
+        var status = TrackingHealth.Evaluate(facts, Today.AddDays(-1), 50);
+
+        Assert.Equal([Today.AddDays(-5), Today.AddDays(-4), Today.AddDays(-3)], status.BrokenDays);
+    }
+
+    [Fact]
+    public void A_small_stores_outage_is_found_on_every_one_of_its_days()
+    {
+        // Six orders and four purchases a day: no single day without purchases is beyond chance, the three together are.
+        var facts = Facts().Select(f => { f.Orders = 6; f.PlatformPurchases = 4; return f; }).ToList();
+        foreach (var daysAgo in new[] { 4, 3, 2 })
+        {
+            facts.Single(f => f.Date == Today.AddDays(-daysAgo)).PlatformPurchases = 0;
+        }
+
+        var status = TrackingHealth.Evaluate(facts, Today, 50);
+
+        Assert.Equal([Today.AddDays(-4), Today.AddDays(-3), Today.AddDays(-2)], status.BrokenDays);
+    }
+
+    [Fact]
+    public void A_small_stores_single_quiet_day_is_not_an_outage()
+    {
+        var facts = Facts().Select(f => { f.Orders = 6; f.PlatformPurchases = 4; return f; }).ToList();
+        facts.Single(f => f.Date == Today.AddDays(-2)).PlatformPurchases = 0;
+
+        Assert.False(TrackingHealth.Evaluate(facts, Today, 50).Broken);
+    }
 }
