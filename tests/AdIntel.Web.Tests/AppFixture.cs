@@ -8,6 +8,7 @@ using AdIntel.Web.Tests.Security;
 using Hangfire;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -199,6 +200,10 @@ public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : 
         {
             builder.UseSetting(key, value);
         }
+        if (PinnedDate.Clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> in a fresh scope acting for <paramref name="storeId"/> (null: no store).</summary>
@@ -229,7 +234,7 @@ public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : 
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var storeId = await WithDbAsync(null, async db =>
         {
-            var store = new Store { Name = "Test store " + suffix, ShopDomain = $"test-{suffix}.myshopify.com", TimeZone = timeZone, CreatedAtUtc = DateTime.UtcNow };
+            var store = new Store { Name = "Test store " + suffix, ShopDomain = $"test-{suffix}.myshopify.com", TimeZone = timeZone, CreatedAtUtc = PinnedDate.UtcNow };
             db.Stores.Add(store);
             await db.SaveChangesAsync();
             return store.Id;
@@ -237,8 +242,8 @@ public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : 
         var token = ApiTokenAuthenticationHandler.NewToken();
         await WithDbAsync(storeId, async db =>
         {
-            db.StoreSettings.Add(new StoreSettings { UpdatedAtUtc = DateTime.UtcNow });
-            db.ApiTokens.Add(new ApiToken { Name = "tests", Role = role, Prefix = token[..8], TokenHash = ApiTokenAuthenticationHandler.Hash(token), CreatedAtUtc = DateTime.UtcNow });
+            db.StoreSettings.Add(new StoreSettings { UpdatedAtUtc = PinnedDate.UtcNow });
+            db.ApiTokens.Add(new ApiToken { Name = "tests", Role = role, Prefix = token[..8], TokenHash = ApiTokenAuthenticationHandler.Hash(token), CreatedAtUtc = PinnedDate.UtcNow });
             await db.SaveChangesAsync();
         });
         var client = CreateClient();

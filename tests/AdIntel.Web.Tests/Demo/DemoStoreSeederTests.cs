@@ -53,7 +53,7 @@ public sealed class DemoStoreSeederTests(AppFixture fixture)
     {
         var app = fixture.SqliteApp;
         var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, newYork));
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(PinnedDate.UtcNow, newYork));
 
         var (lastOrderDay, lastInsightDay, lastCreated) = await app.WithDbAsync(app.DemoStoreId, async db => (
             await db.Orders.MaxAsync(o => o.LocalDate),
@@ -63,7 +63,7 @@ public sealed class DemoStoreSeederTests(AppFixture fixture)
         // The fixture started moments ago; allow for a run that crosses midnight in New York.
         Assert.InRange(lastOrderDay, today.AddDays(-2), today.AddDays(-1));
         Assert.Equal(lastOrderDay, lastInsightDay);
-        Assert.True(lastCreated < DateTime.UtcNow);
+        Assert.True(lastCreated < PinnedDate.UtcNow);
         Assert.Equal(DateTimeKind.Utc, lastCreated.Kind);
     }
 }

@@ -290,7 +290,7 @@ public sealed class OverviewMetricsTests(AppFixture fixture)
         // A refund within Bo's first year lowers the curve as soon as the facts are rebuilt (the cached curve is replaced).
         await app.WithDbAsync(id, async db =>
         {
-            db.Refunds.Add(new Refund { OrderId = boFirst.Id, ExternalId = "r2", LocalDate = new DateOnly(2024, 2, 5), Amount = 20, CreatedAtUtc = DateTime.UtcNow });
+            db.Refunds.Add(new Refund { OrderId = boFirst.Id, ExternalId = "r2", LocalDate = new DateOnly(2024, 2, 5), Amount = 20, CreatedAtUtc = PinnedDate.UtcNow });
             await db.SaveChangesAsync();
         });
         await app.RebuildFactsAsync(id);
@@ -318,7 +318,7 @@ public sealed class OverviewMetricsTests(AppFixture fixture)
         await app.WithDbAsync(store.StoreId, async db =>
         {
             var day = new DateOnly(2024, 2, 5);
-            db.Refunds.Add(new Refund { OrderId = boFirst.Id, ExternalId = "r2", LocalDate = day, Amount = 20, CreatedAtUtc = DateTime.UtcNow });
+            db.Refunds.Add(new Refund { OrderId = boFirst.Id, ExternalId = "r2", LocalDate = day, Amount = 20, CreatedAtUtc = PinnedDate.UtcNow });
             db.DailyFacts.Add(new DailyStoreFacts { Date = day, Returns = 20 });
             await db.SaveChangesAsync();
         });
@@ -374,7 +374,7 @@ public sealed class OverviewMetricsTests(AppFixture fixture)
         using var json = await GetJsonAsync(store.Api, "/api/overview");
         var data = json.RootElement.GetProperty("data");
 
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);   // the test store's time zone is UTC
+        var today = DateOnly.FromDateTime(PinnedDate.UtcNow);   // the test store's time zone is UTC
         Assert.Equal("30d", data.GetProperty("preset").GetString());
         Assert.Equal(today.AddDays(-30).ToString("yyyy-MM-dd"), data.GetProperty("period").GetProperty("from").GetString());
         Assert.Equal(today.AddDays(-1).ToString("yyyy-MM-dd"), data.GetProperty("period").GetProperty("to").GetString());

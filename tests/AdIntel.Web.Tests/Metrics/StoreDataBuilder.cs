@@ -10,7 +10,7 @@ public static class StoreDataBuilder
     public static Task<long> AddCustomerAsync(this AdIntelApp app, long storeId, string externalId) =>
         app.WithDbAsync(storeId, async db =>
         {
-            var customer = new Customer { ExternalId = externalId, Email = externalId + "@example.com", CreatedAtUtc = DateTime.UtcNow };
+            var customer = new Customer { ExternalId = externalId, Email = externalId + "@example.com", CreatedAtUtc = PinnedDate.UtcNow };
             db.Customers.Add(customer);
             await db.SaveChangesAsync();
             return customer.Id;
@@ -68,13 +68,13 @@ public static class StoreDataBuilder
             var ads = new Dictionary<string, long>();
             foreach (var name in campaignNames)
             {
-                var campaign = new Campaign { AdAccountId = account.Id, ExternalId = $"c-{name}-{suffix}", Name = name, UpdatedAtUtc = DateTime.UtcNow };
+                var campaign = new Campaign { AdAccountId = account.Id, ExternalId = $"c-{name}-{suffix}", Name = name, UpdatedAtUtc = PinnedDate.UtcNow };
                 db.Campaigns.Add(campaign);
                 await db.SaveChangesAsync();
-                var adSet = new AdSet { CampaignId = campaign.Id, ExternalId = $"s-{name}-{suffix}", Name = name + " set", UpdatedAtUtc = DateTime.UtcNow };
+                var adSet = new AdSet { CampaignId = campaign.Id, ExternalId = $"s-{name}-{suffix}", Name = name + " set", UpdatedAtUtc = PinnedDate.UtcNow };
                 db.AdSets.Add(adSet);
                 await db.SaveChangesAsync();
-                var ad = new Ad { AdSetId = adSet.Id, CampaignId = campaign.Id, ExternalId = $"a-{name}-{suffix}", Name = name + " ad", UpdatedAtUtc = DateTime.UtcNow };
+                var ad = new Ad { AdSetId = adSet.Id, CampaignId = campaign.Id, ExternalId = $"a-{name}-{suffix}", Name = name + " ad", UpdatedAtUtc = PinnedDate.UtcNow };
                 db.Ads.Add(ad);
                 await db.SaveChangesAsync();
                 ads[name] = ad.Id;

@@ -255,7 +255,7 @@ public sealed class ReportsApiTests(AppFixture fixture)
     {
         var app = await fixture.HostAsync(provider);
         var store = await app.CreateStoreAsync();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(PinnedDate.UtcNow);
         var random = new Random(7);
         var orders = new List<AdIntel.Web.Domain.Order>();
         for (var c = 0; c < 60; c++)

@@ -62,7 +62,7 @@ public sealed class ScheduledReportEmailTests(AppFixture fixture)
         using var pdf = UglyToad.PdfPig.PdfDocument.Open(content.ToArray());
         var text = string.Join(" ", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
         Assert.Contains("Books & Co", text, StringComparison.Ordinal);
-        var period = ReportFrequency.PeriodBefore(ReportFrequency.Monthly, DateOnly.FromDateTime(DateTime.UtcNow));
+        var period = ReportFrequency.PeriodBefore(ReportFrequency.Monthly, DateOnly.FromDateTime(PinnedDate.UtcNow));
         Assert.Contains(period.From.ToString("MMM d, yyyy", System.Globalization.CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
 
         // The schedule records the delivery.

@@ -158,29 +158,29 @@ public sealed class CampaignsApiTests(AppFixture fixture)
     {
         var app = await fixture.HostAsync(provider);
         var store = await app.CreateStoreAsync();
-        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var yesterday = DateOnly.FromDateTime(PinnedDate.UtcNow).AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var campaignId = await app.WithDbAsync(store.StoreId, async db =>
         {
             var account = new AdAccount { ExternalId = "act_learning", Name = "Account" };
             db.AdAccounts.Add(account);
             await db.SaveChangesAsync();
-            var campaign = new Campaign { AdAccountId = account.Id, ExternalId = "c-learning", Name = "Scaling", UpdatedAtUtc = DateTime.UtcNow };
+            var campaign = new Campaign { AdAccountId = account.Id, ExternalId = "c-learning", Name = "Scaling", UpdatedAtUtc = PinnedDate.UtcNow };
             db.Campaigns.Add(campaign);
             await db.SaveChangesAsync();
             var sets = new[]
             {
-                new AdSet { CampaignId = campaign.Id, ExternalId = "s-few", Name = "Few purchases", StartDate = new DateOnly(2025, 1, 1), UpdatedAtUtc = DateTime.UtcNow },
-                new AdSet { CampaignId = campaign.Id, ExternalId = "s-new", Name = "New", StartDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3), UpdatedAtUtc = DateTime.UtcNow },
-                new AdSet { CampaignId = campaign.Id, ExternalId = "s-many", Name = "Many purchases", UpdatedAtUtc = DateTime.UtcNow },
-                new AdSet { CampaignId = campaign.Id, ExternalId = "s-edited", Name = "Edited", UpdatedAtUtc = DateTime.UtcNow, LastSignificantEditAtUtc = DateTime.UtcNow.AddHours(-5) },
-                new AdSet { CampaignId = campaign.Id, ExternalId = "s-paused", Name = "Paused", Status = EntityStatus.Paused, UpdatedAtUtc = DateTime.UtcNow },
+                new AdSet { CampaignId = campaign.Id, ExternalId = "s-few", Name = "Few purchases", StartDate = new DateOnly(2025, 1, 1), UpdatedAtUtc = PinnedDate.UtcNow },
+                new AdSet { CampaignId = campaign.Id, ExternalId = "s-new", Name = "New", StartDate = DateOnly.FromDateTime(PinnedDate.UtcNow).AddDays(-3), UpdatedAtUtc = PinnedDate.UtcNow },
+                new AdSet { CampaignId = campaign.Id, ExternalId = "s-many", Name = "Many purchases", UpdatedAtUtc = PinnedDate.UtcNow },
+                new AdSet { CampaignId = campaign.Id, ExternalId = "s-edited", Name = "Edited", UpdatedAtUtc = PinnedDate.UtcNow, LastSignificantEditAtUtc = PinnedDate.UtcNow.AddHours(-5) },
+                new AdSet { CampaignId = campaign.Id, ExternalId = "s-paused", Name = "Paused", Status = EntityStatus.Paused, UpdatedAtUtc = PinnedDate.UtcNow },
             };
             db.AdSets.AddRange(sets);
             await db.SaveChangesAsync();
             var purchases = new[] { 10m, 10m, 60m, 60m, 0m };
             for (var i = 0; i < sets.Length; i++)
             {
-                var ad = new Ad { AdSetId = sets[i].Id, CampaignId = campaign.Id, ExternalId = "a" + i, Name = "Ad " + i, UpdatedAtUtc = DateTime.UtcNow };
+                var ad = new Ad { AdSetId = sets[i].Id, CampaignId = campaign.Id, ExternalId = "a" + i, Name = "Ad " + i, UpdatedAtUtc = PinnedDate.UtcNow };
                 db.Ads.Add(ad);
                 await db.SaveChangesAsync();
                 db.AdInsights.Add(KnownCampaigns.Day(ad.Id, yesterday, 100m, 10_000, 8_000, 100, purchases[i], purchases[i] * 40m));

@@ -20,7 +20,7 @@ public sealed record KnownCampaigns(long Prospecting, long Retargeting, long Bra
 
     public static async Task<KnownCampaigns> SeedAsync(AdIntelApp app, long storeId)
     {
-        var now = DateTime.UtcNow;
+        var now = PinnedDate.UtcNow;
         return await app.WithDbAsync(storeId, async db =>
         {
             var account = new AdAccount { ExternalId = "act_" + storeId, Name = "Main account" };

@@ -46,7 +46,7 @@ public sealed class ImportedDataMatchingTests(AppFixture fixture)
     {
         var app = await fixture.HostAsync(provider);
         var store = await app.CreateStoreAsync();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(PinnedDate.UtcNow);
         await ImportTestFiles.ImportAsync(store.Api, ImportTestFiles.MetaPath, GenerateCsv(today, seed: 11));
         var created = await new RuleTestStore(store, 0, 0, 0, 0, 0).CreateRuleAsync(new
         {

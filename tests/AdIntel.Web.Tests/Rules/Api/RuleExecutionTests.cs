@@ -79,7 +79,7 @@ public sealed class RuleExecutionTests(AppFixture fixture)
         var ruleId = (await store.CreateRuleAsync(PauseLosers())).GetProperty("id").GetInt64();
         // The rule counts as created before the current slot, so the slot is due.
         await app.WithDbAsync(store.Store.StoreId, db => db.Rules.Where(r => r.Id == ruleId)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAtUtc, DateTime.UtcNow.AddDays(-1))));
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAtUtc, PinnedDate.UtcNow.AddDays(-1))));
         var job = app.Services.GetRequiredService<RunStoreRulesJob>();
 
         await job.RunAsync(store.Store.StoreId, CancellationToken.None);
@@ -209,7 +209,7 @@ public sealed class RuleExecutionTests(AppFixture fixture)
         Assert.Equal(store.LoserAdSetId, firing.GetProperty("entityId").GetInt64());
         Assert.Equal("pause", firing.GetProperty("action").GetString());
         var firedOn = DateOnly.Parse(firing.GetProperty("date").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        var daysAfter = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1).DayNumber - firedOn.DayNumber;
+        var daysAfter = DateOnly.FromDateTime(PinnedDate.UtcNow).AddDays(-1).DayNumber - firedOn.DayNumber;
         Assert.Equal(-45m * daysAfter, firing.GetProperty("estimatedSpendChange").GetDecimal());
         Assert.Equal(45m * daysAfter, firing.GetProperty("estimatedProfitChange").GetDecimal());
         Assert.Contains("diminishing returns", backtest.GetProperty("method").GetString(), StringComparison.Ordinal);

@@ -191,10 +191,10 @@ public sealed class RuleKindsTests(AppFixture fixture)
     /// <summary>An ad in the winning ad set whose CTR fell 40% and frequency rose 60% against its first week, 3 weeks ago.</summary>
     private static Task<long> AddFatiguedAdAsync(AdIntelApp app, RuleTestStore store) => app.WithDbAsync(store.Store.StoreId, async db =>
     {
-        var ad = new Ad { AdSetId = store.WinnerAdSetId, CampaignId = store.CampaignId, ExternalId = $"ta{store.Store.StoreId}", Name = "Tired carousel", UpdatedAtUtc = DateTime.UtcNow };
+        var ad = new Ad { AdSetId = store.WinnerAdSetId, CampaignId = store.CampaignId, ExternalId = $"ta{store.Store.StoreId}", Name = "Tired carousel", UpdatedAtUtc = PinnedDate.UtcNow };
         db.Ads.Add(ad);
         await db.SaveChangesAsync();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(PinnedDate.UtcNow);
         for (var d = 1; d <= 21; d++)
         {
             var firstWeek = d >= 15;

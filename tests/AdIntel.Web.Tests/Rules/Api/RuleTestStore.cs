@@ -15,10 +15,10 @@ internal sealed record RuleTestStore(TestStore Store, long CampaignId, long Winn
     public static async Task<RuleTestStore> CreateAsync(AdIntelApp app, StoreRole role = StoreRole.Owner)
     {
         var store = await app.CreateStoreAsync(role);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(PinnedDate.UtcNow);
         var ids = await app.WithDbAsync(store.StoreId, async db =>
         {
-            var now = DateTime.UtcNow;
+            var now = PinnedDate.UtcNow;
             var account = new AdAccount { ExternalId = "act_" + store.StoreId, Name = "Account" };
             db.AdAccounts.Add(account);
             await db.SaveChangesAsync();

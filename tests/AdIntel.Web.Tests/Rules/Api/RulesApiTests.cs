@@ -106,7 +106,7 @@ public sealed class RulesApiTests(AppFixture fixture)
             var token = await app.WithDbAsync(owner.Store.StoreId, async db =>
             {
                 var secret = Web.Infrastructure.Auth.ApiTokenAuthenticationHandler.NewToken();
-                db.ApiTokens.Add(new ApiToken { Name = role.ToString(), Role = role, Prefix = secret[..8], TokenHash = Web.Infrastructure.Auth.ApiTokenAuthenticationHandler.Hash(secret), CreatedAtUtc = DateTime.UtcNow });
+                db.ApiTokens.Add(new ApiToken { Name = role.ToString(), Role = role, Prefix = secret[..8], TokenHash = Web.Infrastructure.Auth.ApiTokenAuthenticationHandler.Hash(secret), CreatedAtUtc = PinnedDate.UtcNow });
                 await db.SaveChangesAsync();
                 return secret;
             });
