@@ -4,6 +4,9 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Integrations.Shopify.Sync;
+using AdIntel.Web.Reports.Scheduling;
+using AdIntel.Web.Rules.Execution;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Integrations.Shopify.App;
@@ -14,7 +17,7 @@ namespace AdIntel.Web.Integrations.Shopify.App;
 /// customers/redact removes the customer's personal data (the orders' money stays: the merchant's books need it);
 /// shop/redact deletes the store and all its data. Audit summaries never contain personal data.
 /// </summary>
-public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, TimeProvider time)
+public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, IRecurringJobManager recurringJobs, TimeProvider time)
 {
     public const string DataRequestTopic = "customers/data_request";
     public const string RedactTopic = "customers/redact";
@@ -126,13 +129,23 @@ public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, Time
     }
 
     /// <summary>
-    /// shop/redact: deletes the store and, through the database's cascades, every row it owns. Webhook receipts are not
-    /// store-owned and stay as the record that the request was honoured.
+    /// shop/redact: deletes the store and, through the database's cascades, every row it owns, then the store's recurring
+    /// jobs. Work already running for the store (a sync, a rule run, a facts rebuild, a webhook) cannot leave a row behind:
+    /// every store-owned table has a foreign key to the store, so the database refuses its writes once the store is gone.
+    /// Webhook receipts are not store-owned and stay as the record that the request was honoured.
     /// </summary>
     public async Task<int> DeleteStoreAsync(long storeId, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
-        return await db.Stores.Where(s => s.Id == storeId).ExecuteDeleteAsync(cancellationToken);
+        var reportSchedules = await db.ScheduledReports.IgnoreQueryFilters().Where(r => r.StoreId == storeId).Select(r => r.Id).ToListAsync(cancellationToken);
+        var deleted = await db.Stores.Where(s => s.Id == storeId).ExecuteDeleteAsync(cancellationToken);
+        recurringJobs.RemoveIfExists(IntegrationSchedules.JobId(storeId));
+        recurringJobs.RemoveIfExists(RuleSchedules.JobId(storeId));
+        foreach (var scheduleId in reportSchedules)
+        {
+            recurringJobs.RemoveIfExists(ScheduledReports.JobId(scheduleId));
+        }
+        return deleted;
     }
 
     private async Task<List<Customer>> FindCustomersAsync(Subject subject, CancellationToken cancellationToken, bool tracking = false)

@@ -27,7 +27,7 @@ public enum ShopifyWebhookOutcome
 /// Work happens in a scope of its own acting for the shop's store (the request's scope acts for nobody, or for the
 /// demo session's store).
 /// </summary>
-public sealed class ShopifyWebhookProcessor(IServiceScopeFactory scopes, ShopifyFactsRefresher facts, IntegrationSchedules schedules, TimeProvider time,
+public sealed class ShopifyWebhookProcessor(IServiceScopeFactory scopes, ShopifyFactsRefresher facts, TimeProvider time,
     ILogger<ShopifyWebhookProcessor> logger)
 {
     public const string Actor = "Shopify (webhook)";
@@ -130,7 +130,6 @@ public sealed class ShopifyWebhookProcessor(IServiceScopeFactory scopes, Shopify
                 return (null, false);
             case "shop/redact":
                 await services.GetRequiredService<ShopifyCompliance>().DeleteStoreAsync(storeId, cancellationToken);
-                schedules.Remove(storeId);
                 logger.LogWarning("Shopify shop/redact: store {StoreId} and all its data were deleted", storeId);
                 return (null, false);
             default:

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using AdIntel.Fakes.Shopify;
 using AdIntel.Web.Domain;
@@ -126,6 +127,8 @@ public sealed class ShopifyComplianceTests(AppFixture fixture)
             await db.SaveChangesAsync();
         });
         await host.FactsIdleAsync(store.StoreId);
+        // The bystander's order webhook asked for a facts rebuild too: count its rows once that rebuild is done.
+        await host.FactsIdleAsync(bystander.StoreId);
         var storeOwned = StoreOwnedTypes(host);
         var before = await CountRowsAsync(host, store.StoreId, storeOwned);
         Assert.True(before.Count(c => c.Value > 0) >= 10, string.Join(", ", before.Select(c => $"{c.Key}={c.Value}")));
@@ -143,6 +146,81 @@ public sealed class ShopifyComplianceTests(AppFixture fixture)
         // The store's API token went with it.
         using var gone = await store.Api.GetAsync("/api/overview");
         Assert.Equal(HttpStatusCode.Unauthorized, gone.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Shop_redact_leaves_no_row_of_the_store_while_webhooks_facts_rebuilds_rule_runs_and_syncs_write_beside_it(string provider)
+    {
+        var (host, shop, store, _) = await StoreWithCustomerAsync(fixture, provider);
+        await using var _host = host;
+        var storeId = store.StoreId;
+        using (var created = await store.Api.PostAsJsonAsync("/api/rules", new { name = "Beside the deletion", scope = "ad", expression = "spend_7d > 0", actions = new object[] { new { type = "notify" } } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        var ruleId = await host.App.WithDbAsync(storeId, db => db.Rules.Select(r => r.Id).SingleAsync());
+        using (var schedule = await store.Api.PostAsJsonAsync("/api/reports/schedules", new { report = "summary", format = "csv", frequency = "weekly", recipient = "books@example.com" }))
+        {
+            Assert.True(schedule.IsSuccessStatusCode, await schedule.Content.ReadAsStringAsync());
+        }
+        var scheduleId = await host.App.WithDbAsync(storeId, db => db.ScheduledReports.Select(r => r.Id).SingleAsync());
+
+        // Four writers of the store's rows, each going round until the deletion is over. After it they fail (the store
+        // is gone) or find nothing to do; either way they must not leave a row behind.
+        using var stop = new CancellationTokenSource();
+        var rounds = new int[4];
+        // On the thread pool, not xunit's context: SQLite waits for its write lock by blocking the thread.
+        Task Repeat(int writer, Func<Task> write) => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await write();
+                }
+                catch (Exception)
+                {
+                    // Expected once the store is gone (foreign keys refuse its rows), and when the writer is stopped.
+                }
+                Interlocked.Increment(ref rounds[writer]);
+            }
+        });
+        var nextOrder = 20_000L;
+        var writers = new[]
+        {
+            Repeat(0, () => host.Webhooks.SendAsync(ShopifyAppHost.WebhookUrl, "orders/create", shop,
+                FakeShopifyPayloads.Order(ShopifyWebhookTests.NewOrder(Interlocked.Increment(ref nextOrder))), stop.Token)),
+            Repeat(1, () => host.App.WithServiceAsync<Web.Metrics.DailyFactsBuilder, bool>(storeId, async facts => { await facts.RebuildAsync(stop.Token); return true; })),
+            Repeat(2, async () => { using var _ = await store.Api.PostAsync($"/api/rules/{ruleId}/run", null, stop.Token); }),
+            Repeat(3, () => host.App.WithServiceAsync<Web.Integrations.Shopify.Sync.ShopifySync, long>(storeId, sync => sync.RunAsync(storeId, Web.Integrations.Shopify.Sync.ShopifySyncKind.Incremental, stop.Token))),
+        };
+        try
+        {
+            await Eventually.HoldsAsync(() => Task.FromResult(rounds.All(r => r >= 2)), "every writer went round twice before the deletion",
+                describe: () => "rounds (webhooks, facts, rule runs, syncs): " + string.Join(", ", rounds));
+
+            var sent = await host.SendAsync("shop/redact", shop, FakeShopifyPayloads.ShopRedact(ShopId, shop));
+            Assert.True(sent.Delivered);
+            var roundsAtDeletion = rounds.ToArray();
+            // Let every writer go round twice more after the deletion before stopping them.
+            await Eventually.HoldsAsync(() => Task.FromResult(rounds.Zip(roundsAtDeletion).All(r => r.First >= r.Second + 2)), "every writer went round twice after the deletion",
+                describe: () => "rounds (webhooks, facts, rule runs, syncs): " + string.Join(", ", rounds));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+        await host.FactsIdleAsync(storeId);
+
+        var after = await CountRowsAsync(host, storeId, StoreOwnedTypes(host));
+        Assert.All(after, c => Assert.True(c.Value == 0, $"{c.Key} still has {c.Value} row(s) of the deleted store"));
+        Assert.Null(await host.StoreAsync(shop));
+        using var connection = host.App.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        var leftJobs = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection)
+            .Select(j => j.Id).Where(id => id == Web.Rules.Execution.RuleSchedules.JobId(storeId) || id == Web.Integrations.IntegrationSchedules.JobId(storeId)
+                || id == Web.Reports.Scheduling.ScheduledReports.JobId(scheduleId)).ToList();
+        Assert.True(leftJobs.Count == 0, "recurring jobs left for the deleted store: " + string.Join(", ", leftJobs));
     }
 
     private static List<Type> StoreOwnedTypes(ShopifyAppHost host)
