@@ -94,6 +94,7 @@ public static class WebApplicationBuilderExtensions
         app.UseAdIntelErrorHandling();
         // The request log goes through this host's logger, not the process-wide static one.
         app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+        app.UseClientErrorStatuses();
         app.UseTransportSecurity();
         app.UseStaticFiles();
         app.UseRouting();
