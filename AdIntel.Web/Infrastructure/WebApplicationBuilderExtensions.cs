@@ -1,6 +1,7 @@
 using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Forms;
 using AdIntel.Web.Infrastructure.Health;
 using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Infrastructure.Options;
@@ -66,7 +67,7 @@ public static class WebApplicationBuilderExtensions
             options.Conventions.AllowAnonymousToFolder("/Account");
             // Role per screen (page model attributes may ask for more): uploads change the store's data.
             options.Conventions.AuthorizeFolder("/Imports", AuthServiceCollectionExtensions.Policies.Marketer);
-        });
+        }).AddMvcOptions(options => options.ModelBinderProviders.Insert(0, new CheckboxBinderProvider()));
         var embeddedInShopify = string.Equals(builder.Configuration["Auth:Mode"], "Shopify", StringComparison.OrdinalIgnoreCase)
             && !(builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing"));
         builder.Services.AddAntiforgery(o =>
@@ -93,6 +94,7 @@ public static class WebApplicationBuilderExtensions
         app.UseAdIntelErrorHandling();
         // The request log goes through this host's logger, not the process-wide static one.
         app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+        app.UseClientErrorStatuses();
         app.UseTransportSecurity();
         app.UseStaticFiles();
         app.UseRouting();

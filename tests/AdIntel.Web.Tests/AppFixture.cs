@@ -104,9 +104,10 @@ public sealed class AppFixture : IAsyncLifetime
 
     /// <summary>
     /// Starts another app on a fresh database of <paramref name="provider"/>, with <paramref name="settings"/> over the
-    /// defaults (no demo store), e.g. Auth:Mode=Local. The caller owns (and disposes) it.
+    /// defaults (no demo store), e.g. Auth:Mode=Local; on a loopback Kestrel port when <paramref name="kestrel"/> is set
+    /// (its clients then come from <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> as usual). The caller owns (and disposes) it.
     /// </summary>
-    public async Task<AdIntelApp> StartAppAsync(string provider, IReadOnlyDictionary<string, string?> settings)
+    public async Task<AdIntelApp> StartAppAsync(string provider, IReadOnlyDictionary<string, string?> settings, bool kestrel = false)
     {
         var all = new Dictionary<string, string?>
         {
@@ -125,8 +126,17 @@ public sealed class AppFixture : IAsyncLifetime
             all[key] = value;
         }
         var app = new AdIntelApp(all);
-        // Starting the server runs migrations and seeding before the first request.
-        _ = app.Server;
+        if (kestrel)
+        {
+            // A real server on a loopback port, for what only Kestrel does (request body limits on chunked bodies).
+            app.UseKestrel(0);
+            app.StartServer();
+        }
+        else
+        {
+            // Starting the server runs migrations and seeding before the first request.
+            _ = app.Server;
+        }
         return app;
     }
 

@@ -44,6 +44,28 @@ public static class ApiErrorHandling
         return app;
     }
 
+    /// <summary>
+    /// A body the client got wrong (over the size limit: 413, broken framing: 400) surfaces as an exception while it is
+    /// read. Answered with its own status here, inside the request log, it is logged as that status instead of as an
+    /// unhandled 500; the status code pages add the body. Goes right after request logging.
+    /// </summary>
+    public static WebApplication UseClientErrorStatuses(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (BadHttpRequestException bad) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                context.Response.StatusCode = bad.StatusCode;
+            }
+        });
+        return app;
+    }
+
     private static (int Status, string Code, string Message) Classify(Exception? exception) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>

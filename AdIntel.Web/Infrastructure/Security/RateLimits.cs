@@ -11,7 +11,8 @@ namespace AdIntel.Web.Infrastructure.Security;
 /// <summary>
 /// One global limiter, partitioned by what the request is (<see cref="RequestKinds"/>) and who sends it: credential
 /// forms per client address (password guessing), uploads per store (they are heavy), the API per token, session or
-/// address. Refusals are 429 with Retry-After and, for the API, the contract's error body.
+/// address (webhooks: see <see cref="WebhookRateLimits"/>). Refusals are 429 with Retry-After and, for the API, the
+/// contract's error body.
 /// </summary>
 public static class RateLimits
 {
@@ -33,9 +34,9 @@ public static class RateLimits
             RequestKind.CredentialForm => PerMinute("sign-in:" + address, limits.SignInPermitsPerMinute),
             RequestKind.Upload => PerMinute("upload:" + (StoreKey(context) ?? address), limits.ImportPermitsPerMinute),
             RequestKind.Api => PerMinute("api:" + (CallerKey(context) ?? address), limits.ApiPermitsPerMinute),
-            // Per shop, ten times an API caller's allowance: a bulk edit in Shopify fires thousands of orders/updated at once.
-            RequestKind.Webhook => PerMinute("webhook:" + (context.Request.Headers["X-Shopify-Shop-Domain"].FirstOrDefault() ?? address),
-                limits.ApiPermitsPerMinute * 10),
+            // Charged by their endpoint once the signature is checked (WebhookRateLimits): only then is the shop they name
+            // trustworthy.
+            RequestKind.Webhook => RateLimitPartition.GetNoLimiter("webhook"),
             _ => RateLimitPartition.GetNoLimiter("unlimited"),
         };
     }

@@ -11,7 +11,10 @@ public enum RequestKind
     /// <summary>CSV uploads (API and page); their endpoints apply the import size limit themselves.</summary>
     Upload,
     Api,
-    /// <summary>Platform webhooks (HMAC-verified): Shopify sends bursts from few addresses, so they are not counted as one caller's API use.</summary>
+    /// <summary>
+    /// Platform webhooks (HMAC-verified): Shopify sends bursts from few addresses, so they are not counted as one caller's
+    /// API use; their endpoint limits them after checking the signature (<see cref="WebhookRateLimits"/>).
+    /// </summary>
     Webhook,
 }
 

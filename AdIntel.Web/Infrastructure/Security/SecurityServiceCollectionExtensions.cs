@@ -11,6 +11,7 @@ public static class SecurityServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SecurityHeaders>();
         builder.Services.AddRateLimiter(RateLimits.Configure);
+        builder.Services.AddSingleton<WebhookRateLimits>();
         builder.Services.AddHsts(o =>
         {
             o.MaxAge = TimeSpan.FromDays(365);

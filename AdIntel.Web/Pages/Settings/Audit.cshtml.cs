@@ -1,8 +1,9 @@
 using System.Globalization;
+using System.Text;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Infrastructure.Csv;
 using AdIntel.Web.Infrastructure.Data;
-using CsvHelper;
 using Htmx;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ namespace AdIntel.Web.Pages.Settings;
 
 /// <summary>
 /// The audit log: who changed what and when, newest first, filtered by kind of thing, person and dates (UTC), and
-/// exported as CSV (RFC 4180; cells that a spreadsheet would run as formulas are escaped).
+/// exported as CSV (RFC 4180; text that a spreadsheet would run as a formula is neutralised, see <see cref="CsvFields"/>).
 /// </summary>
 [Authorize(Policy = AuthServiceCollectionExtensions.Policies.Owner)]
 public sealed class AuditModel(AdIntelDbContext db, TimeProvider time) : PageModel
@@ -68,12 +69,13 @@ public sealed class AuditModel(AdIntelDbContext db, TimeProvider time) : PageMod
     {
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = $"attachment; filename=\"adintel-audit-{time.GetUtcNow():yyyyMMdd}.csv\"";
-        await using var csv = CsvWriter.Create(Response.Body, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
-        await csv.WriteRecordAsync(["at_utc", "actor", "action", "entity_type", "entity_id", "summary", "before", "after"], cancellationToken);
+        await using var csv = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true) { NewLine = "\r\n" };
+        await csv.WriteLineAsync("at_utc,actor,action,entity_type,entity_id,summary,before,after".AsMemory(), cancellationToken);
         await foreach (var entry in Filtered().OrderByDescending(e => e.Id).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            await csv.WriteRecordAsync([entry.AtUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), entry.Actor,
-                entry.Action, entry.EntityType, entry.EntityId, entry.Summary, entry.BeforeJson, entry.AfterJson], cancellationToken);
+            string?[] fields = [entry.Actor, entry.Action, entry.EntityType, entry.EntityId, entry.Summary, entry.BeforeJson, entry.AfterJson];
+            await csv.WriteLineAsync((CsvFields.Number(entry.AtUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)) + ","
+                + string.Join(',', fields.Select(CsvFields.Text))).AsMemory(), cancellationToken);
         }
         await csv.FlushAsync(cancellationToken);
         // The CSV is the response; there is no page to render after it.

@@ -52,22 +52,23 @@ public sealed class IndexModel(AdIntelDbContext db, IAuditLog audit, TimeProvide
         return Request.IsHtmx() ? Partial("_CostSettingsForm", this) : Page();
     }
 
+    /// <summary>Ranges are decimal, like the values: with int bounds a huge entry overflowed the conversion (a 500, not a message).</summary>
     public sealed class CostSettingsInput
     {
         [Display(Name = "Payment fee (% of order total)")]
-        [Range(0, 20, ErrorMessage = "Enter a percentage between 0 and 20.")]
+        [Range(typeof(decimal), "0", "20", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = "Enter a percentage between 0 and 20.")]
         public decimal PaymentFeePercent { get; set; }
 
         [Display(Name = "Payment fee per order")]
-        [Range(0, 100, ErrorMessage = "Enter an amount between 0 and 100.")]
+        [Range(typeof(decimal), "0", "100", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = "Enter an amount between 0 and 100.")]
         public decimal PaymentFeeFixed { get; set; }
 
         [Display(Name = "Shipping cost per order")]
-        [Range(0, 1000, ErrorMessage = "Enter an amount between 0 and 1,000.")]
+        [Range(typeof(decimal), "0", "1000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = "Enter an amount between 0 and 1,000.")]
         public decimal ShippingCostPerOrder { get; set; }
 
         [Display(Name = "Other marketing costs per month")]
-        [Range(0, 100_000_000, ErrorMessage = "Enter an amount of at least 0.")]
+        [Range(typeof(decimal), "0", "100000000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = "Enter an amount between 0 and 100,000,000.")]
         public decimal OtherMarketingCostPerMonth { get; set; }
 
         public static CostSettingsInput From(StoreSettings s) => new()

@@ -1,11 +1,13 @@
 using System.Text;
+using AdIntel.Web.Infrastructure.Csv;
 
 namespace AdIntel.Web.Reports.Export;
 
 /// <summary>
 /// RFC 4180 CSV of the document's flat table (<see cref="ReportDocument.CsvSection"/>): a header line, one record per row,
 /// the totals row last (first field "Total"), CRLF line breaks, fields quoted when they hold a comma, quote or line break,
-/// invariant culture, UTF-8 without a byte-order mark.
+/// invariant culture, UTF-8 without a byte-order mark. Text cells that a spreadsheet would run as formulas are neutralised
+/// (<see cref="CsvFields"/>); numbers, dates and empty cells are written as they are.
 /// </summary>
 public sealed class CsvReportWriter : IReportWriter
 {
@@ -17,16 +19,20 @@ public sealed class CsvReportWriter : IReportWriter
     {
         var section = document.CsvSection;
         using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true) { NewLine = "\r\n" };
-        WriteRecord(writer, section.Columns.Select(c => c.Header));
+        WriteRecord(writer, section.Columns.Select(c => CsvFields.Text(c.Header)));
         foreach (var row in section.Rows)
         {
-            WriteRecord(writer, row.Select((value, i) => ReportValues.Invariant(section.Columns[i].Kind, value)));
+            WriteRecord(writer, row.Select((value, i) => Field(section.Columns[i].Kind, value)));
         }
         if (section.Totals is { } totals && section.Rows.Count > 0)
         {
-            WriteRecord(writer, totals.Select((value, i) => i == 0 ? "Total" : ReportValues.Invariant(section.Columns[i].Kind, value)));
+            WriteRecord(writer, totals.Select((value, i) => i == 0 ? CsvFields.Text("Total") : Field(section.Columns[i].Kind, value)));
         }
     }
+
+    private static string Field(ColumnKind kind, object? value) => value is string text
+        ? CsvFields.Text(text)
+        : CsvFields.Number(ReportValues.Invariant(kind, value));
 
     private static void WriteRecord(StreamWriter writer, IEnumerable<string> fields)
     {
@@ -38,11 +44,8 @@ public sealed class CsvReportWriter : IReportWriter
                 writer.Write(',');
             }
             first = false;
-            writer.Write(Escape(field));
+            writer.Write(field);
         }
         writer.WriteLine();
     }
-
-    public static string Escape(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
 }

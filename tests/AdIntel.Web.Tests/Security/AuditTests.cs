@@ -90,4 +90,37 @@ public sealed class AuditTests(AppFixture fixture)
             "2025-03-04T05:06:07Z,\"'=HYPERLINK(\"\"http://evil\"\")\",rule.updated,rule,7,\"Renamed \"\"Scale winners\"\", then paused it\nsecond line\",,\"{\"\"a\"\":1}\"\r\n",
             csv);
     }
+
+    [Fact]
+    public async Task Export_neutralises_every_formula_trigger_in_every_text_column()
+    {
+        var app = await fixture.LocalAsync(AppFixture.Sqlite);
+        var storeId = await app.CreateStoreAsync();
+        var owner = await app.CreateMemberAsync(storeId, StoreRole.Owner);
+        var payloads = Reports.Export.FormulaInjectionTests.Payloads;
+        await app.App.WithDbAsync(storeId, async db =>
+        {
+            db.AuditEntries.AddRange(payloads.Select(p => new AuditEntry
+            {
+                AtUtc = new DateTime(2025, 3, 4, 5, 6, 7, DateTimeKind.Utc), Actor = p, Action = p, EntityType = "injection", EntityId = p, Summary = p,
+                BeforeJson = p, AfterJson = p,
+            }));
+            await db.SaveChangesAsync();
+        });
+        var browser = await app.SignInAsync(owner.Email);
+
+        using var response = await browser.GetAsync("/settings/audit?handler=Export&What=injection");
+        var records = Reports.Export.ReportWritersTests.ParseRfc4180(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(payloads.Length + 1, records.Count);
+        Assert.Equal(payloads.Order(StringComparer.Ordinal), records.Skip(1).Select(r => r[1][1..]).Order(StringComparer.Ordinal));
+        Assert.All(records.Skip(1), r =>
+        {
+            Assert.Equal("2025-03-04T05:06:07Z", r[0]);
+            Assert.Equal("injection", r[3]);
+            Assert.All(r.Skip(1).Where((_, i) => i != 2), field => Assert.Equal('\'', field[0]));
+            Assert.Equal(r[1], r[4]);
+        });
+    }
 }

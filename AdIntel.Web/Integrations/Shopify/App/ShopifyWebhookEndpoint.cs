@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using AdIntel.Web.Infrastructure.Api;
+using AdIntel.Web.Infrastructure.Security;
 using Microsoft.Extensions.Options;
 
 namespace AdIntel.Web.Integrations.Shopify.App;
@@ -10,7 +12,8 @@ namespace AdIntel.Web.Integrations.Shopify.App;
 /// parsed (401 when missing or wrong, as Shopify's compliance review requires). Headers are read in both spellings
 /// (<c>X-Shopify-Topic</c> and the newer <c>shopify-topic</c>). Duplicates are recognised by X-Shopify-Event-Id (the
 /// same for every delivery of one event), else X-Shopify-Webhook-Id, and answered 200 at once. The body is capped by
-/// Security:MaxRequestBodyKilobytes (413 beyond).
+/// Security:MaxRequestBodyKilobytes (413 beyond). Rate limits (429) come after the signature: failed signatures count
+/// against the client address, genuine deliveries against their shop (<see cref="WebhookRateLimits"/>).
 /// </summary>
 public static class ShopifyWebhookEndpoint
 {
@@ -21,9 +24,14 @@ public static class ShopifyWebhookEndpoint
     }
 
     private static async Task<IResult> ReceiveAsync(HttpContext context, IOptions<ShopifyOptions> options, ShopifyWebhookProcessor processor,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+        WebhookRateLimits limits, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(ShopifyWebhookEndpoint));
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (limits.IsAddressBlocked(address))
+        {
+            return TooManyRequests(context);
+        }
         var body = await ReadBodyAsync(context.Request, cancellationToken);
         var secret = options.Value.ClientSecret;
         if (string.IsNullOrWhiteSpace(secret))
@@ -33,6 +41,10 @@ public static class ShopifyWebhookEndpoint
         }
         if (!ShopifySignatures.IsValidWebhook(body, Header(context.Request, "Hmac-Sha256"), secret))
         {
+            if (!limits.TryChargeUnsigned(address))
+            {
+                return TooManyRequests(context);
+            }
             logger.LogWarning("Shopify webhook refused: missing or wrong HMAC (topic {Topic})", Header(context.Request, "Topic"));
             return ApiResults.Error(StatusCodes.Status401Unauthorized, "invalid_hmac", "The X-Shopify-Hmac-Sha256 header is missing or does not match the body.");
         }
@@ -45,6 +57,10 @@ public static class ShopifyWebhookEndpoint
         if (!ShopDomain.TryNormalize(Header(context.Request, "Shop-Domain"), out var shop))
         {
             return ApiResults.BadRequest("The X-Shopify-Shop-Domain header is missing or not a .myshopify.com domain.");
+        }
+        if (!limits.TryChargeShop(shop))
+        {
+            return TooManyRequests(context);
         }
         var webhookId = Header(context.Request, "Webhook-Id")?.Trim();
         var deliveryKey = Header(context.Request, "Event-Id")?.Trim() is { Length: > 0 } eventId ? "event:" + eventId
@@ -81,6 +97,14 @@ public static class ShopifyWebhookEndpoint
                 return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_payload", invalid.Message);
             }
         }
+    }
+
+    private static IResult TooManyRequests(HttpContext context)
+    {
+        var seconds = (int)WebhookRateLimits.Window.TotalSeconds;
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return ApiResults.Error(StatusCodes.Status429TooManyRequests, "rate_limited", $"Too many requests; wait {seconds} seconds and try again.",
+            new { retryAfterSeconds = seconds });
     }
 
     /// <summary>The exact bytes Shopify signed (never re-serialised JSON).</summary>

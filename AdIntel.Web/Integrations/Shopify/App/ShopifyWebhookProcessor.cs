@@ -77,6 +77,10 @@ public sealed class ShopifyWebhookProcessor(IServiceScopeFactory scopes, Shopify
         await db.WebhookReceipts.Where(r => r.DeliveryKey == receipt.DeliveryKey)
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, receipt.Status).SetProperty(r => r.Error, receipt.Error), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (webhook.Topic is ShopifyCompliance.RedactTopic or "shop/redact")
+        {
+            await db.Database.PurgeFromDiskAsync(logger, cancellationToken);
+        }
         if (ordersChanged)
         {
             facts.Request(storeId.Value);

@@ -44,8 +44,12 @@ public sealed class ShopifyAppHost : IAsyncDisposable
 
     public string Secret => Fake.Shopify.ClientSecret;
 
-    /// <summary>Starts the fake and an app in <paramref name="mode"/> (Shopify or Local) on <paramref name="provider"/>.</summary>
-    public static async Task<ShopifyAppHost> StartAsync(AppFixture fixture, string provider, string mode = "Shopify")
+    /// <summary>
+    /// Starts the fake and an app in <paramref name="mode"/> (Shopify or Local) on <paramref name="provider"/>, with
+    /// <paramref name="extraSettings"/> over the defaults.
+    /// </summary>
+    public static async Task<ShopifyAppHost> StartAsync(AppFixture fixture, string provider, string mode = "Shopify",
+        IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var fake = await FakeServer.StartAsync();
         var settings = new Dictionary<string, string?>
@@ -55,6 +59,10 @@ public sealed class ShopifyAppHost : IAsyncDisposable
             ["Shopify:ClientSecret"] = fake.Shopify.ClientSecret,
             ["Shopify:ShopUrlTemplate"] = fake.ShopifyShopUrlTemplate,
         };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
         if (mode == "Local")
         {
             var local = await fixture.StartLocalAsync(provider, settings);

@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using AdIntel.Fakes.Shopify;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AdIntel.Web.Tests.Integrations.Shopify;
@@ -221,6 +224,58 @@ public sealed class ShopifyComplianceTests(AppFixture fixture)
             .Select(j => j.Id).Where(id => id == Web.Rules.Execution.RuleSchedules.JobId(storeId) || id == Web.Integrations.IntegrationSchedules.JobId(storeId)
                 || id == Web.Reports.Scheduling.ScheduledReports.JobId(scheduleId)).ToList();
         Assert.True(leftJobs.Count == 0, "recurring jobs left for the deleted store: " + string.Join(", ", leftJobs));
+    }
+
+    [Fact]
+    public async Task Redactions_leave_no_bytes_of_the_email_or_name_in_the_sqlite_database_or_its_log()
+    {
+        var host = await ShopifyAppHost.StartAsync(fixture, AppFixture.Sqlite);
+        await using var _ = host;
+        var redactedShop = ShopifyAppHost.NewShop();
+        var deletedShop = ShopifyAppHost.NewShop();
+        await host.ConnectedStoreAsync(redactedShop);
+        await host.ConnectedStoreAsync(deletedShop);
+        var customer = UniqueCustomer(8101);
+        var ofDeletedShop = UniqueCustomer(8102);
+        Assert.True((await host.SendAsync("orders/create", redactedShop, FakeShopifyPayloads.Order(ShopifyWebhookTests.NewOrder(9201, customer)))).Delivered);
+        Assert.True((await host.SendAsync("orders/create", redactedShop, FakeShopifyPayloads.Order(ShopifyWebhookTests.NewOrder(9202, customer)))).Delivered);
+        Assert.True((await host.SendAsync("orders/create", deletedShop, FakeShopifyPayloads.Order(ShopifyWebhookTests.NewOrder(9203, ofDeletedShop)))).Delivered);
+        var secrets = new[] { customer.Email!, customer.FirstName!, customer.LastName!, ofDeletedShop.Email!, ofDeletedShop.LastName! };
+        // The scan finds them while they are stored.
+        Assert.All(secrets, secret => Assert.True(DatabaseFilesContain(host, secret), $"{secret} was never written"));
+
+        Assert.True((await host.SendAsync("customers/redact", redactedShop, FakeShopifyPayloads.CustomerRedact(ShopId, redactedShop, customer, [9201, 9202]))).Delivered);
+        Assert.True((await host.SendAsync("shop/redact", deletedShop, FakeShopifyPayloads.ShopRedact(ShopId + 1, deletedShop))).Delivered);
+
+        Assert.All(secrets, secret => Assert.False(DatabaseFilesContain(host, secret), $"{secret} is still in the database files"));
+    }
+
+    private static FakeCustomer UniqueCustomer(long id)
+    {
+        var customer = ShopifyWebhookTests.NewCustomer(id);
+        var unique = Guid.NewGuid().ToString("N")[..12];
+        customer.Email = $"erase-me.{unique}@example.com";
+        customer.FirstName = "Quintessa" + unique;
+        customer.LastName = "Vandersloot" + unique;
+        return customer;
+    }
+
+    /// <summary>Whether the SQLite database file or its write-ahead log holds <paramref name="text"/> (UTF-8) anywhere, deleted space included.</summary>
+    private static bool DatabaseFilesContain(ShopifyAppHost host, string text)
+    {
+        var path = new SqliteConnectionStringBuilder(host.App.Services.GetRequiredService<IConfiguration>().GetConnectionString("AdIntel")).DataSource;
+        var needle = Encoding.UTF8.GetBytes(text);
+        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var bytes = new MemoryStream();
+            stream.CopyTo(bytes);
+            if (bytes.GetBuffer().AsSpan(0, (int)bytes.Length).IndexOf(needle) >= 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<Type> StoreOwnedTypes(ShopifyAppHost host)
