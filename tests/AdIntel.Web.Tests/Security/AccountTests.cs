@@ -343,6 +343,11 @@ public sealed partial class AccountTests(AppFixture fixture)
     public async Task Account_pages_do_not_exist_in_demo_mode()
     {
         await using var demo = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Auth:Mode"] = "Demo" });
+        await demo.App.WithDbAsync(null, async db =>
+        {
+            db.Stores.Add(new Store { Name = "Demo", ShopDomain = $"demo-{Guid.NewGuid():N}.myshopify.com", IsDemo = true, CreatedAtUtc = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        });
 
         var response = await demo.NewBrowser().GetAsync("/account/sign-in");
 
