@@ -31,8 +31,12 @@ public static class AuthServiceCollectionExtensions
 
     public static WebApplicationBuilder AddAdIntelAuth(this WebApplicationBuilder builder)
     {
+        var production = builder.Environment.IsProduction();
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(o => !(production && o.IsLocal && string.IsNullOrWhiteSpace(o.PublicUrl)),
+                "Auth:PublicUrl must be set in Production with Auth:Mode=Local (e.g. https://adintel.example.com): invitation and password-reset links are built from it.")
+            .ValidateOnStart();
         var mode = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
         builder.Services.AddSingleton<DemoStoreLocator>();
         builder.Services.AddSingleton<FirstRunState>();
