@@ -4,26 +4,28 @@ using Microsoft.Extensions.Options;
 namespace AdIntel.Web.Infrastructure.Auth;
 
 /// <summary>
-/// Absolute links for e-mails (invitations, password resets), built only from addresses the operator configured, never
-/// from a Host header anyone can forge: Auth:PublicUrl; else, when AllowedHosts is restricted, the request's host if it
-/// is one of them; else the app's own first address (Urls). Production with local accounts must set Auth:PublicUrl.
+/// Absolute links to this app. Links sent by e-mail (invitations, password resets) are built only from addresses the
+/// operator configured, never from a Host header anyone can forge: Auth:PublicUrl; else, when AllowedHosts is
+/// restricted, the request's host if it is one of them; else the app's own first address (Urls). Production with local
+/// accounts must set Auth:PublicUrl. OAuth callbacks follow the browser that asked for them (a forged Host there only
+/// misdirects the forger, and the platforms check the callback against the app's registered ones).
 /// </summary>
 public sealed class PublicLinks(IOptions<AuthOptions> auth, IConfiguration configuration)
 {
-    public string Absolute(HttpRequest request, string pathAndQuery) => Origin(request) + pathAndQuery;
+    /// <summary>A link for an e-mail: from a configured origin only.</summary>
+    public string ForEmail(HttpRequest request, string pathAndQuery) => (PublicUrl() ?? AllowedOrigin(request) ?? OwnAddress()) + pathAndQuery;
 
-    private string Origin(HttpRequest request)
+    /// <summary>An OAuth callback: Auth:PublicUrl when set, else the address of the current request.</summary>
+    public string Absolute(HttpRequest request, string pathAndQuery) => (PublicUrl() ?? RequestOrigin(request)) + pathAndQuery;
+
+    private string? PublicUrl() => string.IsNullOrWhiteSpace(auth.Value.PublicUrl) ? null : auth.Value.PublicUrl.TrimEnd('/');
+
+    private static string RequestOrigin(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+
+    private string? AllowedOrigin(HttpRequest request)
     {
-        if (!string.IsNullOrWhiteSpace(auth.Value.PublicUrl))
-        {
-            return auth.Value.PublicUrl.TrimEnd('/');
-        }
         var allowedHosts = (configuration["AllowedHosts"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (!allowedHosts.Contains("*") && allowedHosts.Any(pattern => HostMatches(pattern, request.Host.Host)))
-        {
-            return $"{request.Scheme}://{request.Host}{request.PathBase}";
-        }
-        return OwnAddress();
+        return !allowedHosts.Contains("*") && allowedHosts.Any(pattern => HostMatches(pattern, request.Host.Host)) ? RequestOrigin(request) : null;
     }
 
     private static bool HostMatches(string pattern, string host) =>
