@@ -107,7 +107,8 @@ public static class WebApplicationBuilderExtensions
         app.UseApiAntiforgery();
         app.UseAntiforgery();
 
-        app.MapStaticAssets();
+        // Stylesheets and scripts are public: the sign-in and first-run pages need them before anyone is signed in.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapHtmxAntiforgeryScript();
         app.MapRazorPages().WithStaticAssets();
         app.MapAdIntelHealth();

@@ -8,6 +8,8 @@ public static class AdIntelClaims
 {
     public const string StoreId = "adintel:store_id";
     public const string ApiTokenId = "adintel:api_token_id";
+    /// <summary>The e-mail of the member who made the API token (absent for tokens of the demo owner or a Shopify session).</summary>
+    public const string ApiTokenPerson = "adintel:api_token_person";
     /// <summary>Present (value "true") for the installation's administrator (see <see cref="AppUser.IsAdministrator"/>).</summary>
     public const string Administrator = "adintel:administrator";
 
@@ -31,10 +33,17 @@ public static class AdIntelClaims
 
     public static bool IsApiToken(this ClaimsPrincipal user) => user.HasClaim(c => c.Type == ApiTokenId);
 
-    /// <summary>Who acts, as the audit log shows it: an e-mail, "token: &lt;name&gt;" or "Demo owner".</summary>
+    /// <summary>
+    /// Who acts, as the audit log shows it: an e-mail, "&lt;e-mail&gt; (token: &lt;name&gt;)" for a member's API token,
+    /// "token: &lt;name&gt;" for one without a member, or "Demo owner".
+    /// </summary>
     public static string GetActor(this ClaimsPrincipal user)
     {
         var name = user.FindFirstValue(ClaimTypes.Name) ?? "unknown";
-        return user.IsApiToken() ? "token: " + name : name;
+        if (!user.IsApiToken())
+        {
+            return name;
+        }
+        return user.FindFirstValue(ApiTokenPerson) is { } person ? $"{person} (token: {name})" : "token: " + name;
     }
 }

@@ -27,12 +27,21 @@ public static class AuthServiceCollectionExtensions
         public const string Owner = "role:owner";
         /// <summary>Install-wide screens (the jobs dashboard spans every store): an owner who administers the installation.</summary>
         public const string Administrator = "install:administrator";
+        /// <summary>
+        /// A person in a browser session, not an API token: who may use the store (members, invitations) and its tokens
+        /// is decided by people only. Combined with a role policy.
+        /// </summary>
+        public const string Person = "principal:person";
     }
 
     public static WebApplicationBuilder AddAdIntelAuth(this WebApplicationBuilder builder)
     {
+        var production = builder.Environment.IsProduction();
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(o => !(production && o.IsLocal && string.IsNullOrWhiteSpace(o.PublicUrl)),
+                "Auth:PublicUrl must be set in Production with Auth:Mode=Local (e.g. https://adintel.example.com): invitation and password-reset links are built from it.")
+            .ValidateOnStart();
         var mode = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
         builder.Services.AddSingleton<DemoStoreLocator>();
         builder.Services.AddSingleton<FirstRunState>();
@@ -74,6 +83,7 @@ public static class AuthServiceCollectionExtensions
             .AddPolicy(Policies.Accountant, Member().RequireAssertion(c => c.User.GetStoreRole() >= StoreRole.Accountant).Build())
             .AddPolicy(Policies.Marketer, Member().RequireAssertion(c => c.User.GetStoreRole() >= StoreRole.Marketer).Build())
             .AddPolicy(Policies.Owner, Member().RequireAssertion(c => c.User.GetStoreRole() == StoreRole.Owner).Build())
+            .AddPolicy(Policies.Person, Member().RequireAssertion(c => !c.User.IsApiToken()).Build())
             .AddPolicy(Policies.Administrator, Member()
                 .RequireAssertion(c => c.User.GetStoreRole() == StoreRole.Owner && c.User.HasClaim(AdIntelClaims.Administrator, "true")).Build());
         return builder;

@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Api;
+using AdIntel.Web.Pages.Account;
+using Htmx;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -23,5 +26,29 @@ public sealed class DemoAuthenticationHandler(
         var principal = AdIntelClaims.Create(SchemeName, storeId.Value, StoreRole.Owner, "Demo owner",
             new Claim(AdIntelClaims.Administrator, "true"));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    /// <summary>
+    /// Only reached when there is no demo store: people are sent to the page that says how to start instead, the API
+    /// is told it needs a token.
+    /// </summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (Request.IsApiRequest())
+        {
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            Response.Headers.WWWAuthenticate = "Bearer";
+            var (code, message) = ApiErrorHandling.Describe(StatusCodes.Status401Unauthorized);
+            await ApiResults.Error(StatusCodes.Status401Unauthorized, code, message).ExecuteAsync(Context);
+        }
+        else if (Request.IsHtmx())
+        {
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            Response.Headers["HX-Redirect"] = DemoStoreMissingModel.PagePath;
+        }
+        else
+        {
+            Response.Redirect(DemoStoreMissingModel.PagePath);
+        }
     }
 }

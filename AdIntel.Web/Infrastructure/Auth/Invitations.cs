@@ -62,7 +62,7 @@ public sealed class Invitations(AdIntelDbContext db, IAuditLog audit, IEmailSend
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        var link = links.Absolute(request, AcceptPath + "?token=" + secret);
+        var link = links.ForEmail(request, AcceptPath + "?token=" + secret);
         if (!email.IsConfigured)
         {
             return new InvitationSent(invitation, link, Emailed: false, "This installation has no SMTP server configured.");

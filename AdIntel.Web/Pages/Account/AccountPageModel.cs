@@ -1,20 +1,31 @@
+using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Options;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
 namespace AdIntel.Web.Pages.Account;
 
-/// <summary>Account pages exist only with local accounts (Auth:Mode=Local); in the other modes they are not found.</summary>
+/// <summary>
+/// Account pages exist only with local accounts (Auth:Mode=Local); in the other modes they are not found, except that
+/// demo mode without a demo store says how to start instead.
+/// </summary>
 public abstract class AccountPageModel : PageModel
 {
     [NonHandler]
-    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        if (!context.HttpContext.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.IsLocal)
+        var services = context.HttpContext.RequestServices;
+        var auth = services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (auth.IsLocal)
         {
-            context.Result = NotFound();
+            await base.OnPageHandlerExecutionAsync(context, next);
+            return;
         }
+        var demoStoreMissing = auth.IsDemo
+            && await services.GetRequiredService<DemoStoreLocator>().GetDemoStoreIdAsync(context.HttpContext.RequestAborted) is null;
+        context.Result = demoStoreMissing ? LocalRedirect(DemoStoreMissingModel.PagePath) : NotFound();
     }
 
     /// <summary>Where to go after signing in: a local address only, never another site.</summary>

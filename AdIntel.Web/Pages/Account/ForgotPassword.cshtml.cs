@@ -36,7 +36,7 @@ public sealed class ForgotPasswordModel(UserManager<AppUser> users, IEmailSender
         if (user?.Email is not null)
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
-            var link = links.Absolute(Request, "/account/reset-password?user=" + user.Id.ToString(CultureInfo.InvariantCulture)
+            var link = links.ForEmail(Request, "/account/reset-password?user=" + user.Id.ToString(CultureInfo.InvariantCulture)
                 + "&code=" + WebEncoders.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(token)));
             try
             {

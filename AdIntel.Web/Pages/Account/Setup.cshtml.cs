@@ -5,6 +5,7 @@ using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Security;
+using AdIntel.Web.Metrics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -31,8 +32,7 @@ public sealed class SetupModel(AdIntelDbContext db, UserManager<AppUser> users, 
     /// <summary>True when the database has no store yet, so the page asks for one.</summary>
     public bool AsksForStore { get; private set; }
 
-    public IReadOnlyList<string> TimeZones { get; } =
-        [.. TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Where(id => id.Contains('/', StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> TimeZones => StoreTimeZones.All;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -125,7 +125,7 @@ public sealed class SetupModel(AdIntelDbContext db, UserManager<AppUser> users, 
         {
             ModelState.AddModelError("Input.Currency", "Enter the store currency's three-letter code, e.g. USD or EUR.");
         }
-        if (Input.TimeZone is null || !TimeZones.Contains(Input.TimeZone))
+        if (!StoreTimeZones.Contains(Input.TimeZone))
         {
             ModelState.AddModelError("Input.TimeZone", "Choose the store's time zone (Shopify admin → Settings → General).");
         }

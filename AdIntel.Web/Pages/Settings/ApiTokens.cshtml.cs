@@ -14,9 +14,11 @@ namespace AdIntel.Web.Pages.Settings;
 
 /// <summary>
 /// Personal API tokens: created with a name and role, shown once, stored hashed, revocable. A token made by a
-/// member is tied to the membership (removing the member revokes it). Creating and revoking are audited.
+/// member is tied to the membership (it never acts above the member's current role; removing the member revokes it).
+/// Only a signed-in person manages tokens: an API token cannot make another. Creating and revoking are audited.
 /// </summary>
 [Authorize(Policy = AuthServiceCollectionExtensions.Policies.Owner)]
+[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Person)]
 public sealed class ApiTokensModel(AdIntelDbContext db, IAuditLog audit, TimeProvider time) : PageModel
 {
     [BindProperty]

@@ -16,9 +16,11 @@ namespace AdIntel.Web.Pages.Settings;
 
 /// <summary>
 /// Who may use this store and with which role: invite by e-mail, change a role, remove someone. A store always keeps
-/// at least one owner. Every change is audited; removing a member also revokes the API tokens they made.
+/// at least one owner. Only a signed-in person may change who belongs to the store, never an API token. Every change is
+/// audited; removing a member also revokes the API tokens they made.
 /// </summary>
 [Authorize(Policy = AuthServiceCollectionExtensions.Policies.Owner)]
+[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Person)]
 public sealed class MembersModel(AdIntelDbContext db, Invitations invitations, IAuditLog audit, IOptions<AuthOptions> auth,
     TimeProvider time) : PageModel
 {

@@ -40,6 +40,60 @@ public sealed partial class AccountTests(AppFixture fixture)
         Assert.Equal("/account/sign-in", again.Headers.Location?.OriginalString);
     }
 
+    /// <summary>
+    /// The time zones a Shopify store can have (the admin's Settings → General list, as the Admin API's
+    /// <c>ianaTimezone</c> names them), UTC included.
+    /// </summary>
+    private static readonly string[] ShopifyTimeZones =
+    [
+        "Etc/GMT+12", "Pacific/Midway", "Pacific/Pago_Pago", "Pacific/Honolulu", "America/Juneau", "America/Los_Angeles",
+        "America/Tijuana", "America/Denver", "America/Phoenix", "America/Chihuahua", "America/Mazatlan", "America/Chicago",
+        "America/Regina", "America/Mexico_City", "America/Monterrey", "America/Guatemala", "America/New_York",
+        "America/Indiana/Indianapolis", "America/Bogota", "America/Lima", "America/Halifax", "America/Caracas", "America/La_Paz",
+        "America/Santiago", "America/Asuncion", "America/St_Johns", "America/Sao_Paulo", "America/Argentina/Buenos_Aires",
+        "America/Montevideo", "America/Guyana", "America/Puerto_Rico", "America/Godthab", "America/Nuuk", "Atlantic/South_Georgia",
+        "Atlantic/Azores", "Atlantic/Cape_Verde", "Europe/Dublin", "Europe/London", "Europe/Lisbon", "Africa/Casablanca",
+        "Africa/Monrovia", "Etc/UTC", "UTC", "Europe/Belgrade", "Europe/Bratislava", "Europe/Budapest", "Europe/Ljubljana",
+        "Europe/Prague", "Europe/Sarajevo", "Europe/Skopje", "Europe/Warsaw", "Europe/Zagreb", "Europe/Brussels",
+        "Europe/Copenhagen", "Europe/Madrid", "Europe/Paris", "Europe/Amsterdam", "Europe/Berlin", "Europe/Zurich", "Europe/Rome",
+        "Europe/Stockholm", "Europe/Vienna", "Africa/Algiers", "Europe/Bucharest", "Africa/Cairo", "Europe/Helsinki", "Europe/Kiev",
+        "Europe/Riga", "Europe/Sofia", "Europe/Tallinn", "Europe/Vilnius", "Europe/Athens", "Europe/Istanbul", "Europe/Minsk",
+        "Asia/Jerusalem", "Africa/Harare", "Africa/Johannesburg", "Europe/Kaliningrad", "Europe/Moscow", "Europe/Volgograd",
+        "Europe/Samara", "Asia/Kuwait", "Asia/Riyadh", "Africa/Nairobi", "Asia/Baghdad", "Asia/Tehran", "Asia/Muscat", "Asia/Baku",
+        "Asia/Tbilisi", "Asia/Yerevan", "Asia/Kabul", "Asia/Yekaterinburg", "Asia/Karachi", "Asia/Tashkent", "Asia/Kolkata",
+        "Asia/Kathmandu", "Asia/Dhaka", "Asia/Colombo", "Asia/Almaty", "Asia/Novosibirsk", "Asia/Rangoon", "Asia/Bangkok",
+        "Asia/Jakarta", "Asia/Krasnoyarsk", "Asia/Shanghai", "Asia/Chongqing", "Asia/Hong_Kong", "Asia/Urumqi", "Asia/Kuala_Lumpur",
+        "Asia/Singapore", "Asia/Taipei", "Australia/Perth", "Asia/Irkutsk", "Asia/Ulaanbaatar", "Asia/Seoul", "Asia/Tokyo",
+        "Asia/Yakutsk", "Australia/Darwin", "Australia/Adelaide", "Australia/Melbourne", "Australia/Sydney", "Australia/Brisbane",
+        "Australia/Hobart", "Asia/Vladivostok", "Pacific/Guam", "Pacific/Port_Moresby", "Asia/Magadan", "Asia/Srednekolymsk",
+        "Pacific/Guadalcanal", "Pacific/Noumea", "Pacific/Fiji", "Asia/Kamchatka", "Pacific/Majuro", "Pacific/Auckland",
+        "Pacific/Tongatapu", "Pacific/Fakaofo", "Pacific/Chatham", "Pacific/Apia",
+    ];
+
+    [Fact]
+    public async Task Setup_offers_every_Shopify_time_zone_and_accepts_UTC()
+    {
+        await using var app = await fixture.StartLocalAsync(AppFixture.Sqlite);
+        var browser = app.NewBrowser();
+        var page = await (await browser.GetAsync("/account/setup")).Content.ReadAsStringAsync();
+        var offered = TimeZoneOption().Matches(page).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToHashSet();
+        var missing = ShopifyTimeZones.Where(zone => !offered.Contains(zone)).ToList();
+        Assert.True(missing.Count == 0, "Not offered: " + string.Join(", ", missing));
+
+        (string, string)[] Form(string timeZone) =>
+        [
+            ("Input.Email", "utc@example.com"), ("NewPassword.Password", LocalApp.Password), ("NewPassword.ConfirmPassword", LocalApp.Password),
+            ("Input.StoreName", "UTC shop"), ("Input.ShopDomain", "utc-shop.myshopify.com"), ("Input.Currency", "USD"), ("Input.TimeZone", timeZone),
+        ];
+        var refused = await browser.Client.PostAsync("/account/setup", Browser.Form(await browser.AntiforgeryTokenAsync("/account/setup"), Form("Mars/Olympus_Mons")));
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Choose the store", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var accepted = await browser.Client.PostAsync("/account/setup", Browser.Form(await browser.AntiforgeryTokenAsync("/account/setup"), Form("UTC")));
+
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        Assert.Equal("UTC", await app.App.WithDbAsync(null, db => db.Stores.Select(s => s.TimeZone).SingleAsync()));
+    }
+
     [Fact]
     public async Task Setup_owner_also_owns_a_store_that_exists_already()
     {
@@ -289,11 +343,19 @@ public sealed partial class AccountTests(AppFixture fixture)
     public async Task Account_pages_do_not_exist_in_demo_mode()
     {
         await using var demo = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?> { ["Auth:Mode"] = "Demo" });
+        await demo.App.WithDbAsync(null, async db =>
+        {
+            db.Stores.Add(new Store { Name = "Demo", ShopDomain = $"demo-{Guid.NewGuid():N}.myshopify.com", IsDemo = true, CreatedAtUtc = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        });
 
         var response = await demo.NewBrowser().GetAsync("/account/sign-in");
 
         Assert.Equal("/Error?status=404", response.Headers.Location?.OriginalString);
     }
+
+    [GeneratedRegex("<option(?: [^>]*)?>([^<]+)</option>")]
+    private static partial Regex TimeZoneOption();
 
     [GeneratedRegex(@"https://\S+/account/reset-password\?\S+")]
     private static partial Regex ResetLink();

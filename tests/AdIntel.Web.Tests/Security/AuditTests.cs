@@ -17,7 +17,7 @@ public sealed class AuditTests(AppFixture fixture)
         var storeId = await app.CreateStoreAsync();
         var marketer = await app.CreateMemberAsync(storeId, StoreRole.Marketer);
         var browser = await app.SignInAsync(marketer.Email);
-        var api = await app.CreateTokenClientAsync(storeId, StoreRole.Marketer);
+        var api = await app.CreateTokenClientAsync(storeId, StoreRole.Marketer, marketer);
 
         await browser.PostHtmxAsync("/settings", ("Input.PaymentFeePercent", "2.5"), ("Input.PaymentFeeFixed", "0.3"),
             ("Input.ShippingCostPerOrder", "0"), ("Input.OtherMarketingCostPerMonth", "0"));
@@ -32,7 +32,7 @@ public sealed class AuditTests(AppFixture fixture)
         Assert.Equal("Changed cost settings: payment fee % 2.9 → 2.5.", entries[0].Summary);
         Assert.Equal(2.9m, JsonDocument.Parse(entries[0].BeforeJson!).RootElement.GetProperty("paymentFeePercent").GetDecimal());
         Assert.Equal(2.5m, JsonDocument.Parse(entries[0].AfterJson!).RootElement.GetProperty("paymentFeePercent").GetDecimal());
-        Assert.Equal("token: tests Marketer", entries[1].Actor);
+        Assert.Equal($"{marketer.Email} (token: tests Marketer)", entries[1].Actor);
         Assert.Equal("Changed cost settings: shipping cost per order 0 → 6.", entries[1].Summary);
     }
 

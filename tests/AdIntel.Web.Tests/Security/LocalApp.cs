@@ -66,13 +66,21 @@ public sealed class LocalApp(AdIntelApp app) : IAsyncDisposable
             return member.Id;
         });
 
-    /// <summary>An API client with a new token of <paramref name="role"/> for the store.</summary>
-    public async Task<HttpClient> CreateTokenClientAsync(long storeId, StoreRole role)
+    /// <summary>
+    /// An API client with a new token of <paramref name="role"/> for the store, made by <paramref name="person"/> (by
+    /// default a new member of that role): with local accounts every token belongs to a member.
+    /// </summary>
+    public async Task<HttpClient> CreateTokenClientAsync(long storeId, StoreRole role, TestMember? person = null)
     {
+        person ??= await CreateMemberAsync(storeId, role);
         var token = ApiTokenAuthenticationHandler.NewToken();
         await app.WithDbAsync(storeId, async db =>
         {
-            db.ApiTokens.Add(new ApiToken { Name = "tests " + role, Role = role, Prefix = token[..8], TokenHash = ApiTokenAuthenticationHandler.Hash(token), CreatedAtUtc = DateTime.UtcNow });
+            db.ApiTokens.Add(new ApiToken
+            {
+                MemberId = person.MemberId, Name = "tests " + role, Role = role, Prefix = token[..8],
+                TokenHash = ApiTokenAuthenticationHandler.Hash(token), CreatedAtUtc = DateTime.UtcNow,
+            });
             await db.SaveChangesAsync();
         });
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

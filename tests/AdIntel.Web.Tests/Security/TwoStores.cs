@@ -40,12 +40,12 @@ public sealed class TwoStores
         var storeA = await app.CreateStoreAsync("Store " + marker);
         var ownerA = await app.CreateMemberAsync(storeA, StoreRole.Owner, $"{marker}@adintel.test");
         await app.App.WithDbAsync(storeA, db => FillAsync(db, marker, ownerA));
-        await app.CreateTokenClientAsync(storeA, StoreRole.Owner);
+        await app.CreateTokenClientAsync(storeA, StoreRole.Owner, ownerA);
 
         var storeB = await app.CreateStoreAsync("Store B");
         var ownerB = await app.CreateMemberAsync(storeB, StoreRole.Owner);
         return new TwoStores(app, marker, storeA, storeB, ownerB, await app.SignInAsync(ownerB.Email),
-            await app.CreateTokenClientAsync(storeB, StoreRole.Owner));
+            await app.CreateTokenClientAsync(storeB, StoreRole.Owner, ownerB));
     }
 
     private static async Task FillAsync(AdIntelDbContext db, string marker, TestMember owner)
