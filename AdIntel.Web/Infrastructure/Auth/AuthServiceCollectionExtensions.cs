@@ -74,8 +74,7 @@ public static class AuthServiceCollectionExtensions
             .AddPolicy(Policies.Accountant, Member().RequireAssertion(c => c.User.GetStoreRole() >= StoreRole.Accountant).Build())
             .AddPolicy(Policies.Marketer, Member().RequireAssertion(c => c.User.GetStoreRole() >= StoreRole.Marketer).Build())
             .AddPolicy(Policies.Owner, Member().RequireAssertion(c => c.User.GetStoreRole() == StoreRole.Owner).Build())
-            .AddPolicy(Policies.Administrator, Member()
-                .RequireAssertion(c => c.User.GetStoreRole() == StoreRole.Owner && c.User.HasClaim(AdIntelClaims.Administrator, "true")).Build());
+            .AddPolicy(Policies.Administrator, Member().RequireAssertion(c => c.User.IsInstallationAdministrator()).Build());
         return builder;
     }
 
