@@ -2,6 +2,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Options;
+using AdIntel.Web.Infrastructure.Security;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Integrations.Shopify.App;
 using Htmx;
@@ -41,6 +42,7 @@ public static class AuthServiceCollectionExtensions
         builder.Services.AddScoped<Invitations>();
         builder.Services.AddHttpContextAccessor();
         AddAccounts(builder.Services);
+        builder.AddAdIntelDataProtection();
 
         // A request with "Authorization: Bearer" is an API token, whatever else it carries; otherwise the browser session.
         var sessionScheme = mode.IsLocal ? IdentityConstants.ApplicationScheme
@@ -80,7 +82,7 @@ public static class AuthServiceCollectionExtensions
 
     /// <summary>
     /// ASP.NET Core Identity for local accounts (registered in every mode so the account services always resolve; only
-    /// Local mode signs anyone in with them) and the Data Protection key ring in the database, shared by every instance.
+    /// Local mode signs anyone in with them).
     /// </summary>
     private static void AddAccounts(IServiceCollection services)
     {
@@ -104,7 +106,6 @@ public static class AuthServiceCollectionExtensions
         });
         services.AddOptions<DataProtectionTokenProviderOptions>().Configure<IOptions<AuthOptions>>((tokens, auth) =>
             tokens.TokenLifespan = TimeSpan.FromHours(auth.Value.PasswordResetHours));
-        services.AddDataProtection().SetApplicationName("AdIntel").PersistKeysToDbContext<AdIntelDbContext>();
     }
 
     private static void ConfigureSessionCookie(CookieAuthenticationOptions options)
