@@ -18,7 +18,7 @@ public sealed class Rule : IStoreOwned
     public string? PluginId { get; set; }
     /// <summary>plugin rules: parameter name → value, checked against the plugin's declared parameters.</summary>
     public string ParametersJson { get; set; } = "{}";
-    /// <summary>script rules: the C# source (trusted code; owner-only, off unless Rules:CSharpScripts:Enabled).</summary>
+    /// <summary>script rules: the C# source (runs with the server's rights; the installation administrator's only, off unless Rules:CSharpScripts:Enabled).</summary>
     public string? Script { get; set; }
     public string ActionsJson { get; set; } = "[]";
     /// <summary>low, medium or high.</summary>

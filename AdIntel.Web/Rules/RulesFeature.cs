@@ -1,3 +1,4 @@
+using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Integrations.Meta;
 using AdIntel.Web.Rules.Actions;
 using AdIntel.Web.Rules.Execution;
@@ -16,7 +17,9 @@ public static class RulesFeature
     {
         services.AddOptions<PluginsOptions>().BindConfiguration(PluginsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PluginsOptions>, ValidatePluginsOptions>();
-        services.AddOptions<CSharpScriptOptions>().BindConfiguration(CSharpScriptOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CSharpScriptOptions>().BindConfiguration(CSharpScriptOptions.SectionName).ValidateDataAnnotations()
+            .Validate<IOptions<AuthOptions>>((scripts, auth) => !(scripts.Enabled && auth.Value.IsShopify), CSharpScriptOptions.RefusedWithShopifyAuth)
+            .ValidateOnStart();
 
         // Plugins are loaded once, when the catalog is first needed; PluginStartup makes that happen at start.
         services.AddSingleton(sp => PluginLoader.Load(

@@ -34,6 +34,13 @@ public static class AdIntelClaims
     public static bool IsApiToken(this ClaimsPrincipal user) => user.HasClaim(c => c.Type == ApiTokenId);
 
     /// <summary>
+    /// The installation's administrator (the account created at setup; the demo owner in demo mode), signed in as an
+    /// owner in a browser session: install-wide powers (the jobs dashboard, C# scripts) are never a token's.
+    /// </summary>
+    public static bool IsInstallationAdministrator(this ClaimsPrincipal user) =>
+        !user.IsApiToken() && user.GetStoreRole() == StoreRole.Owner && user.HasClaim(Administrator, "true");
+
+    /// <summary>
     /// Who acts, as the audit log shows it: an e-mail, "&lt;e-mail&gt; (token: &lt;name&gt;)" for a member's API token,
     /// "token: &lt;name&gt;" for one without a member, or "Demo owner".
     /// </summary>

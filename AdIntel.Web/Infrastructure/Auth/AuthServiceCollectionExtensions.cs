@@ -2,13 +2,13 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Options;
+using AdIntel.Web.Infrastructure.Security;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Integrations.Shopify.App;
 using Htmx;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -50,6 +50,7 @@ public static class AuthServiceCollectionExtensions
         builder.Services.AddScoped<Invitations>();
         builder.Services.AddHttpContextAccessor();
         AddAccounts(builder.Services);
+        builder.AddAdIntelDataProtection();
 
         // A request with "Authorization: Bearer" is an API token, whatever else it carries; otherwise the browser session.
         var sessionScheme = mode.IsLocal ? IdentityConstants.ApplicationScheme
@@ -84,14 +85,13 @@ public static class AuthServiceCollectionExtensions
             .AddPolicy(Policies.Marketer, Member().RequireAssertion(c => c.User.GetStoreRole() >= StoreRole.Marketer).Build())
             .AddPolicy(Policies.Owner, Member().RequireAssertion(c => c.User.GetStoreRole() == StoreRole.Owner).Build())
             .AddPolicy(Policies.Person, Member().RequireAssertion(c => !c.User.IsApiToken()).Build())
-            .AddPolicy(Policies.Administrator, Member()
-                .RequireAssertion(c => c.User.GetStoreRole() == StoreRole.Owner && c.User.HasClaim(AdIntelClaims.Administrator, "true")).Build());
+            .AddPolicy(Policies.Administrator, Member().RequireAssertion(c => c.User.IsInstallationAdministrator()).Build());
         return builder;
     }
 
     /// <summary>
     /// ASP.NET Core Identity for local accounts (registered in every mode so the account services always resolve; only
-    /// Local mode signs anyone in with them) and the Data Protection key ring in the database, shared by every instance.
+    /// Local mode signs anyone in with them).
     /// </summary>
     private static void AddAccounts(IServiceCollection services)
     {
@@ -115,7 +115,6 @@ public static class AuthServiceCollectionExtensions
         });
         services.AddOptions<DataProtectionTokenProviderOptions>().Configure<IOptions<AuthOptions>>((tokens, auth) =>
             tokens.TokenLifespan = TimeSpan.FromHours(auth.Value.PasswordResetHours));
-        services.AddDataProtection().SetApplicationName("AdIntel").PersistKeysToDbContext<AdIntelDbContext>();
     }
 
     private static void ConfigureSessionCookie(CookieAuthenticationOptions options)

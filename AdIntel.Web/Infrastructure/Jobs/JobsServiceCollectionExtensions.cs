@@ -76,11 +76,7 @@ public static class JobsServiceCollectionExtensions
     /// </summary>
     private sealed class AdministratorDashboardAuthorization : IDashboardAuthorizationFilter
     {
-        public bool Authorize(DashboardContext context)
-        {
-            var user = context.GetHttpContext().User;
-            return user.GetStoreRole() == Domain.StoreRole.Owner && user.HasClaim(AdIntelClaims.Administrator, "true");
-        }
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInstallationAdministrator();
     }
 }
 

@@ -63,6 +63,9 @@ public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compil
     public async Task<IActionResult> OnPostPreviewAsync(long id, CancellationToken cancellationToken) =>
         await db.Rules.AnyAsync(r => r.Id == id, cancellationToken) ? await PreviewAsync(cancellationToken) : NotFound();
 
+    /// <summary>Whether the signed-in person may run this rule now or backtest it (a script rule: the installation's administrator only).</summary>
+    public bool CanRun => CanEdit && (Rule is null || _commands.ScriptRunForbidden(Rule) is null);
+
     public async Task<IActionResult> OnPostRunAsync(long id, CancellationToken cancellationToken)
     {
         if (!CanEdit)
@@ -72,6 +75,10 @@ public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compil
         if (await db.Rules.SingleOrDefaultAsync(r => r.Id == id, cancellationToken) is not { } rule)
         {
             return NotFound();
+        }
+        if (_commands.ScriptRunForbidden(rule) is not null)
+        {
+            return Forbid();
         }
         var execution = await _commands.RunNowAsync(rule, cancellationToken);
         Flash = execution.Status == "succeeded"
@@ -90,6 +97,10 @@ public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compil
         if (Rule is null)
         {
             return NotFound();
+        }
+        if (!CanRun)
+        {
+            return Forbid();
         }
         Form = RuleForm.From(RuleDefinition.From(Rule));
         if (BacktestDays is < 1 or > RuleBacktester.MaxDays)

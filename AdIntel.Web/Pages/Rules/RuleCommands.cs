@@ -27,14 +27,22 @@ public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler com
     CSharpRuleScriptCompiler scripts, RuleSchedules schedules, StoreContext storeContext, IAuditLog audit, TimeProvider time,
     RuleSnapshotBuilder snapshots, ActionExecutor executor, RuleRunner runner, IHttpContextAccessor http)
 {
-    /// <summary>Why the signed-in person may not write this script rule (C# scripts are trusted code: owners only), or null.</summary>
-    public string? ScriptForbidden(RuleDefinition definition, Rule? existing = null)
-    {
-        var touchesScript = definition.EffectiveKind == RuleKinds.Script || existing?.Kind == RuleKinds.Script;
-        return touchesScript && http.HttpContext?.User.GetStoreRole() != StoreRole.Owner
-            ? "Only the store's owner can write or change C# script rules: a script runs as trusted code on the server."
-            : null;
-    }
+    /// <summary>Why a C# script rule is refused to everyone but the installation's administrator.</summary>
+    public const string ScriptsAreTheAdministrators =
+        "Only the installation's administrator, signed in (not with an API token), can write, preview, test, backtest or run C# script rules: a script runs with the server's rights.";
+
+    /// <summary>
+    /// Whether the signed-in person may write, preview or run C# scripts: the installation's administrator only (a
+    /// script can read every store's data, the server's files and environment), never through an API token.
+    /// </summary>
+    public bool MayUseScripts => http.HttpContext?.User.IsInstallationAdministrator() == true;
+
+    /// <summary>Why the signed-in person may not write or preview this script rule, or null.</summary>
+    public string? ScriptForbidden(RuleDefinition definition, Rule? existing = null) =>
+        (definition.EffectiveKind == RuleKinds.Script || existing?.Kind == RuleKinds.Script) && !MayUseScripts ? ScriptsAreTheAdministrators : null;
+
+    /// <summary>Why the signed-in person may not run this saved rule now (test, backtest, run now), or null.</summary>
+    public string? ScriptRunForbidden(Rule rule) => rule.Kind == RuleKinds.Script && !MayUseScripts ? ScriptsAreTheAdministrators : null;
 
     /// <summary>Checks a definition with everything a rule of its kind needs (expression, plugin parameters, script compilation).</summary>
     public RuleValidation Validate(RuleDefinition definition) => definition.Validate(compiler, plugins, scripts);

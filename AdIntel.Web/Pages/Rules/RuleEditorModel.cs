@@ -25,8 +25,8 @@ public abstract class RuleEditorModel(RuleExpressionCompiler compiler, RuleComma
     /// <summary>Whether this install runs C# scripts (Rules:CSharpScripts:Enabled).</summary>
     public bool ScriptsEnabled => scripts.IsEnabled;
 
-    /// <summary>Scripts are trusted code: only owners write them.</summary>
-    public bool CanWriteScripts => ScriptsEnabled && User.GetStoreRole() == StoreRole.Owner;
+    /// <summary>A script runs with the server's rights: only the installation's administrator writes one.</summary>
+    public bool CanWriteScripts => ScriptsEnabled && commands.MayUseScripts;
 
     [BindProperty]
     public RuleForm Form { get; set; } = new RuleForm().Padded();

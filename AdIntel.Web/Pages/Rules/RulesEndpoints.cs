@@ -15,7 +15,8 @@ namespace AdIntel.Web.Pages.Rules;
 /// <summary>
 /// The rules API (contract §2): CRUD, dry run, preview, backtest, run now, presets, the variable catalogue, run logs,
 /// approvals, action history and undo, and the store's automation settings. Reading needs any member; writing,
-/// running and approving need a marketer or the owner.
+/// running and approving need a marketer or the owner; writing, previewing or running a C# script rule needs the
+/// installation's administrator in a browser session.
 /// </summary>
 public static class RulesEndpoints
 {
@@ -68,7 +69,9 @@ public static class RulesEndpoints
 
     /// <summary>The answer to a refused save: 403 when it is not this person's to write, else 422 naming the problem.</summary>
     private static IResult Refused(RuleSaveResult result) =>
-        result.Forbidden is { } forbidden ? ApiResults.Error(StatusCodes.Status403Forbidden, "forbidden", forbidden) : Invalid(result.Invalid!);
+        result.Forbidden is { } forbidden ? Forbidden(forbidden) : Invalid(result.Invalid!);
+
+    private static IResult Forbidden(string reason) => ApiResults.Error(StatusCodes.Status403Forbidden, "forbidden", reason);
 
     /// <summary>A saved rule that cannot run as it stands (expression, plugin or script): 422 with the reason.</summary>
     private static IResult NotRunnable(Exception ex) => ex is RuleExpressionException expression
@@ -124,6 +127,10 @@ public static class RulesEndpoints
         {
             return ApiResults.NotFound("Rule");
         }
+        if (commands.ScriptRunForbidden(rule) is { } forbidden)
+        {
+            return Forbidden(forbidden);
+        }
         try
         {
             return ApiResults.Ok(await dryRun.RunAsync(commands.Prepare(rule), cancellationToken));
@@ -140,10 +147,10 @@ public static class RulesEndpoints
         {
             return MissingBody();
         }
-        // Compiling a script runs trusted code: only owners may preview one.
+        // Compiling and running a script runs code with the server's rights: the installation's administrator's only.
         if (commands.ScriptForbidden(body) is { } forbidden)
         {
-            return ApiResults.Error(StatusCodes.Status403Forbidden, "forbidden", forbidden);
+            return Forbidden(forbidden);
         }
         // A preview needs a scope and an expression; name and actions can wait until the rule is saved.
         var validation = commands.Validate(body with { Name = body.Name ?? "preview", Actions = body.Actions is { Count: > 0 } ? body.Actions : [new RuleActionSpec { Type = "notify" }] });
@@ -171,6 +178,10 @@ public static class RulesEndpoints
         {
             return ApiResults.NotFound("Rule");
         }
+        if (commands.ScriptRunForbidden(rule) is { } forbidden)
+        {
+            return Forbidden(forbidden);
+        }
         var days = body?.Days ?? 30;
         if (days is < 1 or > RuleBacktester.MaxDays)
         {
@@ -191,6 +202,10 @@ public static class RulesEndpoints
         if (await db.Rules.SingleOrDefaultAsync(r => r.Id == id, cancellationToken) is not { } rule)
         {
             return ApiResults.NotFound("Rule");
+        }
+        if (commands.ScriptRunForbidden(rule) is { } forbidden)
+        {
+            return Forbidden(forbidden);
         }
         var execution = await commands.RunNowAsync(rule, cancellationToken);
         return ApiResults.Ok(ExecutionView.From(execution, withEntities: true));

@@ -11,9 +11,10 @@ using Microsoft.Extensions.Options;
 namespace AdIntel.Web.Rules.Scripting;
 
 /// <summary>
-/// Compiles C# rule conditions written by an install's owner. TRUSTED CODE: a script runs inside the app with the
-/// app's permissions (files, network, environment); nothing here is a sandbox, which is why scripts are off by
-/// default (<c>Rules:CSharpScripts:Enabled</c>) and meant for self-hosted installs, edited by owners only.
+/// Compiles C# rule conditions written by the installation's administrator. TRUSTED CODE: a script runs inside the
+/// app with the server's rights (every store's data, files, network, environment, processes); nothing here is a
+/// sandbox, which is why scripts are off by default (<c>Rules:CSharpScripts:Enabled</c>), refused in
+/// <c>Auth:Mode=Shopify</c> and written, previewed and run on demand by the installation's administrator only.
 /// </summary>
 /// <remarks>
 /// A script is a C# expression (<c>roas_7d &lt; 1.5 &amp;&amp; spend_7d &gt; 100</c>) or a method body that returns
@@ -24,14 +25,16 @@ namespace AdIntel.Web.Rules.Scripting;
 /// unloaded) and loads each script into its own collectible <see cref="AssemblyLoadContext"/>, unloaded on dispose.
 /// Time limits: compilation is cancelled after <see cref="CSharpScriptOptions.CompileTimeoutMilliseconds"/>; at run
 /// time every loop iteration and local function or block-lambda entry checks the deadline and the remaining stack,
-/// so endless loops and runaway recursion stop with <see cref="RuleScriptException"/>. A library call that never
-/// returns cannot be interrupted (.NET cannot abort a thread), and <c>goto</c> is refused.
+/// so endless loops and runaway recursion stop with <see cref="RuleScriptException"/>. A library call that does not
+/// return in time (<c>Thread.Sleep</c>, a blocked read) cannot be interrupted (.NET cannot abort a thread): the caller
+/// abandons it at the time limit (see <see cref="CompiledRuleScript.EvaluateAll"/>). <c>goto</c> is refused.
 /// </remarks>
 public sealed class CSharpRuleScriptCompiler(IOptions<CSharpScriptOptions> options, ILogger<CSharpRuleScriptCompiler> logger)
 {
     /// <summary>What the editor must show next to a script.</summary>
     public const string TrustedCodeNotice =
-        "Trusted code: this C# script runs inside AdIntel with full access to the server. Only enable and write scripts you would deploy yourself.";
+        "A C# script runs with the server's rights: it can read every store's data, the database file, the server's files and environment, and start processes. "
+        + "Only the installation's administrator can write or run one; only write scripts you would deploy yourself.";
 
     private const string GuardClass = "__ScriptGuard";
     private static readonly Lazy<MetadataReference[]> References = new(LoadReferences);

@@ -14,6 +14,7 @@ public sealed class CompiledRuleScript : IDisposable
     private readonly AssemblyLoadContext _context;
     private readonly Func<double[], bool> _evaluate;
     private readonly Action<long> _setDeadline;
+    private static readonly TimeSpan AbandonGrace = TimeSpan.FromMilliseconds(100);
     private readonly long _timeoutTicks;
     private bool _disposed;
 
@@ -41,11 +42,28 @@ public sealed class CompiledRuleScript : IDisposable
     /// <exception cref="RuleScriptException">The script threw, ran out of time or recursed too deep.</exception>
     public bool Evaluate(double[] row) => EvaluateAll([row])[0];
 
-    /// <summary>Evaluates many rows within one time budget.</summary>
-    /// <exception cref="RuleScriptException">The script threw, ran out of time or recursed too deep.</exception>
+    /// <summary>
+    /// Evaluates many rows within one time budget, on a thread of their own: the script's loops stop themselves at the
+    /// deadline, and a call the script cannot leave (<c>Thread.Sleep</c>, a blocked read) is abandoned there, its
+    /// thread left to finish on its own, since .NET cannot abort it.
+    /// </summary>
+    /// <exception cref="RuleScriptException">The script threw, timed out or recursed too deep.</exception>
     public bool[] EvaluateAll(IReadOnlyList<double[]> rows)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var run = Task.Factory.StartNew(() => Run(rows), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // The script's own deadline check fires first for loops; the grace keeps its message (with the row) in that case.
+        if (Task.WaitAny([run], Timeout + AbandonGrace) < 0)
+        {
+            run.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new RuleScriptException(
+                $"The script timed out: it ran longer than {Timeout.TotalMilliseconds:0} ms inside a call it could not be stopped in, and was abandoned.");
+        }
+        return run.GetAwaiter().GetResult();
+    }
+
+    private bool[] Run(IReadOnlyList<double[]> rows)
+    {
         _setDeadline(Stopwatch.GetTimestamp() + _timeoutTicks);
         var results = new bool[rows.Count];
         var i = 0;
@@ -58,7 +76,7 @@ public sealed class CompiledRuleScript : IDisposable
         }
         catch (TimeoutException)
         {
-            throw new RuleScriptException($"The script ran longer than {Timeout.TotalMilliseconds:0} ms (stopped at row {i + 1} of {rows.Count}).");
+            throw new RuleScriptException($"The script timed out: it ran longer than {Timeout.TotalMilliseconds:0} ms (stopped at row {i + 1} of {rows.Count}).");
         }
         catch (InsufficientExecutionStackException)
         {

@@ -27,6 +27,25 @@ public sealed class StartupTests(AppFixture fixture)
     }
 
     [Fact]
+    public void Start_with_scripts_on_in_shopify_mode_fails_naming_the_key()
+    {
+        using var app = new AdIntelApp(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:AdIntel"] = $"Data Source={Path.Combine(fixture.TempDirectory, Guid.NewGuid().ToString("N") + ".db")}",
+            ["Demo:Enabled"] = "false",
+            ["Logging:Directory"] = Path.Combine(fixture.TempDirectory, "logs-invalid"),
+            ["Auth:Mode"] = "Shopify",
+            ["Rules:CSharpScripts:Enabled"] = "true",
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        var validation = error as OptionsValidationException ?? error.InnerException as OptionsValidationException;
+        Assert.NotNull(validation);
+        Assert.Contains("Rules:CSharpScripts:Enabled must be false with Auth:Mode=Shopify", validation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Root_appsettings_json_is_the_base_configuration()
     {
         var configuration = fixture.SqliteApp.Services.GetService(typeof(Microsoft.Extensions.Configuration.IConfiguration))

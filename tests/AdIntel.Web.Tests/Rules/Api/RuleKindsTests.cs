@@ -6,6 +6,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Rules.Actions;
 using AdIntel.Web.Rules.Snapshots;
 using AdIntel.Web.Tests.Rules.Plugins;
+using AdIntel.Web.Tests.Security;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ namespace AdIntel.Web.Tests.Rules.Api;
 
 /// <summary>
 /// Rules decided by a plugin or by a trusted C# script run through the same rails, log and approvals as expression
-/// rules; scripts are owner-only and off unless the install turns them on; a platform that refuses a change leaves the
+/// rules; scripts are the installation administrator's alone (never a token's) and off unless the install turns them on; a platform that refuses a change leaves the
 /// entity as it was and the action failed, with the platform's reason.
 /// </summary>
 [Collection(AppCollection.Name)]
@@ -96,11 +97,18 @@ public sealed class RuleKindsTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task Owner_script_rule_runs_as_trusted_code_and_others_are_refused()
+    public async Task Administrator_script_rule_runs_through_the_rails_and_nobody_else_writes_previews_or_runs_scripts()
     {
-        await using var app = await StartAsync(null, scripts: true);
-        var store = await RuleTestStore.CreateAsync(app);
+        await using var local = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?>
+        {
+            ["Plugins:Directory"] = Directory.CreateTempSubdirectory("adintel-no-plugins-").FullName,
+            ["Rules:CSharpScripts:Enabled"] = "true",
+        });
+        var store = await RuleTestStore.CreateAsync(local.App);
         await store.SetAutomationAsync();
+        var administrator = await local.CreateAccountAsync($"admin-{Guid.NewGuid():N}@adintel.test", LocalApp.Password, administrator: true);
+        await local.AddMembershipAsync(store.Store.StoreId, administrator, StoreRole.Owner);
+        var admin = await local.SignInAsync(administrator.Email!);
         var script = new
         {
             name = "Losers (script)",
@@ -112,39 +120,125 @@ public sealed class RuleKindsTests(AppFixture fixture)
             automationMode = "auto_all",
         };
 
-        var rule = await store.CreateRuleAsync(script);
-        var run = await store.PostAsync($"/api/rules/{rule.GetProperty("id").GetInt64()}/run");
+        var created = await ReadAsync(await admin.PostJsonAsync("/api/rules", script), HttpStatusCode.Created);
+        var ruleId = created.GetProperty("id").GetInt64();
+        var preview = await ReadAsync(await admin.PostJsonAsync("/api/rules/preview", script), HttpStatusCode.OK);
+        await ReadAsync(await admin.PostJsonAsync($"/api/rules/{ruleId}/backtest", new { days = 7 }), HttpStatusCode.OK);
+        var run = await ReadAsync(await admin.PostJsonAsync($"/api/rules/{ruleId}/run", new { }), HttpStatusCode.OK);
 
-        Assert.Equal("script", rule.GetProperty("kind").GetString());
+        Assert.Equal("script", created.GetProperty("kind").GetString());
+        Assert.Equal(store.LoserAdSetId, Assert.Single(preview.GetProperty("matches").EnumerateArray()).GetProperty("entityId").GetInt64());
         Assert.Equal(1, run.GetProperty("matched").GetInt32());
-        var action = Assert.Single(await app.WithDbAsync(store.Store.StoreId, db => db.ActionRecords.AsNoTracking().ToListAsync()));
+        var action = Assert.Single(await local.App.WithDbAsync(store.Store.StoreId, db => db.ActionRecords.AsNoTracking().ToListAsync()));
         Assert.Equal(("script", store.LoserAdSetId, "executed"), (action.Source, action.EntityId, action.Status));
+        var broken = await admin.PostJsonAsync("/api/rules", script with { script = "spend_7d >" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, broken.StatusCode);
 
-        var broken = await PostRuleAsync(store.Api, script with { script = "spend_7d >" });
-        Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_script"), (broken.Status, broken.Code));
-        Assert.Equal(1, broken.Error.GetProperty("details").GetProperty("errors")[0].GetProperty("position").GetProperty("line").GetInt32());
+        // The owner of another store, the way the probe did it: an owner token and a preview that reads the environment.
+        var otherStoreId = await local.CreateStoreAsync();
+        var otherOwner = await local.CreateMemberAsync(otherStoreId, StoreRole.Owner);
+        var otherSession = await local.SignInAsync(otherOwner.Email);
+        var otherToken = await local.CreateTokenClientAsync(otherStoreId, StoreRole.Owner);
+        var probe = script with { script = "System.Environment.GetEnvironmentVariable(\"HOME\") != null" };
+        var otherScriptRuleId = await local.App.WithDbAsync(otherStoreId, async db =>
+        {
+            var rule = new Rule { Name = "Saved script", Kind = "script", Script = "spend_7d > 1", Expression = "", Scope = "ad_set", CreatedAtUtc = DateTime.UtcNow, UpdatedAtUtc = DateTime.UtcNow };
+            db.Rules.Add(rule);
+            await db.SaveChangesAsync();
+            return rule.Id;
+        });
+        List<(string Who, HttpResponseMessage Response)> refused =
+        [
+            ("owner token: preview", await otherToken.PostAsJsonAsync("/api/rules/preview", probe)),
+            ("owner token: create", await otherToken.PostAsJsonAsync("/api/rules", probe)),
+            ("owner token: run", await otherToken.PostAsJsonAsync($"/api/rules/{otherScriptRuleId}/run", new { })),
+            ("owner token: backtest", await otherToken.PostAsJsonAsync($"/api/rules/{otherScriptRuleId}/backtest", new { days = 7 })),
+            ("owner token: test", await otherToken.PostAsJsonAsync($"/api/rules/{otherScriptRuleId}/test", new { })),
+            ("owner session: preview", await otherSession.PostJsonAsync("/api/rules/preview", probe)),
+            ("owner session: create", await otherSession.PostJsonAsync("/api/rules", probe)),
+            ("owner session: run", await otherSession.PostJsonAsync($"/api/rules/{otherScriptRuleId}/run", new { })),
+            ("owner session: backtest", await otherSession.PostJsonAsync($"/api/rules/{otherScriptRuleId}/backtest", new { days = 7 })),
+            // Not even the administrator's own store's owner token: a token is not the administrator.
+            ("administrator's store token: preview", await store.Api.PostAsJsonAsync("/api/rules/preview", script)),
+            ("administrator's store token: run", await store.Api.PostAsJsonAsync($"/api/rules/{ruleId}/run", new { })),
+            ("administrator's store token: update", await store.Api.PutAsJsonAsync($"/api/rules/{ruleId}", script)),
+        ];
 
-        // Scripts are the owner's: a marketer can neither write nor preview one (a preview compiles and runs it).
-        var marketer = await app.CreateStoreAsync(StoreRole.Marketer);
-        var refused = await PostRuleAsync(marketer.Api, script);
-        using var preview = await marketer.Api.PostAsJsonAsync("/api/rules/preview", script);
-        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
-        Assert.Contains("Only the store's owner", refused.Error.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Forbidden, preview.StatusCode);
+        foreach (var (who, response) in refused)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{who}: {(int)response.StatusCode} {body}");
+            var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
+            Assert.Equal("forbidden", error.GetProperty("code").GetString());
+            Assert.Contains("installation's administrator", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(1, await local.App.WithDbAsync(otherStoreId, db => db.Rules.CountAsync()));
+        Assert.Empty(await local.App.WithDbAsync(otherStoreId, db => db.RuleExecutions.ToListAsync()));
+    }
+
+    [Fact]
+    public async Task Script_timed_out_in_a_call_it_cannot_leave_is_abandoned_and_the_run_log_says_so()
+    {
+        await using var local = await fixture.StartLocalAsync(AppFixture.Sqlite, new Dictionary<string, string?>
+        {
+            ["Plugins:Directory"] = Directory.CreateTempSubdirectory("adintel-no-plugins-").FullName,
+            ["Rules:CSharpScripts:Enabled"] = "true",
+            ["Rules:CSharpScripts:TimeoutMilliseconds"] = "300",
+        });
+        var store = await RuleTestStore.CreateAsync(local.App);
+        var administrator = await local.CreateAccountAsync($"admin-{Guid.NewGuid():N}@adintel.test", LocalApp.Password, administrator: true);
+        await local.AddMembershipAsync(store.Store.StoreId, administrator, StoreRole.Owner);
+        var admin = await local.SignInAsync(administrator.Email!);
+        var sleeper = new
+        {
+            name = "Sleeps", kind = "script", script = "System.Threading.Thread.Sleep(8000); return true;", scope = "ad_set",
+            actions = new object[] { new { type = "notify" } },
+        };
+        var created = await ReadAsync(await admin.PostJsonAsync("/api/rules", sleeper), HttpStatusCode.Created);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var preview = await admin.PostJsonAsync("/api/rules/preview", sleeper);
+        var previewTook = started.Elapsed;
+        started.Restart();
+        var run = await ReadAsync(await admin.PostJsonAsync($"/api/rules/{created.GetProperty("id").GetInt64()}/run", new { }), HttpStatusCode.OK);
+        var runTook = started.Elapsed;
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, preview.StatusCode);
+        Assert.Contains("timed out", JsonDocument.Parse(await preview.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        Assert.Contains("timed out", run.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(previewTook < TimeSpan.FromSeconds(6), $"The preview took {previewTook}: the sleeping script was waited for.");
+        Assert.True(runTook < TimeSpan.FromSeconds(6), $"The run took {runTook}: the sleeping script was waited for.");
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {body}");
+            return JsonDocument.Parse(body).RootElement.GetProperty("data").Clone();
+        }
     }
 
     [Fact]
     public async Task Script_rules_are_refused_while_the_install_has_scripts_turned_off()
     {
-        var store = await fixture.SqliteApp.CreateStoreAsync();
+        var local = await fixture.LocalAsync(AppFixture.Sqlite);
+        var storeId = await local.CreateStoreAsync();
+        var administrator = await local.CreateAccountAsync($"admin-{Guid.NewGuid():N}@adintel.test", LocalApp.Password, administrator: true);
+        await local.AddMembershipAsync(storeId, administrator, StoreRole.Owner);
+        var admin = await local.SignInAsync(administrator.Email!);
 
-        var refused = await PostRuleAsync(store.Api, new
+        using var refused = await admin.PostJsonAsync("/api/rules", new
         {
             name = "s", kind = "script", script = "spend_7d > 1", scope = "ad", actions = new object[] { new { type = "notify" } },
         });
 
-        Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_script"), (refused.Status, refused.Code));
-        Assert.Contains("turned off", refused.Error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("invalid_script", error.GetProperty("code").GetString());
+        Assert.Contains("turned off", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,6 +74,19 @@ public sealed class CSharpRuleScriptCompilerTests
     }
 
     [Fact]
+    public void Evaluate_blocked_in_a_library_call_is_abandoned_at_the_time_limit_as_timed_out()
+    {
+        using var script = Compiler(timeoutMilliseconds: 200).Compile("System.Threading.Thread.Sleep(8000); return true;", CancellationToken.None).Script!;
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.Throws<RuleScriptException>(() => script.Evaluate(RuleRows.With()));
+
+        Assert.Contains("timed out", error.Message);
+        Assert.Contains("ran longer than 200 ms", error.Message);
+        Assert.InRange(started.ElapsedMilliseconds, 150, 3000);
+    }
+
+    [Fact]
     public void Evaluate_runaway_recursion_is_stopped_before_the_stack_overflows()
     {
         using var script = Compiler().Compile("int Down(int n) => 1 + Down(n + 1); return Down(0) > 0;", CancellationToken.None).Script!;
