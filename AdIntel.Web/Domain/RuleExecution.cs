@@ -19,8 +19,17 @@ public sealed class RuleExecution : IStoreOwned
     public int ActionsBlocked { get; set; }
     /// <summary>Why a run failed or did nothing (e.g. the kill switch), for the execution log.</summary>
     public string? Message { get; set; }
-    /// <summary>running, succeeded or failed.</summary>
-    public string Status { get; set; } = "running";
+    /// <summary>running, succeeded, failed or interrupted (see <see cref="RuleExecutionStatuses"/>).</summary>
+    public string Status { get; set; } = RuleExecutionStatuses.Running;
     /// <summary>Per-entity log: values used and why it matched or not.</summary>
     public string DetailsJson { get; set; } = "[]";
+}
+
+public static class RuleExecutionStatuses
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    /// <summary>Cut off by a stop of the app (crash, kill, restart); marked so at the next start.</summary>
+    public const string Interrupted = "interrupted";
 }

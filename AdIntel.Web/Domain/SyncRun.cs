@@ -9,7 +9,7 @@ public sealed class SyncRun : IStoreOwned
     public required string Provider { get; set; }
     /// <summary>backfill, incremental or restatement (Meta's last 28 days again).</summary>
     public required string Kind { get; set; }
-    /// <summary>running, succeeded, failed or cancelled.</summary>
+    /// <summary>running, succeeded, failed, cancelled or interrupted (see <see cref="SyncRunStatuses"/>).</summary>
     public string Status { get; set; } = "running";
     /// <summary>What it is doing now, in words ("Downloading orders (bulk)", "Insights 2026-10-01…").</summary>
     public string Phase { get; set; } = "";
@@ -27,4 +27,6 @@ public static class SyncRunStatuses
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
+    /// <summary>Cut off by a stop of the app (crash, kill, restart); marked so at the next start.</summary>
+    public const string Interrupted = "interrupted";
 }

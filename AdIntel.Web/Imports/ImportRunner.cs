@@ -13,8 +13,10 @@ public static class ImportRunStatuses
     public const string Running = "running";
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
+    /// <summary>Cut off by a stop of the app (crash, kill, restart); marked so at the next start.</summary>
+    public const string Interrupted = "interrupted";
 
-    public static bool IsFinished(string status) => status is Succeeded or Failed;
+    public static bool IsFinished(string status) => status is Succeeded or Failed or Interrupted;
 }
 
 /// <summary>How an import ended: its result (also for a failure, when lines were read) or why the file was refused.</summary>
@@ -147,7 +149,9 @@ public sealed class ImportRunner(AdIntelDbContext db, ShopifyOrdersCsvImporter s
                 return;
             }
             _lastWrite = now;
+            // Status too: another instance starting meanwhile marks every running import interrupted; this one is alive.
             await db.ImportRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(set => set
+                .SetProperty(r => r.Status, ImportRunStatuses.Running)
                 .SetProperty(r => r.RowsRead, progress.RowsRead)
                 .SetProperty(r => r.ProgressPercent, Math.Min(progress.Percent, 99)), cancellationToken);
         }

@@ -9,7 +9,9 @@ namespace AdIntel.Web.Metrics;
 
 /// <summary>
 /// Recomputes the current store's <see cref="DailyStoreFacts"/> and every <see cref="Customer.FirstOrderDate"/> from
-/// orders, lines, refunds and ad insights. Call it after any bulk change of those (seeding, imports, sync).
+/// orders, lines, refunds and ad insights. Call it after any bulk change of those (seeding, imports, sync); the
+/// <see cref="PendingFactsChange"/> marks those writes leave are cleared here, and stores with marks left by a crash are
+/// rebuilt at start.
 /// Everything is read as slim projections and aggregated in memory, then written in one transaction, so readers
 /// see either the old facts or the new ones, never a half-built table.
 /// </summary>
@@ -21,6 +23,9 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, Ltv
     public async Task RebuildAsync(CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
+        // Read before the data: a change committed after this read keeps its mark for the next rebuild. Only these ids
+        // are cleared, since a transaction still open now may commit a lower id later (PostgreSQL sequences).
+        var consumedChanges = await db.PendingFactsChanges.Select(c => c.Id).ToListAsync(cancellationToken);
         var ledger = await OrderLedger.LoadAsync(db, cancellationToken);
         var days = new Dictionary<DateOnly, DailyStoreFacts>();
         DailyStoreFacts Day(DateOnly date)
@@ -96,6 +101,10 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, Ltv
             await db.DailyFacts.ExecuteDeleteAsync(cancellationToken);
             await BulkWriter.InsertAsync(db, rows, cancellationToken);
             changedCustomers = await UpdateFirstOrderDatesAsync(firstOrders, cancellationToken);
+            foreach (var chunk in consumedChanges.Chunk(1000))
+            {
+                await db.PendingFactsChanges.Where(c => chunk.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
+            }
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken);

@@ -1,7 +1,7 @@
+using AdIntel.Web.Infrastructure.Caching;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace AdIntel.Web.Metrics;
 
@@ -10,8 +10,10 @@ namespace AdIntel.Web.Metrics;
 /// fingerprint of the daily facts (rebuilt after every data change) and the as-of day stay the same. The fingerprint
 /// comes from the database rather than from an in-process signal, so several app instances stay consistent.
 /// </summary>
-public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeContext, IMemoryCache cache, ILtvPredictor? predictor = null)
+public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeContext, StoreCache cache, ILtvPredictor? predictor = null)
 {
+    private static readonly TimeSpan KeptFor = TimeSpan.FromHours(6);
+
     public Task<LtvCurve> GetAsync(DateOnly today, CancellationToken cancellationToken) => GetOrBuildAsync(today, null, cancellationToken);
 
     /// <summary>Builds and caches the curve from a ledger just read (by the facts builder), so the next overview need not read it again.</summary>
@@ -37,37 +39,40 @@ public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeCont
             .SingleOrDefaultAsync(cancellationToken);
         if (fingerprint?.LastOrderDate is not { } lastOrderDate)
         {
-            return await PredictOrInsufficientAsync(today, cancellationToken);
+            return await PredictOrInsufficientAsync(predictor, today, cancellationToken);
         }
 
         // Cohorts are "old enough" against the store's own data: an import that ends in the past must not make
         // its last customers look like they stopped buying.
         var asOf = lastOrderDate < today ? lastOrderDate : today;
-        var key = (nameof(LtvCurveProvider), storeContext.RequiredStoreId);
-        if (cache.TryGetValue(key, out CachedCurve? cached) && cached!.Fingerprint == fingerprint && cached.AsOf == asOf)
+        var key = new StoreCacheKey(nameof(LtvCurveProvider), storeContext.RequiredStoreId);
+        var version = new CurveVersion(fingerprint, asOf);
+        if (ledger is not null)
         {
-            return cached.Curve;
+            var curve = await BuildAsync(ledger, asOf, predictor, cancellationToken);
+            cache.Set(key, version, curve, KeptFor);
+            return curve;
         }
+        return await cache.GetOrBuildAsync(key, version, async (services, ct) =>
+            await BuildAsync(await OrderLedger.LoadAsync(services.GetRequiredService<AdIntelDbContext>(), ct), asOf, services.GetService<ILtvPredictor>(), ct),
+            KeptFor, cancellationToken);
+    }
 
-        ledger ??= await OrderLedger.LoadAsync(db, cancellationToken);
+    private static async Task<LtvCurve> BuildAsync(OrderLedger ledger, DateOnly asOf, ILtvPredictor? predictor, CancellationToken cancellationToken)
+    {
         var orders = ledger.Orders.Values.Where(o => o.CustomerId is not null)
             .Select(o => new CustomerProfit(o.CustomerId!.Value, o.LocalDate, o.GrossSales - o.Discounts - o.Cogs));
         var refunds = ledger.Refunds.Where(r => r.Order.CustomerId is not null)
             .Select(r => new CustomerProfit(r.Order.CustomerId!.Value, r.LocalDate, r.Amount));
         var curve = LtvCurve.Observe(orders, refunds, asOf);
-        if (curve.Basis == LtvBasis.InsufficientHistory)
-        {
-            curve = await PredictOrInsufficientAsync(asOf, cancellationToken);
-        }
-        cache.Set(key, new CachedCurve(fingerprint, asOf, curve), new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromHours(6) });
-        return curve;
+        return curve.Basis == LtvBasis.InsufficientHistory ? await PredictOrInsufficientAsync(predictor, asOf, cancellationToken) : curve;
     }
 
-    private async Task<LtvCurve> PredictOrInsufficientAsync(DateOnly asOf, CancellationToken cancellationToken) =>
+    private static async Task<LtvCurve> PredictOrInsufficientAsync(ILtvPredictor? predictor, DateOnly asOf, CancellationToken cancellationToken) =>
         predictor is null ? LtvCurve.InsufficientHistory : await predictor.PredictAsync(asOf, cancellationToken) ?? LtvCurve.InsufficientHistory;
 
     private sealed record FactsFingerprint(int Days, DateOnly? LastOrderDate, int Orders, int NewCustomers, int LineItemsWithCost,
         double GrossSales, double Discounts, double Returns, double Cogs, double NewCustomerNetSales);
 
-    private sealed record CachedCurve(FactsFingerprint Fingerprint, DateOnly AsOf, LtvCurve Curve);
+    private sealed record CurveVersion(FactsFingerprint Fingerprint, DateOnly AsOf);
 }

@@ -1,3 +1,5 @@
+using AdIntel.Web.Infrastructure.Caching;
+
 namespace AdIntel.Web.Metrics;
 
 public static class MetricsFeature
@@ -7,6 +9,7 @@ public static class MetricsFeature
         // The LTV curve is cached per store (see LtvCurveProvider). The reports feature registers the ILtvPredictor
         // (BG/NBD + Gamma-Gamma) that stores without a year of history fall back to.
         services.AddMemoryCache();
+        services.AddSingleton<StoreCache>();
         services.AddScoped<StoreClock>();
         services.AddScoped<LtvCurveProvider>();
         services.AddScoped<MetricsService>();

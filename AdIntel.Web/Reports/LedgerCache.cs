@@ -1,8 +1,8 @@
+using AdIntel.Web.Infrastructure.Caching;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace AdIntel.Web.Reports;
 
@@ -12,7 +12,7 @@ namespace AdIntel.Web.Reports;
 /// and reused while a fingerprint of the daily facts — rebuilt after every change of orders or refunds — stays the same.
 /// The fingerprint comes from the database, so several app instances agree. The ledger is never changed after loading.
 /// </summary>
-public sealed class LedgerCache(AdIntelDbContext db, StoreContext storeContext, IMemoryCache cache)
+public sealed class LedgerCache(AdIntelDbContext db, StoreContext storeContext, StoreCache cache)
 {
     internal async Task<OrderLedger> GetAsync(CancellationToken cancellationToken)
     {
@@ -21,17 +21,12 @@ public sealed class LedgerCache(AdIntelDbContext db, StoreContext storeContext, 
             .Select(g => new Fingerprint(g.Count(), g.Sum(f => f.Orders), g.Sum(f => f.LineItemsWithCost), g.Sum(f => (double)f.GrossSales),
                 g.Sum(f => (double)f.Returns), g.Sum(f => (double)f.Cogs), g.Sum(f => f.NewCustomers)))
             .SingleOrDefaultAsync(cancellationToken);
-        var key = (nameof(LedgerCache), storeContext.RequiredStoreId);
-        if (cache.TryGetValue(key, out Cached? cached) && cached!.Fingerprint == fingerprint)
-        {
-            return cached.Ledger;
-        }
-        var ledger = await OrderLedger.LoadAsync(db, cancellationToken);
-        cache.Set(key, new Cached(fingerprint, ledger), new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(20) });
-        return ledger;
+        return await cache.GetOrBuildAsync(new StoreCacheKey(nameof(LedgerCache), storeContext.RequiredStoreId), new LedgerVersion(fingerprint),
+            (services, ct) => OrderLedger.LoadAsync(services.GetRequiredService<AdIntelDbContext>(), ct), TimeSpan.FromMinutes(20), cancellationToken);
     }
 
     private sealed record Fingerprint(int Days, int Orders, int LineItemsWithCost, double GrossSales, double Returns, double Cogs, int NewCustomers);
 
-    private sealed record Cached(Fingerprint? Fingerprint, OrderLedger Ledger);
+    /// <summary>A store without facts has no fingerprint; its (empty) ledger is cached all the same.</summary>
+    private sealed record LedgerVersion(Fingerprint? Fingerprint);
 }

@@ -140,6 +140,17 @@ public sealed class AppFixture : IAsyncLifetime
         return app;
     }
 
+    /// <summary>
+    /// A new host on the database and settings of <paramref name="app"/>, as the process after a restart (or a crash)
+    /// finds them. The caller disposes it.
+    /// </summary>
+    public static AdIntelApp Restart(AdIntelApp app)
+    {
+        var restarted = new AdIntelApp(app.Settings);
+        _ = restarted.Server;
+        return restarted;
+    }
+
     private async Task<string> CreateDatabaseAsync(string provider)
     {
         if (provider != Postgres)
@@ -202,6 +213,8 @@ public sealed class AppCollection : ICollectionFixture<AppFixture>
 public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
     public long DemoStoreId { get; internal set; }
+
+    public IReadOnlyDictionary<string, string?> Settings => settings;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

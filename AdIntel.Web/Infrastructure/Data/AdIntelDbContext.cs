@@ -47,6 +47,7 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<ActionRecord> ActionRecords => Set<ActionRecord>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<DailyStoreFacts> DailyFacts => Set<DailyStoreFacts>();
+    public DbSet<PendingFactsChange> PendingFactsChanges => Set<PendingFactsChange>();
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
     public DbSet<ScheduledReport> ScheduledReports => Set<ScheduledReport>();
     public DbSet<IntegrationConnection> IntegrationConnections => Set<IntegrationConnection>();
@@ -264,17 +265,54 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
         return Expression.Lambda(Expression.Equal(storeId, current), entity);
     }
 
-    /// <summary>Stamps new store-owned rows with the current store and refuses writes into another store.</summary>
+    /// <summary>
+    /// Stamps new store-owned rows with the current store, refuses writes into another store, and records a
+    /// <see cref="PendingFactsChange"/> with any change of the daily facts' inputs.
+    /// </summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         StampStore();
+        RecordFactsInputChanges();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         StampStore();
+        RecordFactsInputChanges();
         return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>The rows the daily facts are computed from.</summary>
+    public static bool IsFactsInput(Type entityType) =>
+        entityType == typeof(Order) || entityType == typeof(OrderLine) || entityType == typeof(Refund) || entityType == typeof(AdInsightDaily);
+
+    /// <summary>
+    /// For writes that bypass the change tracker (ExecuteDelete of facts inputs): the next SaveChanges in the same
+    /// transaction records the change.
+    /// </summary>
+    public void MarkFactsInputsChanged()
+    {
+        if (!ChangeTracker.Entries<PendingFactsChange>().Any(e => e.State == EntityState.Added))
+        {
+            PendingFactsChanges.Add(new PendingFactsChange { StoreId = storeContext.RequiredStoreId });
+        }
+    }
+
+    private void RecordFactsInputChanges()
+    {
+        var changed = ChangeTracker.Entries()
+            .Where(e => (e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted) && IsFactsInput(e.Metadata.ClrType))
+            .Select(e => ((IStoreOwned)e.Entity).StoreId)
+            .Distinct()
+            .ToList();
+        foreach (var storeId in changed)
+        {
+            if (!ChangeTracker.Entries<PendingFactsChange>().Any(e => e.State == EntityState.Added && e.Entity.StoreId == storeId))
+            {
+                PendingFactsChanges.Add(new PendingFactsChange { StoreId = storeId });
+            }
+        }
     }
 
     private void StampStore()

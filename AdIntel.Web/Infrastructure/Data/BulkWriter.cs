@@ -51,6 +51,12 @@ public static class BulkWriter
             {
                 InsertWithSqliteStatement(db, rows, table);
             }
+            if (AdIntelDbContext.IsFactsInput(typeof(T)))
+            {
+                // In the same transaction as the rows, so the facts cannot miss them (see PendingFactsChange).
+                await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO \"PendingFactsChanges\" (\"StoreId\") VALUES ({db.StoreContext.RequiredStoreId})", cancellationToken);
+            }
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken);

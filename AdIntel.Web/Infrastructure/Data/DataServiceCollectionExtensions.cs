@@ -12,6 +12,7 @@ public static class DataServiceCollectionExtensions
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<StoreContext>();
+        builder.Services.AddScoped<CrashRecovery>();
 
         var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = ResolveConnectionString(builder.Configuration, builder.Environment, database);

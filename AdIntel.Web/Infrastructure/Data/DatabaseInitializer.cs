@@ -8,7 +8,10 @@ namespace AdIntel.Web.Infrastructure.Data;
 
 public static class DatabaseInitializer
 {
-    /// <summary>Applies migrations, then seeds the demo store into an empty database when Demo:Enabled.</summary>
+    /// <summary>
+    /// Applies migrations, repairs what a stop without warning left half done (<see cref="CrashRecovery"/>), then seeds
+    /// the demo store into an empty database when Demo:Enabled.
+    /// </summary>
     public static async Task InitializeDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -28,6 +31,7 @@ public static class DatabaseInitializer
             await db.Database.MigrateAsync(cancellationToken);
             logger.LogInformation("Database ({Provider}) migrated in {ElapsedMs} ms", database.Provider, stopwatch.ElapsedMilliseconds);
         }
+        await services.GetRequiredService<CrashRecovery>().RecoverAsync(cancellationToken);
 
         var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
         if (demo.Enabled && !await db.Stores.AnyAsync(cancellationToken))

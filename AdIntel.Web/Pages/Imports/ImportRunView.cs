@@ -7,9 +7,6 @@ namespace AdIntel.Web.Pages.Imports;
 /// <summary>An import run as the page shows it: its state, counts, and the line errors of its stored result.</summary>
 public sealed class ImportRunView
 {
-    /// <summary>A run not finished after this long was cut off by a restart; the page says so instead of spinning forever.</summary>
-    private static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
-
     private static readonly (string Key, string Label)[] CountLabels =
     [
         ("rowsRead", "Rows read"),
@@ -39,7 +36,8 @@ public sealed class ImportRunView
     public DateTime StartedAtUtc { get; private init; }
     public DateTime? FinishedAtUtc { get; private init; }
     public bool IsFinished => ImportRunStatuses.IsFinished(Status);
-    public bool LooksInterrupted { get; private init; }
+    /// <summary>Cut off by a stop of the app: what it wrote is kept, and importing the file again completes it.</summary>
+    public bool IsInterrupted => Status == ImportRunStatuses.Interrupted;
     public string? ErrorMessage { get; private set; }
     public IReadOnlyList<(string Label, int Value)> Counts { get; private set; } = [];
     public IReadOnlyList<ImportMessage> Errors { get; private set; } = [];
@@ -55,6 +53,7 @@ public sealed class ImportRunView
         ImportRunStatuses.Queued => "Waiting to start",
         ImportRunStatuses.Running => $"{Plural(RowsRead, "row")} read ({ProgressPercent}%)",
         ImportRunStatuses.Failed => ErrorMessage ?? "Not imported",
+        ImportRunStatuses.Interrupted => "Interrupted — import the file again to complete it",
         _ => ImportedSummary(),
     };
 
@@ -77,7 +76,7 @@ public sealed class ImportRunView
 
     private static string Plural(int count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
 
-    public static ImportRunView From(ImportRun run, DateTime nowUtc)
+    public static ImportRunView From(ImportRun run)
     {
         var view = new ImportRunView
         {
@@ -90,7 +89,6 @@ public sealed class ImportRunView
             ProgressPercent = run.ProgressPercent,
             StartedAtUtc = run.StartedAtUtc,
             FinishedAtUtc = run.FinishedAtUtc,
-            LooksInterrupted = !ImportRunStatuses.IsFinished(run.Status) && nowUtc - run.StartedAtUtc > StaleAfter,
         };
         view.ReadResult(run.ResultJson);
         return view;

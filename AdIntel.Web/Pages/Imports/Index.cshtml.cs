@@ -22,7 +22,7 @@ namespace AdIntel.Web.Pages.Imports;
 [Authorize(Policy = AuthServiceCollectionExtensions.Policies.Marketer)]
 [IgnoreAntiforgeryToken]
 public sealed class IndexModel(AdIntelDbContext db, ImportRunner runner, ImportQueue queue, IAntiforgery antiforgery, StoreClock clock,
-    IOptions<ImportOptions> options, TimeProvider time) : PageModel
+    IOptions<ImportOptions> options) : PageModel
 {
     private const int HistorySize = 20;
 
@@ -82,7 +82,7 @@ public sealed class IndexModel(AdIntelDbContext db, ImportRunner runner, ImportQ
             return RedirectToPage(new { run = run.Id });
         }
         TimeZone = (await clock.GetCalendarAsync(cancellationToken)).TimeZone;
-        var view = ImportRunView.From(run, time.GetUtcNow().UtcDateTime);
+        var view = ImportRunView.From(run);
         return Partial("_ImportProgress", new ImportProgressModel(view, null, TimeZone));
     }
 
@@ -107,16 +107,15 @@ public sealed class IndexModel(AdIntelDbContext db, ImportRunner runner, ImportQ
 
     private async Task<IReadOnlyList<ImportRunView>> LoadHistoryAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcDateTime;
         var runs = await db.ImportRuns.AsNoTracking().OrderByDescending(r => r.StartedAtUtc).ThenByDescending(r => r.Id)
             .Take(HistorySize).ToListAsync(cancellationToken);
-        return runs.Select(r => ImportRunView.From(r, now)).ToList();
+        return runs.Select(ImportRunView.From).ToList();
     }
 
     private async Task<ImportRunView?> FindRunAsync(long id, CancellationToken cancellationToken)
     {
         var run = await db.ImportRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        return run is null ? null : ImportRunView.From(run, time.GetUtcNow().UtcDateTime);
+        return run is null ? null : ImportRunView.From(run);
     }
 
     public string RunUrl(long id) => Url.Page("/Imports/Index", "Run", new { id })!;

@@ -1,8 +1,8 @@
+using AdIntel.Web.Infrastructure.Caching;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace AdIntel.Web.Reports.Ltv;
 
@@ -44,7 +44,7 @@ public sealed class InsufficientLtvDataException(string message) : Exception(mes
 /// sales: gross − discounts − refunds). Fits are cached per store, calibration end and unit while the store's daily facts
 /// (rebuilt after every data change) stay the same.
 /// </summary>
-public sealed class LtvModelService(AdIntelDbContext db, StoreContext storeContext, IMemoryCache cache, LedgerCache ledgers)
+public sealed class LtvModelService(AdIntelDbContext db, StoreContext storeContext, StoreCache cache)
 {
     /// <summary>Fewer repeat buyers than this leave the Gamma-Gamma and dropout parameters unidentified in practice.</summary>
     public const int MinimumRepeatCustomers = 10;
@@ -55,12 +55,13 @@ public sealed class LtvModelService(AdIntelDbContext db, StoreContext storeConte
             .GroupBy(f => 1)
             .Select(g => new { Days = g.Count(), Orders = g.Sum(f => f.Orders), Gross = g.Sum(f => (double)f.GrossSales), Returns = g.Sum(f => (double)f.Returns) })
             .SingleOrDefaultAsync(cancellationToken);
-        var key = (nameof(LtvModelService), storeContext.RequiredStoreId, calibrationEnd, unit, fingerprint);
-        if (cache.TryGetValue(key, out LtvModelFit? cached))
-        {
-            return cached!;
-        }
+        return await cache.GetOrBuildAsync(new StoreCacheKey(nameof(LtvModelService), storeContext.RequiredStoreId, (calibrationEnd, unit)),
+            new FitVersion(fingerprint?.Days, fingerprint?.Orders, fingerprint?.Gross, fingerprint?.Returns),
+            (services, ct) => FitUncachedAsync(services.GetRequiredService<LedgerCache>(), calibrationEnd, unit, ct), TimeSpan.FromHours(1), cancellationToken);
+    }
 
+    private static async Task<LtvModelFit> FitUncachedAsync(LedgerCache ledgers, DateOnly calibrationEnd, BtydUnit unit, CancellationToken cancellationToken)
+    {
         var ledger = await ledgers.GetAsync(cancellationToken);
         var orders = ledger.Orders.Values.Where(o => o.CustomerId is not null && o.LocalDate <= calibrationEnd).ToList();
         var summary = BtydSummary.Build(orders.Select(o => new Purchase(o.CustomerId!.Value, o.LocalDate, o.NetSales)), calibrationEnd, unit);
@@ -81,9 +82,10 @@ public sealed class LtvModelService(AdIntelDbContext db, StoreContext storeConte
             .ToList();
         var fit = new LtvModelFit(calibrationEnd, unit, purchases, purchasesLogLikelihood, value, valueLogLikelihood, summary.Count, repeatCustomers,
             netSales == 0 ? 0 : (double)(grossProfit / netSales), firstDays.Count == 0 ? 0 : (double)firstDays.Average(), summary);
-        cache.Set(key, fit, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromHours(1) });
         return fit;
     }
+
+    private sealed record FitVersion(int? Days, int? Orders, double? Gross, double? Returns);
 }
 
 /// <summary>

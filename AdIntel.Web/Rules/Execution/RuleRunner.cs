@@ -38,7 +38,7 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, Plugi
             Trigger = trigger,
             SlotStartUtc = RuleJson.Schedule(rule).SlotStartUtc(now, session.TimeZone),
             StartedAtUtc = now.UtcDateTime,
-            Status = "running",
+            Status = RuleExecutionStatuses.Running,
         };
         db.RuleExecutions.Add(execution);
         await db.SaveChangesAsync(cancellationToken);
@@ -75,7 +75,7 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, Plugi
                 log.Add(new ExecutionEntityLog(entity.Id, entity.ExternalId, entity.Name, entity.Status, evaluation.InFilter, evaluation.Matched,
                     evaluation.Reason, evaluation.Values, actionLogs));
             }
-            execution.Status = "succeeded";
+            execution.Status = RuleExecutionStatuses.Succeeded;
             execution.Message = session.Settings.KillSwitch ? "Automation is paused (kill switch): actions wait for approval."
                 : session.Settings.TrackingBreakerEnabled && session.Tracking.Broken ? "Circuit breaker open: " + session.Tracking.Explanation
                 : null;
@@ -86,18 +86,18 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, Plugi
         }
         catch (RuleExpressionException ex)
         {
-            execution.Status = "failed";
+            execution.Status = RuleExecutionStatuses.Failed;
             execution.Message = "The expression no longer compiles: " + ex.Message;
         }
         catch (Exception ex) when (ex is RulePreparationException or RuleScriptException)
         {
-            execution.Status = "failed";
+            execution.Status = RuleExecutionStatuses.Failed;
             execution.Message = ex.Message;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Rule {RuleId} failed", rule.Id);
-            execution.Status = "failed";
+            execution.Status = RuleExecutionStatuses.Failed;
             execution.Message = "The run failed: " + ex.Message;
         }
         execution.Message = execution.Message is { Length: > 1000 } m ? m[..999] + "…" : execution.Message;

@@ -47,7 +47,7 @@ public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider t
                 continue;
             }
             var done = await db.RuleExecutions.AnyAsync(e => e.RuleId == rule.Id && e.Trigger == RuleRunner.ScheduleTrigger
-                && e.SlotStartUtc == slot && e.Status == "succeeded", cancellationToken);
+                && e.SlotStartUtc == slot && e.Status == RuleExecutionStatuses.Succeeded, cancellationToken);
             if (!done)
             {
                 due.Add(rule);

@@ -249,6 +249,7 @@ public sealed class MetaSync(IServiceScopeFactory scopes, TimeProvider time, ILo
     {
         var adIds = ads.Values.ToList();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.MarkFactsInputsChanged();
         await db.AdInsights.Where(i => adIds.Contains(i.AdId) && i.Date >= from && i.Date <= to).ExecuteDeleteAsync(cancellationToken);
         var unknown = 0;
         // Meta can answer one ad-day in two rows when a report spans a change of attribution; they are summed.

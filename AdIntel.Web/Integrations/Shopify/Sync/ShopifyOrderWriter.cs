@@ -420,6 +420,7 @@ public sealed class ShopifyOrderWriter(AdIntelDbContext db)
             {
                 previousCosts.TryAdd((cost.OrderId, cost.Sku!), cost.UnitCost!.Value);
             }
+            db.MarkFactsInputsChanged();
             await db.OrderLines.IgnoreQueryFilters().Where(l => chunk.Contains(l.OrderId)).ExecuteDeleteAsync(cancellationToken);
             await db.Refunds.IgnoreQueryFilters().Where(r => chunk.Contains(r.OrderId)).ExecuteDeleteAsync(cancellationToken);
             foreach (var order in await db.Orders.AsTracking().Where(o => chunk.Contains(o.Id)).ToListAsync(cancellationToken))

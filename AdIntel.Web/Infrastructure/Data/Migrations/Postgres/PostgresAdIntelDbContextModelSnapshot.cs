@@ -1052,6 +1052,24 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("OrderLines");
                 });
 
+            modelBuilder.Entity("AdIntel.Web.Domain.PendingFactsChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StoreId");
+
+                    b.ToTable("PendingFactsChanges");
+                });
+
             modelBuilder.Entity("AdIntel.Web.Domain.Product", b =>
                 {
                     b.Property<long>("Id")
@@ -1956,6 +1974,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.PendingFactsChange", b =>
+                {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()
                         .HasForeignKey("StoreId")

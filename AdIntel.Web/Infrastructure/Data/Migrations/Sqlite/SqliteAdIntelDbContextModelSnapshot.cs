@@ -1013,6 +1013,22 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("OrderLines");
                 });
 
+            modelBuilder.Entity("AdIntel.Web.Domain.PendingFactsChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StoreId");
+
+                    b.ToTable("PendingFactsChanges");
+                });
+
             modelBuilder.Entity("AdIntel.Web.Domain.Product", b =>
                 {
                     b.Property<long>("Id")
@@ -1889,6 +1905,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.PendingFactsChange", b =>
+                {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()
                         .HasForeignKey("StoreId")
