@@ -266,7 +266,11 @@ public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : 
         await WithDbAsync(storeId, async db =>
         {
             db.StoreSettings.Add(new StoreSettings { UpdatedAtUtc = PinnedDate.UtcNow });
-            db.ApiTokens.Add(new ApiToken { Name = "tests", Role = role, Prefix = token[..8], TokenHash = ApiTokenAuthenticationHandler.Hash(token), CreatedAtUtc = PinnedDate.UtcNow });
+            // The token is made by a member of that role, as with local accounts, where a token without its person is refused.
+            var member = new StoreMember { Email = $"member-{suffix}@adintel.test", Role = role, CreatedAtUtc = PinnedDate.UtcNow };
+            db.StoreMembers.Add(member);
+            await db.SaveChangesAsync();
+            db.ApiTokens.Add(new ApiToken { MemberId = member.Id, Name = "tests", Role = role, Prefix = token[..8], TokenHash = ApiTokenAuthenticationHandler.Hash(token), CreatedAtUtc = PinnedDate.UtcNow });
             await db.SaveChangesAsync();
         });
         var client = CreateClient();

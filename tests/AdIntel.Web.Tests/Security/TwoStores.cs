@@ -137,7 +137,9 @@ public sealed class TwoStores
     private static async Task<List<object>> OwnedRowsAsync(AdIntelDbContext db, long storeId)
     {
         var rows = new List<object>();
-        foreach (var type in db.Model.GetEntityTypes().Select(e => e.ClrType).Where(t => typeof(IStoreOwned).IsAssignableFrom(t)).Distinct())
+        // Pending facts changes are the facts rebuild's bookkeeping: no route reads them, and SQLite reuses their ids.
+        foreach (var type in db.Model.GetEntityTypes().Select(e => e.ClrType)
+            .Where(t => typeof(IStoreOwned).IsAssignableFrom(t) && t != typeof(PendingFactsChange)).Distinct())
         {
             var load = typeof(TwoStores).GetMethod(nameof(RowsOfAsync), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(type);
             rows.AddRange(await (Task<List<object>>)load.Invoke(null, [db, storeId])!);
