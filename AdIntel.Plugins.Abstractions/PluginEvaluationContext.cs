@@ -50,7 +50,7 @@ public sealed class PluginEntity
     public DateTimeOffset? LastSignificantEditAt { get; init; }
 
     /// <summary>
-    /// The rule variables of contract §4 by lower-case name (<c>spend_7d</c>, <c>roas_3d</c>, <c>in_learning</c> as 1 or 0,
+    /// The rule variables (docs/metrics.md#rule-variables-and-windows) by lower-case name (<c>spend_7d</c>, <c>roas_3d</c>, <c>in_learning</c> as 1 or 0,
     /// ...). A value is null when it is undefined, e.g. a ratio whose denominator is zero. Text attributes
     /// (<c>status</c>) are not in here: use <see cref="Status"/>.
     /// </summary>

@@ -25,12 +25,12 @@ public sealed record RuleOutcome
     public static RuleOutcome Match(string reason, params ProposedAction[] actions) => new() { Matched = true, Reason = reason, Actions = actions };
 }
 
-/// <summary>One proposed change, in the shape of the contract's rule actions.</summary>
+/// <summary>One proposed change, in the shape of a rule's actions.</summary>
 /// <param name="Type"><c>pause</c>, <c>enable</c>, <c>scale_budget</c>, <c>set_budget</c>, <c>notify</c> or <c>tag</c> (see <see cref="ActionTypes"/>).</param>
 /// <param name="Settings">The action's settings, e.g. <c>percent</c> for scale_budget, <c>message</c> for notify.</param>
 public sealed record ProposedAction(string Type, IReadOnlyDictionary<string, string>? Settings = null);
 
-/// <summary>The action types of the contract.</summary>
+/// <summary>The action types a rule can have.</summary>
 public static class ActionTypes
 {
     /// <summary>Stop delivery.</summary>

@@ -1,6 +1,6 @@
 namespace AdIntel.Web.Domain;
 
-/// <summary>An automation rule (see the contract's Rule JSON). JSON columns keep the shapes the API speaks.</summary>
+/// <summary>An automation rule (its JSON is <see cref="AdIntel.Web.Rules.Definitions.RuleDefinition"/>). JSON columns keep the shapes the API speaks.</summary>
 public sealed class Rule : IStoreOwned
 {
     public long Id { get; set; }

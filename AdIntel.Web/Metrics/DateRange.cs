@@ -29,7 +29,7 @@ public sealed record DateRange(DateOnly From, DateOnly To)
 
 /// <summary>
 /// The date presets of the screens and the API (<c>?preset=</c>). "Last N days" are the N complete days before
-/// today in the store's time zone — like Meta's <c>last_Nd</c> and the rules' <c>_Nd</c> windows (contract §4) — so a
+/// today in the store's time zone — like Meta's <c>last_Nd</c> and the rules' <c>_Nd</c> windows — so a
 /// period never mixes in a half-finished day and compares fairly with the period before it. Month to date includes today.
 /// </summary>
 public sealed record DatePreset(string Key, string Label, Func<DateOnly, DateRange> RangeEndingOn)

@@ -2,7 +2,7 @@ using AdIntel.Web.Domain;
 
 namespace AdIntel.Web.Metrics;
 
-/// <summary>The formulas of contract §3, as pure functions of a period's facts, the store's cost settings and its LTV curve.</summary>
+/// <summary>The store metrics' formulas (docs/metrics.md), as pure functions of a period's facts, the store's cost settings and its LTV curve.</summary>
 public static class KpiCalculator
 {
     public static KpiSet Compute(DateRange period, FactTotals t, StoreSettings settings, decimal otherMarketingSpend, LtvCurve ltv)

@@ -51,7 +51,7 @@ public sealed record FactTotals
 }
 
 /// <summary>
-/// Every metric of contract §3 for one period, unrounded (rounding happens at the API edge and in the UI).
+/// Every store metric for one period, unrounded (rounding happens at the API edge and in the UI).
 /// Ratios whose denominator is zero are null.
 /// </summary>
 public sealed record KpiSet

@@ -36,7 +36,7 @@ public sealed record MetricDefinition(string Key, string Label, string Formula, 
     };
 }
 
-/// <summary>The catalogue of contract §3, in its order. The UI, the API and the docs all read from here.</summary>
+/// <summary>The store metrics in their API order. The UI and the API read from here; docs/metrics.md explains each.</summary>
 public static class MetricDefinitions
 {
     public const string LtvBasisKey = "ltvBasis";
@@ -104,7 +104,7 @@ public static class MetricDefinitions
     public static bool TryGet(string key, out MetricDefinition definition) => ByKey.TryGetValue(key, out definition!);
 
     /// <summary>
-    /// The <c>kpis</c> object of the API: every §3 key in the contract's order, <c>ltvBasis</c> right after <c>ltv</c>.
+    /// The <c>kpis</c> object of the API: every metric's key in catalogue order, <c>ltvBasis</c> right after <c>ltv</c>.
     /// </summary>
     public static Dictionary<string, object?> ToApiObject(KpiSet kpis)
     {

@@ -93,7 +93,7 @@ public static class ReportDocuments
         IReadOnlyList<object?> totals = [null, null, null, .. lines.Select(l => (object?)l.Value(report.Total))];
         var by = report.Granularity == Granularity.Week ? "week" : "month";
         var section = new ReportSection($"P&L by {by}", columns, rows, totals,
-            "Every figure is the overview's metric for the same days (contract §3). Taxes are collected for the authorities and are not part of profit.");
+            "Every figure is the overview's metric for the same days, with the same formulas. Taxes are collected for the authorities and are not part of profit.");
         var chart = new ReportChart($"Net sales and profit after ads by {by}",
             report.Rows.Select(r => ShortLabel(r.Period, report.Granularity)).ToList(),
             [new ChartSeries("Net sales", report.Rows.Select(r => r.Kpis.NetSales).ToList()),

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace AdIntel.Web.Infrastructure.Api;
 
 /// <summary>
-/// Turns every failure into the contract's error envelope for /api and a friendly page for HTML; never a stack trace.
+/// Turns every failure into the API's error envelope for /api and a friendly page for HTML; never a stack trace.
 /// </summary>
 public static class ApiErrorHandling
 {

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace AdIntel.Web.Infrastructure.Api;
 
-/// <summary>The contract's JSON envelopes: <c>{"data": ...}</c> and <c>{"error": {...}}</c>.</summary>
+/// <summary>The API's JSON envelopes: <c>{"data": ...}</c> and <c>{"error": {...}}</c>.</summary>
 public static class ApiResults
 {
     public static IResult Ok<T>(T data) => Results.Json(new DataEnvelope<T>(data));

@@ -12,7 +12,7 @@ namespace AdIntel.Web.Infrastructure.Security;
 /// One global limiter, partitioned by what the request is (<see cref="RequestKinds"/>) and who sends it: credential
 /// forms per client address (password guessing), uploads per store (they are heavy), the API per token, session or
 /// address (webhooks: see <see cref="WebhookRateLimits"/>). Refusals are 429 with Retry-After and, for the API, the
-/// contract's error body.
+/// API's error body.
 /// </summary>
 public static class RateLimits
 {

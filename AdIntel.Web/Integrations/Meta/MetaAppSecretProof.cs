@@ -4,7 +4,7 @@ using System.Text;
 namespace AdIntel.Web.Integrations.Meta;
 
 /// <summary>
-/// <c>appsecret_proof</c> (protocols.md §5.2): lowercase hex HMAC-SHA256 of the access token keyed with the app secret,
+/// <c>appsecret_proof</c> (docs/integrations.md#graph-api-calls): lowercase hex HMAC-SHA256 of the access token keyed with the app secret,
 /// sent with every Graph API call so a leaked token is useless without the secret.
 /// </summary>
 public static class MetaAppSecretProof

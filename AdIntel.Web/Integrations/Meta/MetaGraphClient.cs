@@ -27,7 +27,7 @@ public sealed class MetaApiException(MetaGraphError error, MetaUsage? usage = nu
 }
 
 /// <summary>
-/// The Graph / Marketing API client (protocols.md §5): the token travels in the Authorization header (never in a URL,
+/// The Graph / Marketing API client (docs/integrations.md#graph-api-calls): the token travels in the Authorization header (never in a URL,
 /// so it cannot end up in a log), <c>appsecret_proof</c> goes with every call, lists follow <c>paging.next</c> on the
 /// same host only, and throttled (codes 4/17/32/613/800xx) or transient answers are retried with back-off that honours
 /// <c>estimated_time_to_regain_access</c>. Status and budget updates set absolute values, so a retried update can never
@@ -137,7 +137,7 @@ public sealed class MetaGraphClient(HttpClient http, IOptions<MetaOptions> optio
     }
 
     /// <summary>
-    /// Daily insights per ad through an asynchronous report run (for long backfills, protocols.md §5.6): start it,
+    /// Daily insights per ad through an asynchronous report run (for long backfills, docs/integrations.md#insights-and-async-reports): start it,
     /// poll until Meta has finished, then page through its rows.
     /// </summary>
     public async Task<IReadOnlyList<MetaDailyInsight>> GetDailyInsightsByReportRunAsync(string accessToken, string accountId, DateOnly since, DateOnly until,

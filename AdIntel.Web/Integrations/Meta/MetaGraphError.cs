@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace AdIntel.Web.Integrations.Meta;
 
-/// <summary>What a Graph API failure means for the caller: wait, retry, reconnect, or give up (protocols.md §5.7).</summary>
+/// <summary>What a Graph API failure means for the caller: wait, retry, reconnect, or give up (docs/integrations.md#errors-and-throttling).</summary>
 public enum MetaErrorKind
 {
     /// <summary>A rate limit (codes 4, 17, 32, 613, 800xx): back off for the whole ad account.</summary>

@@ -8,7 +8,7 @@ namespace AdIntel.Web.Integrations.Meta;
 public sealed record MetaToken(string AccessToken, DateTimeOffset? ExpiresAt);
 
 /// <summary>
-/// Facebook Login's manual flow (protocols.md §5.1): the consent dialog URL, the code exchange and the trade for a
+/// Facebook Login's manual flow (docs/integrations.md#facebook-login): the consent dialog URL, the code exchange and the trade for a
 /// long-lived (~60 day) token. Token requests are POSTed as forms, so the app secret never appears in a URL (or in
 /// a log line that prints one).
 /// </summary>

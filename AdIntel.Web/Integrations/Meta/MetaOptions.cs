@@ -14,7 +14,7 @@ public sealed class MetaOptions
     [Required, Url]
     public string DialogBaseUrl { get; set; } = "https://www.facebook.com";
 
-    /// <summary>Marketing API versions expire sooner than Graph versions; keep this current (protocols.md §0).</summary>
+    /// <summary>Marketing API versions expire sooner than Graph versions; keep this current.</summary>
     [Required, RegularExpression(@"^v\d{2}\.0$", ErrorMessage = "Meta:ApiVersion must look like v25.0.")]
     public string ApiVersion { get; set; } = "v25.0";
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace AdIntel.Web.Integrations.Meta;
 
 /// <summary>
-/// The usage headers Meta returns with every call (protocols.md §5.7): the highest utilisation in percent across
+/// The usage headers Meta returns with every call (docs/integrations.md#errors-and-throttling): the highest utilisation in percent across
 /// <c>X-App-Usage</c>, <c>X-Ad-Account-Usage</c> and <c>X-Business-Use-Case-Usage</c>, and the longest
 /// <c>estimated_time_to_regain_access</c> (minutes) — Meta sends no Retry-After, so this is the only wait hint.
 /// </summary>

@@ -5,7 +5,7 @@ namespace AdIntel.Web.Integrations.Shopify;
 
 /// <summary>
 /// A shop's permanent <c>{name}.myshopify.com</c> domain, validated before it is ever used in a URL: a forged
-/// <c>shop</c> parameter must not send tokens or secrets anywhere else (protocols.md §1.2).
+/// <c>shop</c> parameter must not send tokens or secrets anywhere else (docs/integrations.md#oauth-and-install).
 /// </summary>
 public static partial class ShopDomain
 {

@@ -23,7 +23,7 @@ public sealed class ShopifyGraphQlException(string code, string message) : Excep
 }
 
 /// <summary>
-/// The GraphQL Admin API (protocols.md §4): <c>POST {shop}/admin/api/{version}/graphql.json</c> with the
+/// The GraphQL Admin API (docs/integrations.md#graphql-admin-api): <c>POST {shop}/admin/api/{version}/graphql.json</c> with the
 /// <c>X-Shopify-Access-Token</c> header. Cost-aware: before a call it waits until the shop's bucket (as the last
 /// answer's <c>throttleStatus</c> described it) can pay what this query cost last time, and a THROTTLED answer (HTTP 200
 /// or 429) is retried when the bucket has refilled enough. 429 honours Retry-After; 5xx, timeouts and malformed bodies

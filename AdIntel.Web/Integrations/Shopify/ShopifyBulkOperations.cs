@@ -17,7 +17,7 @@ public sealed record ShopifyBulkStatus(string Id, string Status, string? ErrorCo
 public sealed class ShopifyBulkOperationException(string message) : Exception(message);
 
 /// <summary>
-/// Bulk operations (protocols.md §4.5): start one for a query, poll it until it finishes, and read its JSONL result as
+/// Bulk operations (docs/integrations.md#bulk-operations): start one for a query, poll it until it finishes, and read its JSONL result as
 /// a stream, one row at a time (the file can be gigabytes: it is never held whole). When the shop already runs a bulk
 /// query (one at a time before API 2026-01), an operation of the same query is adopted instead of failing.
 /// </summary>

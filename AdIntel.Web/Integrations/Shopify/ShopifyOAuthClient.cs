@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace AdIntel.Web.Integrations.Shopify;
 
-/// <summary>An offline access token; expiring ones come with a refresh token (protocols.md §1.4).</summary>
+/// <summary>An offline access token; expiring ones come with a refresh token.</summary>
 public sealed record ShopifyTokenSet(string AccessToken, string Scope, DateTimeOffset? ExpiresAt, string? RefreshToken, DateTimeOffset? RefreshTokenExpiresAt);
 
 /// <summary>Shopify refused a token request: <c>error</c> is its code (invalid_grant means the merchant must install again).</summary>
@@ -18,7 +18,7 @@ public sealed class ShopifyOAuthException(int status, string error, string? desc
 }
 
 /// <summary>
-/// Shopify's authorization-code grant with expiring offline tokens (protocols.md §1): the consent URL, the signed
+/// Shopify's authorization-code grant with expiring offline tokens (docs/integrations.md#oauth-and-install): the consent URL, the signed
 /// callback's check, the code exchange and refresh-token rotation. Every shop domain is validated before it is put in
 /// a URL, so a forged <c>shop</c> cannot send the client secret elsewhere.
 /// </summary>

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace AdIntel.Web.Integrations.Shopify;
 
 /// <summary>
-/// What this process knows of each shop's leaky bucket of query cost (protocols.md §4.3), from the
+/// What this process knows of each shop's leaky bucket of query cost (docs/integrations.md#rate-limits), from the
 /// <c>extensions.cost.throttleStatus</c> of the last answer: the points available then, the maximum and the restore
 /// rate. Before a call it waits until the bucket will have refilled enough to pay what the same query was charged
 /// (requested) last time, so a paced client is not throttled in the first place. A singleton: every sync and webhook of a
@@ -76,7 +76,7 @@ public sealed class ShopifyRateLimiter(TimeProvider time)
         }
     }
 
-    /// <summary>After THROTTLED: (requested − available) / restore rate, at least a tenth of a second (§4.3).</summary>
+    /// <summary>After THROTTLED: (requested − available) / restore rate, at least a tenth of a second.</summary>
     public TimeSpan WaitAfterThrottle(string shop, string query)
     {
         var wait = TimeUntilAffordable(shop, query);

@@ -8,7 +8,7 @@ namespace AdIntel.Web.Integrations.Shopify;
 public sealed record ShopifySession(string Shop, string? UserId, string? SessionId, DateTimeOffset ExpiresAt);
 
 /// <summary>
-/// Validates Shopify session tokens (protocols.md §2): HS256 JWTs signed with the app's client secret, one minute
+/// Validates Shopify session tokens (docs/integrations.md#session-tokens): HS256 JWTs signed with the app's client secret, one minute
 /// long. Only HS256 is accepted; <c>exp</c>/<c>nbf</c> allow 10 s of clock skew; <c>aud</c> must be our client id; the
 /// shop comes from <c>dest</c>, which must be a valid shop domain on the same host as <c>iss</c>.
 /// </summary>

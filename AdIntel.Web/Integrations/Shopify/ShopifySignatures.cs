@@ -4,7 +4,7 @@ using System.Text;
 namespace AdIntel.Web.Integrations.Shopify;
 
 /// <summary>
-/// Shopify's two HMAC schemes (protocols.md §1.3, §3.2): the OAuth/app-launch query string signed as sorted
+/// Shopify's two HMAC schemes (docs/integrations.md#oauth-and-install, #webhooks): the OAuth/app-launch query string signed as sorted
 /// <c>key=value</c> pairs (hex digest), and webhooks signed over the raw body (base64 digest). Both keyed with the app's
 /// client secret; both compared in constant time.
 /// </summary>

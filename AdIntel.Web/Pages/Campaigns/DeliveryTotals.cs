@@ -2,7 +2,7 @@ namespace AdIntel.Web.Pages.Campaigns;
 
 /// <summary>
 /// Delivery of one ad, ad set or campaign over a date range, as the ad platform reports it, plus the ratios derived
-/// from it. Every ratio is null when its denominator is zero (contract §2: never 0, Infinity or NaN).
+/// from it. Every ratio is null when its denominator is zero (never 0, Infinity or NaN: docs/metrics.md#rounding-and-empty-denominators).
 /// </summary>
 public sealed record DeliveryTotals(decimal Spend, long Impressions, long Reach, long LinkClicks, decimal Purchases, decimal PurchaseValue)
 {

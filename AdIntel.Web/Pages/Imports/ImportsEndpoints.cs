@@ -8,7 +8,7 @@ namespace AdIntel.Web.Pages.Imports;
 
 /// <summary>
 /// <c>POST /api/import/shopify-orders</c> and <c>POST /api/import/meta-ads</c>: multipart field <c>file</c>; the import
-/// runs within the request and the response is its result (contract §2, "Import responses").
+/// runs within the request and the response is its result (rows read, what was created, updated and skipped, and each bad line's error).
 /// </summary>
 public static class ImportsEndpoints
 {

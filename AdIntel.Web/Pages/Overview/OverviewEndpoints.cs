@@ -17,7 +17,7 @@ public static class OverviewEndpoints
         return api;
     }
 
-    /// <summary>The period's §3 metrics and the same metrics for the period of equal length right before it.</summary>
+    /// <summary>The period's metrics (<see cref="MetricDefinitions"/>) and the same metrics for the period of equal length right before it.</summary>
     private static async Task<IResult> GetOverviewAsync(string? from, string? to, string? preset, StoreClock clock, MetricsService metrics,
         CancellationToken cancellationToken)
     {

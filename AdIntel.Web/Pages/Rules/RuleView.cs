@@ -4,7 +4,7 @@ using AdIntel.Web.Rules.Definitions;
 
 namespace AdIntel.Web.Pages.Rules;
 
-/// <summary>The contract's Rule JSON as read: the definition plus id, version and timestamps.</summary>
+/// <summary>The rule JSON as read: the definition plus id, version and timestamps.</summary>
 public sealed record RuleView(
     long Id,
     string Name,

@@ -13,7 +13,7 @@ using Policies = AdIntel.Web.Infrastructure.Auth.AuthServiceCollectionExtensions
 namespace AdIntel.Web.Pages.Rules;
 
 /// <summary>
-/// The rules API (contract §2): CRUD, dry run, preview, backtest, run now, presets, the variable catalogue, run logs,
+/// The rules API: CRUD, dry run, preview, backtest, run now, presets, the variable catalogue, run logs,
 /// approvals, action history and undo, and the store's automation settings. Reading needs any member; writing,
 /// running and approving need a marketer or the owner; writing, previewing or running a C# script rule needs the
 /// installation's administrator in a browser session.

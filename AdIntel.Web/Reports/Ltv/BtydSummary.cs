@@ -18,7 +18,7 @@ public readonly record struct Purchase(long CustomerId, DateOnly Date, decimal V
 /// </summary>
 public readonly record struct BtydCustomer(long CustomerId, int Frequency, double Recency, double Age, double? MeanRepeatValue);
 
-/// <summary>Builds the per-customer summary the BG/NBD and Gamma-Gamma models are fitted on (contract §3, BTYD conventions).</summary>
+/// <summary>Builds the per-customer summary the BG/NBD and Gamma-Gamma models are fitted on (the BTYD conventions of docs/metrics.md#predicted-ltv-bgnbd--gamma-gamma).</summary>
 public static class BtydSummary
 {
     public static double UnitsBetween(DateOnly from, DateOnly to, BtydUnit unit) =>

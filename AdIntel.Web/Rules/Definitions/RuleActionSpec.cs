@@ -6,7 +6,7 @@ using AdIntel.Web.Rules.Snapshots;
 namespace AdIntel.Web.Rules.Definitions;
 
 /// <summary>
-/// One action of a rule (contract: <c>"actions": [{"type": ...}]</c>):
+/// One action of a rule (the rule JSON's <c>"actions": [{"type": ...}]</c>):
 /// <c>{"type": "pause"}</c>, <c>{"type": "enable"}</c>,
 /// <c>{"type": "scale_budget", "percent": 15, "min": 20, "max": 500}</c> or <c>{"type": "scale_budget", "amount": -10}</c>,
 /// <c>{"type": "set_budget", "amount": 50}</c>, <c>{"type": "notify", "message": "..."}</c>, <c>{"type": "tag", "tag": "fatigued"}</c>.

@@ -8,9 +8,9 @@ using AdIntel.Web.Rules.Snapshots;
 namespace AdIntel.Web.Rules.Definitions;
 
 /// <summary>
-/// The contract's Rule JSON as sent to create or update a rule: <c>{"name", "description", "scope", "filter",
+/// The rule JSON as sent to create or update a rule: <c>{"name", "description", "scope", "filter",
 /// "expression", "actions", "riskLevel", "automationMode", "schedule", "active"}</c>. Missing optional parts get
-/// defaults (empty filter, medium risk, suggestions only, every 60 minutes, active). Extension beyond the contract:
+/// defaults (empty filter, medium risk, suggestions only, every 60 minutes, active). Beyond expression rules:
 /// <c>"kind"</c> (expression, the default; plugin with <c>"pluginId"</c> and <c>"parameters"</c>; script with
 /// <c>"script"</c>). Plugin and script rules may leave <c>expression</c> empty (it is then no pre-condition), and a
 /// plugin rule may leave <c>actions</c> empty to act on its plugin's own proposals.

@@ -4,7 +4,7 @@ using AdIntel.Web.Rules.Snapshots;
 namespace AdIntel.Web.Rules.Definitions;
 
 /// <summary>
-/// Which entities of the rule's scope it looks at (contract: <c>"filter": {...}</c>), before the expression:
+/// Which entities of the rule's scope it looks at (<c>"filter": {...}</c> of the rule JSON), before the expression:
 /// <c>{"nameContains": "Prospecting", "statuses": ["ACTIVE"], "campaignIds": [12], "adSetIds": [40]}</c>; every part
 /// is optional and all given parts must hold. An empty filter keeps every entity.
 /// </summary>
@@ -64,5 +64,8 @@ public sealed record RuleFilter
         return true;
     }
 
+    /// <summary>Whether no part is given (every entity is kept). Not part of the filter's JSON: the API and the stored
+    /// rule carry only the parts a person set.</summary>
+    [JsonIgnore]
     public bool IsEmpty => string.IsNullOrWhiteSpace(NameContains) && Statuses is not { Count: > 0 } && CampaignIds is not { Count: > 0 } && AdSetIds is not { Count: > 0 };
 }

@@ -1,6 +1,6 @@
 namespace AdIntel.Web.Rules.Definitions;
 
-/// <summary>A rule's (and an action's) risk: how much harm a wrong decision can do (contract: low|medium|high).</summary>
+/// <summary>A rule's (and an action's) risk: how much harm a wrong decision can do (API values: low|medium|high).</summary>
 public static class RiskLevels
 {
     public const string Low = "low";
@@ -17,7 +17,7 @@ public static class RiskLevels
 }
 
 /// <summary>
-/// How far automation may go (contract: suggestions_only|auto_low_risk|auto_all). The store's setting caps every
+/// How far automation may go (API values: suggestions_only|auto_low_risk|auto_all). The store's setting caps every
 /// rule's: the effective mode is the more cautious of the two.
 /// </summary>
 public static class AutomationModes

@@ -2,7 +2,7 @@ using AdIntel.Plugins.Abstractions;
 
 namespace AdIntel.Web.Rules.Definitions;
 
-/// <summary>A ready-made rule a merchant starts from (contract: <c>GET /api/rules/presets/list</c>).</summary>
+/// <summary>A ready-made rule a merchant starts from (<c>GET /api/rules/presets/list</c>).</summary>
 /// <param name="Key">Stable kebab-case id, used to create a rule from the preset.</param>
 /// <param name="Category">protect, scale, creative or monitor: how the gallery groups presets.</param>
 public sealed record RulePreset(string Key, string Category, string Why, RuleDefinition Rule);

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace AdIntel.Web.Rules.Definitions;
 
 /// <summary>
-/// When a rule runs (contract: <c>"schedule": {...}</c>): <c>{"everyMinutes": 15|30|60}</c> or <c>{"dailyAt": "HH:mm"}</c>
+/// When a rule runs (the rule JSON's <c>"schedule": {...}</c>): <c>{"everyMinutes": 15|30|60}</c> or <c>{"dailyAt": "HH:mm"}</c>
 /// in the store's time zone. Runs happen in slots: a rule acts at most once per entity and action per slot.
 /// </summary>
 public sealed record RuleSchedule

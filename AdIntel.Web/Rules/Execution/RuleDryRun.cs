@@ -6,14 +6,14 @@ using AdIntel.Web.Rules.Snapshots;
 namespace AdIntel.Web.Rules.Execution;
 
 /// <summary>
-/// An entity a rule matches now, with the values its expression read (contract: <c>/api/rules/{id}/test</c>); for
+/// An entity a rule matches now, with the values its expression read (<c>POST /api/rules/{id}/test</c>); for
 /// plugin and script rules also why (a plugin's reason) and what the plugin proposes.
 /// </summary>
 public sealed record DryRunMatch(long EntityId, string ExternalId, string Name, string Status, IReadOnlyDictionary<string, object?> Values,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RuleActionSpec>? ProposedActions = null);
 
-/// <param name="Evaluated">Entities of the rule's scope judged (the contract's <c>evaluated</c>).</param>
+/// <param name="Evaluated">Entities of the rule's scope judged (the API's <c>evaluated</c>).</param>
 /// <param name="InFilter">Of those, the ones the filter kept.</param>
 public sealed record DryRunResult(int Evaluated, int InFilter, IReadOnlyList<DryRunMatch> Matches, DateTimeOffset AsOf);
 

@@ -207,7 +207,7 @@ public sealed class PreparedRule : IDisposable
             settings.TryGetValue(name, out var text) && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
     }
 
-    /// <summary>The contract's rounding: money to cents, ratios and fractions to 4 decimals, counts to whole numbers.</summary>
+    /// <summary>The API's rounding: money to cents, ratios and fractions to 4 decimals, counts to whole numbers.</summary>
     private IReadOnlyDictionary<string, object?> Rounded(IReadOnlyDictionary<string, object?> values)
     {
         var rounded = new Dictionary<string, object?>(values.Count, StringComparer.Ordinal);

@@ -32,7 +32,7 @@ public static class RuleExpressionErrorCodes
 public sealed class RuleExpressionException(IReadOnlyList<RuleExpressionError> errors)
     : Exception(errors.Count > 0 ? errors[0].Message : "The expression is not valid.")
 {
-    /// <summary>The contract's error code for an expression that does not compile (HTTP 422).</summary>
+    /// <summary>The API's error code for an expression that does not compile (HTTP 422).</summary>
     public const string ApiErrorCode = "invalid_expression";
 
     public IReadOnlyList<RuleExpressionError> Errors { get; } = errors;

@@ -1,6 +1,6 @@
 namespace AdIntel.Web.Rules.Expressions;
 
-/// <summary>A delivery metric of contract §4; every metric exists once per <see cref="RuleWindow"/>.</summary>
+/// <summary>A delivery metric rules read (docs/metrics.md#rule-variables-and-windows); every metric exists once per <see cref="RuleWindow"/>.</summary>
 /// <param name="Name">The variable prefix, e.g. <c>roas</c> in <c>roas_7d</c>.</param>
 /// <param name="Definition">The formula, as the editor shows it.</param>
 public sealed record RuleMetric(string Name, string Label, RuleUnit Unit, string Definition)

@@ -1,7 +1,7 @@
 namespace AdIntel.Web.Rules.Expressions;
 
 /// <summary>
-/// A run of whole store-local days a metric is summed over (contract §4): <c>_today</c> so far, <c>_yesterday</c>,
+/// A run of whole store-local days a metric is summed over (docs/metrics.md#rule-variables-and-windows): <c>_today</c> so far, <c>_yesterday</c>,
 /// <c>_Nd</c> = the N complete days before today, <c>_Nd_incl_today</c> = those plus today, <c>_lifetime</c> = everything.
 /// </summary>
 public sealed record RuleWindow(string Suffix, string Label, string Definition, int DaysBack, bool IncludesToday)

@@ -28,7 +28,7 @@ public sealed class EntitySnapshot
     public RuleScope Scope { get; }
     public long Id { get; }
 
-    /// <summary>The ad platform's id (contract: <c>externalId</c>).</summary>
+    /// <summary>The ad platform's id (the API's <c>externalId</c>).</summary>
     public string ExternalId { get; }
 
     public string Name { get; }

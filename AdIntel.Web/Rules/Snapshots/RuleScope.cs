@@ -1,6 +1,6 @@
 namespace AdIntel.Web.Rules.Snapshots;
 
-/// <summary>The level a rule looks at (contract: <c>"scope": "account|campaign|ad_set|ad"</c>).</summary>
+/// <summary>The level a rule looks at (the rule JSON's <c>"scope": "account|campaign|ad_set|ad"</c>).</summary>
 public enum RuleScope
 {
     Account,
@@ -18,7 +18,7 @@ public static class RuleScopes
 
     public static IReadOnlyList<RuleScope> All { get; } = [RuleScope.Account, RuleScope.Campaign, RuleScope.AdSet, RuleScope.Ad];
 
-    /// <summary>The contract's name of a scope.</summary>
+    /// <summary>The API's name of a scope.</summary>
     public static string ToApiName(this RuleScope scope) => scope switch
     {
         RuleScope.Account => Account,
@@ -27,7 +27,7 @@ public static class RuleScopes
         _ => Ad,
     };
 
-    /// <summary>Reads the contract's name (exact, lower case).</summary>
+    /// <summary>Reads the API's name (exact, lower case).</summary>
     public static bool TryParse(string? value, out RuleScope scope)
     {
         foreach (var candidate in All)

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace AdIntel.Fakes.Meta;
 
 /// <summary>
-/// A fake of Meta's Graph / Marketing API (protocols.md §5) on one host: the OAuth dialog and token endpoints,
+/// A fake of Meta's Graph / Marketing API on one host: the OAuth dialog and token endpoints,
 /// <c>appsecret_proof</c> enforcement, ad accounts, campaigns / ad sets / ads with cursor paging, daily insights with
 /// <c>actions</c> and <c>action_values</c> arrays (sync and async report runs), status and <c>daily_budget</c> updates,
 /// Meta's error bodies, usage headers, and injected faults.

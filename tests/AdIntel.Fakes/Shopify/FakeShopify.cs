@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace AdIntel.Fakes.Shopify;
 
 /// <summary>
-/// A fake Shopify (protocols.md §1, §9): the merchant's consent screen at <c>/admin/oauth/authorize</c> (consents at
+/// A fake Shopify: the merchant's consent screen at <c>/admin/oauth/authorize</c> (consents at
 /// once and redirects with a signed callback), and <c>/admin/oauth/access_token</c> with the authorization-code grant
 /// (one use, one minute), token exchange of an embedded app's session token, expiring offline tokens, and
 /// refresh-token rotation. Shops live under

@@ -11,13 +11,13 @@ public sealed class FakeShopifyAdmin
     private readonly Dictionary<string, FakeShopifyCatalog> _catalogs = [];
     private readonly Dictionary<string, FakeShopifyBucket> _buckets = [];
 
-    /// <summary>Bucket size (protocols.md §4.3: 2000 points on the Standard plan).</summary>
+    /// <summary>Bucket size (2000 points on the Standard plan).</summary>
     public double BucketMaximum { get; set; } = 2000;
     /// <summary>Points restored per second (Standard plan: 100).</summary>
     public double RestoreRate { get; set; } = 100;
     /// <summary>Shopify's single-query limit.</summary>
     public int MaxQueryCost { get; set; } = 1000;
-    /// <summary>Answer an empty bucket with HTTP 429 instead of the documented HTTP 200 + THROTTLED (§4.3: both are seen).</summary>
+    /// <summary>Answer an empty bucket with HTTP 429 instead of the documented HTTP 200 + THROTTLED (both are seen).</summary>
     public bool ThrottleWithHttp429 { get; set; }
     /// <summary>Polls of a bulk operation answered RUNNING before it may report COMPLETED.</summary>
     public int BulkPollsUntilDone { get; set; } = 2;
@@ -126,7 +126,7 @@ public sealed class FakeShopifyAdmin
 }
 
 /// <summary>
-/// The leaky bucket of calculated query cost (§4.3): a query reserves its requested cost up front and gets the
+/// The leaky bucket of calculated query cost: a query reserves its requested cost up front and gets the
 /// difference to its actual cost back; the bucket refills at the restore rate up to its maximum.
 /// </summary>
 public sealed class FakeShopifyBucket(double maximum, double restoreRate, DateTimeOffset now)

@@ -5,7 +5,7 @@ using static AdIntel.Fakes.Shopify.FakeShopifySchema;
 namespace AdIntel.Fakes.Shopify;
 
 /// <summary>
-/// Bulk operations (§4.5): <c>bulkOperationRunQuery</c> checks the query (a root connection, at most 5 connections,
+/// Bulk operations: <c>bulkOperationRunQuery</c> checks the query (a root connection, at most 5 connections,
 /// nested at most 2 deep, the per-shop concurrency of the API version), then writes the JSONL result in the background:
 /// one object per line, nested connections' nodes as rows of their own with <c>__parentId</c>, after their parent
 /// (or, with <see cref="FakeShopifyAdmin.BulkChildrenLast"/>, all at the end). Polls move it CREATED → RUNNING →

@@ -25,7 +25,7 @@ internal sealed class FakeShopifyExecutor
         Now = now;
     }
 
-    /// <summary>Without read_all_orders, only the last 60 days of orders are visible (§4.2).</summary>
+    /// <summary>Without read_all_orders, only the last 60 days of orders are visible.</summary>
     public bool AllOrders { get; }
     public DateTimeOffset Now { get; }
     /// <summary>Objects and connections actually returned (the actual query cost).</summary>
@@ -627,7 +627,7 @@ internal sealed class FakeShopifyExecutor
                     "firstName" => customer.FirstName,
                     "lastName" => customer.LastName,
                     "createdAt" or "updatedAt" => customer.CreatedAt,
-                    // UnsignedInt64 is serialised as a JSON string (§4.2).
+                    // UnsignedInt64 is serialised as a JSON string.
                     "numberOfOrders" => CustomerStats(customer).Count.ToString(CultureInfo.InvariantCulture),
                     _ => null,
                 };

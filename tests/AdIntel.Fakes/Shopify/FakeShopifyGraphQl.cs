@@ -8,7 +8,7 @@ using AdIntel.Fakes.Meta;
 namespace AdIntel.Fakes.Shopify;
 
 /// <summary>
-/// The fake GraphQL Admin API (protocols.md §4, §9.3–4) at <c>/shops/{shop}/admin/api/{version}/graphql.json</c>:
+/// The fake GraphQL Admin API at <c>/shops/{shop}/admin/api/{version}/graphql.json</c>:
 /// the access token checked on every call (401 with Shopify's text error otherwise, expired tokens included), the
 /// version echoed, a leaky bucket charging the requested cost up front and refunding to the actual cost, THROTTLED
 /// (HTTP 200, or 429 when so configured) when the bucket cannot pay, MAX_COST_EXCEEDED above 1000, GraphQL errors for

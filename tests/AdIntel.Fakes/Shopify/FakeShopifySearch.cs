@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AdIntel.Fakes.Shopify;
 
 /// <summary>
-/// Shopify's search syntax for the <c>query</c> argument (§4.2): <c>field:value</c> terms with <c>:&gt;</c>,
+/// Shopify's search syntax for the <c>query</c> argument: <c>field:value</c> terms with <c>:&gt;</c>,
 /// <c>:&gt;=</c>, <c>:&lt;</c>, <c>:&lt;=</c>, joined by <c>AND</c> (or juxtaposition) and <c>OR</c> (binding looser),
 /// <c>NOT</c>/<c>-</c> negation, values quoted with ' or " when they contain spaces or colons. Fields a resource does not
 /// know are ignored, as Shopify ignores them (with a warning in its answer).

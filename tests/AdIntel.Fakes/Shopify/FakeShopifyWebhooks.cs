@@ -20,7 +20,7 @@ public sealed record FakeWebhookDelivery(string WebhookId, IReadOnlyList<FakeWeb
 }
 
 /// <summary>
-/// Delivers webhooks the way Shopify does (protocols.md §3, §9.5): <c>POST</c> of the JSON body to the app's address
+/// Delivers webhooks the way Shopify does: <c>POST</c> of the JSON body to the app's address
 /// with <c>X-Shopify-Topic</c>, <c>X-Shopify-Hmac-Sha256</c> (base64 HMAC-SHA256 of the exact body bytes with the app's
 /// client secret), <c>X-Shopify-Shop-Domain</c>, <c>X-Shopify-API-Version</c>, <c>X-Shopify-Webhook-Id</c> (the same
 /// across retries of one delivery), <c>X-Shopify-Event-Id</c> (the same across every delivery of one event) and
@@ -191,7 +191,7 @@ public sealed class FakeShopifyWebhooks(FakeShopifyState state, HttpClient http,
 }
 
 /// <summary>
-/// Webhook payloads in Shopify's REST shape (snake_case, money as strings, numeric ids, protocols.md §3.4), built from
+/// Webhook payloads in Shopify's REST shape (snake_case, money as strings, numeric ids), built from
 /// the fake shop's data so webhooks and the Admin API tell the same story.
 /// </summary>
 public static class FakeShopifyPayloads

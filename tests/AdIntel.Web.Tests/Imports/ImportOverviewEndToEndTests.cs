@@ -7,7 +7,7 @@ using static AdIntel.Web.Tests.Imports.ImportTestFiles;
 namespace AdIntel.Web.Tests.Imports;
 
 /// <summary>
-/// Both exports imported into a fresh store through the API must give the overview the numbers the contract's §3
+/// Both exports imported into a fresh store through the API must give the overview the numbers docs/metrics.md
 /// definitions give when applied by hand to the CSV text. The expectation is computed here from the files with a
 /// minimal CSV reader, sharing no code with the importers or the metrics.
 /// </summary>
@@ -51,7 +51,7 @@ public sealed class ImportOverviewEndToEndTests(AppFixture fixture)
     private sealed record FileOrder(string Email, DateOnly Day, bool Counts, decimal Gross, decimal Discounts, decimal Shipping, decimal Taxes,
         decimal Refunded);
 
-    /// <summary>§3 by hand: sales of orders created in the period (no test, no cancelled ones), spend of the period's days.</summary>
+    /// <summary>The formulas by hand: sales of orders created in the period (no test, no cancelled ones), spend of the period's days.</summary>
     private static Kpis Expected(string ordersCsv, string adsCsv)
     {
         var orders = ReadOrders(ordersCsv);

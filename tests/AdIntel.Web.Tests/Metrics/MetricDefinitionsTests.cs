@@ -4,7 +4,7 @@ namespace AdIntel.Web.Tests.Metrics;
 
 public sealed class MetricDefinitionsTests
 {
-    /// <summary>Contract §3, in its order.</summary>
+    /// <summary>The API's metric keys, in their order.</summary>
     private static readonly string[] ContractKeys =
     [
         "grossSales", "discounts", "returns", "netSales", "shipping", "taxes", "totalSales", "orders", "newCustomers", "aov",

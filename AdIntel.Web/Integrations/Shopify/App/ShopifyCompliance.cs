@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Integrations.Shopify.App;
 
 /// <summary>
-/// Shopify's mandatory privacy webhooks (protocols.md §3.4), carried out for real in the current store:
+/// Shopify's mandatory privacy webhooks (docs/integrations.md#privacy-webhooks), carried out for real in the current store:
 /// customers/data_request exports everything stored about the customer for the owner to download and send;
 /// customers/redact removes the customer's personal data (the orders' money stays: the merchant's books need it);
 /// shop/redact deletes the store and all its data. Audit summaries never contain personal data.

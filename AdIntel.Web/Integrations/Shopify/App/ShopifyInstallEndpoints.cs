@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace AdIntel.Web.Integrations.Shopify.App;
 
 /// <summary>
-/// Installing the Shopify app and signing in through it (protocols.md §1–2): the install entry / app URL, Shopify's
+/// Installing the Shopify app and signing in through it (docs/integrations.md#oauth-and-install): the install entry / app URL, Shopify's
 /// callback, and an owner's disconnect. Every refusal is a page saying what happened (400/401, 403, 409, 502 when
 /// Shopify cannot be reached) and stores nothing.
 /// </summary>

@@ -8,7 +8,7 @@ namespace AdIntel.Web.Integrations.Shopify.App;
 public sealed class ShopifyPayloadException(string message) : Exception(message);
 
 /// <summary>
-/// Reads the REST-shaped (snake_case) webhook payloads of protocols.md §3.4 into the sync's records, so webhooks and
+/// Reads the REST-shaped (snake_case) webhook payloads (Shopify's REST shapes) into the sync's records, so webhooks and
 /// the GraphQL sync store orders the same way. Money arrives as strings ("59.99"); the <c>*_set.shop_money</c> amount
 /// is preferred (the shop's currency), then the plain field.
 /// </summary>

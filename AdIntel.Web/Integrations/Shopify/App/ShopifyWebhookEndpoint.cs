@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace AdIntel.Web.Integrations.Shopify.App;
 
 /// <summary>
-/// <c>POST /api/webhooks/shopify</c>: every topic, the mandatory privacy ones included (protocols.md §3). No session
+/// <c>POST /api/webhooks/shopify</c>: every topic, the mandatory privacy ones included (docs/integrations.md#webhooks). No session
 /// and no antiforgery — Shopify signs the raw body instead: the HMAC is checked on the exact bytes before anything is
 /// parsed (401 when missing or wrong, as Shopify's compliance review requires). Headers are read in both spellings
 /// (<c>X-Shopify-Topic</c> and the newer <c>shopify-topic</c>). Duplicates are recognised by X-Shopify-Event-Id (the

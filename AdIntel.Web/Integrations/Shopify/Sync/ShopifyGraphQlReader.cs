@@ -5,7 +5,7 @@ namespace AdIntel.Web.Integrations.Shopify.Sync;
 
 /// <summary>
 /// Reads the Admin API's JSON (a page's nodes or a bulk result's rows) into the sync's records. Money is Shopify's
-/// <c>shopMoney</c> (the shop currency), whose <c>amount</c> is a decimal in a JSON string (§4.2); absent money counts 0.
+/// <c>shopMoney</c> (the shop currency), whose <c>amount</c> is a decimal in a JSON string; absent money counts 0.
 /// </summary>
 internal static class ShopifyGraphQlReader
 {

@@ -1,7 +1,7 @@
 namespace AdIntel.Web.Integrations.Shopify.Sync;
 
 /// <summary>
-/// The GraphQL documents the sync sends (protocols.md §4.2, §4.5). Page sizes keep each query's requested cost under
+/// The GraphQL documents the sync sends (docs/integrations.md#graphql-admin-api, #bulk-operations). Page sizes keep each query's requested cost under
 /// Shopify's single-query limit of 1000 (objects 1, connections 2 + first × node): an order page of 5 with up to 15
 /// lines and refunds' lines and shipping lines costs 997. Orders whose lines or refund lines do not fit a page are read
 /// again by a bulk operation, which has no such limits.

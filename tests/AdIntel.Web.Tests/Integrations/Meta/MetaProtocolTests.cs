@@ -2,7 +2,7 @@ using AdIntel.Web.Integrations.Meta;
 
 namespace AdIntel.Web.Tests.Integrations.Meta;
 
-/// <summary>appsecret_proof, error classification and usage headers against protocols.md §5.2 and §5.7.</summary>
+/// <summary>appsecret_proof, error classification and usage headers (docs/integrations.md#graph-api-calls, #errors-and-throttling).</summary>
 public sealed class MetaProtocolTests
 {
     [Fact]

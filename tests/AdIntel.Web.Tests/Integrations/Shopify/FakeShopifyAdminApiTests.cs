@@ -7,7 +7,7 @@ using AdIntel.Fakes.Shopify;
 namespace AdIntel.Web.Tests.Integrations.Shopify;
 
 /// <summary>
-/// The fake GraphQL Admin API speaks Shopify's protocol (protocols.md §4, §9): the sync's tests mean something only if
+/// The fake GraphQL Admin API speaks Shopify's protocol (docs/integrations.md#graphql-admin-api): the sync's tests mean something only if
 /// the fake refuses, throttles, pages and flattens as Shopify does.
 /// </summary>
 public sealed class FakeShopifyAdminApiTests

@@ -246,7 +246,7 @@ public sealed class ShopifyInstallTests(AppFixture fixture)
         Assert.Contains("demo mode", await install.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    /// <summary>An App Bridge session token as Shopify mints it (protocols.md §2).</summary>
+    /// <summary>An App Bridge session token as Shopify mints it.</summary>
     private static string SessionToken(ShopifyAppHost host, string shop, string secret)
     {
         static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -107,7 +107,7 @@ public sealed class ShopifyOAuthClientTests
         Assert.Equal("invalid_session_token", expired.Error);
     }
 
-    /// <summary>An App Bridge ID token as Shopify mints it (protocols.md §2), signed with the app's secret.</summary>
+    /// <summary>An App Bridge ID token as Shopify mints it, signed with the app's secret.</summary>
     private static string SessionToken(FakeServer server, string shop, long issuedAt)
     {
         static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

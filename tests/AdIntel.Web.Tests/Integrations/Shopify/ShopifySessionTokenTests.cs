@@ -4,7 +4,7 @@ using AdIntel.Web.Integrations.Shopify;
 
 namespace AdIntel.Web.Tests.Integrations.Shopify;
 
-/// <summary>Session token validation against the computed vector in protocols.md §2, and tokens that must be refused.</summary>
+/// <summary>Session token validation against a computed vector, and tokens that must be refused.</summary>
 public sealed class ShopifySessionTokenTests
 {
     private const string Secret = "hush";

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace AdIntel.Web.Tests.Integrations.Shopify;
 
-/// <summary>Shopify's HMAC schemes against the vectors in protocols.md (Shopify's documented ones and computed ones).</summary>
+/// <summary>Shopify's HMAC schemes against Shopify's documented vectors and computed ones.</summary>
 public sealed class ShopifySignatureTests
 {
     private const string Secret = "hush";

@@ -143,6 +143,31 @@ public sealed class RulesApiTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task Rule_filter_answers_only_the_parts_a_person_set()
+    {
+        var app = fixture.SqliteApp;
+        var store = await RuleTestStore.CreateAsync(app);
+        var plain = await store.CreateRuleAsync(StopLoss());
+        var named = await store.CreateRuleAsync(new
+        {
+            name = "Prospecting stop-loss", scope = "ad_set", expression = "spend_7d > 100", actions = new object[] { new { type = "pause" } },
+            filter = new { nameContains = "Prospecting" },
+        });
+
+        Assert.Empty(plain.GetProperty("filter").EnumerateObject());
+        Assert.Equal(["nameContains"], named.GetProperty("filter").EnumerateObject().Select(p => p.Name));
+        foreach (var path in new[] { "/api/rules", $"/api/rules/{plain.GetProperty("id").GetInt64()}", $"/api/rules/{named.GetProperty("id").GetInt64()}", "/api/rules/presets/list" })
+        {
+            using var response = await store.Api.GetAsync(path);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.DoesNotContain("isEmpty", text, StringComparison.OrdinalIgnoreCase);
+        }
+        var stored = await app.WithDbAsync(store.Store.StoreId, db => db.Rules.Select(r => r.FilterJson).ToListAsync());
+        Assert.All(stored, json => Assert.DoesNotContain("isEmpty", json, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task Catalogue_lists_every_variable_with_its_definition()
     {
         var store = await fixture.SqliteApp.CreateStoreAsync();
