@@ -20,7 +20,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 command -v chromium >/dev/null || { echo "chromium is missing and could not be installed" >&2; exit 1; }
 
-log "PostgreSQL 15 on 127.0.0.1:5544"
+log "PostgreSQL 15 on 127.0.0.1:${ADINTEL_TEST_PG_PORT:-5544}"
 . scripts/test-postgres.sh
 
 log "build"
