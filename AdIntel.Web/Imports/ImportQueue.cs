@@ -66,8 +66,7 @@ public sealed class ImportWorker(ImportQueue queue, IServiceScopeFactory scopes,
 
     private async Task RunAsync(QueuedImport import, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<StoreContext>().Set(import.StoreId);
+        await using var scope = scopes.CreateStoreScope(import.StoreId);
         var runner = scope.ServiceProvider.GetRequiredService<ImportRunner>();
         await using var file = new FileStream(import.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920,
             FileOptions.Asynchronous | FileOptions.SequentialScan);

@@ -95,9 +95,8 @@ public sealed class IntegrationSyncJob(MetaSync meta, ShopifySync shopify, IServ
     /// <summary>Incremental (a backfill until the first one completed), when the store has a usable Shopify connection.</summary>
     private async Task RunShopifyAsync(long storeId, CancellationToken cancellationToken)
     {
-        await using (var scope = scopes.CreateAsyncScope())
+        await using (var scope = scopes.CreateStoreScope(storeId))
         {
-            scope.ServiceProvider.GetRequiredService<StoreContext>().Set(storeId);
             var connected = await scope.ServiceProvider.GetRequiredService<AdIntelDbContext>().IntegrationConnections.AnyAsync(c =>
                 c.Provider == IntegrationProviders.Shopify && (c.Status == IntegrationStatuses.Connected || c.Status == IntegrationStatuses.Error), cancellationToken);
             if (!connected)

@@ -232,11 +232,8 @@ public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : 
     /// <summary>Runs <paramref name="work"/> in a fresh scope acting for <paramref name="storeId"/> (null: no store).</summary>
     public async Task<T> WithDbAsync<T>(long? storeId, Func<AdIntelDbContext, Task<T>> work)
     {
-        await using var scope = Services.CreateAsyncScope();
-        if (storeId is { } id)
-        {
-            scope.ServiceProvider.GetRequiredService<StoreContext>().Set(id);
-        }
+        var scopes = Services.GetRequiredService<IServiceScopeFactory>();
+        await using var scope = storeId is { } id ? scopes.CreateStoreScope(id) : scopes.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<AdIntelDbContext>());
     }
 
@@ -246,8 +243,7 @@ public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : 
     /// <summary>Resolves a scoped service for a store and runs <paramref name="work"/> with it.</summary>
     public async Task<TResult> WithServiceAsync<TService, TResult>(long storeId, Func<TService, Task<TResult>> work) where TService : notnull
     {
-        await using var scope = Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<StoreContext>().Set(storeId);
+        await using var scope = Services.GetRequiredService<IServiceScopeFactory>().CreateStoreScope(storeId);
         return await work(scope.ServiceProvider.GetRequiredService<TService>());
     }
 

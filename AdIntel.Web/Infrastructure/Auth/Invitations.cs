@@ -5,6 +5,7 @@ using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Email;
 using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Infrastructure.Security;
+using AdIntel.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -120,8 +121,7 @@ public sealed class Invitations(AdIntelDbContext db, IAuditLog audit, IEmailSend
     /// </summary>
     public async Task AcceptAsync(PendingInvitation invitation, AppUser user, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<Tenancy.StoreContext>().Set(invitation.StoreId);
+        await using var scope = scopes.CreateStoreScope(invitation.StoreId);
         var storeDb = scope.ServiceProvider.GetRequiredService<AdIntelDbContext>();
         var row = await storeDb.StoreInvitations.SingleAsync(i => i.Id == invitation.Id, cancellationToken);
         row.AcceptedAtUtc = time.GetUtcNow().UtcDateTime;

@@ -58,8 +58,7 @@ public sealed class StoreCache(IMemoryCache cache, IServiceScopeFactory scopes, 
             {
                 return cached;
             }
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<StoreContext>().Set(flight.Key.StoreId);
+            await using var scope = scopes.CreateStoreScope(flight.Key.StoreId);
             var value = await build(scope.ServiceProvider, lifetime.ApplicationStopping);
             _fills.Add(1, new KeyValuePair<string, object?>("cache", flight.Key.Cache));
             Set(flight.Key, flight.Version, value, slidingExpiration);

@@ -53,8 +53,7 @@ public sealed class CrashRecovery(AdIntelDbContext db, IServiceScopeFactory scop
         var staleStores = await db.PendingFactsChanges.IgnoreQueryFilters().Select(c => c.StoreId).Distinct().ToListAsync(cancellationToken);
         foreach (var storeId in staleStores)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<StoreContext>().Set(storeId);
+            await using var scope = scopes.CreateStoreScope(storeId);
             logger.LogWarning("The daily facts of store {StoreId} miss writes that were committed before a stop; rebuilding them", storeId);
             await scope.ServiceProvider.GetRequiredService<DailyFactsBuilder>().RebuildAsync(cancellationToken);
         }

@@ -1,5 +1,5 @@
+using AdIntel.Web.Infrastructure.Htmx;
 using AdIntel.Web.Metrics;
-using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -45,19 +45,11 @@ public abstract class PerformancePageModel(StoreClock clock) : PageModel
         return new ReportQuery(selection, sort, calendar.Currency, notices.Count == 0 ? null : string.Join(" ", notices));
     }
 
-    /// <summary>
-    /// htmx swaps (not boosted navigation, not a history restore after a cache miss) get the fragment; everything else
-    /// the page. The answer depends on HX-Request, so caches must keep both apart.
-    /// </summary>
+    /// <summary>The report fragment for an htmx swap (it then carries its own title), the full page otherwise.</summary>
     protected IActionResult Render()
     {
-        Response.Headers.Append("Vary", "HX-Request");
-        if (Request.IsHtmx() && !Request.IsHtmxBoosted() && !Request.IsHtmxHistoryRestoreRequest())
-        {
-            Report.IsFragment = true;
-            return Partial("_Report", Report);
-        }
-        return Page();
+        Report.IsFragment = Request.IsHtmxFragmentRequest();
+        return this.PageOrPartial("_Report", Report);
     }
 
     protected sealed record ReportQuery(DateRangeSelection Selection, PerformanceSort Sort, string Currency, string? Notice);

@@ -1,6 +1,7 @@
 using AdIntel.Web.Imports;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Htmx;
 using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Metrics;
 using Htmx;
@@ -57,7 +58,9 @@ public sealed class IndexModel(AdIntelDbContext db, ImportRunner runner, ImportQ
             return NotFound();
         }
         TimeZone = (await clock.GetCalendarAsync(cancellationToken)).TimeZone;
-        var history = run.IsFinished && Request.IsHtmx() ? await LoadHistoryAsync(cancellationToken) : null;
+        // A finished run swapped in by htmx refreshes the history table too, so the answer varies by HX-Request.
+        Response.Htmx(headers => headers.WithVary());
+        var history = run.IsFinished && Request.IsHtmxFragmentRequest() ? await LoadHistoryAsync(cancellationToken) : null;
         return Partial("_ImportProgress", new ImportProgressModel(run, history, TimeZone));
     }
 
@@ -77,7 +80,7 @@ public sealed class IndexModel(AdIntelDbContext db, ImportRunner runner, ImportQ
         var run = await runner.CreateRunAsync(kind, upload!.FileName, upload.Length, cancellationToken);
         await queue.EnqueueAsync(new QueuedImport(db.StoreContext.RequiredStoreId, run.Id, path), cancellationToken);
 
-        if (!Request.IsHtmx())
+        if (!Request.IsHtmxFragmentRequest())
         {
             return RedirectToPage(new { run = run.Id });
         }
@@ -90,7 +93,7 @@ public sealed class IndexModel(AdIntelDbContext db, ImportRunner runner, ImportQ
     private async Task<IActionResult> RefuseAsync(string kind, ImportProblem problem, CancellationToken cancellationToken)
     {
         Refusal = new UploadRefusal(kind, problem.Message);
-        if (Request.IsHtmx())
+        if (Request.IsHtmxFragmentRequest())
         {
             return Partial("_UploadRefusal", Refusal);
         }

@@ -1,5 +1,5 @@
+using AdIntel.Web.Infrastructure.Htmx;
 using AdIntel.Web.Metrics;
-using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -15,10 +15,8 @@ public sealed class IndexModel(MetricsService metrics, StoreClock clock) : PageM
 
     public async Task<IActionResult> OnGetAsync(string? from, string? to, string? preset, CancellationToken cancellationToken)
     {
-        Response.Htmx(headers => headers.WithVary());
         var calendar = await clock.GetCalendarAsync(cancellationToken);
         var format = new MetricFormatter(calendar.Currency);
-        var swapsBody = Request.IsHtmx() && !Request.IsHtmxBoosted() && !Request.IsHtmxHistoryRestoreRequest();
 
         if (DateRangeQuery.TryParse(from, to, preset, await clock.GetTodayAsync(cancellationToken), out var selection, out var error))
         {
@@ -28,11 +26,11 @@ public sealed class IndexModel(MetricsService metrics, StoreClock clock) : PageM
         {
             Body = new OverviewBody { Selection = selection, Format = format, Error = error, HasData = await metrics.HasDataAsync(cancellationToken) };
             // htmx does not swap error responses, so its fragment carries the message with a 200.
-            if (!swapsBody)
+            if (!Request.IsHtmxFragmentRequest())
             {
                 Response.StatusCode = StatusCodes.Status400BadRequest;
             }
         }
-        return swapsBody ? Partial("_OverviewBody", Body) : Page();
+        return this.PageOrPartial("_OverviewBody", Body);
     }
 }

@@ -1,7 +1,7 @@
+using AdIntel.Web.Infrastructure.Htmx;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Reports;
 using AdIntel.Web.Reports.Export;
-using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -66,10 +66,8 @@ public abstract class ReportPageModel(ReportService reports, MetricsService metr
     public async Task<IActionResult> OnGetAsync(string? from, string? to, string? preset, string? granularity, string? basis, string? vertical,
         CancellationToken cancellationToken)
     {
-        Response.Htmx(headers => headers.WithVary());
         var calendar = await clock.GetCalendarAsync(cancellationToken);
         var format = new MetricFormatter(calendar.Currency);
-        var swapsBody = Request.IsHtmx() && !Request.IsHtmxBoosted() && !Request.IsHtmxHistoryRestoreRequest();
         var path = Request.Path.Value ?? "/reports";
         var hasData = await metrics.HasDataAsync(cancellationToken);
 
@@ -78,7 +76,7 @@ public abstract class ReportPageModel(ReportService reports, MetricsService metr
         {
             View = new ReportView { Report = Report, Path = path, Query = query, Format = format, Error = error, HasData = hasData };
             // htmx does not swap error responses, so its fragment carries the message with a 200.
-            if (!swapsBody)
+            if (!Request.IsHtmxFragmentRequest())
             {
                 Response.StatusCode = StatusCodes.Status400BadRequest;
             }
@@ -103,6 +101,6 @@ public abstract class ReportPageModel(ReportService reports, MetricsService metr
             }
             View = new ReportView { Report = Report, Path = path, Query = query, Format = format, HasData = true, Document = document, Cohorts = cohorts };
         }
-        return swapsBody ? Partial("_ReportBody", View) : Page();
+        return this.PageOrPartial("_ReportBody", View);
     }
 }

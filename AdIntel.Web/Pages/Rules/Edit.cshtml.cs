@@ -1,12 +1,12 @@
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Htmx;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Execution;
 using AdIntel.Web.Rules.Expressions;
 using AdIntel.Web.Rules.Plugins;
 using AdIntel.Web.Rules.Scripting;
-using Htmx;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -118,8 +118,7 @@ public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compil
                 BacktestProblem = ex.Message;
             }
         }
-        Response.Htmx(h => h.WithVary());
-        return Request.IsHtmx() && !Request.IsHtmxBoosted() ? Partial("_Backtest", this) : Page();
+        return this.PageOrPartial("_Backtest", this);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken cancellationToken)

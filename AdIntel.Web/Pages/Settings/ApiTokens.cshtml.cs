@@ -4,7 +4,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
-using Htmx;
+using AdIntel.Web.Infrastructure.Htmx;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -62,7 +62,7 @@ public sealed class ApiTokensModel(AdIntelDbContext db, IAuditLog audit, TimePro
             ModelState.Clear();
         }
         await LoadAsync(cancellationToken);
-        return Request.IsHtmx() ? Partial("_ApiTokens", this) : Page();
+        return this.PageOrPartial("_ApiTokens", this);
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(long id, CancellationToken cancellationToken)
@@ -80,7 +80,7 @@ public sealed class ApiTokensModel(AdIntelDbContext db, IAuditLog audit, TimePro
             await db.SaveChangesAsync(cancellationToken);
         }
         await LoadAsync(cancellationToken);
-        return Request.IsHtmx() ? Partial("_ApiTokens", this) : RedirectToPage();
+        return this.PartialOr("_ApiTokens", this, RedirectToPage());
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken) =>

@@ -4,7 +4,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Csv;
 using AdIntel.Web.Infrastructure.Data;
-using Htmx;
+using AdIntel.Web.Infrastructure.Htmx;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -52,7 +52,6 @@ public sealed class AuditModel(AdIntelDbContext db, TimeProvider time) : PageMod
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Response.Htmx(h => h.WithVary());
         EntityTypes = await db.AuditEntries.Select(e => e.EntityType).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
         var query = Filtered();
         if (Before is { } before)
@@ -62,7 +61,7 @@ public sealed class AuditModel(AdIntelDbContext db, TimeProvider time) : PageMod
         var rows = await query.OrderByDescending(e => e.Id).Take(PageSize + 1).AsNoTracking().ToListAsync(cancellationToken);
         Entries = rows.Take(PageSize).ToList();
         OlderCursor = rows.Count > PageSize ? Entries[^1].Id : null;
-        return Request.IsHtmx() && !Request.IsHtmxBoosted() && !Request.IsHtmxHistoryRestoreRequest() ? Partial("_AuditEntries", this) : Page();
+        return this.PageOrPartial("_AuditEntries", this);
     }
 
     public async Task<IActionResult> OnGetExportAsync(CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
-using Htmx;
+using AdIntel.Web.Infrastructure.Htmx;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -49,7 +49,7 @@ public sealed class IndexModel(AdIntelDbContext db, IAuditLog audit, TimeProvide
             await db.SaveChangesAsync(cancellationToken);
             Saved = true;
         }
-        return Request.IsHtmx() ? Partial("_CostSettingsForm", this) : Page();
+        return this.PageOrPartial("_CostSettingsForm", this);
     }
 
     /// <summary>Ranges are decimal, like the values: with int bounds a huge entry overflowed the conversion (a 500, not a message).</summary>

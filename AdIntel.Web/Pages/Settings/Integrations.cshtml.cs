@@ -1,10 +1,10 @@
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Htmx;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Meta;
-using Htmx;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -59,11 +59,7 @@ public sealed class IntegrationsModel(AdIntelDbContext db, IntegrationSchedules 
             return NotFound();
         }
         var card = await CardAsync(provider, cancellationToken);
-        if (!Request.IsHtmx())
-        {
-            return RedirectToPage();
-        }
-        return Partial("_IntegrationCard", card);
+        return this.PartialOr("_IntegrationCard", card, RedirectToPage());
     }
 
     public async Task<IActionResult> OnPostSyncAsync(string provider, CancellationToken cancellationToken)
@@ -76,7 +72,7 @@ public sealed class IntegrationsModel(AdIntelDbContext db, IntegrationSchedules 
         }
         schedules.Ensure(store.RequiredStoreId);
         schedules.SyncNow(store.RequiredStoreId, provider);
-        if (Request.IsHtmx())
+        if (Request.IsHtmxFragmentRequest())
         {
             // Show the queued sync at once; the card polls until it finishes.
             return Partial("_IntegrationCard", card with { Queued = true });

@@ -4,8 +4,8 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Htmx;
 using AdIntel.Web.Infrastructure.Options;
-using Htmx;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -145,7 +145,7 @@ public sealed class MembersModel(AdIntelDbContext db, Invitations invitations, I
     private async Task<IActionResult> RenderAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
-        return Request.IsHtmx() ? Partial("_Members", this) : Page();
+        return this.PageOrPartial("_Members", this);
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

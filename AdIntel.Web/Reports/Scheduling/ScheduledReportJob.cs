@@ -18,9 +18,8 @@ public sealed class ScheduledReportJob(IServiceScopeFactory scopes, TimeProvider
     [AutomaticRetry(Attempts = 3)]
     public async Task SendAsync(long storeId, long scheduleId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = scopes.CreateStoreScope(storeId);
         var services = scope.ServiceProvider;
-        services.GetRequiredService<StoreContext>().Set(storeId);
         var db = services.GetRequiredService<AdIntelDbContext>();
         var schedule = await db.ScheduledReports.FirstOrDefaultAsync(s => s.Id == scheduleId, cancellationToken);
         if (schedule is null)

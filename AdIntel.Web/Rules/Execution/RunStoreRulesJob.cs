@@ -20,9 +20,8 @@ public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider t
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(long storeId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = scopes.CreateStoreScope(storeId);
         var services = scope.ServiceProvider;
-        services.GetRequiredService<StoreContext>().Set(storeId);
         var db = services.GetRequiredService<AdIntelDbContext>();
         if (!await db.Stores.AnyAsync(s => s.Id == storeId, cancellationToken))
         {

@@ -73,8 +73,7 @@ public sealed class CrashRecoveryTests(AppFixture fixture)
             };
             db.ImportRuns.Add(run);
             await db.SaveChangesAsync();
-            await using var scope = app.Services.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<StoreContext>().Set(storeId);
+            await using var scope = app.Services.GetRequiredService<IServiceScopeFactory>().CreateStoreScope(storeId);
             using var stream = new MemoryStream(bytes);
             await scope.ServiceProvider.GetRequiredService<ShopifyOrdersCsvImporter>()
                 .ImportAsync(stream, bytes.Length, run.FileName, NoImportProgress.Instance, CancellationToken.None);

@@ -6,6 +6,7 @@ using AdIntel.Web.Reports.Scheduling;
 using AdIntel.Web.Tests.Security;
 using Hangfire;
 using Hangfire.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
@@ -40,17 +41,8 @@ public sealed class ScheduledReportEmailTests(AppFixture fixture)
         using var sent = await marketer.PostAsync($"/api/reports/schedules/{id}/send", null);
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
 
-        MimeMessage message;
-        try
-        {
-            message = await fixture.Smtp.WaitForMessageToAsync(recipient, TimeSpan.FromSeconds(90));
-        }
-        catch (OperationCanceledException)
-        {
-            var schedule = await app.App.WithDbAsync(storeId, db => Task.FromResult(db.ScheduledReports.Single(s => s.Id == id)));
-            Assert.Fail($"No e-mail within 90 s. Schedule: last sent {schedule.LastSentAtUtc:O}, last error {schedule.LastError}.{Environment.NewLine}{app.App.DescribeJobs()}");
-            throw;
-        }
+        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Smtp.MessageTo(recipient) is not null), "The report e-mail did not arrive", DescribeAsync, TimeSpan.FromSeconds(90));
+        var message = fixture.Smtp.MessageTo(recipient)!;
 
         Assert.Contains("Profit & loss", message.Subject, StringComparison.Ordinal);
         Assert.Contains("Books & Co", message.Subject, StringComparison.Ordinal);
@@ -66,7 +58,15 @@ public sealed class ScheduledReportEmailTests(AppFixture fixture)
         Assert.Contains(period.From.ToString("MMM d, yyyy", System.Globalization.CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
 
         // The schedule records the delivery.
-        await WaitUntilAsync(async () => (await app.App.WithDbAsync(storeId, db => Task.FromResult(db.ScheduledReports.Single(s => s.Id == id)))).LastSentAtUtc is not null);
+        await Eventually.HoldsAsync(async () => (await ScheduleAsync()).LastSentAtUtc is not null, "The schedule did not record the delivery", DescribeAsync);
+
+        Task<ScheduledReport> ScheduleAsync() => app.App.WithDbAsync(storeId, db => db.ScheduledReports.AsNoTracking().SingleAsync(s => s.Id == id));
+
+        async Task<string> DescribeAsync()
+        {
+            var schedule = await ScheduleAsync();
+            return $"Schedule: last sent {schedule.LastSentAtUtc:O}, last error {schedule.LastError}.{Environment.NewLine}{app.App.DescribeJobs()}";
+        }
     }
 
     [Fact]
@@ -77,15 +77,5 @@ public sealed class ScheduledReportEmailTests(AppFixture fixture)
         Assert.Equal(new AdIntel.Web.Metrics.DateRange(new(2026, 1, 1), new(2026, 1, 31)), ReportFrequency.PeriodBefore(ReportFrequency.Monthly, wednesday));
         var monday = new DateOnly(2026, 2, 16);
         Assert.Equal(new AdIntel.Web.Metrics.DateRange(new(2026, 2, 9), new(2026, 2, 15)), ReportFrequency.PeriodBefore(ReportFrequency.Weekly, monday));
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the schedule to record the delivery.");
-            await Task.Delay(100);
-        }
     }
 }

@@ -25,22 +25,16 @@ public sealed class FakeSmtpServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public IReadOnlyCollection<MimeMessage> Messages => _messages;
+    /// <summary>The first message received so far for <paramref name="recipient"/>.</summary>
+    public MimeMessage? MessageTo(string recipient) =>
+        _messages.FirstOrDefault(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, recipient, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>The first message received (now or within the timeout) for <paramref name="recipient"/>.</summary>
     public async Task<MimeMessage> WaitForMessageToAsync(string recipient, TimeSpan? timeout = null)
     {
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var found = _messages.FirstOrDefault(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, recipient, StringComparison.OrdinalIgnoreCase)));
-            if (found is not null)
-            {
-                return found;
-            }
-            // Polling keeps several waiters (parallel tests) from stealing each other's wake-ups.
-            await Task.Delay(25, deadline.Token);
-        }
+        // Polling keeps several waiters (parallel tests) from stealing each other's wake-ups.
+        await Eventually.HoldsAsync(() => Task.FromResult(MessageTo(recipient) is not null), $"No e-mail to {recipient} arrived", timeout);
+        return MessageTo(recipient)!;
     }
 
     private async Task AcceptAsync()

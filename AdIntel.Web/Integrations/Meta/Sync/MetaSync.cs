@@ -31,9 +31,8 @@ public sealed class MetaSync(IServiceScopeFactory scopes, TimeProvider time, ILo
     /// <param name="kind">null: a backfill until one has completed, then incremental.</param>
     public async Task<long?> RunAsync(long storeId, MetaSyncKind? kind, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = scopes.CreateStoreScope(storeId);
         var services = scope.ServiceProvider;
-        services.GetRequiredService<StoreContext>().Set(storeId);
         var db = services.GetRequiredService<AdIntelDbContext>();
         var connections = services.GetRequiredService<MetaConnections>();
         var connection = await connections.GetAsync(cancellationToken);

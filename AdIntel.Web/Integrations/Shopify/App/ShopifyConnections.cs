@@ -124,9 +124,8 @@ public sealed class ShopifyConnections(IServiceScopeFactory scopes, IntegrationT
     /// </summary>
     public async Task<bool> DisconnectAsync(long storeId, string actor, string reason, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = scopes.CreateStoreScope(storeId);
         var services = scope.ServiceProvider;
-        services.GetRequiredService<StoreContext>().Set(storeId);
         var db = services.GetRequiredService<AdIntelDbContext>();
         if (!await MarkDisconnectedAsync(db, services.GetRequiredService<IAuditLog>(), actor, reason, cancellationToken))
         {

@@ -100,14 +100,13 @@ public sealed class ShopifyFactsRefresher(IServiceScopeFactory scopes, IHostAppl
 
     private async Task RebuildAsync(long storeId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = scopes.CreateStoreScope(storeId);
         var db = scope.ServiceProvider.GetRequiredService<AdIntelDbContext>();
         // shop/redact may have deleted the store since the request.
         if (!await db.Stores.AnyAsync(s => s.Id == storeId, cancellationToken))
         {
             return;
         }
-        scope.ServiceProvider.GetRequiredService<StoreContext>().Set(storeId);
         await scope.ServiceProvider.GetRequiredService<DailyFactsBuilder>().RebuildAsync(cancellationToken);
     }
 }

@@ -31,9 +31,8 @@ public sealed class ShopifySync(IServiceScopeFactory scopes)
     /// <summary>Runs one sync of <paramref name="storeId"/>'s Shopify connection in its own scope; returns its <see cref="SyncRun"/> id.</summary>
     public async Task<long> RunAsync(long storeId, ShopifySyncKind kind, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = scopes.CreateStoreScope(storeId);
         var services = scope.ServiceProvider;
-        services.GetRequiredService<StoreContext>().Set(storeId);
         return await ActivatorUtilities.CreateInstance<ShopifySyncRun>(services).ExecuteAsync(kind, cancellationToken);
     }
 }

@@ -173,17 +173,13 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
 
     private static async Task<SyncRun> WaitForSyncAsync(AdIntelApp app, long storeId, int runs)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
+        List<SyncRun> finished = [];
+        await Eventually.HoldsAsync(async () =>
         {
-            var finished = await app.WithDbAsync(storeId, db => db.SyncRuns.AsNoTracking().Where(r => r.Status != SyncRunStatuses.Running).OrderBy(r => r.Id).ToListAsync());
-            if (finished.Count >= runs)
-            {
-                return finished[runs - 1];
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"Sync {runs} did not finish in 90 s.");
-            await Task.Delay(200);
-        }
+            finished = await app.WithDbAsync(storeId, db => db.SyncRuns.AsNoTracking().Where(r => r.Status != SyncRunStatuses.Running).OrderBy(r => r.Id).ToListAsync());
+            return finished.Count >= runs;
+        }, $"Sync {runs} did not finish", TimeSpan.FromSeconds(90));
+        return finished[runs - 1];
     }
 
     /// <summary>Every ad-day the fake holds is stored once, with the one purchase action type counted (the fake repeats purchases under three).</summary>

@@ -134,16 +134,13 @@ public sealed class FakeShopifyAdminApiTests
         Assert.Equal(JsonValueKind.Null, second.GetProperty("bulkOperation").ValueKind);
         Assert.Equal("OPERATION_IN_PROGRESS", second.GetProperty("userErrors")[0].GetProperty("code").GetString());
 
-        JsonElement operation;
-        var polls = 0;
-        do
+        var operation = default(JsonElement);
+        await Eventually.HoldsAsync(async () =>
         {
-            await Task.Delay(50);
             operation = (await PostAsync(server, token, "query P($id: ID!) { node(id: $id) { ... on BulkOperation { id status objectCount rootObjectCount url } } }", new { id }))
                 .Body.RootElement.GetProperty("data").GetProperty("node");
-            Assert.True(++polls < 100, "the operation completes");
-        }
-        while (operation.GetProperty("status").GetString() != "COMPLETED");
+            return operation.GetProperty("status").GetString() == "COMPLETED";
+        }, "the operation completes", describe: () => operation.ToString());
 
         Assert.Equal("12", operation.GetProperty("rootObjectCount").GetString());
         using var http = new HttpClient();

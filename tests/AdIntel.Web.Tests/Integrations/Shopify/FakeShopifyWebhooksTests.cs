@@ -33,10 +33,7 @@ public sealed class FakeShopifyWebhooksTests
         using var trigger = await http.PostAsync($"{fake.MetaBaseUrl}/fake/shopify/webhooks?topic=orders/create&shop={shop}&target={Uri.EscapeDataString(receiver.Url)}", null);
         Assert.Equal(HttpStatusCode.Accepted, trigger.StatusCode);
 
-        for (var waited = 0; received.Count < 2 && waited < 100; waited++)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.HoldsAsync(() => Task.FromResult(received.Count >= 2), "the webhook and its retry arrive", describe: () => $"{received.Count} received");
         var deliveries = received.ToArray();
         Assert.Equal(2, deliveries.Length);
         var (first, retry) = (deliveries[0], deliveries[1]);

@@ -172,16 +172,14 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         harness.Admin.PauseDownloadAfterRows = 1000;
         using var stop = new CancellationTokenSource();
         var first = harness.SyncAsync(stopped.StoreId, ShopifySyncKind.Backfill, stop.Token);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await harness.App.WithDbAsync(stopped.StoreId, db => db.Orders.CountAsync()) < 200)
-        {
-            if (DateTime.UtcNow > deadline || first.IsCompleted)
+        await Eventually.HoldsAsync(async () =>
             {
-                var progress = await harness.App.WithDbAsync(stopped.StoreId, db => db.SyncRuns.AsNoTracking().Select(r => r.Phase + " " + r.Processed + " " + r.Status + " " + r.Error).SingleAsync());
-                Assert.Fail($"the backfill should have written its first batches: {progress}; {(first.IsFaulted ? first.Exception!.InnerException!.Message : "")}");
-            }
-            await Task.Delay(50);
-        }
+                // A backfill that ended cannot get there any more.
+                Assert.False(first.IsCompleted, first.IsFaulted ? first.Exception!.InnerException!.Message : "the backfill ended early");
+                return await harness.App.WithDbAsync(stopped.StoreId, db => db.Orders.CountAsync()) >= 200;
+            }, "the backfill should have written its first batches",
+            () => harness.App.WithDbAsync(stopped.StoreId, db => db.SyncRuns.AsNoTracking().Select(r => r.Phase + " " + r.Processed + " " + r.Status + " " + r.Error).SingleAsync()),
+            TimeSpan.FromSeconds(60));
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         var (partial, cancelledRun, checkpoint) = await harness.App.WithDbAsync(stopped.StoreId, async db => (
