@@ -13,11 +13,6 @@ public sealed class CreativeFatiguePlugin : IRulePlugin, IRuleFunctionProvider
 {
     public string Id => "adintel.creative-fatigue";
 
-    public string Name => "Creative fatigue";
-
-    public string Description =>
-        "Flags ads whose CTR fell and whose frequency rose against their own first week of delivery, and proposes refreshing (or pausing) the creative.";
-
     public IReadOnlyList<PluginParameter> Parameters { get; } =
     [
         new("baseline_days", "Length of the first-week baseline, in days from the first day with delivery.", 7, 3, 30),
