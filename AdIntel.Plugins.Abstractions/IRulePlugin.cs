@@ -1,7 +1,8 @@
 namespace AdIntel.Plugins.Abstractions;
 
 /// <summary>
-/// A rule written in C# and shipped as a plugin assembly. The host creates one instance per plugin at start
+/// A rule written in C# and shipped as a plugin assembly with its manifest (plugin.json), which alone gives the
+/// plugin's name and description. The host creates one instance per plugin at start
 /// (through a public parameterless constructor) and calls <see cref="Evaluate"/> for each entity a rule using the
 /// plugin covers, possibly from several threads at once: keep instances free of per-call state.
 /// </summary>
@@ -13,12 +14,6 @@ public interface IRulePlugin
 {
     /// <summary>Stable id, equal to the manifest's <c>id</c> (lower case, e.g. <c>adintel.creative-fatigue</c>).</summary>
     string Id { get; }
-
-    /// <summary>Name shown to people, e.g. "Creative fatigue".</summary>
-    string Name { get; }
-
-    /// <summary>One or two sentences on what the plugin looks for and what it proposes.</summary>
-    string Description { get; }
 
     /// <summary>The settings a rule using this plugin may change; each has a default.</summary>
     IReadOnlyList<PluginParameter> Parameters { get; }

@@ -25,8 +25,8 @@ public sealed class ActionRecord : IStoreOwned
     public string SettingsJson { get; set; } = "{}";
     /// <summary>low, medium or high: the higher of the rule's risk and the action's own.</summary>
     public string RiskLevel { get; set; } = "medium";
-    /// <summary>pending_approval, executed, rejected, failed or undone.</summary>
-    public string Status { get; set; } = "pending_approval";
+    /// <summary>pending_approval, executing, executed, rejected, failed or undone (see <see cref="ActionStatuses"/>).</summary>
+    public string Status { get; set; } = ActionStatuses.PendingApproval;
     /// <summary>Why it ran, waits or was refused (the rails' explanation), a sentence a person reads.</summary>
     public string Reason { get; set; } = "";
     /// <summary>The entity's values that justified it (evidence), as name → value.</summary>
@@ -46,4 +46,15 @@ public sealed class ActionRecord : IStoreOwned
     public DateTime? ExecutedAtUtc { get; set; }
     public DateTime? UndoneAtUtc { get; set; }
     public string? UndoneBy { get; set; }
+}
+
+public static class ActionStatuses
+{
+    public const string PendingApproval = "pending_approval";
+    /// <summary>Claimed by a run, being applied on the platform.</summary>
+    public const string Executing = "executing";
+    public const string Executed = "executed";
+    public const string Rejected = "rejected";
+    public const string Failed = "failed";
+    public const string Undone = "undone";
 }

@@ -13,8 +13,15 @@ public sealed class Alert : IStoreOwned
     public required string Title { get; set; }
     public required string Message { get; set; }
     public string? Recommendation { get; set; }
-    /// <summary>open, snoozed, resolved or dismissed.</summary>
-    public string Status { get; set; } = "open";
+    /// <summary>open or dismissed (see <see cref="AlertStatuses"/>).</summary>
+    public string Status { get; set; } = AlertStatuses.Open;
     public DateTime CreatedAtUtc { get; set; }
     public DateTime? ResolvedAtUtc { get; set; }
+}
+
+public static class AlertStatuses
+{
+    public const string Open = "open";
+    /// <summary>Taken back: the notification that raised it was undone.</summary>
+    public const string Dismissed = "dismissed";
 }

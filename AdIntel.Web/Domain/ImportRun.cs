@@ -9,8 +9,8 @@ public sealed class ImportRun : IStoreOwned
     public required string Kind { get; set; }
     public required string FileName { get; set; }
     public long FileBytes { get; set; }
-    /// <summary>queued, running, succeeded or failed.</summary>
-    public string Status { get; set; } = "queued";
+    /// <summary>queued, running, succeeded, failed or interrupted (see <see cref="ImportRunStatuses"/>).</summary>
+    public string Status { get; set; } = ImportRunStatuses.Queued;
     public int RowsRead { get; set; }
     /// <summary>0–100 while running.</summary>
     public int ProgressPercent { get; set; }
@@ -18,4 +18,17 @@ public sealed class ImportRun : IStoreOwned
     public string ResultJson { get; set; } = "{}";
     public DateTime StartedAtUtc { get; set; }
     public DateTime? FinishedAtUtc { get; set; }
+}
+
+/// <summary>The states of an <see cref="ImportRun"/>.</summary>
+public static class ImportRunStatuses
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    /// <summary>Cut off by a stop of the app (crash, kill, restart); marked so at the next start.</summary>
+    public const string Interrupted = "interrupted";
+
+    public static bool IsFinished(string status) => status is Succeeded or Failed or Interrupted;
 }

@@ -10,7 +10,7 @@ public sealed class SyncRun : IStoreOwned
     /// <summary>backfill, incremental or restatement (Meta's last 28 days again).</summary>
     public required string Kind { get; set; }
     /// <summary>running, succeeded, failed, cancelled or interrupted (see <see cref="SyncRunStatuses"/>).</summary>
-    public string Status { get; set; } = "running";
+    public string Status { get; set; } = SyncRunStatuses.Running;
     /// <summary>What it is doing now, in words ("Downloading orders (bulk)", "Insights 2026-10-01…").</summary>
     public string Phase { get; set; } = "";
     public long Processed { get; set; }

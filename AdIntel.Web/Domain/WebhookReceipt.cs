@@ -14,7 +14,14 @@ public sealed class WebhookReceipt
     public required string ShopDomain { get; set; }
     public long? StoreId { get; set; }
     public DateTime ReceivedAtUtc { get; set; }
-    /// <summary>processed, ignored (no such store) or failed.</summary>
-    public string Status { get; set; } = "processed";
+    /// <summary>processed or ignored (see <see cref="WebhookReceiptStatuses"/>); a delivery that fails leaves no receipt, so Shopify retries it.</summary>
+    public string Status { get; set; } = WebhookReceiptStatuses.Processed;
     public string? Error { get; set; }
+}
+
+public static class WebhookReceiptStatuses
+{
+    public const string Processed = "processed";
+    /// <summary>Nothing to apply: no store is connected to the shop, or the topic changed nothing (the receipt's error says why).</summary>
+    public const string Ignored = "ignored";
 }

@@ -6,19 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Imports;
 
-/// <summary>The states of an <see cref="ImportRun"/>.</summary>
-public static class ImportRunStatuses
-{
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    /// <summary>Cut off by a stop of the app (crash, kill, restart); marked so at the next start.</summary>
-    public const string Interrupted = "interrupted";
-
-    public static bool IsFinished(string status) => status is Succeeded or Failed or Interrupted;
-}
-
 /// <summary>How an import ended: its result (also for a failure, when lines were read) or why the file was refused.</summary>
 public sealed record ImportOutcome(long RunId, ImportResult? Result, ImportProblem? Problem);
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using AdIntel.Plugins.Abstractions;
+using AdIntel.Plugins.CreativeFatigue;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
@@ -17,18 +20,16 @@ public sealed record CreativeRow(long AdId, string ExternalId, string Name, stri
 }
 
 /// <summary>
-/// Per ad (creative): spend, ROAS, CTR, CPA, frequency and a fatigue flag. Fatigue follows the creative-fatigue rule
-/// plugin's defaults: against the ad's own first 7 days of delivery, the last 7 days of the period show CTR down at
-/// least 30% and frequency up at least 25% (each window with at least 1,000 impressions); or the last 7 days' frequency
-/// is above 3.5, the "critical" level practitioners cite (gazeiq.dev, adcow.online).
+/// Per ad (creative): spend, ROAS, CTR, CPA, frequency and a fatigue flag. The flag is the creative-fatigue rule
+/// plugin's verdict with its default thresholds, as a rule would judge the ad the day after the period: against the
+/// ad's own first 7 days of delivery, the period's last 7 days show CTR down at least 30% and frequency up at least 25%
+/// (each window with at least 1,000 impressions); or those 7 days' frequency is above 3.5, the "critical" level
+/// practitioners cite (gazeiq.dev, adcow.online).
 /// </summary>
 public sealed record CreativeReport(DateRange Range, IReadOnlyList<CreativeRow> Rows)
 {
-    public const int WindowDays = 7;
-    public const decimal CtrDrop = 0.30m;
-    public const decimal FrequencyRise = 0.25m;
-    public const long MinimumImpressions = 1000;
-    public const decimal CriticalFrequency = 3.5m;
+    /// <summary>The plugin's default thresholds, which the report judges with and its note states.</summary>
+    internal static FatigueThresholds Fatigue { get; } = new();
 
     public decimal Spend => Rows.Sum(r => r.Spend);
     public long Impressions => Rows.Sum(r => r.Impressions);
@@ -60,7 +61,9 @@ public sealed record CreativeReport(DateRange Range, IReadOnlyList<CreativeRow> 
             {
                 continue;
             }
-            var history = ad.OrderBy(d => d.Date).ToList();
+            var history = ad.OrderBy(d => d.Date)
+                .Select(d => new DailyDelivery(d.Date, (double)d.Spend, d.Impressions, d.Reach, d.Clicks, (double)d.Purchases, (double)d.PurchaseValue))
+                .ToList();
             rows.Add(new CreativeRow(ad.Key, info.ExternalId, info.Name, info.Campaign, info.CreativeType, info.Status,
                 inPeriod.Sum(d => d.Spend), inPeriod.Sum(d => d.Impressions), inPeriod.Sum(d => d.Reach), inPeriod.Sum(d => d.Clicks),
                 inPeriod.Sum(d => d.Purchases), inPeriod.Sum(d => d.PurchaseValue), JudgeFatigue(history, range.To)));
@@ -68,53 +71,22 @@ public sealed record CreativeReport(DateRange Range, IReadOnlyList<CreativeRow> 
         return new CreativeReport(range, rows.OrderByDescending(r => r.Spend).ThenBy(r => r.Name, StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>Why the ad looks fatigued at <paramref name="asOf"/>, or null.</summary>
-    private static string? JudgeFatigue(IReadOnlyList<InsightDay> history, DateOnly asOf)
+    /// <summary>Why the ad looks fatigued at the end of a period ending on <paramref name="lastDay"/>, or null.</summary>
+    /// <param name="history">The ad's daily delivery up to <paramref name="lastDay"/>, oldest first.</param>
+    public static string? JudgeFatigue(IReadOnlyList<DailyDelivery> history, DateOnly lastDay)
     {
-        var firstDay = history[0].Date;
-        var baseline = Window.Of(history, firstDay, firstDay.AddDays(WindowDays - 1));
-        var recent = Window.Of(history, asOf.AddDays(1 - WindowDays), asOf);
-        if (recent.Impressions < MinimumImpressions || recent.Frequency is not { } recentFrequency)
+        var thresholds = Fatigue;
+        var verdict = FatigueJudge.Judge(history, lastDay, thresholds);
+        var (baseline, recent) = (verdict.Baseline, verdict.Recent);
+        return verdict.Finding switch
         {
-            return null;
-        }
-        if (recentFrequency > CriticalFrequency)
-        {
-            return $"Frequency {recentFrequency:0.00} in the last {WindowDays} days (above {CriticalFrequency:0.0})";
-        }
-        var overlaps = asOf.AddDays(1 - WindowDays) <= firstDay.AddDays(WindowDays - 1);
-        if (overlaps || baseline.Impressions < MinimumImpressions || baseline.Ctr is not { } baseCtr || baseCtr == 0
-            || recent.Ctr is not { } recentCtr || baseline.Frequency is not { } baseFrequency || baseFrequency == 0)
-        {
-            return null;
-        }
-        var drop = (baseCtr - recentCtr) / baseCtr;
-        var rise = (recentFrequency - baseFrequency) / baseFrequency;
-        return drop >= CtrDrop && rise >= FrequencyRise
-            ? $"CTR {baseCtr:0.00%} → {recentCtr:0.00%}, frequency {baseFrequency:0.00} → {recentFrequency:0.00} against its first {WindowDays} days"
-            : null;
+            FatigueFinding.CriticalFrequency => string.Create(CultureInfo.InvariantCulture,
+                $"Frequency {recent.Frequency:0.00} in the last {thresholds.RecentDays} days (above {thresholds.CriticalFrequency:0.0})"),
+            FatigueFinding.Decay => string.Create(CultureInfo.InvariantCulture,
+                $"CTR {baseline.Ctr:0.00%} → {recent.Ctr:0.00%}, frequency {baseline.Frequency:0.00} → {recent.Frequency:0.00} against its first {thresholds.BaselineDays} days"),
+            _ => null,
+        };
     }
 
     private sealed record InsightDay(long AdId, DateOnly Date, long Impressions, long Reach, long Clicks, decimal Spend, decimal Purchases, decimal PurchaseValue);
-
-    private sealed record Window(long Impressions, long Reach, long Clicks)
-    {
-        public decimal? Ctr => KpiCalculator.Ratio(Clicks, Impressions);
-        public decimal? Frequency => KpiCalculator.Ratio(Impressions, Reach);
-
-        public static Window Of(IEnumerable<InsightDay> days, DateOnly from, DateOnly to)
-        {
-            long impressions = 0, reach = 0, clicks = 0;
-            foreach (var day in days)
-            {
-                if (day.Date >= from && day.Date <= to)
-                {
-                    impressions += day.Impressions;
-                    reach += day.Reach;
-                    clicks += day.Clicks;
-                }
-            }
-            return new Window(impressions, reach, clicks);
-        }
-    }
 }

@@ -132,7 +132,7 @@ public static class ReportDocuments
         ];
         var fatigued = report.Rows.Count(r => r.IsFatigued);
         var section = new ReportSection("Ads", columns, rows, totals, string.Create(CultureInfo.InvariantCulture,
-            $"{report.Rows.Count} ads with delivery, {fatigued} flagged for fatigue. Meta's numbers as reported (attribution is Meta's, not Shopify's). Fatigue: the last {CreativeReport.WindowDays} days against the ad's own first {CreativeReport.WindowDays} days (CTR down ≥ 30% and frequency up ≥ 25%), or a 7-day frequency above {CreativeReport.CriticalFrequency}."));
+            $"{report.Rows.Count} ads with delivery, {fatigued} flagged for fatigue. Meta's numbers as reported (attribution is Meta's, not Shopify's). Fatigue: the last {CreativeReport.Fatigue.RecentDays} days against the ad's own first {CreativeReport.Fatigue.BaselineDays} days (CTR down ≥ {CreativeReport.Fatigue.MinCtrDropPct}% and frequency up ≥ {CreativeReport.Fatigue.MinFrequencyRisePct}%), or a {CreativeReport.Fatigue.RecentDays}-day frequency above {CreativeReport.Fatigue.CriticalFrequency}."));
         var top = report.Rows.Take(10).ToList();
         var chart = top.Count == 0 ? null : new ReportChart("Spend and purchase value of the top 10 ads by spend",
             top.Select(r => r.Name.Length > 14 ? r.Name[..13] + "…" : r.Name).ToList(),

@@ -15,11 +15,6 @@ public sealed class LearningPhaseGuardPlugin : IRulePlugin
 
     public string Id => "adintel.learning-phase-guard";
 
-    public string Name => "Learning-phase guard";
-
-    public string Description =>
-        "Blocks budget changes on ad sets still in Meta's learning phase: under 50 purchases in the last 7 days, or edited in the last 72 hours.";
-
     public IReadOnlyList<PluginParameter> Parameters { get; } =
     [
         new("min_purchases", "Purchases needed in the window to count as out of learning.", 50, 0, 10_000),

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AdIntel.Web.Domain;
-using AdIntel.Web.Imports;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;

@@ -81,7 +81,7 @@ public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compil
             return Forbid();
         }
         var execution = await _commands.RunNowAsync(rule, cancellationToken);
-        Flash = execution.Status == "succeeded"
+        Flash = execution.Status == RuleExecutionStatuses.Succeeded
             ? $"Run finished: {execution.Matched} of {execution.Evaluated} matched, {execution.ActionsExecuted} executed, {execution.ActionsQueued} waiting for approval, {execution.ActionsBlocked} held back by the rails."
             : $"The run failed: {execution.Message}";
         return Redirect($"/rules/{id}/executions?run={execution.Id}");

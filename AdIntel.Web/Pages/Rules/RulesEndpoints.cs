@@ -1,4 +1,5 @@
 using System.Globalization;
+using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;

@@ -50,17 +50,6 @@ public sealed record ActionCommandResult(ActionRecord? Record, int Status, strin
     public static ActionCommandResult Conflict(ActionRecord? record, string message) => new(record, 409, message);
 }
 
-public static class ActionStatuses
-{
-    public const string PendingApproval = "pending_approval";
-    /// <summary>Claimed by a run, being applied on the platform.</summary>
-    public const string Executing = "executing";
-    public const string Executed = "executed";
-    public const string Rejected = "rejected";
-    public const string Failed = "failed";
-    public const string Undone = "undone";
-}
-
 /// <summary>
 /// The one way actions reach an ad platform, for every source: asks <see cref="SafetyRails"/>, records an
 /// <see cref="ActionRecord"/> (claimed by its idempotency key before anything is applied, so a retried run never acts
@@ -268,7 +257,7 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             case ActionTypes.Notify:
                 if (AlertId(record) is { } alertId && await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken) is { } alert)
                 {
-                    alert.Status = "dismissed";
+                    alert.Status = AlertStatuses.Dismissed;
                     alert.ResolvedAtUtc = time.GetUtcNow().UtcDateTime;
                 }
                 break;

@@ -33,7 +33,8 @@ public sealed class LoadedPlugin(PluginManifest manifest, string folder, IRulePl
     public IReadOnlyList<RuleFunction> Functions { get; } = functions;
 
     public string Id => Manifest.Id;
-    public string Name => Instance.Name;
+    public string Name => Manifest.Name;
+    public string? Description => Manifest.Description;
 }
 
 /// <summary>Why a plugin folder was refused.</summary>

@@ -58,7 +58,7 @@ public sealed class ShopifyWebhookProcessor(IServiceScopeFactory scopes, Shopify
         if (storeId is null)
         {
             // Answered 200 so Shopify stops retrying: there is nothing here it could ever apply to.
-            receipt.Status = "ignored";
+            receipt.Status = WebhookReceiptStatuses.Ignored;
             receipt.Error = "No store is connected to this shop.";
             return await ClaimAsync(db, receipt, cancellationToken) ? ShopifyWebhookOutcome.Ignored : ShopifyWebhookOutcome.Duplicate;
         }
@@ -70,7 +70,7 @@ public sealed class ShopifyWebhookProcessor(IServiceScopeFactory scopes, Shopify
             return ShopifyWebhookOutcome.Duplicate;
         }
         var (note, ordersChanged) = await ApplyAsync(services, db, webhook, storeId.Value, cancellationToken);
-        receipt.Status = note is null ? "processed" : "ignored";
+        receipt.Status = note is null ? WebhookReceiptStatuses.Processed : WebhookReceiptStatuses.Ignored;
         receipt.Error = note;
         // What the topic changed and left tracked is saved here, in the receipt's transaction.
         await db.SaveChangesAsync(cancellationToken);

@@ -106,7 +106,7 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
         Assert.Equal("PAUSED", target.Status);
         var (action, adSet) = await local.App.WithDbAsync(storeId, async db =>
             (await db.ActionRecords.AsNoTracking().SingleAsync(), await db.AdSets.AsNoTracking().SingleAsync(s => s.ExternalId == target.Id)));
-        Assert.Equal(("executed", EntityStatus.Paused), (action.Status, adSet.Status));
+        Assert.Equal((ActionStatuses.Executed, EntityStatus.Paused), (action.Status, adSet.Status));
 
         // Undo sets it back on Meta, once.
         using var undo = await api.PostAsync($"/api/actions/{action.Id}/undo", null);

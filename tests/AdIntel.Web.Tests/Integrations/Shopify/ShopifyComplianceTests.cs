@@ -145,7 +145,7 @@ public sealed class ShopifyComplianceTests(AppFixture fixture)
         Assert.Null(await host.StoreAsync(shop));
         Assert.Equal(bystanderBefore, await CountRowsAsync(host, bystander.StoreId, storeOwned));
         // The receipt stays: the record that Shopify's request was honoured (it holds no personal data).
-        Assert.True(await host.App.WithDbAsync(null, db => db.WebhookReceipts.AnyAsync(r => r.Topic == "shop/redact" && r.Status == "processed")));
+        Assert.True(await host.App.WithDbAsync(null, db => db.WebhookReceipts.AnyAsync(r => r.Topic == "shop/redact" && r.Status == WebhookReceiptStatuses.Processed)));
         // The store's API token went with it.
         using var gone = await store.Api.GetAsync("/api/overview");
         Assert.Equal(HttpStatusCode.Unauthorized, gone.StatusCode);

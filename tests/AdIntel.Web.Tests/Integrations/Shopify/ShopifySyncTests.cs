@@ -45,7 +45,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
             await db.SyncRuns.AsNoTracking().SingleAsync(r => r.Id == runId),
             await db.DailyFacts.AsNoTracking().ToListAsync(),
             ShopifyCheckpoint.Parse((await db.IntegrationConnections.AsNoTracking().SingleAsync()).CheckpointJson)));
-        Assert.Equal(("backfill", "succeeded", 400L, 400L), (run.Kind, run.Status, run.Processed, run.Total));
+        Assert.Equal(("backfill", SyncRunStatuses.Succeeded, 400L, 400L), (run.Kind, run.Status, run.Processed, run.Total));
         Assert.Null(checkpoint.Bulk);
         Assert.NotNull(checkpoint.OrdersUpdatedAt);
         // The overview's figures: sales are the orders that are neither tests nor cancelled.
@@ -121,7 +121,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
             "the client had to wait for the bucket between pages");
 
         var run = await harness.App.WithDbAsync(store.StoreId, db => db.SyncRuns.AsNoTracking().SingleAsync(r => r.Id == runId));
-        Assert.Equal(("incremental", "succeeded"), (run.Kind, run.Status));
+        Assert.Equal(("incremental", SyncRunStatuses.Succeeded), (run.Kind, run.Status));
         var expected = store.Catalog.Totals();
         var stored = await harness.StoredTotalsAsync(store.StoreId);
         Assert.Equal((expected.Orders, expected.TotalPrice, expected.Refunds, expected.RefundedTotal, expected.RefundedMerchandise, expected.VariantUnitCosts),
@@ -187,7 +187,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
             await db.SyncRuns.AsNoTracking().SingleAsync(),
             ShopifyCheckpoint.Parse((await db.IntegrationConnections.AsNoTracking().SingleAsync()).CheckpointJson)));
         Assert.InRange(partial, 200, 499);
-        Assert.Equal("cancelled", cancelledRun.Status);
+        Assert.Equal(SyncRunStatuses.Cancelled, cancelledRun.Status);
         Assert.Equal("orders", checkpoint.Bulk?.Stage);
         Assert.InRange(checkpoint.Bulk!.RowsDone, 1, 1000);
 
@@ -250,6 +250,6 @@ public sealed class ShopifySyncTests(AppFixture fixture)
             await db.IntegrationConnections.AsNoTracking().SingleAsync(), await db.SyncRuns.AsNoTracking().SingleAsync()));
         Assert.Equal(IntegrationStatuses.Error, connection.Status);
         Assert.Contains("connect the shop again", connection.LastError, StringComparison.Ordinal);
-        Assert.Equal("failed", run.Status);
+        Assert.Equal(SyncRunStatuses.Failed, run.Status);
     }
 }

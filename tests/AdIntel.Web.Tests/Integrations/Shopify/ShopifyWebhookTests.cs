@@ -112,7 +112,7 @@ public sealed class ShopifyWebhookTests(AppFixture fixture)
         var unknown = await host.SendAsync("orders/create", ShopifyAppHost.NewShop(), order);
         Assert.True(unknown.Delivered);
         var receipt = await host.App.WithDbAsync(null, db => db.WebhookReceipts.SingleAsync());
-        Assert.Equal("ignored", receipt.Status);
+        Assert.Equal(WebhookReceiptStatuses.Ignored, receipt.Status);
         Assert.Null(receipt.StoreId);
         Assert.Equal(0, await host.App.WithDbAsync(null, db => db.Orders.IgnoreQueryFilters().CountAsync()));
     }

@@ -37,7 +37,7 @@ public sealed class RuleExecutionTests(AppFixture fixture)
 
         var run = await store.PostAsync($"/api/rules/{ruleId}/run");
 
-        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(RuleExecutionStatuses.Succeeded, run.GetProperty("status").GetString());
         Assert.Equal(2, run.GetProperty("evaluated").GetInt32());
         Assert.Equal(1, run.GetProperty("matched").GetInt32());
         Assert.Equal(1, run.GetProperty("actionsExecuted").GetInt32());
@@ -45,7 +45,7 @@ public sealed class RuleExecutionTests(AppFixture fixture)
         var loser = entities.Single(e => e.GetProperty("entityId").GetInt64() == store.LoserAdSetId);
         Assert.True(loser.GetProperty("matched").GetBoolean());
         Assert.Equal(315m, loser.GetProperty("values").GetProperty("spend_7d").GetDecimal());
-        Assert.Equal("executed", loser.GetProperty("actions")[0].GetProperty("result").GetString());
+        Assert.Equal(ActionOutcome.Executed, loser.GetProperty("actions")[0].GetProperty("result").GetString());
         var winner = entities.Single(e => e.GetProperty("entityId").GetInt64() == store.WinnerAdSetId);
         Assert.False(winner.GetProperty("matched").GetBoolean());
         Assert.Contains("purchases_7d == 0", winner.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -130,21 +130,21 @@ public sealed class RuleExecutionTests(AppFixture fixture)
         var winnerAction = pending.Single(p => p.GetProperty("type").GetString() == "scale_budget").GetProperty("id").GetInt64();
         var loserAction = pending.Single(p => p.GetProperty("type").GetString() == "pause").GetProperty("id").GetInt64();
         var approved = await store.PostAsync($"/api/approvals/{winnerAction}/approve");
-        Assert.Equal("executed", approved.GetProperty("status").GetString());
+        Assert.Equal(ActionStatuses.Executed, approved.GetProperty("status").GetString());
         // −30% asked, the daily limit (20%) applies to people too.
         Assert.Equal(80m, approved.GetProperty("after").GetProperty("dailyBudget").GetDecimal());
         Assert.Equal(100m, approved.GetProperty("before").GetProperty("dailyBudget").GetDecimal());
         Assert.Equal(80m, await BudgetAsync(app, store, store.WinnerAdSetId));
 
         var rejected = await store.PostAsync($"/api/approvals/{loserAction}/reject");
-        Assert.Equal("rejected", rejected.GetProperty("status").GetString());
+        Assert.Equal(ActionStatuses.Rejected, rejected.GetProperty("status").GetString());
         using var approveRejected = await store.Api.PostAsJsonAsync($"/api/approvals/{loserAction}/approve", new { });
         Assert.Equal(HttpStatusCode.Conflict, approveRejected.StatusCode);
         Assert.Equal(EntityStatus.Active, await StatusAsync(app, store, store.LoserAdSetId));
         Assert.Empty((await store.GetAsync("/api/approvals")).EnumerateArray());
 
         var undone = await store.PostAsync($"/api/actions/{winnerAction}/undo");
-        Assert.Equal("undone", undone.GetProperty("status").GetString());
+        Assert.Equal(ActionStatuses.Undone, undone.GetProperty("status").GetString());
         Assert.Equal(100m, await BudgetAsync(app, store, store.WinnerAdSetId));
         using var undoTwice = await store.Api.PostAsJsonAsync($"/api/actions/{winnerAction}/undo", new { });
         Assert.Equal(HttpStatusCode.Conflict, undoTwice.StatusCode);

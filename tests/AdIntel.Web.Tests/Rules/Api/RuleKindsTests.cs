@@ -52,14 +52,14 @@ public sealed class RuleKindsTests(AppFixture fixture)
 
         var run = await store.PostAsync($"/api/rules/{ruleId}/run");
 
-        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(RuleExecutionStatuses.Succeeded, run.GetProperty("status").GetString());
         Assert.Equal(3, run.GetProperty("evaluated").GetInt32());
         Assert.Equal(1, run.GetProperty("matched").GetInt32());
         Assert.Equal(2, run.GetProperty("actionsExecuted").GetInt32());
         var young = run.GetProperty("entities").EnumerateArray().Single(e => e.GetProperty("entityId").GetInt64() == store.LoserAdId);
         Assert.Contains("too young", young.GetProperty("reason").GetString(), StringComparison.Ordinal);
         var actions = await app.WithDbAsync(store.Store.StoreId, db => db.ActionRecords.AsNoTracking().OrderBy(a => a.Id).ToListAsync());
-        Assert.All(actions, a => Assert.Equal(("plugin", ruleId, tiredAdId, "executed"), (a.Source, a.RuleId!.Value, a.EntityId, a.Status)));
+        Assert.All(actions, a => Assert.Equal(("plugin", ruleId, tiredAdId, ActionStatuses.Executed), (a.Source, a.RuleId!.Value, a.EntityId, a.Status)));
         Assert.Equal(["pause", "notify"], actions.Select(a => a.Type));
         var (status, alert) = await app.WithDbAsync(store.Store.StoreId, async db =>
             ((await db.Ads.SingleAsync(a => a.Id == tiredAdId)).Status, await db.Alerts.SingleAsync()));
@@ -130,7 +130,7 @@ public sealed class RuleKindsTests(AppFixture fixture)
         Assert.Equal(store.LoserAdSetId, Assert.Single(preview.GetProperty("matches").EnumerateArray()).GetProperty("entityId").GetInt64());
         Assert.Equal(1, run.GetProperty("matched").GetInt32());
         var action = Assert.Single(await local.App.WithDbAsync(store.Store.StoreId, db => db.ActionRecords.AsNoTracking().ToListAsync()));
-        Assert.Equal(("script", store.LoserAdSetId, "executed"), (action.Source, action.EntityId, action.Status));
+        Assert.Equal(("script", store.LoserAdSetId, ActionStatuses.Executed), (action.Source, action.EntityId, action.Status));
         var broken = await admin.PostJsonAsync("/api/rules", script with { script = "spend_7d >" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, broken.StatusCode);
 
@@ -205,7 +205,7 @@ public sealed class RuleKindsTests(AppFixture fixture)
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, preview.StatusCode);
         Assert.Contains("timed out", JsonDocument.Parse(await preview.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal("failed", run.GetProperty("status").GetString());
+        Assert.Equal(RuleExecutionStatuses.Failed, run.GetProperty("status").GetString());
         Assert.Contains("timed out", run.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.True(previewTook < TimeSpan.FromSeconds(6), $"The preview took {previewTook}: the sleeping script was waited for.");
         Assert.True(runTook < TimeSpan.FromSeconds(6), $"The run took {runTook}: the sleeping script was waited for.");
@@ -264,10 +264,10 @@ public sealed class RuleKindsTests(AppFixture fixture)
         var run = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(RuleExecutionStatuses.Succeeded, run.GetProperty("status").GetString());
         Assert.Equal((0, 1), (run.GetProperty("actionsExecuted").GetInt32(), run.GetProperty("actionsBlocked").GetInt32()));
         var action = Assert.Single(await app.WithDbAsync(store.Store.StoreId, db => db.ActionRecords.AsNoTracking().ToListAsync()));
-        Assert.Equal("failed", action.Status);
+        Assert.Equal(ActionStatuses.Failed, action.Status);
         Assert.Contains("(#2) Service temporarily unavailable", action.Reason, StringComparison.Ordinal);
         var adSet = await app.WithDbAsync(store.Store.StoreId, db => db.AdSets.AsNoTracking().SingleAsync(a => a.Id == store.LoserAdSetId));
         Assert.Equal(EntityStatus.Active, adSet.Status);

@@ -23,7 +23,7 @@ public sealed class RulePagesTests(AppFixture fixture)
             var rule = new Rule { Name = "Page check rule", Scope = "ad", Expression = "spend_7d > 0", ActionsJson = """[{"type":"notify"}]""", CreatedAtUtc = now, UpdatedAtUtc = now };
             db.Rules.Add(rule);
             await db.SaveChangesAsync();
-            db.RuleExecutions.Add(new RuleExecution { RuleId = rule.Id, Trigger = "manual", SlotStartUtc = now, StartedAtUtc = now, FinishedAtUtc = now, Status = "succeeded",
+            db.RuleExecutions.Add(new RuleExecution { RuleId = rule.Id, Trigger = "manual", SlotStartUtc = now, StartedAtUtc = now, FinishedAtUtc = now, Status = RuleExecutionStatuses.Succeeded,
                 Evaluated = 1, Matched = 1, DetailsJson = """[{"entityId":1,"externalId":"x1","name":"Logged ad","status":"ACTIVE","inFilter":true,"matched":true,"reason":"Every condition holds.","values":{"spend_7d":12.5},"actions":[]}]""" });
             await db.SaveChangesAsync();
             return rule.Id;

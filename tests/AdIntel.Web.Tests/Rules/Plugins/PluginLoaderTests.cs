@@ -42,6 +42,20 @@ public sealed class PluginLoaderTests
     }
 
     [Fact]
+    public void Load_name_and_description_come_from_the_manifest_alone()
+    {
+        using var folders = new PluginFolders(PluginFolders.LearningPhaseGuard);
+        folders.EditManifest(PluginFolders.LearningPhaseGuard, "\"name\": \"Learning-phase guard\"", "\"name\": \"Budget freeze\"");
+        folders.EditManifest(PluginFolders.LearningPhaseGuard, "\"description\": \"Blocks budget edits", "\"description\": \"Renamed. Blocks budget edits");
+
+        var plugin = Assert.Single(PluginLoader.Load(folders.Directory, NullLogger.Instance).Plugins);
+
+        Assert.Equal("Budget freeze", plugin.Name);
+        Assert.StartsWith("Renamed. Blocks budget edits", plugin.Description, StringComparison.Ordinal);
+        Assert.Null(plugin.Instance.GetType().GetProperty("Name"));
+    }
+
+    [Fact]
     public void Load_broken_plugin_folders_are_refused_and_the_others_still_load()
     {
         using var folders = new PluginFolders(PluginFolders.LearningPhaseGuard);

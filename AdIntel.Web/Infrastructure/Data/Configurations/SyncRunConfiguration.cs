@@ -1,0 +1,19 @@
+using AdIntel.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AdIntel.Web.Infrastructure.Data.Configurations;
+
+public sealed class SyncRunConfiguration : IEntityTypeConfiguration<SyncRun>
+{
+    public void Configure(EntityTypeBuilder<SyncRun> builder)
+    {
+        builder.HasIndex(x => new { x.StoreId, x.ConnectionId, x.StartedAtUtc });
+        builder.Property(x => x.Provider).HasMaxLength(16);
+        builder.Property(x => x.Kind).HasMaxLength(16);
+        builder.Property(x => x.Status).HasMaxLength(16);
+        builder.Property(x => x.Phase).HasMaxLength(200);
+        builder.Property(x => x.Error).HasMaxLength(2000);
+        builder.HasOne<IntegrationConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

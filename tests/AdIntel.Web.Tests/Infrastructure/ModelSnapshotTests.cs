@@ -1,0 +1,50 @@
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace AdIntel.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The model as code builds it must be the model of the latest migration, for each provider: any difference is a
+/// migration someone forgot (or a refactoring of the model that was not one).
+/// </summary>
+public sealed class ModelSnapshotTests
+{
+    [Fact]
+    public void Sqlite_model_matches_the_latest_migration()
+    {
+        using var db = new SqliteAdIntelDbContext(
+            new DbContextOptionsBuilder<SqliteAdIntelDbContext>().UseSqlite("Data Source=:memory:").Options, new StoreContext());
+
+        Assert.False(db.Database.HasPendingModelChanges(), "The SQLite model differs from its latest migration snapshot.");
+        AssertStoreConventions(db);
+    }
+
+    [Fact]
+    public void Postgres_model_matches_the_latest_migration()
+    {
+        // The model is compared without connecting; the connection string only has to name the test server.
+        var server = Environment.GetEnvironmentVariable("ADINTEL_TEST_POSTGRES")
+            ?? throw new InvalidOperationException("ADINTEL_TEST_POSTGRES is not set: run the suite through ./test.sh, which starts PostgreSQL.");
+        using var db = new PostgresAdIntelDbContext(
+            new DbContextOptionsBuilder<PostgresAdIntelDbContext>().UseNpgsql(server).Options, new StoreContext());
+
+        Assert.False(db.Database.HasPendingModelChanges(), "The PostgreSQL model differs from its latest migration snapshot.");
+        AssertStoreConventions(db);
+    }
+
+    /// <summary>Query filters are not in a migration snapshot: check every store-owned entity keeps its filter and cascade.</summary>
+    private static void AssertStoreConventions(AdIntelDbContext db)
+    {
+        var storeOwned = db.Model.GetEntityTypes().Where(e => typeof(IStoreOwned).IsAssignableFrom(e.ClrType)).ToList();
+        Assert.NotEmpty(storeOwned);
+        Assert.All(storeOwned, entity =>
+        {
+            Assert.NotEmpty(entity.GetDeclaredQueryFilters());
+            var toStore = Assert.Single(entity.GetForeignKeys(), fk => fk.PrincipalEntityType.ClrType == typeof(Store));
+            Assert.Equal(nameof(IStoreOwned.StoreId), Assert.Single(toStore.Properties).Name);
+            Assert.Equal(DeleteBehavior.Cascade, toStore.DeleteBehavior);
+        });
+    }
+}
