@@ -116,7 +116,8 @@ public sealed class RuleKindsTests(AppFixture fixture)
         {
             name = "Losers (script)",
             kind = "script",
-            script = "if (purchases_7d is null) return false;\nreturn spend_7d > 100 && purchases_7d == 0;",
+            // Script syntax over RuleScriptGlobals: catalogue names as variables, and the judged entity itself.
+            script = "if (purchases_7d is null) return false;\nreturn spend_7d > 100 && purchases_7d == 0 && Entity.History.Count > 0;",
             scope = "ad_set",
             actions = new object[] { new { type = "pause" } },
             riskLevel = "low",
