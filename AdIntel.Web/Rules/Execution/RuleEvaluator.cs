@@ -108,7 +108,7 @@ public sealed class PreparedRule : IDisposable
         }
         // One time budget for the whole batch: a script that loops forever stops once, not once per entity.
         var candidates = entities.Where(e => _filter.Matches(e) && (_condition?.Evaluate(e.Values) ?? true)).ToList();
-        var verdicts = _script.EvaluateAll([.. candidates.Select(e => e.Values)]);
+        var verdicts = _script.EvaluateAll(candidates);
         var byEntity = candidates.Select((e, i) => (e.Id, verdicts[i])).ToDictionary(x => x.Id, x => x.Item2);
         return [.. entities.Select(e => Evaluate(e, snapshot, byEntity.TryGetValue(e.Id, out var verdict) ? verdict : null))];
     }

@@ -1,29 +1,28 @@
 using System.Diagnostics;
 using System.Runtime.Loader;
 using AdIntel.Web.Rules.Expressions;
+using AdIntel.Web.Rules.Snapshots;
 
 namespace AdIntel.Web.Rules.Scripting;
 
 /// <summary>
-/// A compiled C# rule script living in its own collectible load context. Evaluate it over snapshot rows like a
-/// <see cref="CompiledRuleCondition"/>; each call is time-limited. <see cref="Dispose"/> unloads the script's assembly
-/// (do not call it afterwards).
+/// A compiled C# rule script living in its own collectible load context. Evaluate it over snapshot entities (or bare
+/// rows) like a <see cref="CompiledRuleCondition"/>; each call is time-limited. <see cref="Dispose"/> unloads the
+/// script's assembly (do not call it afterwards).
 /// </summary>
 public sealed class CompiledRuleScript : IDisposable
 {
     private readonly AssemblyLoadContext _context;
-    private readonly Func<double[], bool> _evaluate;
-    private readonly Action<long> _setDeadline;
+    private readonly Func<object?[], Task<bool>> _factory;
     private static readonly TimeSpan AbandonGrace = TimeSpan.FromMilliseconds(100);
     private readonly long _timeoutTicks;
     private bool _disposed;
 
-    internal CompiledRuleScript(AssemblyLoadContext context, Func<double[], bool> evaluate, Action<long> setDeadline,
-        IReadOnlyList<RuleVariable> variables, TimeSpan timeout)
+    /// <param name="factory">The script submission's factory: runs the script against the globals at index 0 of the array.</param>
+    internal CompiledRuleScript(AssemblyLoadContext context, Func<object?[], Task<bool>> factory, IReadOnlyList<RuleVariable> variables, TimeSpan timeout)
     {
         _context = context;
-        _evaluate = evaluate;
-        _setDeadline = setDeadline;
+        _factory = factory;
         Variables = variables;
         Timeout = timeout;
         _timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -35,23 +34,29 @@ public sealed class CompiledRuleScript : IDisposable
     /// <summary>The catalogue variables the script reads.</summary>
     public IReadOnlyList<RuleVariable> Variables { get; }
 
-    /// <summary>Longest time one <see cref="Evaluate"/> or <see cref="EvaluateAll"/> call may take.</summary>
+    /// <summary>Longest time one <see cref="Evaluate"/> or <c>EvaluateAll</c> call may take.</summary>
     public TimeSpan Timeout { get; }
 
-    /// <summary>Whether the script's condition holds for one snapshot row.</summary>
+    /// <summary>Whether the script holds for one snapshot row (<see cref="RuleScriptGlobals.Entity"/> is null).</summary>
     /// <exception cref="RuleScriptException">The script threw, ran out of time or recursed too deep.</exception>
     public bool Evaluate(double[] row) => EvaluateAll([row])[0];
 
+    /// <summary>Judges bare snapshot rows (<see cref="RuleScriptGlobals.Entity"/> is null) within one time budget.</summary>
+    /// <exception cref="RuleScriptException">The script threw, timed out or recursed too deep.</exception>
+    public bool[] EvaluateAll(IReadOnlyList<double[]> rows) => EvaluateAll([.. rows.Select(row => new RuleScriptGlobals(row, null))]);
+
     /// <summary>
-    /// Evaluates many rows within one time budget, on a thread of their own: the script's loops stop themselves at the
+    /// Judges entities within one time budget, on a thread of their own: the script's loops stop themselves at the
     /// deadline, and a call the script cannot leave (<c>Thread.Sleep</c>, a blocked read) is abandoned there, its
     /// thread left to finish on its own, since .NET cannot abort it.
     /// </summary>
     /// <exception cref="RuleScriptException">The script threw, timed out or recursed too deep.</exception>
-    public bool[] EvaluateAll(IReadOnlyList<double[]> rows)
+    public bool[] EvaluateAll(IReadOnlyList<EntitySnapshot> entities) => EvaluateAll([.. entities.Select(e => new RuleScriptGlobals(e.Values, e))]);
+
+    private bool[] EvaluateAll(IReadOnlyList<RuleScriptGlobals> globals)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var run = Task.Factory.StartNew(() => Run(rows), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var run = Task.Factory.StartNew(() => Run(globals), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         // The script's own deadline check fires first for loops; the grace keeps its message (with the row) in that case.
         if (Task.WaitAny([run], Timeout + AbandonGrace) < 0)
         {
@@ -62,21 +67,23 @@ public sealed class CompiledRuleScript : IDisposable
         return run.GetAwaiter().GetResult();
     }
 
-    private bool[] Run(IReadOnlyList<double[]> rows)
+    private bool[] Run(IReadOnlyList<RuleScriptGlobals> globals)
     {
-        _setDeadline(Stopwatch.GetTimestamp() + _timeoutTicks);
-        var results = new bool[rows.Count];
+        RuleScriptGuard.StartClock(_timeoutTicks);
+        var results = new bool[globals.Count];
         var i = 0;
         try
         {
-            for (; i < rows.Count; i++)
+            for (; i < globals.Count; i++)
             {
-                results[i] = _evaluate(rows[i]);
+                RuleScriptGuard.Tick();
+                // Slot 0 holds the globals; the submission puts itself in slot 1.
+                results[i] = _factory([globals[i], null]).GetAwaiter().GetResult();
             }
         }
         catch (TimeoutException)
         {
-            throw new RuleScriptException($"The script timed out: it ran longer than {Timeout.TotalMilliseconds:0} ms (stopped at row {i + 1} of {rows.Count}).");
+            throw new RuleScriptException($"The script timed out: it ran longer than {Timeout.TotalMilliseconds:0} ms (stopped at row {i + 1} of {globals.Count}).");
         }
         catch (InsufficientExecutionStackException)
         {

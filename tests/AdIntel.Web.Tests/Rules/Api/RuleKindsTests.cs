@@ -105,15 +105,19 @@ public sealed class RuleKindsTests(AppFixture fixture)
             ["Rules:CSharpScripts:Enabled"] = "true",
         });
         var store = await RuleTestStore.CreateAsync(local.App);
-        await store.SetAutomationAsync();
         var administrator = await local.CreateAccountAsync($"admin-{Guid.NewGuid():N}@adintel.test", LocalApp.Password, administrator: true);
-        await local.AddMembershipAsync(store.Store.StoreId, administrator, StoreRole.Owner);
+        var administratorMemberId = await local.AddMembershipAsync(store.Store.StoreId, administrator, StoreRole.Owner);
+        // With local accounts a token belongs to a member: this one is the administrator's own.
+        var administratorToken = await local.CreateTokenClientAsync(store.Store.StoreId, StoreRole.Owner,
+            new TestMember(store.Store.StoreId, administrator.Id, administratorMemberId, administrator.Email!, StoreRole.Owner));
+        await store.SetAutomationAsync(api: administratorToken);
         var admin = await local.SignInAsync(administrator.Email!);
         var script = new
         {
             name = "Losers (script)",
             kind = "script",
-            script = "if (purchases_7d is null) return false;\nreturn spend_7d > 100 && purchases_7d == 0;",
+            // Script syntax over RuleScriptGlobals: catalogue names as variables, and the judged entity itself.
+            script = "if (purchases_7d is null) return false;\nreturn spend_7d > 100 && purchases_7d == 0 && Entity.History.Count > 0;",
             scope = "ad_set",
             actions = new object[] { new { type = "pause" } },
             riskLevel = "low",
@@ -159,9 +163,9 @@ public sealed class RuleKindsTests(AppFixture fixture)
             ("owner session: run", await otherSession.PostJsonAsync($"/api/rules/{otherScriptRuleId}/run", new { })),
             ("owner session: backtest", await otherSession.PostJsonAsync($"/api/rules/{otherScriptRuleId}/backtest", new { days = 7 })),
             // Not even the administrator's own store's owner token: a token is not the administrator.
-            ("administrator's store token: preview", await store.Api.PostAsJsonAsync("/api/rules/preview", script)),
-            ("administrator's store token: run", await store.Api.PostAsJsonAsync($"/api/rules/{ruleId}/run", new { })),
-            ("administrator's store token: update", await store.Api.PutAsJsonAsync($"/api/rules/{ruleId}", script)),
+            ("administrator's store token: preview", await administratorToken.PostAsJsonAsync("/api/rules/preview", script)),
+            ("administrator's store token: run", await administratorToken.PostAsJsonAsync($"/api/rules/{ruleId}/run", new { })),
+            ("administrator's store token: update", await administratorToken.PutAsJsonAsync($"/api/rules/{ruleId}", script)),
         ];
 
         foreach (var (who, response) in refused)

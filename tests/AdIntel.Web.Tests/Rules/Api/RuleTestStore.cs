@@ -45,10 +45,13 @@ internal sealed record RuleTestStore(TestStore Store, long CampaignId, long Winn
         return new RuleTestStore(store, ids.Item1, ids.Item2, ids.Item3, ids.Item4, ids.Item5);
     }
 
-    /// <summary>Sets the store's automation settings (everything automatic unless told otherwise).</summary>
-    public async Task SetAutomationAsync(string mode = "auto_all", bool killSwitch = false, int cooldownHours = 24, decimal maxBudgetChange = 20)
+    /// <summary>
+    /// Sets the store's automation settings (everything automatic unless told otherwise), through <paramref name="api"/>
+    /// when given: with local accounts the store's own token has no member and is refused.
+    /// </summary>
+    public async Task SetAutomationAsync(string mode = "auto_all", bool killSwitch = false, int cooldownHours = 24, decimal maxBudgetChange = 20, HttpClient? api = null)
     {
-        using var response = await Api.PutAsJsonAsync("/api/settings/automation", new
+        using var response = await (api ?? Api).PutAsJsonAsync("/api/settings/automation", new
         {
             automationMode = mode, killSwitch, maxBudgetChangePercentPerDay = maxBudgetChange, cooldownHours, maxActionsPerRun = 10, maxActionsPerDay = 30,
             minSpend = 50, minImpressions = 1000, minPurchasesForScaleUp = 3, trackingBreakerEnabled = true, trackingDropPercent = 50,

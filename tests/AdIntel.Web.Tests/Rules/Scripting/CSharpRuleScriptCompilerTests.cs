@@ -32,6 +32,32 @@ public sealed class CSharpRuleScriptCompilerTests
     }
 
     [Fact]
+    public void Compile_script_reads_variables_through_the_globals_accessors_too()
+    {
+        const string source = """
+            var windows = new[] { "3d", "7d" };
+            return windows.All(w => Value("roas_" + w) < 1) && Text("status") == "ACTIVE" && !Flag("in_learning") && Entity is null;
+            """;
+        using var script = Compiler().Compile(source, CancellationToken.None).Script!;
+
+        Assert.True(script.Evaluate(RuleRows.With(("roas_3d", 0.5), ("roas_7d", 0.8), ("status", "ACTIVE"), ("in_learning", false))));
+        Assert.False(script.Evaluate(RuleRows.With(("roas_3d", 0.5), ("roas_7d", 1.8), ("status", "ACTIVE"), ("in_learning", false))));
+        Assert.Empty(script.Variables);
+    }
+
+    [Theory]
+    [InlineData("roas_7d < 1.2 && spend_7d > 2 * daily_budget && status == \"ACTIVE\"")]
+    [InlineData("if (purchases_7d is null || in_learning) return false;\nvar recent = Entity.History.TakeLast(3).Sum(d => d.Spend);\nreturn recent > 300 && roas_3d < 0.8 * roas_30d;")]
+    [InlineData("double Worst(params string[] windows) => windows.Min(w => Value(\"roas_\" + w) ?? double.MaxValue);\nreturn Worst(\"3d\", \"7d\", \"14d\") < 1 && spend_14d > 100;")]
+    public void Compile_the_documented_examples(string source)
+    {
+        var result = Compiler().Compile(source, CancellationToken.None);
+
+        Assert.Empty(result.Errors);
+        result.Script!.Dispose();
+    }
+
+    [Fact]
     public void Compile_statement_script_with_loops_and_local_functions_runs()
     {
         const string source = """
@@ -59,6 +85,62 @@ public sealed class CSharpRuleScriptCompilerTests
         Assert.Equal(2, error.Position!.Line);
         Assert.Equal(12, error.Position.Column);
         Assert.Contains("unknown_thing", error.Message);
+    }
+
+    [Fact]
+    public void Compile_error_after_using_directives_keeps_the_script_s_line_and_column()
+    {
+        var result = Compiler().Compile("using System.Text;\nvar text = new StringBuilder(\"a\");\nreturn text.Length > missing_name;", CancellationToken.None);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((3, 22), (error.Position!.Line, error.Position.Column));
+        Assert.Contains("missing_name", error.Message);
+    }
+
+    [Fact]
+    public void Compile_script_with_a_using_directive_runs()
+    {
+        using var script = Compiler().Compile("using System.Text;\nreturn new StringBuilder(\"ab\").Length == 2 && spend_7d > 1;", CancellationToken.None).Script!;
+
+        Assert.True(script.Evaluate(RuleRows.With(("spend_7d", 2.0))));
+    }
+
+    [Theory]
+    [InlineData("var high = roas_7d > 2;")]
+    [InlineData("roas_7d > 2;")]
+    public void Compile_script_that_gives_no_bool_is_refused(string source)
+    {
+        var result = Compiler().Compile(source, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Errors, e => e.Code == "script_error");
+    }
+
+    [Fact]
+    public void Compile_script_returning_a_number_points_at_the_return()
+    {
+        var result = Compiler().Compile("return roas_7d;", CancellationToken.None);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((1, 8), (error.Position!.Line, error.Position.Column));
+    }
+
+    [Fact]
+    public void Compile_reference_directive_is_refused()
+    {
+        var result = Compiler().Compile("#r \"System.Net.Http\"\nreturn true;", CancellationToken.None);
+
+        Assert.Equal("forbidden_statement", Assert.Single(result.Errors).Code);
+    }
+
+    [Fact]
+    public void Evaluate_endless_loop_in_a_script_method_is_stopped_at_the_time_limit()
+    {
+        using var script = Compiler(timeoutMilliseconds: 200).Compile("bool Spin() { while (true) { } }\nSpin()", CancellationToken.None).Script!;
+
+        var error = Assert.Throws<RuleScriptException>(() => script.Evaluate(RuleRows.With()));
+
+        Assert.Contains("ran longer than 200 ms", error.Message);
     }
 
     [Fact]
