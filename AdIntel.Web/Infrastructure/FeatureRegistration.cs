@@ -1,5 +1,6 @@
 using AdIntel.Web.Demo;
 using AdIntel.Web.Imports;
+using AdIntel.Web.Ingestion;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Shopify.App;
 using AdIntel.Web.Metrics;
@@ -21,6 +22,7 @@ public static class FeatureRegistration
         builder.Services.AddDemoFeature(builder.Configuration);
         builder.Services.AddMetricsFeature();
         builder.Services.AddCampaignsFeature();
+        builder.Services.AddIngestion();
         builder.Services.AddImportsFeature();
         builder.Services.AddRulesFeature();
         builder.Services.AddRulesPages();

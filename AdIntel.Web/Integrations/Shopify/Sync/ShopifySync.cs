@@ -5,6 +5,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Infrastructure.Tenancy;
+using AdIntel.Web.Ingestion;
 using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -39,7 +40,7 @@ public sealed class ShopifySync(IServiceScopeFactory scopes)
 
 /// <summary>One sync, in the scope of one store (see <see cref="ShopifySync"/>).</summary>
 internal sealed class ShopifySyncRun(AdIntelDbContext db, ShopifyAdminClient client, ShopifyBulkOperations bulk, ShopifyAccessTokens tokens,
-    ShopifyOrderWriter orders, ShopifyProductWriter products, DailyFactsBuilder facts, IOptions<ShopifySyncOptions> options,
+    OrderWriter orders, ShopifyProductWriter products, DailyFactsBuilder facts, IOptions<ShopifySyncOptions> options,
     IOptions<ShopifyOptions> shopifyOptions, IOptions<AuthOptions> auth, TimeProvider time, ILogger<ShopifySyncRun> logger)
 {
     private const int RefetchChunk = 200;
@@ -310,7 +311,7 @@ internal sealed class ShopifySyncRun(AdIntelDbContext db, ShopifyAdminClient cli
     {
         await InTransactionAsync(async () =>
         {
-            await orders.UpsertCustomersAsync(batch, cancellationToken);
+            await orders.UpsertCustomersAsync(batch.ConvertAll(c => (c.Item1.ToIncoming(), c.Item2.UtcDateTime)), cancellationToken);
             _changed |= batch.Count > 0;
             if (read is not null)
             {
@@ -457,7 +458,7 @@ internal sealed class ShopifySyncRun(AdIntelDbContext db, ShopifyAdminClient cli
     {
         await InTransactionAsync(async () =>
         {
-            var result = await orders.UpsertAsync(batch.Orders, ShopifyWriteMode.Sync, cancellationToken);
+            var result = await orders.UpsertAsync(ShopifyOrderRecord.ToIncoming(batch.Orders), OrderWriteMode.IfUpdatedAtDiffers, cancellationToken);
             _changed |= result.Created + result.Updated > 0;
             _run.Processed += batch.Orders.Count;
             read.RowsDone = batch.RowsDone;
@@ -474,7 +475,7 @@ internal sealed class ShopifySyncRun(AdIntelDbContext db, ShopifyAdminClient cli
     {
         await InTransactionAsync(async () =>
         {
-            var result = await orders.UpsertAsync(records, ShopifyWriteMode.Sync, cancellationToken);
+            var result = await orders.UpsertAsync(ShopifyOrderRecord.ToIncoming(records), OrderWriteMode.IfUpdatedAtDiffers, cancellationToken);
             _changed |= result.Created + result.Updated > 0;
             _run.Processed += records.Count;
             if (records.Count > 0)
@@ -529,7 +530,7 @@ internal sealed class ShopifySyncRun(AdIntelDbContext db, ShopifyAdminClient cli
             await InTransactionAsync(async () =>
             {
                 // Stored earlier without some of their rows but with the same updated_at: rewrite them regardless.
-                var result = await orders.UpsertAsync(builders.Select(b => b.Build()).ToList(), ShopifyWriteMode.Replace, cancellationToken);
+                var result = await orders.UpsertAsync(ShopifyOrderRecord.ToIncoming(builders.Select(b => b.Build())), OrderWriteMode.Always, cancellationToken);
                 _changed |= result.Created + result.Updated > 0;
                 return result;
             }, cancellationToken);
