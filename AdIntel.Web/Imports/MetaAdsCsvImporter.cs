@@ -75,7 +75,7 @@ public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, MetaAdsWrite
         if (accepted.Count > 0)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var structure = await writer.UpsertStructureAsync(await StructureAsync(reading, accepted, columns.SpendCurrency, cancellationToken), cancellationToken);
+            var structure = await writer.UpsertStructureAsync(Structure(reading, accepted, columns.SpendCurrency), cancellationToken);
             var insights = await writer.UpsertInsightsAsync(accepted.SelectMany(d => d.Value.Records).ToList(), range: null, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             result.CampaignsCreated = structure.CampaignsCreated;
@@ -380,30 +380,15 @@ public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, MetaAdsWrite
         "name:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(chain)))[..24];
 
     /// <summary>The accounts, campaigns, ad sets and ads of the accepted ad days, as the file names them.</summary>
-    private async Task<IncomingAdStructure> StructureAsync(Reading reading, List<KeyValuePair<AdDayKey, AdDay>> accepted, string? spendCurrency,
-        CancellationToken cancellationToken)
+    private static IncomingAdStructure Structure(Reading reading, List<KeyValuePair<AdDayKey, AdDay>> accepted, string? spendCurrency)
     {
         var identities = accepted.Select(d => d.Key.AdKey).Distinct(StringComparer.Ordinal).Select(k => reading.Ads[k]).ToList();
-        var accounts = new Dictionary<string, IncomingAdAccount>(StringComparer.Ordinal);
-        string? unnamedAccount = null;
-        if (identities.Any(i => i.AccountId is null))
-        {
-            unnamedAccount = await db.AdAccounts.Where(a => a.Platform == MetaAdsWriter.Platform).OrderBy(a => a.Id).Select(a => a.ExternalId)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (unnamedAccount is null)
-            {
-                unnamedAccount = FallbackAccountId;
-                accounts[FallbackAccountId] = new IncomingAdAccount(FallbackAccountId, "Imported from CSV", spendCurrency);
-            }
-        }
-        foreach (var identity in identities.Where(i => i.AccountId is not null))
-        {
-            accounts.TryAdd(identity.AccountId!, new IncomingAdAccount(identity.AccountId!, identity.AccountName, spendCurrency));
-        }
         return new IncomingAdStructure(
-            accounts.Values.ToList(),
-            identities.DistinctBy(i => i.CampaignKey).Select(i => new IncomingCampaign(i.CampaignKey, i.AccountId ?? unnamedAccount!, i.CampaignName, Delivery: null)).ToList(),
+            identities.Where(i => i.AccountId is not null).DistinctBy(i => i.AccountId)
+                .Select(i => new IncomingAdAccount(i.AccountId!, i.AccountName, spendCurrency)).ToList(),
+            identities.DistinctBy(i => i.CampaignKey).Select(i => new IncomingCampaign(i.CampaignKey, i.AccountId, i.CampaignName, Delivery: null)).ToList(),
             identities.DistinctBy(i => i.AdSetKey).Select(i => new IncomingAdSet(i.AdSetKey, i.CampaignKey, i.AdSetName, Delivery: null)).ToList(),
-            identities.Select(i => new IncomingAd(i.AdKey, i.AdSetKey, i.AdName, Delivery: null)).ToList());
+            identities.Select(i => new IncomingAd(i.AdKey, i.AdSetKey, i.AdName, Delivery: null)).ToList(),
+            AccountForUnnamed: new IncomingAdAccount(FallbackAccountId, "Imported from CSV", spendCurrency));
     }
 }

@@ -5,14 +5,18 @@ namespace AdIntel.Web.Ingestion;
 /// export (CSV import) or the Meta sync. Each is keyed by its Meta id (an export without ids: a key derived from the
 /// names); null fields are what the source does not say, and leave the stored value as it is.
 /// </summary>
+/// <param name="AccountForUnnamed">
+/// Where new campaigns that name no account go when the store has no Meta ad account yet (otherwise they go to its
+/// first); null when every campaign names its account.
+/// </param>
 public sealed record IncomingAdStructure(IReadOnlyList<IncomingAdAccount> Accounts, IReadOnlyList<IncomingCampaign> Campaigns,
-    IReadOnlyList<IncomingAdSet> AdSets, IReadOnlyList<IncomingAd> Ads);
+    IReadOnlyList<IncomingAdSet> AdSets, IReadOnlyList<IncomingAd> Ads, IncomingAdAccount? AccountForUnnamed = null);
 
 /// <summary>An ad account ("act_1234"). A new one without a name is named by its id, without a currency in the store's.</summary>
 public sealed record IncomingAdAccount(string ExternalId, string? Name, string? Currency);
 
-/// <summary>A campaign; <paramref name="AccountExternalId"/> is the account a new campaign goes to (a campaign never changes account).</summary>
-public sealed record IncomingCampaign(string ExternalId, string AccountExternalId, string Name, AdDelivery? Delivery);
+/// <summary>A campaign in the account <paramref name="AccountExternalId"/>; null when the source does not say (an export without account ids).</summary>
+public sealed record IncomingCampaign(string ExternalId, string? AccountExternalId, string Name, AdDelivery? Delivery);
 
 public sealed record IncomingAdSet(string ExternalId, string CampaignExternalId, string Name, AdDelivery? Delivery);
 

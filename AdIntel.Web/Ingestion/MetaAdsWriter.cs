@@ -35,19 +35,22 @@ public sealed class MetaAdsWriter(AdIntelDbContext db, TimeProvider time)
         try
         {
             var accounts = await UpsertAccountsAsync(structure.Accounts, cancellationToken);
+            long? unnamedAccount = null;
 
             var campaigns = await LoadAsync(db.Campaigns, c => c.ExternalId,
                 structure.Campaigns.Select(c => c.ExternalId).Concat(structure.AdSets.Select(s => s.CampaignExternalId)), cancellationToken);
             var newCampaigns = new List<Campaign>();
             foreach (var incoming in structure.Campaigns)
             {
+                long? accountId = incoming.AccountExternalId is { } named ? accounts[named].Id : null;
                 if (!campaigns.TryGetValue(incoming.ExternalId, out var campaign))
                 {
-                    campaign = new Campaign { AdAccountId = accounts[incoming.AccountExternalId], ExternalId = incoming.ExternalId, Name = incoming.Name, UpdatedAtUtc = now };
+                    accountId ??= unnamedAccount ??= await UnnamedAccountAsync(accounts, structure.AccountForUnnamed, cancellationToken);
+                    campaign = new Campaign { AdAccountId = accountId.Value, ExternalId = incoming.ExternalId, Name = incoming.Name, UpdatedAtUtc = now };
                     campaigns[incoming.ExternalId] = campaign;
                     newCampaigns.Add(campaign);
                 }
-                if (Apply(campaign, incoming))
+                if (Apply(campaign, incoming, accountId ?? campaign.AdAccountId))
                 {
                     campaign.UpdatedAtUtc = now;
                 }
@@ -193,12 +196,10 @@ public sealed class MetaAdsWriter(AdIntelDbContext db, TimeProvider time)
 
     // ---- structure ----
 
-    /// <summary>Creates the accounts the store lacks and updates the others with what the source says; returns every Meta account's id.</summary>
-    private async Task<Dictionary<string, long>> UpsertAccountsAsync(IReadOnlyList<IncomingAdAccount> incoming, CancellationToken cancellationToken)
+    /// <summary>Creates the accounts the store lacks and updates the others with what the source says; returns every Meta account by id.</summary>
+    private async Task<Dictionary<string, AdAccount>> UpsertAccountsAsync(IReadOnlyList<IncomingAdAccount> incoming, CancellationToken cancellationToken)
     {
         var stored = await db.AdAccounts.AsTracking().Where(a => a.Platform == Platform).ToDictionaryAsync(a => a.ExternalId, StringComparer.Ordinal, cancellationToken);
-        var created = new List<AdAccount>();
-        string? storeCurrency = null;
         foreach (var account in incoming)
         {
             if (stored.TryGetValue(account.ExternalId, out var current))
@@ -207,13 +208,30 @@ public sealed class MetaAdsWriter(AdIntelDbContext db, TimeProvider time)
                 current.Currency = account.Currency ?? current.Currency;
                 continue;
             }
-            storeCurrency ??= await db.Stores.AsNoTracking().Where(s => s.Id == db.StoreContext.RequiredStoreId).Select(s => s.Currency).SingleAsync(cancellationToken);
-            var added = new AdAccount { Platform = Platform, ExternalId = account.ExternalId, Name = account.Name ?? account.ExternalId, Currency = account.Currency ?? storeCurrency };
-            stored[account.ExternalId] = added;
-            created.Add(added);
+            stored[account.ExternalId] = await CreateAccountAsync(account, cancellationToken);
         }
-        await BulkWriter.InsertAsync(db, created, cancellationToken);
-        return stored.ToDictionary(a => a.Key, a => a.Value.Id, StringComparer.Ordinal);
+        return stored;
+    }
+
+    private async Task<AdAccount> CreateAccountAsync(IncomingAdAccount account, CancellationToken cancellationToken)
+    {
+        var storeCurrency = await db.Stores.AsNoTracking().Where(s => s.Id == db.StoreContext.RequiredStoreId).Select(s => s.Currency).SingleAsync(cancellationToken);
+        var created = new AdAccount { Platform = Platform, ExternalId = account.ExternalId, Name = account.Name ?? account.ExternalId, Currency = account.Currency ?? storeCurrency };
+        await BulkWriter.InsertAsync(db, [created], cancellationToken);
+        return created;
+    }
+
+    /// <summary>The account of new campaigns that name none: the store's first Meta account, else <paramref name="fallback"/>, created.</summary>
+    private async Task<long> UnnamedAccountAsync(Dictionary<string, AdAccount> accounts, IncomingAdAccount? fallback, CancellationToken cancellationToken)
+    {
+        if (accounts.Values.MinBy(a => a.Id) is { } first)
+        {
+            return first.Id;
+        }
+        var created = await CreateAccountAsync(fallback ?? throw new InvalidOperationException("A campaign names no ad account and the store has none."),
+            cancellationToken);
+        accounts[created.ExternalId] = created;
+        return created.Id;
     }
 
     /// <summary>Tracked entities of the current store with these external ids, queried in chunks.</summary>
@@ -231,9 +249,10 @@ public sealed class MetaAdsWriter(AdIntelDbContext db, TimeProvider time)
         return found;
     }
 
-    private static bool Apply(Campaign campaign, IncomingCampaign incoming)
+    private static bool Apply(Campaign campaign, IncomingCampaign incoming, long accountId)
     {
-        var changed = Set(campaign.Name, incoming.Name, v => campaign.Name = v);
+        var changed = Set(campaign.AdAccountId, accountId, v => campaign.AdAccountId = v);
+        changed |= Set(campaign.Name, incoming.Name, v => campaign.Name = v);
         if (incoming.Delivery is { } delivery)
         {
             changed |= Set(campaign.Status, delivery.Status, v => campaign.Status = v);
