@@ -197,7 +197,7 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
     }
 
     /// <summary>Orders handed from the reader to the writer, and the reader's position in the file when it handed them over.</summary>
-    private sealed record ParsedBatch(List<ParsedOrder> Orders, int RowsRead, int Percent);
+    private sealed record ParsedBatch(OrderWriter.PreparedBatch Orders, int RowsRead, int Percent);
 
     /// <summary>An order ready to be written, with the file rows it came from.</summary>
     private sealed record ParsedOrder(IncomingOrder Order, int Rows);
@@ -501,10 +501,13 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
         /// <summary>Time spent writing batches (for the log).</summary>
         public TimeSpan Writing { get; private set; }
 
-        /// <summary>Hands the orders read so far to the writer, with how far into the file they reach.</summary>
+        /// <summary>
+        /// Hands the orders read so far to the writer, with how far into the file they reach; their rows are built here,
+        /// on the reading side, which has time to spare while the last batch is written.
+        /// </summary>
         public ParsedBatch TakeBatch(CsvImportFile file)
         {
-            var batch = new ParsedBatch(Batch, file.RowsRead, file.Percent);
+            var batch = new ParsedBatch(writer.Prepare(Batch.ConvertAll(o => o.Order)), file.RowsRead, file.Percent);
             Batch = new List<ParsedOrder>(BatchSize);
             return batch;
         }
@@ -520,7 +523,7 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
                 await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
                 {
                     var started = Stopwatch.GetTimestamp();
-                    var written = await writer.UpsertAsync(batch.Orders.ConvertAll(o => o.Order), OrderWriteMode.IfDifferent, cancellationToken);
+                    var written = await writer.UpsertAsync(batch.Orders, OrderWriteMode.IfDifferent, cancellationToken);
                     Result.OrdersCreated += written.Created;
                     Result.OrdersUpdated += written.Updated;
                     Result.OrdersUnchanged += written.Unchanged;

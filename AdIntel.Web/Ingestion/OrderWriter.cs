@@ -92,6 +92,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         }
         _orders = orders;
         _customers = customers;
+        await StoreAsync(cancellationToken);
     }
 
     /// <summary>Upserts one order (a webhook).</summary>
@@ -101,27 +102,61 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     /// <summary>Upserts a batch of orders with their customers, lines and refunds. A repeated id keeps its newest version.</summary>
     public async Task<OrderWriteResult> UpsertAsync(IReadOnlyList<IncomingOrder> orders, OrderWriteMode mode, CancellationToken cancellationToken)
     {
-        if (orders.Count == 0)
+        await StoreAsync(cancellationToken);
+        return await UpsertAsync(Prepare(orders), mode, cancellationToken);
+    }
+
+    /// <summary>
+    /// Builds the rows of a batch (CPU only, no database; any thread, after <see cref="PreloadAsync"/>), so a caller
+    /// can prepare the next batch while the last one is written. A repeated id keeps its newest version.
+    /// </summary>
+    public PreparedBatch Prepare(IReadOnlyList<IncomingOrder> orders)
+    {
+        var store = _store ?? throw new InvalidOperationException("PreloadAsync comes before Prepare.");
+        var now = time.GetUtcNow().UtcDateTime;
+        var latest = Latest(orders);
+        var prepared = new List<PreparedOrder>(latest.Count);
+        foreach (var incoming in latest)
+        {
+            var customer = incoming.Customer is { } record ? Wanted(record, incoming.CreatedAtUtc) : null;
+            prepared.Add(new PreparedOrder(incoming, ToRow(incoming, store, now), customer));
+        }
+        return new PreparedBatch(prepared);
+    }
+
+    /// <summary>Orders turned into rows by <see cref="Prepare"/>, to be written by <see cref="UpsertAsync(PreparedBatch, OrderWriteMode, CancellationToken)"/>.</summary>
+    public sealed class PreparedBatch
+    {
+        internal PreparedBatch(List<PreparedOrder> orders) => Orders = orders;
+
+        internal List<PreparedOrder> Orders { get; }
+    }
+
+    /// <summary>An incoming order, its row (without customer and variant links) and its customer, if any.</summary>
+    internal sealed record PreparedOrder(IncomingOrder Incoming, Order Row, WantedCustomer? Customer);
+
+    /// <summary>Writes a batch made by <see cref="Prepare"/>.</summary>
+    public async Task<OrderWriteResult> UpsertAsync(PreparedBatch batch, OrderWriteMode mode, CancellationToken cancellationToken)
+    {
+        if (batch.Orders.Count == 0)
         {
             return OrderWriteResult.None;
         }
-        var latest = Latest(orders);
-        var store = await StoreAsync(cancellationToken);
         var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
-            var stored = await FindStoredAsync(latest, cancellationToken);
-            var candidates = new List<IncomingOrder>(latest.Count);
+            var stored = await FindStoredAsync(batch.Orders, cancellationToken);
+            var candidates = new List<PreparedOrder>(batch.Orders.Count);
             var unchanged = 0;
-            foreach (var incoming in latest)
+            foreach (var order in batch.Orders)
             {
-                if (stored.TryGetValue(incoming, out var current) && mode != OrderWriteMode.IfDifferent
-                    && !MustWrite(current.UpdatedAtUtc, incoming.UpdatedAtUtc, mode))
+                if (stored.TryGetValue(order, out var current) && mode != OrderWriteMode.IfDifferent
+                    && !MustWrite(current.Order.UpdatedAtUtc, order.Incoming.UpdatedAtUtc, mode))
                 {
                     unchanged++;
                     continue;
                 }
-                candidates.Add(incoming);
+                candidates.Add(order);
             }
             if (candidates.Count == 0)
             {
@@ -129,22 +164,29 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 return new OrderWriteResult(0, 0, unchanged, 0, 0);
             }
 
-            var (customerIds, customersCreated) = await WriteCustomersAsync(
-                candidates.Where(o => o.Customer is not null).Select(o => (o.Customer!, o.CreatedAtUtc)).ToList(), cancellationToken);
+            var wantedCustomers = new List<WantedCustomer>(candidates.Count);
+            foreach (var order in candidates)
+            {
+                if (order.Customer is { } customer)
+                {
+                    wantedCustomers.Add(customer);
+                }
+            }
+            var (customerIds, customersCreated) = await WriteCustomersAsync(wantedCustomers, cancellationToken);
             await ResolveVariantsAsync(candidates, cancellationToken);
 
             var created = new List<Order>();
             var rewrites = new List<Rewrite>();
-            foreach (var incoming in candidates)
+            foreach (var order in candidates)
             {
-                var order = ToOrder(incoming, store, customerIds);
-                if (stored.TryGetValue(incoming, out var current))
+                Link(order, customerIds);
+                if (stored.TryGetValue(order, out var current))
                 {
-                    rewrites.Add(new Rewrite(order, current.Id, incoming.RefundsAreEstimated));
+                    rewrites.Add(new Rewrite(order.Row, current.Order.Id, current.Key, order.Incoming.RefundsAreEstimated));
                 }
                 else
                 {
-                    created.Add(order);
+                    created.Add(order.Row);
                 }
             }
             var refunds = 0;
@@ -188,10 +230,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 }
                 foreach (var rewrite in rewrites)
                 {
-                    if (rewrite.Order.ExternalId != rewrite.Order.Name)
-                    {
-                        _orders.Remove(rewrite.Order.Name);
-                    }
+                    _orders.Remove(rewrite.StoredKey);
                     _orders[rewrite.Order.ExternalId] = new StoredOrder(rewrite.StoredId, rewrite.Order.UpdatedAtUtc);
                 }
             }
@@ -245,7 +284,8 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
-            var (_, created) = await WriteCustomersAsync(customers, cancellationToken);
+            var wanted = customers.Select(c => Wanted(c.Customer, c.FirstSeenUtc)).OfType<WantedCustomer>().ToList();
+            var (_, created) = await WriteCustomersAsync(wanted, cancellationToken);
             await CommitAsync(ownTransaction, cancellationToken);
             return created;
         }
@@ -287,14 +327,17 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         _ => true,
     };
 
+    /// <summary>A stored order and the external id it was found under.</summary>
+    private sealed record StoredMatch(StoredOrder Order, string Key);
+
     /// <summary>The stored orders of these incoming ones: by external id, else by name (an export without ids keyed them so).</summary>
-    private async Task<Dictionary<IncomingOrder, StoredOrder>> FindStoredAsync(List<IncomingOrder> orders, CancellationToken cancellationToken)
+    private async Task<Dictionary<PreparedOrder, StoredMatch>> FindStoredAsync(List<PreparedOrder> orders, CancellationToken cancellationToken)
     {
         var known = _orders;
         if (known is null)
         {
             known = new Dictionary<string, StoredOrder>(StringComparer.Ordinal);
-            var keys = orders.Select(o => o.ExternalId).Concat(orders.Select(o => o.Name)).Distinct(StringComparer.Ordinal);
+            var keys = orders.Select(o => o.Incoming.ExternalId).Concat(orders.Select(o => o.Incoming.Name)).Distinct(StringComparer.Ordinal);
             foreach (var chunk in keys.Chunk(QueryChunk))
             {
                 var rows = await db.Orders.AsNoTracking().Where(o => chunk.Contains(o.ExternalId))
@@ -305,28 +348,32 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 }
             }
         }
-        var stored = new Dictionary<IncomingOrder, StoredOrder>(ReferenceEqualityComparer.Instance);
+        var stored = new Dictionary<PreparedOrder, StoredMatch>(ReferenceEqualityComparer.Instance);
         foreach (var order in orders)
         {
-            if (known.TryGetValue(order.ExternalId, out var current) || known.TryGetValue(order.Name, out current))
+            if (known.TryGetValue(order.Incoming.ExternalId, out var byId))
             {
-                stored[order] = current;
+                stored[order] = new StoredMatch(byId, order.Incoming.ExternalId);
+            }
+            else if (known.TryGetValue(order.Incoming.Name, out var byName))
+            {
+                stored[order] = new StoredMatch(byName, order.Incoming.Name);
             }
         }
         return stored;
     }
 
-    private Order ToOrder(IncomingOrder incoming, StoreDefaults store, Dictionary<string, long> customerIds)
+    /// <summary>The order's row with its lines and refunds; its customer and the lines' variants are linked by <see cref="Link"/>.</summary>
+    private static Order ToRow(IncomingOrder incoming, StoreDefaults store, DateTime now)
     {
         var order = new Order
         {
             ExternalId = incoming.ExternalId,
             Name = incoming.Name,
             Email = NormaliseEmail(incoming.Email),
-            CustomerId = incoming.Customer is { } customer && CustomerKey(customer) is { } key ? customerIds[key] : null,
             CreatedAtUtc = incoming.CreatedAtUtc,
             LocalDate = LocalDate(incoming.CreatedAtUtc, store.Zone),
-            UpdatedAtUtc = incoming.UpdatedAtUtc ?? time.GetUtcNow().UtcDateTime,
+            UpdatedAtUtc = incoming.UpdatedAtUtc ?? now,
             Currency = string.IsNullOrEmpty(incoming.Currency) ? store.Currency : incoming.Currency.ToUpperInvariant(),
             FinancialStatus = string.IsNullOrEmpty(incoming.FinancialStatus) ? "paid" : incoming.FinancialStatus.ToLowerInvariant(),
             CancelledAtUtc = incoming.CancelledAtUtc,
@@ -343,7 +390,6 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         };
         foreach (var line in incoming.Lines)
         {
-            var variant = Variant(line);
             order.Lines.Add(new OrderLine
             {
                 Title = line.Title,
@@ -351,8 +397,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 Quantity = line.Quantity,
                 UnitPrice = line.UnitPrice,
                 Discount = line.Discount,
-                VariantId = variant?.Id,
-                UnitCost = line.UnitCost ?? variant?.UnitCost,
+                UnitCost = line.UnitCost,
             });
         }
         foreach (var refund in incoming.Refunds)
@@ -361,6 +406,22 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
             order.Refunds.Add(Apply(new Refund { ExternalId = externalId }, refund, store.Zone));
         }
         return order;
+    }
+
+    /// <summary>Links the row to its customer and its lines to their variants (a line without a cost of its own takes the variant's).</summary>
+    private void Link(PreparedOrder order, Dictionary<string, long> customerIds)
+    {
+        order.Row.CustomerId = order.Customer is { } customer ? customerIds[customer.Key] : null;
+        var lines = order.Incoming.Lines;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (Variant(lines[i]) is { } variant)
+            {
+                var row = order.Row.Lines[i];
+                row.VariantId = variant.Id;
+                row.UnitCost ??= variant.UnitCost;
+            }
+        }
     }
 
     private static Refund Apply(Refund refund, IncomingRefund incoming, TimeZoneInfo zone)
@@ -378,7 +439,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     private static bool IsEstimate(Refund refund) => refund.ExternalId.StartsWith(EstimatedRefundPrefix, StringComparison.Ordinal);
 
     /// <summary>An incoming order that replaces a stored one (<paramref name="StoredId"/>).</summary>
-    private sealed record Rewrite(Order Order, long StoredId, bool RefundsAreEstimated);
+    private sealed record Rewrite(Order Order, long StoredId, string StoredKey, bool RefundsAreEstimated);
 
     /// <summary>
     /// Of the rewrites, those whose stored order (read without tracking, with its lines and refunds) differs from what
@@ -563,11 +624,11 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     // ---- variants ----
 
     /// <summary>Our variants for the lines' Shopify variant ids (products are synced first; a deleted product's line names none).</summary>
-    private async Task ResolveVariantsAsync(List<IncomingOrder> orders, CancellationToken cancellationToken)
+    private async Task ResolveVariantsAsync(List<PreparedOrder> orders, CancellationToken cancellationToken)
     {
         var missing = new HashSet<string>(StringComparer.Ordinal);
         var bySku = false;
-        foreach (var line in orders.SelectMany(o => o.Lines))
+        foreach (var line in orders.SelectMany(o => o.Incoming.Lines))
         {
             if (line.VariantExternalId is { } id && !_variantsByShopifyId.ContainsKey(id))
             {
@@ -584,7 +645,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 _variantsByShopifyId[row.ExternalId] = new KnownVariant(row.Id, row.UnitCost);
             }
         }
-        bySku |= orders.SelectMany(o => o.Lines).Any(l => l.VariantExternalId is { } id && !_variantsByShopifyId.ContainsKey(id) && !string.IsNullOrEmpty(l.Sku));
+        bySku |= orders.SelectMany(o => o.Incoming.Lines).Any(l => l.VariantExternalId is { } id && !_variantsByShopifyId.ContainsKey(id) && !string.IsNullOrEmpty(l.Sku));
         if (bySku && _variantsBySku is null)
         {
             var variants = new Dictionary<string, KnownVariant>(StringComparer.Ordinal);
@@ -615,35 +676,40 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
 
     private static string? NormaliseEmail(string? email) => string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToLowerInvariant();
 
-    /// <summary>How a customer is identified: Shopify's id, else "email:" + the e-mail; null for a record with neither.</summary>
-    private static string? CustomerKey(IncomingCustomer customer) =>
-        customer.ShopifyId ?? (NormaliseEmail(customer.Email) is { } email ? EmailCustomerPrefix + email : null);
+    /// <summary>
+    /// A customer record with how it is identified (<paramref name="Key"/>: Shopify's id, else "email:" + the
+    /// lower-cased <paramref name="Email"/>) and when it was created: the record's own time, else when it was first seen.
+    /// </summary>
+    internal sealed record WantedCustomer(string Key, string? Email, IncomingCustomer Record, DateTime CreatedAtUtc)
+    {
+        public bool IsEmailOnly => Record.ShopifyId is null;
+    }
+
+    /// <summary>Null for a record with neither a Shopify id nor an e-mail (a guest).</summary>
+    private static WantedCustomer? Wanted(IncomingCustomer record, DateTime firstSeenUtc)
+    {
+        var email = NormaliseEmail(record.Email);
+        var key = record.ShopifyId ?? (email is null ? null : EmailCustomerPrefix + email);
+        return key is null ? null : new WantedCustomer(key, email, record, record.CreatedAtUtc ?? firstSeenUtc);
+    }
 
     /// <summary>
-    /// Upserts customers; returns our ids by <see cref="CustomerKey"/> and how many were created. The same customer on
-    /// several orders: the first record with an e-mail wins, created at the earliest time seen.
+    /// Upserts customers; returns our ids by <see cref="WantedCustomer.Key"/> and how many were created. The same
+    /// customer on several orders: the first record with an e-mail wins, created at the earliest time seen.
     /// </summary>
-    private async Task<(Dictionary<string, long> Ids, int Created)> WriteCustomersAsync(IReadOnlyList<(IncomingCustomer Customer, DateTime FirstSeenUtc)> customers,
-        CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, long> Ids, int Created)> WriteCustomersAsync(List<WantedCustomer> customers, CancellationToken cancellationToken)
     {
         var ids = new Dictionary<string, long>(StringComparer.Ordinal);
-        var wanted = new Dictionary<string, (IncomingCustomer Customer, DateTime CreatedAt)>(StringComparer.Ordinal);
-        foreach (var (customer, firstSeen) in customers)
+        var wanted = new Dictionary<string, WantedCustomer>(StringComparer.Ordinal);
+        foreach (var customer in customers)
         {
-            if (CustomerKey(customer) is not { } key)
+            if (!wanted.TryGetValue(customer.Key, out var known))
             {
+                wanted[customer.Key] = customer;
                 continue;
             }
-            var createdAt = customer.CreatedAtUtc ?? firstSeen;
-            if (wanted.TryGetValue(key, out var known))
-            {
-                createdAt = createdAt < known.CreatedAt ? createdAt : known.CreatedAt;
-                wanted[key] = (known.Customer.Email is null && customer.Email is not null ? customer : known.Customer, createdAt);
-            }
-            else
-            {
-                wanted[key] = (customer, createdAt);
-            }
+            var chosen = known.Email is null && customer.Email is not null ? customer : known;
+            wanted[customer.Key] = chosen with { CreatedAtUtc = customer.CreatedAtUtc < known.CreatedAtUtc ? customer.CreatedAtUtc : known.CreatedAtUtc };
         }
         if (wanted.Count == 0)
         {
@@ -651,8 +717,14 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         }
         var created = new List<Customer>();
         var tracked = new List<Customer>();
-        await UpsertShopifyCustomersAsync(wanted.Where(w => !IsEmailOnly(w.Key)).ToList(), ids, created, tracked, cancellationToken);
-        await FindEmailCustomersAsync(wanted.Where(w => IsEmailOnly(w.Key)).ToList(), ids, created, cancellationToken);
+        var shopifyCustomers = new List<WantedCustomer>();
+        var emailCustomers = new List<WantedCustomer>();
+        foreach (var customer in wanted.Values)
+        {
+            (customer.IsEmailOnly ? emailCustomers : shopifyCustomers).Add(customer);
+        }
+        await UpsertShopifyCustomersAsync(shopifyCustomers, ids, created, tracked, cancellationToken);
+        await FindEmailCustomersAsync(emailCustomers, ids, created, cancellationToken);
 
         await db.SaveChangesAsync(cancellationToken);
         await BulkWriter.InsertAsync(db, created, cancellationToken);
@@ -672,14 +744,14 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     /// Customers with Shopify's id: found by it, else the e-mail-only customer of their e-mail is taken over rather than
     /// duplicated; what the record says updates the stored customer.
     /// </summary>
-    private async Task UpsertShopifyCustomersAsync(List<KeyValuePair<string, (IncomingCustomer Customer, DateTime CreatedAt)>> wanted,
-        Dictionary<string, long> ids, List<Customer> created, List<Customer> tracked, CancellationToken cancellationToken)
+    private async Task UpsertShopifyCustomersAsync(List<WantedCustomer> wanted, Dictionary<string, long> ids, List<Customer> created,
+        List<Customer> tracked, CancellationToken cancellationToken)
     {
         if (_customers is not null)
         {
             wanted = wanted.Where(w =>
             {
-                if (_customers.ByShopifyId.TryGetValue(w.Key, out var known) && known == Merge(known, w.Value.Customer, w.Value.CreatedAt))
+                if (_customers.ByShopifyId.TryGetValue(w.Key, out var known) && known == Merge(known, w))
                 {
                     ids[w.Key] = known.Id;
                     return false;
@@ -700,8 +772,8 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 tracked.Add(customer);
             }
         }
-        var adoptable = wanted.Where(w => !byKey.ContainsKey(w.Key) && NormaliseEmail(w.Value.Customer.Email) is not null)
-            .Select(w => EmailCustomerPrefix + NormaliseEmail(w.Value.Customer.Email)).Distinct(StringComparer.Ordinal).ToList();
+        var adoptable = wanted.Where(w => !byKey.ContainsKey(w.Key) && w.Email is not null)
+            .Select(w => EmailCustomerPrefix + w.Email).Distinct(StringComparer.Ordinal).ToList();
         var byEmailKey = new Dictionary<string, Customer>(StringComparer.Ordinal);
         foreach (var chunk in adoptable.Chunk(QueryChunk))
         {
@@ -711,20 +783,19 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 tracked.Add(customer);
             }
         }
-        foreach (var (key, (record, createdAt)) in wanted)
+        foreach (var want in wanted)
         {
-            var email = NormaliseEmail(record.Email);
-            if (!byKey.TryGetValue(key, out var customer) && email is not null && byEmailKey.Remove(EmailCustomerPrefix + email, out var adopted))
+            if (!byKey.TryGetValue(want.Key, out var customer) && want.Email is not null && byEmailKey.Remove(EmailCustomerPrefix + want.Email, out var adopted))
             {
                 customer = adopted;
-                customer.ExternalId = key;
+                customer.ExternalId = want.Key;
             }
             if (customer is null)
             {
-                created.Add(new Customer { ExternalId = key, Email = email, FirstName = record.FirstName, LastName = record.LastName, CreatedAtUtc = createdAt });
+                created.Add(NewCustomer(want));
                 continue;
             }
-            var merged = Merge(new KnownCustomer(customer.Id, customer.Email, customer.FirstName, customer.LastName, customer.CreatedAtUtc), record, createdAt);
+            var merged = Merge(new KnownCustomer(customer.Id, customer.Email, customer.FirstName, customer.LastName, customer.CreatedAtUtc), want);
             customer.Email = merged.Email;
             customer.FirstName = merged.FirstName;
             customer.LastName = merged.LastName;
@@ -742,20 +813,25 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     /// What a stored customer becomes with a record: what the record says wins (an e-mail lower-cased), absent fields
     /// keep what is stored; the creation time is the record's own, else the earliest order seen.
     /// </summary>
-    private static KnownCustomer Merge(KnownCustomer stored, IncomingCustomer record, DateTime createdAt) => stored with
+    private static KnownCustomer Merge(KnownCustomer stored, WantedCustomer want) => stored with
     {
-        Email = NormaliseEmail(record.Email) ?? stored.Email,
-        FirstName = record.FirstName ?? stored.FirstName,
-        LastName = record.LastName ?? stored.LastName,
-        CreatedAtUtc = record.CreatedAtUtc is not null || createdAt < stored.CreatedAtUtc ? createdAt : stored.CreatedAtUtc,
+        Email = want.Email ?? stored.Email,
+        FirstName = want.Record.FirstName ?? stored.FirstName,
+        LastName = want.Record.LastName ?? stored.LastName,
+        CreatedAtUtc = want.Record.CreatedAtUtc is not null || want.CreatedAtUtc < stored.CreatedAtUtc ? want.CreatedAtUtc : stored.CreatedAtUtc,
+    };
+
+    private static Customer NewCustomer(WantedCustomer want) => new()
+    {
+        ExternalId = want.Key, Email = want.Email, FirstName = want.Record.FirstName, LastName = want.Record.LastName, CreatedAtUtc = want.CreatedAtUtc,
     };
 
     /// <summary>
     /// Customers known only by e-mail (an export): the Shopify customer with that e-mail, else the e-mail-only one, else a
     /// new e-mail-only customer; one found is not changed (an export says nothing about the customer itself).
     /// </summary>
-    private async Task FindEmailCustomersAsync(List<KeyValuePair<string, (IncomingCustomer Customer, DateTime CreatedAt)>> wanted,
-        Dictionary<string, long> ids, List<Customer> created, CancellationToken cancellationToken)
+    private async Task FindEmailCustomersAsync(List<WantedCustomer> wanted, Dictionary<string, long> ids, List<Customer> created,
+        CancellationToken cancellationToken)
     {
         if (wanted.Count == 0)
         {
@@ -765,27 +841,26 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         if (byEmail is null)
         {
             var index = new CustomerIndex();
-            var emails = wanted.Select(w => w.Key[EmailCustomerPrefix.Length..]).ToList();
-            foreach (var chunk in emails.Chunk(QueryChunk))
+            foreach (var chunk in wanted.Chunk(QueryChunk))
             {
-                var keys = chunk.Select(e => EmailCustomerPrefix + e).ToList();
-                var rows = await db.Customers.AsNoTracking().Where(c => keys.Contains(c.ExternalId) || chunk.Contains(c.Email!)).ToListAsync(cancellationToken);
-                foreach (var customer in rows.OrderBy(c => IsEmailOnly(c.ExternalId)))
+                var keys = chunk.Select(w => w.Key).ToList();
+                var emails = chunk.Select(w => w.Email).ToList();
+                var rows = await db.Customers.AsNoTracking().Where(c => keys.Contains(c.ExternalId) || emails.Contains(c.Email)).ToListAsync(cancellationToken);
+                foreach (var customer in rows)
                 {
                     index.Add(customer);
                 }
             }
             byEmail = index.ByEmail;
         }
-        foreach (var (key, (record, createdAt)) in wanted)
+        foreach (var want in wanted)
         {
-            var email = key[EmailCustomerPrefix.Length..];
-            if (byEmail.TryGetValue(email, out var id))
+            if (byEmail.TryGetValue(want.Email!, out var id))
             {
-                ids[key] = id;
+                ids[want.Key] = id;
                 continue;
             }
-            created.Add(new Customer { ExternalId = key, Email = email, FirstName = record.FirstName, LastName = record.LastName, CreatedAtUtc = createdAt });
+            created.Add(NewCustomer(want));
         }
     }
 
