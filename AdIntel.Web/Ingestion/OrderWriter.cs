@@ -2,7 +2,6 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AdIntel.Web.Ingestion;
 
@@ -136,113 +135,99 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     internal sealed record PreparedOrder(IncomingOrder Incoming, Order Row, WantedCustomer? Customer);
 
     /// <summary>Writes a batch made by <see cref="Prepare"/>.</summary>
-    public async Task<OrderWriteResult> UpsertAsync(PreparedBatch batch, OrderWriteMode mode, CancellationToken cancellationToken)
+    public Task<OrderWriteResult> UpsertAsync(PreparedBatch batch, OrderWriteMode mode, CancellationToken cancellationToken) =>
+        batch.Orders.Count == 0 ? Task.FromResult(OrderWriteResult.None) : db.Database.InTransactionAsync(() => WriteAsync(batch, mode, cancellationToken), cancellationToken);
+
+    private async Task<OrderWriteResult> WriteAsync(PreparedBatch batch, OrderWriteMode mode, CancellationToken cancellationToken)
     {
-        if (batch.Orders.Count == 0)
+        var stored = await FindStoredAsync(batch.Orders, cancellationToken);
+        var candidates = new List<PreparedOrder>(batch.Orders.Count);
+        var unchanged = 0;
+        foreach (var order in batch.Orders)
         {
-            return OrderWriteResult.None;
+            if (stored.TryGetValue(order, out var current) && mode != OrderWriteMode.IfDifferent
+                && !MustWrite(current.Order.UpdatedAtUtc, order.Incoming.UpdatedAtUtc, mode))
+            {
+                unchanged++;
+                continue;
+            }
+            candidates.Add(order);
         }
-        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        try
+        if (candidates.Count == 0)
         {
-            var stored = await FindStoredAsync(batch.Orders, cancellationToken);
-            var candidates = new List<PreparedOrder>(batch.Orders.Count);
-            var unchanged = 0;
-            foreach (var order in batch.Orders)
-            {
-                if (stored.TryGetValue(order, out var current) && mode != OrderWriteMode.IfDifferent
-                    && !MustWrite(current.Order.UpdatedAtUtc, order.Incoming.UpdatedAtUtc, mode))
-                {
-                    unchanged++;
-                    continue;
-                }
-                candidates.Add(order);
-            }
-            if (candidates.Count == 0)
-            {
-                await CommitAsync(ownTransaction, cancellationToken);
-                return new OrderWriteResult(0, 0, unchanged, 0, 0);
-            }
+            return new OrderWriteResult(0, 0, unchanged, 0, 0);
+        }
 
-            var wantedCustomers = new List<WantedCustomer>(candidates.Count);
-            foreach (var order in candidates)
+        var wantedCustomers = new List<WantedCustomer>(candidates.Count);
+        foreach (var order in candidates)
+        {
+            if (order.Customer is { } customer)
             {
-                if (order.Customer is { } customer)
-                {
-                    wantedCustomers.Add(customer);
-                }
+                wantedCustomers.Add(customer);
             }
-            var (customerIds, customersCreated) = await WriteCustomersAsync(wantedCustomers, cancellationToken);
-            await ResolveVariantsAsync(candidates, cancellationToken);
+        }
+        var (customerIds, customersCreated) = await WriteCustomersAsync(wantedCustomers, cancellationToken);
+        await ResolveVariantsAsync(candidates, cancellationToken);
 
-            var created = new List<Order>();
-            var rewrites = new List<Rewrite>();
-            foreach (var order in candidates)
+        var created = new List<Order>();
+        var rewrites = new List<Rewrite>();
+        foreach (var order in candidates)
+        {
+            Link(order, customerIds);
+            if (stored.TryGetValue(order, out var current))
             {
-                Link(order, customerIds);
-                if (stored.TryGetValue(order, out var current))
-                {
-                    rewrites.Add(new Rewrite(order.Row, current.Order.Id, current.Key, order.Incoming.RefundsAreEstimated));
-                }
-                else
-                {
-                    created.Add(order.Row);
-                }
+                rewrites.Add(new Rewrite(order.Row, current.Order.Id, current.Key, order.Incoming.RefundsAreEstimated));
             }
-            var refunds = 0;
-            if (mode == OrderWriteMode.IfDifferent)
+            else
             {
-                (rewrites, var same, refunds) = await DifferentAsync(rewrites, cancellationToken);
-                unchanged += same;
+                created.Add(order.Row);
             }
+        }
+        var refunds = 0;
+        if (mode == OrderWriteMode.IfDifferent)
+        {
+            (rewrites, var same, refunds) = await DifferentAsync(rewrites, cancellationToken);
+            unchanged += same;
+        }
 
-            await BulkWriter.InsertAsync(db, created, cancellationToken);
-            var (lines, newRefunds, rewrittenRefunds) = await RewriteAsync(rewrites, cancellationToken);
+        await BulkWriter.InsertAsync(db, created, cancellationToken);
+        var (lines, newRefunds, rewrittenRefunds) = await RewriteAsync(rewrites, cancellationToken);
+        foreach (var order in created)
+        {
+            foreach (var line in order.Lines)
+            {
+                line.OrderId = order.Id;
+                lines.Add(line);
+            }
+            foreach (var refund in order.Refunds)
+            {
+                refund.OrderId = order.Id;
+                newRefunds.Add(refund);
+            }
+            refunds += order.Refunds.Count;
+        }
+        await BulkWriter.InsertAsync(db, lines, cancellationToken);
+        await BulkWriter.InsertAsync(db, newRefunds, cancellationToken);
+        if (mode != OrderWriteMode.IfDifferent)
+        {
+            refunds += rewrittenRefunds;
+        }
+
+        if (_orders is not null)
+        {
+            // Kept current even inside a caller's transaction that may still roll back: a stale entry only costs a
+            // rewrite (an id known here but gone is re-read by the next run, which preloads again).
             foreach (var order in created)
             {
-                foreach (var line in order.Lines)
-                {
-                    line.OrderId = order.Id;
-                    lines.Add(line);
-                }
-                foreach (var refund in order.Refunds)
-                {
-                    refund.OrderId = order.Id;
-                    newRefunds.Add(refund);
-                }
-                refunds += order.Refunds.Count;
+                _orders[order.ExternalId] = new StoredOrder(order.Id, order.UpdatedAtUtc);
             }
-            await BulkWriter.InsertAsync(db, lines, cancellationToken);
-            await BulkWriter.InsertAsync(db, newRefunds, cancellationToken);
-            await CommitAsync(ownTransaction, cancellationToken);
-            if (mode != OrderWriteMode.IfDifferent)
+            foreach (var rewrite in rewrites)
             {
-                refunds += rewrittenRefunds;
-            }
-
-            if (_orders is not null)
-            {
-                // Kept current even inside a caller's transaction that may still roll back: a stale entry only costs a
-                // rewrite (an id known here but gone is re-read by the next run, which preloads again).
-                foreach (var order in created)
-                {
-                    _orders[order.ExternalId] = new StoredOrder(order.Id, order.UpdatedAtUtc);
-                }
-                foreach (var rewrite in rewrites)
-                {
-                    _orders.Remove(rewrite.StoredKey);
-                    _orders[rewrite.Order.ExternalId] = new StoredOrder(rewrite.StoredId, rewrite.Order.UpdatedAtUtc);
-                }
-            }
-            return new OrderWriteResult(created.Count, rewrites.Count, unchanged, customersCreated, refunds);
-        }
-        finally
-        {
-            if (ownTransaction is not null)
-            {
-                await ownTransaction.DisposeAsync();
+                _orders.Remove(rewrite.StoredKey);
+                _orders[rewrite.Order.ExternalId] = new StoredOrder(rewrite.StoredId, rewrite.Order.UpdatedAtUtc);
             }
         }
+        return new OrderWriteResult(created.Count, rewrites.Count, unchanged, customersCreated, refunds);
     }
 
     /// <summary>
@@ -278,24 +263,10 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     /// Upserts customers (Shopify's customer list); returns how many were created. Each comes with the time it was first
     /// seen, for records that do not say when the customer was created.
     /// </summary>
-    public async Task<int> UpsertCustomersAsync(IReadOnlyList<(IncomingCustomer Customer, DateTime FirstSeenUtc)> customers,
-        CancellationToken cancellationToken)
+    public Task<int> UpsertCustomersAsync(IReadOnlyList<(IncomingCustomer Customer, DateTime FirstSeenUtc)> customers, CancellationToken cancellationToken)
     {
-        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        try
-        {
-            var wanted = customers.Select(c => Wanted(c.Customer, c.FirstSeenUtc)).OfType<WantedCustomer>().ToList();
-            var (_, created) = await WriteCustomersAsync(wanted, cancellationToken);
-            await CommitAsync(ownTransaction, cancellationToken);
-            return created;
-        }
-        finally
-        {
-            if (ownTransaction is not null)
-            {
-                await ownTransaction.DisposeAsync();
-            }
-        }
+        var wanted = customers.Select(c => Wanted(c.Customer, c.FirstSeenUtc)).OfType<WantedCustomer>().ToList();
+        return db.Database.InTransactionAsync(async () => (await WriteCustomersAsync(wanted, cancellationToken)).Created, cancellationToken);
     }
 
     // ---- orders ----
@@ -885,13 +856,5 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
             _store = new StoreDefaults(StoreClock.ResolveTimeZone(store.TimeZone), store.Currency);
         }
         return _store;
-    }
-
-    private static async Task CommitAsync(IDbContextTransaction? ownTransaction, CancellationToken cancellationToken)
-    {
-        if (ownTransaction is not null)
-        {
-            await ownTransaction.CommitAsync(cancellationToken);
-        }
     }
 }
