@@ -118,7 +118,8 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         foreach (var incoming in latest)
         {
             var customer = incoming.Customer is { } record ? Wanted(record, incoming.CreatedAtUtc) : null;
-            prepared.Add(new PreparedOrder(incoming, ToRow(incoming, store, now), customer));
+            var variantIds = incoming.Lines.Exists(l => l.VariantExternalId is not null) ? incoming.Lines.ConvertAll(l => l.VariantExternalId) : null;
+            prepared.Add(new PreparedOrder(ToRow(incoming, store, now), customer, incoming.UpdatedAtUtc, incoming.RefundsAreEstimated, variantIds));
         }
         return new PreparedBatch(prepared);
     }
@@ -131,8 +132,12 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         internal List<PreparedOrder> Orders { get; }
     }
 
-    /// <summary>An incoming order, its row (without customer and variant links) and its customer, if any.</summary>
-    internal sealed record PreparedOrder(IncomingOrder Incoming, Order Row, WantedCustomer? Customer);
+    /// <summary>
+    /// An incoming order's row (without customer and variant links), its customer, what else the writer needs of it and
+    /// its lines' Shopify variant ids (null when none names one); the incoming record itself is not kept.
+    /// </summary>
+    internal sealed record PreparedOrder(Order Row, WantedCustomer? Customer, DateTime? SourceUpdatedAtUtc, bool RefundsAreEstimated,
+        List<string?>? VariantIds);
 
     /// <summary>Writes a batch made by <see cref="Prepare"/>.</summary>
     public Task<OrderWriteResult> UpsertAsync(PreparedBatch batch, OrderWriteMode mode, CancellationToken cancellationToken) =>
@@ -146,7 +151,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         foreach (var order in batch.Orders)
         {
             if (stored.TryGetValue(order, out var current) && mode != OrderWriteMode.IfDifferent
-                && !MustWrite(current.Order.UpdatedAtUtc, order.Incoming.UpdatedAtUtc, mode))
+                && !MustWrite(current.Order.UpdatedAtUtc, order.SourceUpdatedAtUtc, mode))
             {
                 unchanged++;
                 continue;
@@ -176,7 +181,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
             Link(order, customerIds);
             if (stored.TryGetValue(order, out var current))
             {
-                rewrites.Add(new Rewrite(order.Row, current.Order.Id, current.Key, order.Incoming.RefundsAreEstimated));
+                rewrites.Add(new Rewrite(order.Row, current.Order.Id, current.Key, order.RefundsAreEstimated));
             }
             else
             {
@@ -308,7 +313,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         if (known is null)
         {
             known = new Dictionary<string, StoredOrder>(StringComparer.Ordinal);
-            var keys = orders.Select(o => o.Incoming.ExternalId).Concat(orders.Select(o => o.Incoming.Name)).Distinct(StringComparer.Ordinal);
+            var keys = orders.Select(o => o.Row.ExternalId).Concat(orders.Select(o => o.Row.Name)).Distinct(StringComparer.Ordinal);
             foreach (var chunk in keys.Chunk(QueryChunk))
             {
                 var rows = await db.Orders.AsNoTracking().Where(o => chunk.Contains(o.ExternalId))
@@ -322,13 +327,13 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         var stored = new Dictionary<PreparedOrder, StoredMatch>(ReferenceEqualityComparer.Instance);
         foreach (var order in orders)
         {
-            if (known.TryGetValue(order.Incoming.ExternalId, out var byId))
+            if (known.TryGetValue(order.Row.ExternalId, out var byId))
             {
-                stored[order] = new StoredMatch(byId, order.Incoming.ExternalId);
+                stored[order] = new StoredMatch(byId, order.Row.ExternalId);
             }
-            else if (known.TryGetValue(order.Incoming.Name, out var byName))
+            else if (known.TryGetValue(order.Row.Name, out var byName))
             {
-                stored[order] = new StoredMatch(byName, order.Incoming.Name);
+                stored[order] = new StoredMatch(byName, order.Row.Name);
             }
         }
         return stored;
@@ -383,14 +388,13 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     private void Link(PreparedOrder order, Dictionary<string, long> customerIds)
     {
         order.Row.CustomerId = order.Customer is { } customer ? customerIds[customer.Key] : null;
-        var lines = order.Incoming.Lines;
+        var lines = order.Row.Lines;
         for (var i = 0; i < lines.Count; i++)
         {
-            if (Variant(lines[i]) is { } variant)
+            if (Variant(order.VariantIds?[i], lines[i].Sku) is { } variant)
             {
-                var row = order.Row.Lines[i];
-                row.VariantId = variant.Id;
-                row.UnitCost ??= variant.UnitCost;
+                lines[i].VariantId = variant.Id;
+                lines[i].UnitCost ??= variant.UnitCost;
             }
         }
     }
@@ -598,14 +602,12 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     private async Task ResolveVariantsAsync(List<PreparedOrder> orders, CancellationToken cancellationToken)
     {
         var missing = new HashSet<string>(StringComparer.Ordinal);
-        var bySku = false;
-        foreach (var line in orders.SelectMany(o => o.Incoming.Lines))
+        foreach (var id in orders.SelectMany(o => o.VariantIds ?? []))
         {
-            if (line.VariantExternalId is { } id && !_variantsByShopifyId.ContainsKey(id))
+            if (id is not null && !_variantsByShopifyId.ContainsKey(id))
             {
                 missing.Add(id);
             }
-            bySku |= line.VariantExternalId is null && !string.IsNullOrEmpty(line.Sku);
         }
         foreach (var chunk in missing.Chunk(QueryChunk))
         {
@@ -616,8 +618,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 _variantsByShopifyId[row.ExternalId] = new KnownVariant(row.Id, row.UnitCost);
             }
         }
-        bySku |= orders.SelectMany(o => o.Incoming.Lines).Any(l => l.VariantExternalId is { } id && !_variantsByShopifyId.ContainsKey(id) && !string.IsNullOrEmpty(l.Sku));
-        if (bySku && _variantsBySku is null)
+        if (_variantsBySku is null && orders.Any(LinksBySku))
         {
             var variants = new Dictionary<string, KnownVariant>(StringComparer.Ordinal);
             var query = db.ProductVariants.AsNoTracking().Where(v => v.Sku != null && v.Sku != "").OrderBy(v => v.Id).Select(v => new { v.Id, v.Sku, v.UnitCost });
@@ -632,13 +633,27 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         }
     }
 
-    private KnownVariant? Variant(IncomingOrderLine line)
+    /// <summary>Whether a line of the order has a SKU but no variant known by Shopify id.</summary>
+    private bool LinksBySku(PreparedOrder order)
     {
-        if (line.VariantExternalId is { } id && _variantsByShopifyId.TryGetValue(id, out var byId))
+        for (var i = 0; i < order.Row.Lines.Count; i++)
+        {
+            if (order.Row.Lines[i].Sku is not null && (order.VariantIds?[i] is not { } id || !_variantsByShopifyId.ContainsKey(id)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The variant of a line's Shopify variant id, else of its SKU (once the SKUs are loaded).</summary>
+    private KnownVariant? Variant(string? variantId, string? sku)
+    {
+        if (variantId is not null && _variantsByShopifyId.TryGetValue(variantId, out var byId))
         {
             return byId;
         }
-        return !string.IsNullOrEmpty(line.Sku) && _variantsBySku is not null && _variantsBySku.TryGetValue(line.Sku, out var bySku) ? bySku : null;
+        return sku is not null && _variantsBySku is not null && _variantsBySku.TryGetValue(sku, out var bySku) ? bySku : null;
     }
 
     // ---- customers ----
