@@ -171,11 +171,14 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
         }
     }
 
-    /// <summary>The rows of one order while they are being read.</summary>
-    private sealed class PendingOrder(string name, int firstLine)
+    /// <summary>
+    /// The rows of one order while they are being read. Orders are read one at a time, so one instance serves them all
+    /// (<see cref="Start"/>): an import of 100,000 orders makes no garbage of its own for them.
+    /// </summary>
+    private sealed class PendingOrder
     {
-        public string Name { get; } = name;
-        public int FirstLine { get; } = firstLine;
+        public string Name { get; private set; } = "";
+        public int FirstLine { get; private set; }
         public int Rows { get; set; }
         public bool Rejected { get; set; }
         public string? Id { get; set; }
@@ -194,13 +197,26 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
         public string? PaymentMethod { get; set; }
         public string? BillingName { get; set; }
         public List<IncomingOrderLine> Lines { get; } = [];
+
+        public PendingOrder Start(string name, int firstLine)
+        {
+            (Name, FirstLine, Rows, Rejected) = (name, firstLine, 0, false);
+            (Id, Email, FinancialStatus, Currency, DiscountCode, Source, PaymentMethod, BillingName) = (null, null, null, null, null, null, null, null);
+            (CreatedAtUtc, CancelledAtUtc) = (null, null);
+            (Shipping, Taxes, Total, DiscountAmount, RefundedAmount) = (null, null, null, null, null);
+            Lines.Clear();
+            return this;
+        }
     }
 
     /// <summary>Orders handed from the reader to the writer, and the reader's position in the file when it handed them over.</summary>
-    private sealed record ParsedBatch(OrderWriter.PreparedBatch Orders, int RowsRead, int Percent);
+    private sealed record ParsedBatch(List<OrderWriter.PreparedOrder> Orders, int RowsRead, int Percent);
 
-    /// <summary>An order ready to be written, with the file rows it came from.</summary>
-    private sealed record ParsedOrder(IncomingOrder Order, int Rows);
+    /// <summary>
+    /// An order read and made ready for the writer as soon as its last row is read (on the reading side, which has time
+    /// to spare while the last batch is written), with its name and the file rows it came from.
+    /// </summary>
+    private sealed record ParsedOrder(OrderWriter.PreparedOrder Order, string Name, int Rows);
 
     /// <summary>The state of one import: counters, messages, the current batch.</summary>
     private sealed class Run(OrderWriter writer, Store store, TimeZoneInfo zone, Columns columns)
@@ -208,6 +224,8 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
         /// <summary>Every order key (and the line where it started) seen in this file, to catch split or repeated orders.</summary>
         private readonly Dictionary<string, int> _seenOrders = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (int Orders, int FirstLine)> _foreignCurrencies = new(StringComparer.Ordinal);
+
+        private readonly PendingOrder _pending = new();
 
         public ShopifyOrdersImportResult Result { get; } = new();
         public ImportMessageList Errors { get; } = new();
@@ -231,7 +249,7 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
                 {
                     Complete(pending);
                 }
-                pending = new PendingOrder(name, line);
+                pending = _pending.Start(name, line);
                 if (_seenOrders.TryGetValue("name:" + name, out var earlierLine))
                 {
                     Errors.Add(line, $"Order {name} already appeared on line {earlierLine}; Shopify exports the rows of an order together. {WithdrawEarlierPart(name)}");
@@ -371,7 +389,7 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
         /// <summary>An order's rows turned up apart: its earlier part is not imported either, unless it was already written.</summary>
         private string WithdrawEarlierPart(string name)
         {
-            var index = Batch.FindIndex(o => string.Equals(o.Order.Name, name, StringComparison.Ordinal));
+            var index = Batch.FindIndex(o => string.Equals(o.Name, name, StringComparison.Ordinal));
             if (index < 0)
             {
                 return "Its earlier rows were imported; these were not.";
@@ -411,10 +429,10 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
                 Result.Skipped += pending.Rows;
                 return;
             }
-            Batch.Add(Build(pending, externalId));
+            Batch.Add(new ParsedOrder(writer.Prepare(Build(pending, externalId)), pending.Name, pending.Rows));
         }
 
-        private ParsedOrder Build(PendingOrder pending, string externalId)
+        private IncomingOrder Build(PendingOrder pending, string externalId)
         {
             var gross = IncomingOrder.GrossOf(pending.Lines);
             var discounts = pending.DiscountAmount ?? 0;
@@ -435,13 +453,14 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
                     ? (seen.Orders + 1, seen.FirstLine)
                     : (1, pending.FirstLine);
             }
-            var order = new IncomingOrder
+            var createdAt = pending.CreatedAtUtc!.Value;
+            return new IncomingOrder
             {
                 ExternalId = externalId,
                 Name = pending.Name,
                 Email = pending.Email,
                 Customer = pending.Email is { } email ? Customer(email, pending.BillingName) : null,
-                CreatedAtUtc = pending.CreatedAtUtc!.Value,
+                CreatedAtUtc = createdAt,
                 Currency = currency,
                 FinancialStatus = pending.FinancialStatus,
                 CancelledAtUtc = pending.CancelledAtUtc,
@@ -452,14 +471,10 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
                 Taxes = taxes,
                 Total = total,
                 DiscountCode = pending.DiscountCode,
-                Lines = pending.Lines,
+                Lines = pending.Lines.ToArray(),
+                Refunds = EstimateRefund(createdAt, total, shipping, taxes, pending.RefundedAmount ?? 0) is { } refund ? [refund] : [],
                 RefundsAreEstimated = true,
             };
-            if (EstimateRefund(order, pending.RefundedAmount ?? 0) is { } refund)
-            {
-                order.Refunds.Add(refund);
-            }
-            return new ParsedOrder(order, pending.Rows);
         }
 
         /// <summary>An e-mail-only customer, named after the order's billing name.</summary>
@@ -473,20 +488,20 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
         /// The export has one refunded total per order and no refund date: one refund on the order's own time, split in
         /// proportion to what the order charged.
         /// </summary>
-        private static IncomingRefund? EstimateRefund(IncomingOrder order, decimal refunded)
+        private static IncomingRefund? EstimateRefund(DateTime createdAt, decimal total, decimal shipping, decimal taxes, decimal refunded)
         {
             if (refunded <= 0)
             {
                 return null;
             }
-            decimal shipping = 0, taxes = 0;
-            if (order.Total > 0)
+            decimal shippingRefunded = 0, taxRefunded = 0;
+            if (total > 0)
             {
-                var share = Math.Min(1m, refunded / order.Total);
-                shipping = Math.Round(order.Shipping * share, 2, MidpointRounding.AwayFromZero);
-                taxes = Math.Round(order.Taxes * share, 2, MidpointRounding.AwayFromZero);
+                var share = Math.Min(1m, refunded / total);
+                shippingRefunded = Math.Round(shipping * share, 2, MidpointRounding.AwayFromZero);
+                taxRefunded = Math.Round(taxes * share, 2, MidpointRounding.AwayFromZero);
             }
-            return new IncomingRefund { CreatedAtUtc = order.CreatedAtUtc, Total = refunded, Shipping = shipping, Tax = taxes };
+            return new IncomingRefund { CreatedAtUtc = createdAt, Total = refunded, Shipping = shippingRefunded, Tax = taxRefunded };
         }
 
         public void AddCurrencyWarnings()
@@ -501,13 +516,10 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
         /// <summary>Time spent writing batches (for the log).</summary>
         public TimeSpan Writing { get; private set; }
 
-        /// <summary>
-        /// Hands the orders read so far to the writer, with how far into the file they reach; their rows are built here,
-        /// on the reading side, which has time to spare while the last batch is written.
-        /// </summary>
+        /// <summary>Hands the orders read so far to the writer, with how far into the file they reach.</summary>
         public ParsedBatch TakeBatch(CsvImportFile file)
         {
-            var batch = new ParsedBatch(writer.Prepare(Batch.ConvertAll(o => o.Order)), file.RowsRead, file.Percent);
+            var batch = new ParsedBatch(Batch.ConvertAll(o => o.Order), file.RowsRead, file.Percent);
             Batch = new List<ParsedOrder>(BatchSize);
             return batch;
         }

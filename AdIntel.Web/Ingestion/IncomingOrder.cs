@@ -32,8 +32,8 @@ public sealed record IncomingOrder
     /// <summary>What the customer paid at checkout, before refunds.</summary>
     public decimal Total { get; init; }
     public string? DiscountCode { get; init; }
-    public List<IncomingOrderLine> Lines { get; init; } = [];
-    public List<IncomingRefund> Refunds { get; init; } = [];
+    public IReadOnlyList<IncomingOrderLine> Lines { get; init; } = [];
+    public IReadOnlyList<IncomingRefund> Refunds { get; init; } = [];
     /// <summary>
     /// The export's refunds are one estimate per order (its "Refunded Amount"); Shopify's own refunds, where an order
     /// has them, are more precise and are kept instead. A source that reads Shopify's refunds leaves this false: its
@@ -44,19 +44,19 @@ public sealed record IncomingOrder
     /// <summary>Σ unit price × quantity, before discounts.</summary>
     public decimal GrossSales => GrossOf(Lines);
 
-    public static decimal GrossOf(List<IncomingOrderLine> lines)
+    public static decimal GrossOf(IReadOnlyList<IncomingOrderLine> lines)
     {
         var gross = 0m;
-        foreach (var line in lines)
+        for (var i = 0; i < lines.Count; i++)
         {
-            gross += line.UnitPrice * line.Quantity;
+            gross += lines[i].UnitPrice * lines[i].Quantity;
         }
         return gross;
     }
 }
 
-/// <summary>A line item (a value: an import reads hundreds of thousands).</summary>
-public readonly record struct IncomingOrderLine
+/// <summary>A line item.</summary>
+public sealed record IncomingOrderLine
 {
     /// <summary>The line's name ("Product - Variant"), the export's "Lineitem name".</summary>
     public required string Title { get; init; }

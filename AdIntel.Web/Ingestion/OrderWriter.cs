@@ -57,7 +57,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         {
             if (IsEmailOnly(customer.ExternalId))
             {
-                ByEmail.TryAdd(customer.ExternalId[EmailCustomerPrefix.Length..], customer.Id);
+                ByEmail.TryAdd(customer.Email ?? customer.ExternalId[EmailCustomerPrefix.Length..], customer.Id);
                 return;
             }
             ByShopifyId[customer.ExternalId] = new KnownCustomer(customer.Id, customer.Email, customer.FirstName, customer.LastName, customer.CreatedAtUtc);
@@ -102,53 +102,61 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     public async Task<OrderWriteResult> UpsertAsync(IReadOnlyList<IncomingOrder> orders, OrderWriteMode mode, CancellationToken cancellationToken)
     {
         await StoreAsync(cancellationToken);
-        return await UpsertAsync(Prepare(orders), mode, cancellationToken);
+        return await UpsertAsync(orders.Select(Prepare).ToList(), mode, cancellationToken);
     }
 
     /// <summary>
-    /// Builds the rows of a batch (CPU only, no database; any thread, after <see cref="PreloadAsync"/>), so a caller
-    /// can prepare the next batch while the last one is written. A repeated id keeps its newest version.
+    /// Builds an order's rows (CPU only, no database; any thread, after <see cref="PreloadAsync"/>), so a caller can
+    /// prepare the next batch while the last one is written. Only what the writer needs of the record is kept, so a
+    /// caller that prepares each order as it is read holds no record longer than that.
     /// </summary>
-    public PreparedBatch Prepare(IReadOnlyList<IncomingOrder> orders)
+    public PreparedOrder Prepare(IncomingOrder order)
     {
         var store = _store ?? throw new InvalidOperationException("PreloadAsync comes before Prepare.");
-        var now = time.GetUtcNow().UtcDateTime;
-        var latest = Latest(orders);
-        var prepared = new List<PreparedOrder>(latest.Count);
-        foreach (var incoming in latest)
+        var customer = order.Customer is { } record ? Wanted(record, order.CreatedAtUtc) : null;
+        List<string?>? variantIds = null;
+        for (var i = 0; i < order.Lines.Count && variantIds is null; i++)
         {
-            var customer = incoming.Customer is { } record ? Wanted(record, incoming.CreatedAtUtc) : null;
-            var variantIds = incoming.Lines.Exists(l => l.VariantExternalId is not null) ? incoming.Lines.ConvertAll(l => l.VariantExternalId) : null;
-            prepared.Add(new PreparedOrder(ToRow(incoming, store, now), customer, incoming.UpdatedAtUtc, incoming.RefundsAreEstimated, variantIds));
+            if (order.Lines[i].VariantExternalId is not null)
+            {
+                variantIds = order.Lines.Select(l => l.VariantExternalId).ToList();
+            }
         }
-        return new PreparedBatch(prepared);
-    }
-
-    /// <summary>Orders turned into rows by <see cref="Prepare"/>, to be written by <see cref="UpsertAsync(PreparedBatch, OrderWriteMode, CancellationToken)"/>.</summary>
-    public sealed class PreparedBatch
-    {
-        internal PreparedBatch(List<PreparedOrder> orders) => Orders = orders;
-
-        internal List<PreparedOrder> Orders { get; }
+        return new PreparedOrder(ToRow(order, store, time.GetUtcNow().UtcDateTime), customer, order.UpdatedAtUtc, order.RefundsAreEstimated, variantIds);
     }
 
     /// <summary>
-    /// An incoming order's row (without customer and variant links), its customer, what else the writer needs of it and
-    /// its lines' Shopify variant ids (null when none names one); the incoming record itself is not kept.
+    /// An order made ready by <see cref="Prepare"/>: its row (not yet linked to its customer and variants), its customer,
+    /// and what else the writer needs of the record (its lines' Shopify variant ids: null when none names one).
     /// </summary>
-    internal sealed record PreparedOrder(Order Row, WantedCustomer? Customer, DateTime? SourceUpdatedAtUtc, bool RefundsAreEstimated,
-        List<string?>? VariantIds);
-
-    /// <summary>Writes a batch made by <see cref="Prepare"/>.</summary>
-    public Task<OrderWriteResult> UpsertAsync(PreparedBatch batch, OrderWriteMode mode, CancellationToken cancellationToken) =>
-        batch.Orders.Count == 0 ? Task.FromResult(OrderWriteResult.None) : db.Database.InTransactionAsync(() => WriteAsync(batch, mode, cancellationToken), cancellationToken);
-
-    private async Task<OrderWriteResult> WriteAsync(PreparedBatch batch, OrderWriteMode mode, CancellationToken cancellationToken)
+    public sealed class PreparedOrder
     {
-        var stored = await FindStoredAsync(batch.Orders, cancellationToken);
-        var candidates = new List<PreparedOrder>(batch.Orders.Count);
+        internal PreparedOrder(Order row, WantedCustomer? customer, DateTime? sourceUpdatedAtUtc, bool refundsAreEstimated, List<string?>? variantIds)
+        {
+            Row = row;
+            Customer = customer;
+            SourceUpdatedAtUtc = sourceUpdatedAtUtc;
+            RefundsAreEstimated = refundsAreEstimated;
+            VariantIds = variantIds;
+        }
+
+        internal Order Row { get; }
+        internal WantedCustomer? Customer { get; }
+        internal DateTime? SourceUpdatedAtUtc { get; }
+        internal bool RefundsAreEstimated { get; }
+        internal List<string?>? VariantIds { get; }
+    }
+
+    /// <summary>Writes orders made ready by <see cref="Prepare"/>. A repeated id keeps its newest version.</summary>
+    public Task<OrderWriteResult> UpsertAsync(IReadOnlyList<PreparedOrder> orders, OrderWriteMode mode, CancellationToken cancellationToken) =>
+        orders.Count == 0 ? Task.FromResult(OrderWriteResult.None) : db.Database.InTransactionAsync(() => WriteAsync(Latest(orders), mode, cancellationToken), cancellationToken);
+
+    private async Task<OrderWriteResult> WriteAsync(List<PreparedOrder> orders, OrderWriteMode mode, CancellationToken cancellationToken)
+    {
+        var stored = await FindStoredAsync(orders, cancellationToken);
+        var candidates = new List<PreparedOrder>(orders.Count);
         var unchanged = 0;
-        foreach (var order in batch.Orders)
+        foreach (var order in orders)
         {
             if (stored.TryGetValue(order, out var current) && mode != OrderWriteMode.IfDifferent
                 && !MustWrite(current.Order.UpdatedAtUtc, order.SourceUpdatedAtUtc, mode))
@@ -276,19 +284,19 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
 
     // ---- orders ----
 
-    /// <summary>One version per order id: the newest by updated_at (the first of equals).</summary>
-    private static List<IncomingOrder> Latest(IReadOnlyList<IncomingOrder> orders)
+    /// <summary>One version per order id: the newest by the source's updated_at (the first of equals).</summary>
+    private static List<PreparedOrder> Latest(IReadOnlyList<PreparedOrder> orders)
     {
         var byId = new Dictionary<string, int>(orders.Count, StringComparer.Ordinal);
-        var latest = new List<IncomingOrder>(orders.Count);
+        var latest = new List<PreparedOrder>(orders.Count);
         foreach (var order in orders)
         {
-            if (!byId.TryGetValue(order.ExternalId, out var index))
+            if (!byId.TryGetValue(order.Row.ExternalId, out var index))
             {
-                byId[order.ExternalId] = latest.Count;
+                byId[order.Row.ExternalId] = latest.Count;
                 latest.Add(order);
             }
-            else if (order.UpdatedAtUtc > latest[index].UpdatedAtUtc)
+            else if (order.SourceUpdatedAtUtc > latest[index].SourceUpdatedAtUtc)
             {
                 latest[index] = order;
             }
@@ -361,11 +369,10 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
             Taxes = incoming.Taxes,
             Total = incoming.Total,
             DiscountCode = incoming.DiscountCode,
-            Lines = new List<OrderLine>(incoming.Lines.Count),
-            Refunds = new List<Refund>(incoming.Refunds.Count),
         };
-        foreach (var line in incoming.Lines)
+        for (var i = 0; i < incoming.Lines.Count; i++)
         {
+            var line = incoming.Lines[i];
             order.Lines.Add(new OrderLine
             {
                 Title = line.Title,
@@ -376,8 +383,9 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 UnitCost = line.UnitCost,
             });
         }
-        foreach (var refund in incoming.Refunds)
+        for (var i = 0; i < incoming.Refunds.Count; i++)
         {
+            var refund = incoming.Refunds[i];
             var externalId = incoming.RefundsAreEstimated ? EstimatedRefundPrefix + incoming.ExternalId : refund.ExternalId!;
             order.Refunds.Add(Apply(new Refund { ExternalId = externalId }, refund, store.Zone));
         }
@@ -663,20 +671,22 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     private static string? NormaliseEmail(string? email) => string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToLowerInvariant();
 
     /// <summary>
-    /// A customer record with how it is identified (<paramref name="Key"/>: Shopify's id, else "email:" + the
-    /// lower-cased <paramref name="Email"/>) and when it was created: the record's own time, else when it was first seen.
+    /// What the writer keeps of a customer record: how it is identified (<paramref name="Key"/>: Shopify's id, else the
+    /// lower-cased <paramref name="Email"/>; digits and an e-mail never meet) and when it was created: the record's own
+    /// time (<paramref name="SaysWhenCreated"/>), else when it was first seen.
     /// </summary>
-    internal sealed record WantedCustomer(string Key, string? Email, IncomingCustomer Record, DateTime CreatedAtUtc)
-    {
-        public bool IsEmailOnly => Record.ShopifyId is null;
-    }
+    internal sealed record WantedCustomer(string Key, string? Email, bool IsEmailOnly, string? FirstName, string? LastName, DateTime CreatedAtUtc,
+        bool SaysWhenCreated);
 
     /// <summary>Null for a record with neither a Shopify id nor an e-mail (a guest).</summary>
     private static WantedCustomer? Wanted(IncomingCustomer record, DateTime firstSeenUtc)
     {
         var email = NormaliseEmail(record.Email);
-        var key = record.ShopifyId ?? (email is null ? null : EmailCustomerPrefix + email);
-        return key is null ? null : new WantedCustomer(key, email, record, record.CreatedAtUtc ?? firstSeenUtc);
+        var key = record.ShopifyId ?? email;
+        return key is null
+            ? null
+            : new WantedCustomer(key, email, record.ShopifyId is null, record.FirstName, record.LastName, record.CreatedAtUtc ?? firstSeenUtc,
+                record.CreatedAtUtc is not null);
     }
 
     /// <summary>
@@ -702,6 +712,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
             return (ids, 0);
         }
         var created = new List<Customer>();
+        var createdKeys = new List<string>();
         var tracked = new List<Customer>();
         var shopifyCustomers = new List<WantedCustomer>();
         var emailCustomers = new List<WantedCustomer>();
@@ -709,15 +720,20 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         {
             (customer.IsEmailOnly ? emailCustomers : shopifyCustomers).Add(customer);
         }
-        await UpsertShopifyCustomersAsync(shopifyCustomers, ids, created, tracked, cancellationToken);
-        await FindEmailCustomersAsync(emailCustomers, ids, created, cancellationToken);
+        await UpsertShopifyCustomersAsync(shopifyCustomers, ids, created, createdKeys, tracked, cancellationToken);
+        await FindEmailCustomersAsync(emailCustomers, ids, created, createdKeys, cancellationToken);
 
         await db.SaveChangesAsync(cancellationToken);
         await BulkWriter.InsertAsync(db, created, cancellationToken);
-        foreach (var customer in tracked.Concat(created))
+        foreach (var customer in tracked)
         {
             ids[customer.ExternalId] = customer.Id;
             _customers?.Add(customer);
+        }
+        for (var i = 0; i < created.Count; i++)
+        {
+            ids[createdKeys[i]] = created[i].Id;
+            _customers?.Add(created[i]);
         }
         foreach (var customer in tracked)
         {
@@ -731,7 +747,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     /// duplicated; what the record says updates the stored customer.
     /// </summary>
     private async Task UpsertShopifyCustomersAsync(List<WantedCustomer> wanted, Dictionary<string, long> ids, List<Customer> created,
-        List<Customer> tracked, CancellationToken cancellationToken)
+        List<string> createdKeys, List<Customer> tracked, CancellationToken cancellationToken)
     {
         if (_customers is not null)
         {
@@ -779,6 +795,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
             if (customer is null)
             {
                 created.Add(NewCustomer(want));
+                createdKeys.Add(want.Key);
                 continue;
             }
             var merged = Merge(new KnownCustomer(customer.Id, customer.Email, customer.FirstName, customer.LastName, customer.CreatedAtUtc), want);
@@ -802,14 +819,18 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     private static KnownCustomer Merge(KnownCustomer stored, WantedCustomer want) => stored with
     {
         Email = want.Email ?? stored.Email,
-        FirstName = want.Record.FirstName ?? stored.FirstName,
-        LastName = want.Record.LastName ?? stored.LastName,
-        CreatedAtUtc = want.Record.CreatedAtUtc is not null || want.CreatedAtUtc < stored.CreatedAtUtc ? want.CreatedAtUtc : stored.CreatedAtUtc,
+        FirstName = want.FirstName ?? stored.FirstName,
+        LastName = want.LastName ?? stored.LastName,
+        CreatedAtUtc = want.SaysWhenCreated || want.CreatedAtUtc < stored.CreatedAtUtc ? want.CreatedAtUtc : stored.CreatedAtUtc,
     };
 
     private static Customer NewCustomer(WantedCustomer want) => new()
     {
-        ExternalId = want.Key, Email = want.Email, FirstName = want.Record.FirstName, LastName = want.Record.LastName, CreatedAtUtc = want.CreatedAtUtc,
+        ExternalId = want.IsEmailOnly ? EmailCustomerPrefix + want.Email : want.Key,
+        Email = want.Email,
+        FirstName = want.FirstName,
+        LastName = want.LastName,
+        CreatedAtUtc = want.CreatedAtUtc,
     };
 
     /// <summary>
@@ -817,7 +838,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     /// new e-mail-only customer; one found is not changed (an export says nothing about the customer itself).
     /// </summary>
     private async Task FindEmailCustomersAsync(List<WantedCustomer> wanted, Dictionary<string, long> ids, List<Customer> created,
-        CancellationToken cancellationToken)
+        List<string> createdKeys, CancellationToken cancellationToken)
     {
         if (wanted.Count == 0)
         {
@@ -829,7 +850,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
             var index = new CustomerIndex();
             foreach (var chunk in wanted.Chunk(QueryChunk))
             {
-                var keys = chunk.Select(w => w.Key).ToList();
+                var keys = chunk.Select(w => EmailCustomerPrefix + w.Email).ToList();
                 var emails = chunk.Select(w => w.Email).ToList();
                 var rows = await db.Customers.AsNoTracking().Where(c => keys.Contains(c.ExternalId) || emails.Contains(c.Email)).ToListAsync(cancellationToken);
                 foreach (var customer in rows)
@@ -847,6 +868,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 continue;
             }
             created.Add(NewCustomer(want));
+            createdKeys.Add(want.Key);
         }
     }
 
