@@ -43,7 +43,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     private Dictionary<string, KnownVariant>? _variantsBySku;
 
     private sealed record StoreDefaults(TimeZoneInfo Zone, string Currency);
-    private sealed record StoredOrder(long Id, DateTime UpdatedAtUtc);
+    internal sealed record StoredOrder(long Id, DateTime UpdatedAtUtc);
     private sealed record KnownCustomer(long Id, string? Email, string? FirstName, string? LastName, DateTime CreatedAtUtc);
     private readonly record struct KnownVariant(long Id, decimal? UnitCost);
 
@@ -91,6 +91,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         }
         _orders = orders;
         _customers = customers;
+        _variantsBySku = await LoadVariantsBySkuAsync(cancellationToken);
         await StoreAsync(cancellationToken);
     }
 
@@ -122,7 +123,17 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 variantIds = order.Lines.Select(l => l.VariantExternalId).ToList();
             }
         }
-        return new PreparedOrder(ToRow(order, store, time.GetUtcNow().UtcDateTime), customer, order.UpdatedAtUtc, order.RefundsAreEstimated, variantIds);
+        var row = ToRow(order, store, time.GetUtcNow().UtcDateTime);
+        // Lines that name no variant are linked here when the SKUs are known (after PreloadAsync), off the writing thread.
+        var linked = variantIds is null && _variantsBySku is not null;
+        if (linked)
+        {
+            foreach (var line in row.Lines)
+            {
+                LinkVariant(line, Variant(null, line.Sku));
+            }
+        }
+        return new PreparedOrder(row, customer, order.UpdatedAtUtc, order.RefundsAreEstimated, variantIds, linked);
     }
 
     /// <summary>
@@ -131,13 +142,15 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     /// </summary>
     public sealed class PreparedOrder
     {
-        internal PreparedOrder(Order row, WantedCustomer? customer, DateTime? sourceUpdatedAtUtc, bool refundsAreEstimated, List<string?>? variantIds)
+        internal PreparedOrder(Order row, WantedCustomer? customer, DateTime? sourceUpdatedAtUtc, bool refundsAreEstimated, List<string?>? variantIds,
+            bool linesLinked)
         {
             Row = row;
             Customer = customer;
             SourceUpdatedAtUtc = sourceUpdatedAtUtc;
             RefundsAreEstimated = refundsAreEstimated;
             VariantIds = variantIds;
+            LinesLinked = linesLinked;
         }
 
         internal Order Row { get; }
@@ -145,6 +158,10 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         internal DateTime? SourceUpdatedAtUtc { get; }
         internal bool RefundsAreEstimated { get; }
         internal List<string?>? VariantIds { get; }
+        /// <summary>Whether <see cref="Prepare"/> already linked the lines to their variants.</summary>
+        internal bool LinesLinked { get; }
+        /// <summary>The stored order this one is (set by each write).</summary>
+        internal StoredMatch? Stored { get; set; }
     }
 
     /// <summary>Writes orders made ready by <see cref="Prepare"/>. A repeated id keeps its newest version.</summary>
@@ -153,12 +170,12 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
 
     private async Task<OrderWriteResult> WriteAsync(List<PreparedOrder> orders, OrderWriteMode mode, CancellationToken cancellationToken)
     {
-        var stored = await FindStoredAsync(orders, cancellationToken);
+        await FindStoredAsync(orders, cancellationToken);
         var candidates = new List<PreparedOrder>(orders.Count);
         var unchanged = 0;
         foreach (var order in orders)
         {
-            if (stored.TryGetValue(order, out var current) && mode != OrderWriteMode.IfDifferent
+            if (order.Stored is { } current && mode != OrderWriteMode.IfDifferent
                 && !MustWrite(current.Order.UpdatedAtUtc, order.SourceUpdatedAtUtc, mode))
             {
                 unchanged++;
@@ -182,12 +199,14 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         var (customerIds, customersCreated) = await WriteCustomersAsync(wantedCustomers, cancellationToken);
         await ResolveVariantsAsync(candidates, cancellationToken);
 
-        var created = new List<Order>();
+        var created = new List<Order>(candidates.Count);
         var rewrites = new List<Rewrite>();
+        var lineCount = 0;
         foreach (var order in candidates)
         {
             Link(order, customerIds);
-            if (stored.TryGetValue(order, out var current))
+            lineCount += order.Row.Lines.Count;
+            if (order.Stored is { } current)
             {
                 rewrites.Add(new Rewrite(order.Row, current.Order.Id, current.Key, order.RefundsAreEstimated));
             }
@@ -204,7 +223,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         }
 
         await BulkWriter.InsertAsync(db, created, cancellationToken);
-        var (lines, newRefunds, rewrittenRefunds) = await RewriteAsync(rewrites, cancellationToken);
+        var (lines, newRefunds, rewrittenRefunds) = await RewriteAsync(rewrites, lineCount, cancellationToken);
         foreach (var order in created)
         {
             foreach (var line in order.Lines)
@@ -312,10 +331,10 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     };
 
     /// <summary>A stored order and the external id it was found under.</summary>
-    private sealed record StoredMatch(StoredOrder Order, string Key);
+    internal sealed record StoredMatch(StoredOrder Order, string Key);
 
-    /// <summary>The stored orders of these incoming ones: by external id, else by name (an export without ids keyed them so).</summary>
-    private async Task<Dictionary<PreparedOrder, StoredMatch>> FindStoredAsync(List<PreparedOrder> orders, CancellationToken cancellationToken)
+    /// <summary>Finds each order's stored one: by external id, else by name (an export without ids keyed them so).</summary>
+    private async Task FindStoredAsync(List<PreparedOrder> orders, CancellationToken cancellationToken)
     {
         var known = _orders;
         if (known is null)
@@ -332,19 +351,12 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 }
             }
         }
-        var stored = new Dictionary<PreparedOrder, StoredMatch>(ReferenceEqualityComparer.Instance);
         foreach (var order in orders)
         {
-            if (known.TryGetValue(order.Row.ExternalId, out var byId))
-            {
-                stored[order] = new StoredMatch(byId, order.Row.ExternalId);
-            }
-            else if (known.TryGetValue(order.Row.Name, out var byName))
-            {
-                stored[order] = new StoredMatch(byName, order.Row.Name);
-            }
+            order.Stored = known.TryGetValue(order.Row.ExternalId, out var byId) ? new StoredMatch(byId, order.Row.ExternalId)
+                : known.TryGetValue(order.Row.Name, out var byName) ? new StoredMatch(byName, order.Row.Name)
+                : null;
         }
-        return stored;
     }
 
     /// <summary>The order's row with its lines and refunds; its customer and the lines' variants are linked by <see cref="Link"/>.</summary>
@@ -396,14 +408,23 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     private void Link(PreparedOrder order, Dictionary<string, long> customerIds)
     {
         order.Row.CustomerId = order.Customer is { } customer ? customerIds[customer.Key] : null;
+        if (order.LinesLinked)
+        {
+            return;
+        }
         var lines = order.Row.Lines;
         for (var i = 0; i < lines.Count; i++)
         {
-            if (Variant(order.VariantIds?[i], lines[i].Sku) is { } variant)
-            {
-                lines[i].VariantId = variant.Id;
-                lines[i].UnitCost ??= variant.UnitCost;
-            }
+            LinkVariant(lines[i], Variant(order.VariantIds?[i], lines[i].Sku));
+        }
+    }
+
+    private static void LinkVariant(OrderLine line, KnownVariant? variant)
+    {
+        if (variant is { } known)
+        {
+            line.VariantId = known.Id;
+            line.UnitCost ??= known.UnitCost;
         }
     }
 
@@ -511,10 +532,10 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     /// and returned for one bulk insert with the new orders' (child rows found by order id without the store filter, as
     /// in <see cref="LoadOrdersAsync"/>). Also returns how many of the orders got refunds.
     /// </summary>
-    private async Task<(List<OrderLine> Lines, List<Refund> Refunds, int OrdersWithRefunds)> RewriteAsync(List<Rewrite> rewrites,
+    private async Task<(List<OrderLine> Lines, List<Refund> Refunds, int OrdersWithRefunds)> RewriteAsync(List<Rewrite> rewrites, int lineCapacity,
         CancellationToken cancellationToken)
     {
-        var lines = new List<OrderLine>();
+        var lines = new List<OrderLine>(lineCapacity);
         var refunds = new List<Refund>();
         if (rewrites.Count == 0)
         {
@@ -628,17 +649,23 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         }
         if (_variantsBySku is null && orders.Any(LinksBySku))
         {
-            var variants = new Dictionary<string, KnownVariant>(StringComparer.Ordinal);
-            var query = db.ProductVariants.AsNoTracking().Where(v => v.Sku != null && v.Sku != "").OrderBy(v => v.Id).Select(v => new { v.Id, v.Sku, v.UnitCost });
-            await foreach (var variant in query.AsAsyncEnumerable().WithCancellation(cancellationToken))
-            {
-                if (!variants.TryGetValue(variant.Sku!, out var known) || (known.UnitCost is null && variant.UnitCost is not null))
-                {
-                    variants[variant.Sku!] = new KnownVariant(variant.Id, variant.UnitCost);
-                }
-            }
-            _variantsBySku = variants;
+            _variantsBySku = await LoadVariantsBySkuAsync(cancellationToken);
         }
+    }
+
+    /// <summary>The store's variants by SKU; of several with one SKU, the first with a cost.</summary>
+    private async Task<Dictionary<string, KnownVariant>> LoadVariantsBySkuAsync(CancellationToken cancellationToken)
+    {
+        var variants = new Dictionary<string, KnownVariant>(StringComparer.Ordinal);
+        var query = db.ProductVariants.AsNoTracking().Where(v => v.Sku != null && v.Sku != "").OrderBy(v => v.Id).Select(v => new { v.Id, v.Sku, v.UnitCost });
+        await foreach (var variant in query.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if (!variants.TryGetValue(variant.Sku!, out var known) || (known.UnitCost is null && variant.UnitCost is not null))
+            {
+                variants[variant.Sku!] = new KnownVariant(variant.Id, variant.UnitCost);
+            }
+        }
+        return variants;
     }
 
     /// <summary>Whether a line of the order has a SKU but no variant known by Shopify id.</summary>
@@ -695,8 +722,8 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     /// </summary>
     private async Task<(Dictionary<string, long> Ids, int Created)> WriteCustomersAsync(List<WantedCustomer> customers, CancellationToken cancellationToken)
     {
-        var ids = new Dictionary<string, long>(StringComparer.Ordinal);
-        var wanted = new Dictionary<string, WantedCustomer>(StringComparer.Ordinal);
+        var ids = new Dictionary<string, long>(customers.Count, StringComparer.Ordinal);
+        var wanted = new Dictionary<string, WantedCustomer>(customers.Count, StringComparer.Ordinal);
         foreach (var customer in customers)
         {
             if (!wanted.TryGetValue(customer.Key, out var known))
@@ -714,8 +741,8 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         var created = new List<Customer>();
         var createdKeys = new List<string>();
         var tracked = new List<Customer>();
-        var shopifyCustomers = new List<WantedCustomer>();
-        var emailCustomers = new List<WantedCustomer>();
+        var shopifyCustomers = new List<WantedCustomer>(wanted.Count);
+        var emailCustomers = new List<WantedCustomer>(wanted.Count);
         foreach (var customer in wanted.Values)
         {
             (customer.IsEmailOnly ? emailCustomers : shopifyCustomers).Add(customer);
