@@ -103,7 +103,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     public async Task<OrderWriteResult> UpsertAsync(IReadOnlyList<IncomingOrder> orders, OrderWriteMode mode, CancellationToken cancellationToken)
     {
         await StoreAsync(cancellationToken);
-        return await UpsertAsync(orders.Select(Prepare).ToList(), mode, cancellationToken);
+        return await UpsertAsync(Latest(orders.Select(Prepare).ToList()), mode, cancellationToken);
     }
 
     /// <summary>
@@ -164,11 +164,11 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         internal StoredMatch? Stored { get; set; }
     }
 
-    /// <summary>Writes orders made ready by <see cref="Prepare"/>. A repeated id keeps its newest version.</summary>
+    /// <summary>Writes orders made ready by <see cref="Prepare"/>; their ids must be distinct (the export's reader refuses repeated ids).</summary>
     public Task<OrderWriteResult> UpsertAsync(IReadOnlyList<PreparedOrder> orders, OrderWriteMode mode, CancellationToken cancellationToken) =>
-        orders.Count == 0 ? Task.FromResult(OrderWriteResult.None) : db.Database.InTransactionAsync(() => WriteAsync(Latest(orders), mode, cancellationToken), cancellationToken);
+        orders.Count == 0 ? Task.FromResult(OrderWriteResult.None) : db.Database.InTransactionAsync(() => WriteAsync(orders, mode, cancellationToken), cancellationToken);
 
-    private async Task<OrderWriteResult> WriteAsync(List<PreparedOrder> orders, OrderWriteMode mode, CancellationToken cancellationToken)
+    private async Task<OrderWriteResult> WriteAsync(IReadOnlyList<PreparedOrder> orders, OrderWriteMode mode, CancellationToken cancellationToken)
     {
         await FindStoredAsync(orders, cancellationToken);
         var candidates = new List<PreparedOrder>(orders.Count);
@@ -334,7 +334,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     internal sealed record StoredMatch(StoredOrder Order, string Key);
 
     /// <summary>Finds each order's stored one: by external id, else by name (an export without ids keyed them so).</summary>
-    private async Task FindStoredAsync(List<PreparedOrder> orders, CancellationToken cancellationToken)
+    private async Task FindStoredAsync(IReadOnlyList<PreparedOrder> orders, CancellationToken cancellationToken)
     {
         var known = _orders;
         if (known is null)
@@ -750,7 +750,10 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         await UpsertShopifyCustomersAsync(shopifyCustomers, ids, created, createdKeys, tracked, cancellationToken);
         await FindEmailCustomersAsync(emailCustomers, ids, created, createdKeys, cancellationToken);
 
-        await db.SaveChangesAsync(cancellationToken);
+        if (tracked.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
         await BulkWriter.InsertAsync(db, created, cancellationToken);
         foreach (var customer in tracked)
         {
