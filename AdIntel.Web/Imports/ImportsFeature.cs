@@ -1,3 +1,4 @@
+using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Pages.Imports;
 
 namespace AdIntel.Web.Imports;
@@ -8,9 +9,12 @@ public static class ImportsFeature
     {
         services.AddScoped<ShopifyOrdersCsvImporter>();
         services.AddScoped<MetaAdsCsvImporter>();
+        services.AddSingleton<ImportUploads>();
+        services.AddScoped<ImportRunRecorder>();
+        services.AddScoped<IRecordedRuns>(s => s.GetRequiredService<ImportRunRecorder>());
         services.AddScoped<ImportRunner>();
-        services.AddSingleton<ImportQueue>();
-        services.AddHostedService<ImportWorker>();
+        services.AddScoped<ImportJobs>();
+        services.AddTransient<ImportJob>();
         return services;
     }
 
