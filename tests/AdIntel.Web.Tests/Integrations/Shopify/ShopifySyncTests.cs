@@ -253,4 +253,41 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         Assert.Contains("connect the shop again", connection.LastError, StringComparison.Ordinal);
         Assert.Equal(RunStatuses.Failed, run.Status);
     }
+
+    [Theory, MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task A_live_run_keeps_a_second_sync_from_starting_and_a_stale_one_is_interrupted_before_the_next_runs(string provider)
+    {
+        await using var harness = await ShopifySyncHarness.StartAsync(fixture, provider);
+        var store = await harness.ConnectStoreAsync(orders: 30);
+        // A sync of this connection already running in another process: it started two hours ago and beat just now.
+        var now = PinnedDate.UtcNow;
+        var other = await harness.App.WithDbAsync(store.StoreId, async db =>
+        {
+            var run = new SyncRun
+            {
+                ConnectionId = (await db.IntegrationConnections.SingleAsync()).Id, Sync = IntegrationProviders.Shopify, Kind = SyncKinds.Backfill,
+                Status = RunStatuses.Running, Phase = "Writing orders", StartedAtUtc = now.AddHours(-2), HeartbeatAtUtc = now,
+            };
+            db.SyncRuns.Add(run);
+            await db.SaveChangesAsync();
+            return run.Id;
+        });
+
+        Assert.Equal(other, await harness.SyncAsync(store.StoreId, SyncMode.Auto));
+        Assert.Empty(harness.Admin.Calls);
+        Assert.Equal(1, await harness.App.WithDbAsync(store.StoreId, db => db.SyncRuns.CountAsync()));
+
+        // That process died: its heartbeat is older than Jobs:StaleAfter (5 minutes).
+        await harness.App.WithDbAsync(store.StoreId, db => db.SyncRuns.Where(r => r.Id == other)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.HeartbeatAtUtc, now.AddMinutes(-6))));
+        var next = await harness.SyncAsync(store.StoreId, SyncMode.Auto);
+
+        var (stale, done) = await harness.App.WithDbAsync(store.StoreId, async db => (
+            await db.SyncRuns.AsNoTracking().SingleAsync(r => r.Id == other), await db.SyncRuns.AsNoTracking().SingleAsync(r => r.Id == next)));
+        Assert.Equal(RunStatuses.Interrupted, stale.Status);
+        Assert.Equal(SyncRunRecorder.InterruptedMessage, stale.Error);
+        Assert.NotNull(stale.FinishedAtUtc);
+        Assert.Equal((SyncKinds.Backfill, RunStatuses.Succeeded), (done.Kind, done.Status));
+        AssertSameTotals(store.Catalog.Totals(), await harness.StoredTotalsAsync(store.StoreId));
+    }
 }
