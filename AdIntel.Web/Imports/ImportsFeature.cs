@@ -1,5 +1,4 @@
 using AdIntel.Web.Infrastructure.Jobs;
-using AdIntel.Web.Pages.Imports;
 
 namespace AdIntel.Web.Imports;
 
@@ -17,6 +16,4 @@ public static class ImportsFeature
         services.AddTransient<ImportJob>();
         return services;
     }
-
-    public static RouteGroupBuilder MapImportsEndpoints(this RouteGroupBuilder api) => api.MapImportsApi();
 }

@@ -6,6 +6,7 @@ using AdIntel.Web.Integrations.Shopify.Sync;
 using AdIntel.Web.Integrations.Shopify.App;
 using AdIntel.Web.Integrations.Sync;
 using AdIntel.Web.Infrastructure.Jobs;
+using AdIntel.Web.Rules.Actions;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace AdIntel.Web.Integrations;
@@ -16,7 +17,7 @@ public static class IntegrationsFeature
     /// <summary>The Meta connect flow (the Shopify app maps its own endpoints).</summary>
     public static IEndpointRouteBuilder MapIntegrationsEndpoints(this IEndpointRouteBuilder app) => app.MapMetaConnect();
 
-    public static IServiceCollection AddIntegrationsFeature(this IServiceCollection services)
+    public static IServiceCollection AddIntegrationsFeature(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IntegrationTokenProtector>();
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -35,11 +36,12 @@ public static class IntegrationsFeature
         services.AddScoped<ShopifyAccessTokens>();
         services.AddScoped<ShopifyOrderWriter>();
         services.AddScoped<ShopifyProductWriter>();
-        services.AddShopifyApp();
+        services.AddShopifyApp(configuration);
 
         // Meta: connection, the rules engine's ad-platform port.
         services.AddScoped<MetaConnections>();
         services.AddScoped<MetaAdPlatform>();
+        services.AddScoped<IAdPlatform>(sp => sp.GetRequiredService<MetaAdPlatform>());
 
         // The syncs (run in this order), what runs and records them, and their schedules.
         services.AddIntegrationSync<ShopifySync>();

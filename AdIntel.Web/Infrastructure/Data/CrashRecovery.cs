@@ -1,8 +1,6 @@
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Infrastructure.Options;
-using AdIntel.Web.Infrastructure.Tenancy;
-using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -10,14 +8,14 @@ namespace AdIntel.Web.Infrastructure.Data;
 
 /// <summary>
 /// Settles at start what a stop without warning (kill -9, power loss, OOM) left behind: imports, rule runs and syncs
-/// still "running" are marked interrupted with what to do next, and stores whose daily facts miss committed writes
-/// (<see cref="PendingFactsChange"/>) are rebuilt before the first request, so the overview agrees with the data.
-/// With jobs kept in memory (SQLite: one instance) nothing can still be running or waiting, so every unfinished import and
-/// sync is interrupted; with jobs shared in PostgreSQL other instances may be running theirs and waiting jobs survive a
-/// restart, so only runs whose process stopped beating are (<see cref="RunRecorder{TRun}"/>).
+/// still "running" are marked interrupted with what to do next. With jobs kept in memory (SQLite: one instance) nothing
+/// can still be running or waiting, so every unfinished import and sync is interrupted; with jobs shared in PostgreSQL
+/// other instances may be running theirs and waiting jobs survive a restart, so only runs whose process stopped beating
+/// are (<see cref="RunRecorder{TRun}"/>). (Daily facts that miss committed writes are the metrics' to rebuild: see
+/// Metrics/PendingFactsRecovery.)
 /// </summary>
-public sealed class CrashRecovery(AdIntelDbContext db, IServiceScopeFactory scopes, IEnumerable<IRecordedRuns> recordedRuns,
-    IOptions<DatabaseOptions> database, TimeProvider time, ILogger<CrashRecovery> logger)
+public sealed class CrashRecovery(AdIntelDbContext db, IEnumerable<IRecordedRuns> recordedRuns, IOptions<DatabaseOptions> database, TimeProvider time,
+    ILogger<CrashRecovery> logger)
 {
     public const string RuleRunInterruptedMessage =
         "The app stopped before this run finished. The next scheduled run evaluates the rule again; actions already taken are recorded and not repeated.";
@@ -42,14 +40,6 @@ public sealed class CrashRecovery(AdIntelDbContext db, IServiceScopeFactory scop
         if (ruleRuns > 0)
         {
             logger.LogWarning("Marked {Count} rule runs interrupted at start", ruleRuns);
-        }
-
-        var staleStores = await db.PendingFactsChanges.IgnoreQueryFilters().Select(c => c.StoreId).Distinct().ToListAsync(cancellationToken);
-        foreach (var storeId in staleStores)
-        {
-            await using var scope = scopes.CreateStoreScope(storeId);
-            logger.LogWarning("The daily facts of store {StoreId} miss writes that were committed before a stop; rebuilding them", storeId);
-            await scope.ServiceProvider.GetRequiredService<DailyFactsBuilder>().RebuildAsync(cancellationToken);
         }
     }
 }

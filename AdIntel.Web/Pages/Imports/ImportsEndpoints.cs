@@ -17,7 +17,7 @@ public static class ImportsEndpoints
 {
     public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/import").RequireAuthorization(AuthServiceCollectionExtensions.Policies.Marketer);
+        var group = api.MapGroup("/import").RequireAuthorization(Policies.Marketer);
         group.MapPost("/shopify-orders", (HttpContext http, ImportJobs jobs, IOptions<ImportOptions> options, IHostApplicationLifetime lifetime) =>
             ImportAsync(ImportKinds.ShopifyOrders, http, jobs, options.Value, lifetime.ApplicationStopping));
         group.MapPost("/meta-ads", (HttpContext http, ImportJobs jobs, IOptions<ImportOptions> options, IHostApplicationLifetime lifetime) =>
