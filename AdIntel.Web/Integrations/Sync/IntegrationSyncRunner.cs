@@ -49,13 +49,13 @@ public sealed class IntegrationSyncRunner(IServiceScopeFactory scopes, ILogger<I
             logger.LogInformation("{Sync} sync of store {StoreId} is already running (run {RunId}); not started again", sync.Name, storeId, run.Id);
             return run.Id;
         }
-        connection.LastSyncStartedAtUtc = run.StartedAtUtc;
-        await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("{Sync} {Kind} sync {RunId} of store {StoreId} started", sync.Name, run.Kind, run.Id, storeId);
 
         await using var heartbeat = recorder.KeepAlive(run.Id);
         try
         {
+            connection.LastSyncStartedAtUtc = run.StartedAtUtc;
+            await db.SaveChangesAsync(cancellationToken);
             var context = new SyncRunContext(db, connection, run, logger);
             await sync.RunAsync(context, cancellationToken);
             if (context.DataChanged)
