@@ -808,6 +808,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime>("HeartbeatAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text");
@@ -831,6 +834,10 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<long>("StoreId")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("UploadName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.HasKey("Id");
 
@@ -1622,6 +1629,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime>("HeartbeatAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1635,11 +1645,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<long>("Processed")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("Provider")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -1651,12 +1656,19 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<long>("StoreId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Sync")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<long?>("Total")
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ConnectionId");
+                    b.HasIndex("ConnectionId", "Sync")
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 'running'");
 
                     b.HasIndex("StoreId", "ConnectionId", "StartedAtUtc");
 

@@ -775,6 +775,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("HeartbeatAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -798,6 +801,10 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<long>("StoreId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -1559,6 +1566,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("HeartbeatAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1572,11 +1582,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long>("Processed")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Provider")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("TEXT");
 
@@ -1588,12 +1593,19 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long>("StoreId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Sync")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("Total")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ConnectionId");
+                    b.HasIndex("ConnectionId", "Sync")
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 'running'");
 
                     b.HasIndex("StoreId", "ConnectionId", "StartedAtUtc");
 
