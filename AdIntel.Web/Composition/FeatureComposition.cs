@@ -1,5 +1,6 @@
 using AdIntel.Web.Demo;
 using AdIntel.Web.Imports;
+using AdIntel.Web.Ingestion;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Shopify.App;
 using AdIntel.Web.Metrics;
@@ -25,6 +26,7 @@ public static class FeatureComposition
         var services = builder.Services;
         services.AddDemoFeature(builder.Configuration);
         services.AddMetricsFeature();
+        services.AddIngestion();
         services.AddImportsFeature();
         services.AddRulesFeature();
         services.AddReportsFeature();

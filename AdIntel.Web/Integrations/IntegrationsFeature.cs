@@ -34,7 +34,6 @@ public static class IntegrationsFeature
         services.AddHttpClient<ShopifyAdminClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddScoped<ShopifyBulkOperations>();
         services.AddScoped<ShopifyAccessTokens>();
-        services.AddScoped<ShopifyOrderWriter>();
         services.AddScoped<ShopifyProductWriter>();
         services.AddShopifyApp(configuration);
 

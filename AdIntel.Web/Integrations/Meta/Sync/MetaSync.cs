@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Ingestion;
 using AdIntel.Web.Integrations.Sync;
 using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
@@ -16,8 +17,8 @@ namespace AdIntel.Web.Integrations.Meta.Sync;
 /// report runs, 30 days at a time; every later one the days since the last and the last
 /// <see cref="MetaOptions.RestatementDays"/> again. Run and recorded by <see cref="IntegrationSyncRunner"/>.
 /// </summary>
-public sealed class MetaSync(AdIntelDbContext db, MetaConnections connections, MetaGraphClient client, StoreClock clock, IOptions<MetaOptions> options,
-    TimeProvider time, ILogger<MetaSync> logger) : IIntegrationSync
+public sealed class MetaSync(AdIntelDbContext db, MetaConnections connections, MetaGraphClient client, MetaAdsWriter writer, StoreClock clock,
+    IOptions<MetaOptions> options, ILogger<MetaSync> logger) : IIntegrationSync
 {
     private const int ChunkDays = 30;
 
@@ -35,7 +36,7 @@ public sealed class MetaSync(AdIntelDbContext db, MetaConnections connections, M
             ?? throw new ReconnectRequiredException("The Meta connection's token or ad account cannot be read: connect Meta again and choose the ad account.");
         var checkpoint = MetaCheckpoint.Read(connection.CheckpointJson);
         await context.SetPhaseAsync("Campaigns, ad sets and ads", cancellationToken);
-        var ads = await SyncStructureAsync(db, client, credentials, cancellationToken);
+        var account = await SyncStructureAsync(writer, client, credentials, cancellationToken);
         context.MarkDataChanged();
         var today = await clock.GetTodayAsync(cancellationToken);
         var from = context.IsBackfill
@@ -49,7 +50,7 @@ public sealed class MetaSync(AdIntelDbContext db, MetaConnections connections, M
             var insights = context.IsBackfill
                 ? await client.GetDailyInsightsByReportRunAsync(credentials.AccessToken, credentials.AccountId, start, end, cancellationToken)
                 : await client.GetDailyInsightsAsync(credentials.AccessToken, credentials.AccountId, start, end, cancellationToken);
-            await ReplaceInsightsAsync(db, ads, start, end, insights, cancellationToken);
+            await ReplaceInsightsAsync(writer, account, start, end, insights, cancellationToken);
             checkpoint = checkpoint with
             {
                 InsightsThrough = Max(checkpoint.InsightsThrough, end),
@@ -76,133 +77,47 @@ public sealed class MetaSync(AdIntelDbContext db, MetaConnections connections, M
         _ => new("The sync failed: " + exception.Message, NeedsReconnect: false),
     };
 
-    /// <summary>Upserts the account, campaigns, ad sets and ads; returns Meta ad id → AdIntel ad id.</summary>
-    private async Task<Dictionary<string, long>> SyncStructureAsync(AdIntelDbContext db, MetaGraphClient client, MetaCredentials credentials,
+    /// <summary>Writes the account, campaigns, ad sets and ads as Meta lists them; returns the account's external id.</summary>
+    private static async Task<string> SyncStructureAsync(MetaAdsWriter writer, MetaGraphClient client, MetaCredentials credentials,
         CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcDateTime;
         var accountExternalId = MetaConnections.AccountPrefix + credentials.AccountId;
         var accounts = await client.GetAdAccountsAsync(credentials.AccessToken, cancellationToken);
         var metaAccount = accounts.FirstOrDefault(a => a.AccountId == credentials.AccountId)
             ?? throw new InvalidOperationException($"The Meta user no longer has access to ad account {accountExternalId}: connect Meta again and choose an account.");
-        var account = await db.AdAccounts.SingleOrDefaultAsync(a => a.Platform == "meta" && a.ExternalId == accountExternalId, cancellationToken);
-        if (account is null)
-        {
-            account = new AdAccount { ExternalId = accountExternalId, Name = metaAccount.Name };
-            db.AdAccounts.Add(account);
-        }
-        account.Name = metaAccount.Name;
-        account.Currency = metaAccount.Currency;
-        await db.SaveChangesAsync(cancellationToken);
-
-        var metaCampaigns = await client.GetObjectsAsync(credentials.AccessToken, credentials.AccountId, "campaigns", cancellationToken);
-        var campaigns = await db.Campaigns.Where(c => c.AdAccountId == account.Id).ToDictionaryAsync(c => c.ExternalId, cancellationToken);
-        foreach (var item in metaCampaigns)
-        {
-            if (!campaigns.TryGetValue(item.Id, out var campaign))
-            {
-                campaign = new Campaign { AdAccountId = account.Id, ExternalId = item.Id, Name = item.Name };
-                db.Campaigns.Add(campaign);
-                campaigns[item.Id] = campaign;
-            }
-            campaign.Name = item.Name;
-            campaign.Status = Status(item.Status);
-            campaign.DailyBudget = item.DailyBudgetMinor is { } minor ? MetaMoney.FromMinor(minor, account.Currency) : null;
-            campaign.StartDate = item.CreatedTime is { } created ? DateOnly.FromDateTime(created.UtcDateTime) : campaign.StartDate;
-            campaign.UpdatedAtUtc = now;
-        }
-        await db.SaveChangesAsync(cancellationToken);
-
-        var campaignIds = campaigns.Values.Select(c => c.Id).ToList();
-        var metaAdSets = await client.GetObjectsAsync(credentials.AccessToken, credentials.AccountId, "adsets", cancellationToken);
-        var adSets = await db.AdSets.Where(s => campaignIds.Contains(s.CampaignId)).ToDictionaryAsync(s => s.ExternalId, cancellationToken);
-        foreach (var item in metaAdSets.Where(s => s.CampaignId is not null && campaigns.ContainsKey(s.CampaignId)))
-        {
-            var budget = item.DailyBudgetMinor is { } minor ? MetaMoney.FromMinor(minor, account.Currency) : (decimal?)null;
-            if (!adSets.TryGetValue(item.Id, out var adSet))
-            {
-                adSet = new AdSet { CampaignId = campaigns[item.CampaignId!].Id, ExternalId = item.Id, Name = item.Name, DailyBudget = budget };
-                db.AdSets.Add(adSet);
-                adSets[item.Id] = adSet;
-            }
-            else if (adSet.DailyBudget != budget)
-            {
-                // A budget edited in Ads Manager restarts the learning phase, as one made by a rule does.
-                adSet.LastSignificantEditAtUtc = now;
-            }
-            adSet.CampaignId = campaigns[item.CampaignId!].Id;
-            adSet.Name = item.Name;
-            adSet.Status = Status(item.Status);
-            adSet.DailyBudget = budget;
-            adSet.StartDate = item.CreatedTime is { } created ? DateOnly.FromDateTime(created.UtcDateTime) : adSet.StartDate;
-            adSet.UpdatedAtUtc = now;
-        }
-        await db.SaveChangesAsync(cancellationToken);
-
-        var adSetIds = adSets.Values.Select(s => s.Id).ToList();
-        var metaAds = await client.GetObjectsAsync(credentials.AccessToken, credentials.AccountId, "ads", cancellationToken);
-        var ads = await db.Ads.Where(a => adSetIds.Contains(a.AdSetId)).ToDictionaryAsync(a => a.ExternalId, cancellationToken);
-        foreach (var item in metaAds.Where(a => a.AdSetId is not null && adSets.ContainsKey(a.AdSetId)))
-        {
-            var adSet = adSets[item.AdSetId!];
-            if (!ads.TryGetValue(item.Id, out var ad))
-            {
-                ad = new Ad { AdSetId = adSet.Id, CampaignId = adSet.CampaignId, ExternalId = item.Id, Name = item.Name };
-                db.Ads.Add(ad);
-                ads[item.Id] = ad;
-            }
-            ad.AdSetId = adSet.Id;
-            ad.CampaignId = adSet.CampaignId;
-            ad.Name = item.Name;
-            ad.Status = Status(item.Status);
-            ad.StartDate = item.CreatedTime is { } created ? DateOnly.FromDateTime(created.UtcDateTime) : ad.StartDate;
-            ad.UpdatedAtUtc = now;
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        return ads.ToDictionary(a => a.Key, a => a.Value.Id, StringComparer.Ordinal);
+        var campaigns = await client.GetObjectsAsync(credentials.AccessToken, credentials.AccountId, "campaigns", cancellationToken);
+        var adSets = await client.GetObjectsAsync(credentials.AccessToken, credentials.AccountId, "adsets", cancellationToken);
+        var ads = await client.GetObjectsAsync(credentials.AccessToken, credentials.AccountId, "ads", cancellationToken);
+        AdDelivery Delivery(MetaAdObject item) => new(Status(item.Status),
+            item.DailyBudgetMinor is { } minor ? MetaMoney.FromMinor(minor, metaAccount.Currency) : null,
+            item.CreatedTime is { } created ? DateOnly.FromDateTime(created.UtcDateTime) : null);
+        await writer.UpsertStructureAsync(new IncomingAdStructure(
+            [new IncomingAdAccount(accountExternalId, metaAccount.Name, metaAccount.Currency)],
+            campaigns.Select(c => new IncomingCampaign(c.Id, accountExternalId, c.Name, Delivery(c))).ToList(),
+            adSets.Where(s => s.CampaignId is not null).Select(s => new IncomingAdSet(s.Id, s.CampaignId!, s.Name, Delivery(s))).ToList(),
+            ads.Where(a => a.AdSetId is not null).Select(a => new IncomingAd(a.Id, a.AdSetId!, a.Name, Delivery(a))).ToList()), cancellationToken);
+        return accountExternalId;
     }
 
-    /// <summary>Replaces the account's insights of <paramref name="from"/>..<paramref name="to"/> with Meta's, in one transaction.</summary>
-    private async Task ReplaceInsightsAsync(AdIntelDbContext db, Dictionary<string, long> ads, DateOnly from, DateOnly to,
+    /// <summary>Makes the account's insights of <paramref name="from"/>..<paramref name="to"/> exactly Meta's, in one transaction.</summary>
+    private async Task ReplaceInsightsAsync(MetaAdsWriter writer, string accountExternalId, DateOnly from, DateOnly to,
         IReadOnlyList<MetaDailyInsight> insights, CancellationToken cancellationToken)
     {
-        var adIds = ads.Values.ToList();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.MarkFactsInputsChanged();
-        await db.AdInsights.Where(i => adIds.Contains(i.AdId) && i.Date >= from && i.Date <= to).ExecuteDeleteAsync(cancellationToken);
-        var unknown = 0;
-        // Meta can answer one ad-day in two rows when a report spans a change of attribution; they are summed.
-        foreach (var group in insights.GroupBy(i => (i.AdId, i.Date)))
+        var days = insights.Select(i => new IncomingAdInsightDay
         {
-            if (!ads.TryGetValue(group.Key.AdId, out var adId))
-            {
-                unknown++;
-                continue;
-            }
-            var impressions = group.Sum(i => i.Impressions);
-            var reach = group.Sum(i => i.Reach);
-            db.AdInsights.Add(new AdInsightDaily
-            {
-                AdId = adId,
-                Date = group.Key.Date,
-                Spend = group.Sum(i => i.Spend),
-                Impressions = impressions,
-                Reach = reach,
-                Frequency = reach > 0 ? Math.Round((decimal)impressions / reach, 4) : 0,
-                LinkClicks = group.Sum(i => i.LinkClicks),
-                Purchases = group.Sum(i => i.Purchases),
-                PurchaseValue = group.Sum(i => i.PurchaseValue),
-            });
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        foreach (var entry in db.ChangeTracker.Entries<AdInsightDaily>().ToList())
+            AdExternalId = i.AdId,
+            Date = i.Date,
+            Spend = i.Spend,
+            Impressions = i.Impressions,
+            Reach = i.Reach,
+            LinkClicks = i.LinkClicks,
+            Purchases = i.Purchases,
+            PurchaseValue = i.PurchaseValue,
+        }).ToList();
+        var written = await writer.UpsertInsightsAsync(days, new InsightRange(accountExternalId, from, to), cancellationToken);
+        if (written.UnknownAds > 0)
         {
-            entry.State = EntityState.Detached;
-        }
-        if (unknown > 0)
-        {
-            logger.LogWarning("{Count} insight rows named ads Meta did not list; they are picked up by the next sync", unknown);
+            logger.LogWarning("{Count} insight rows named ads Meta did not list; they are picked up by the next sync", written.UnknownAds);
         }
     }
 

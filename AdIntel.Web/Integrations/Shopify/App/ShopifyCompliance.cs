@@ -153,7 +153,7 @@ public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, IRec
         var keys = new List<string>();
         if (subject.CustomerId is { } id)
         {
-            keys.Add(ShopifyOrderWriter.Key(id));
+            keys.Add(ShopifyGid.ExternalId(id));
         }
         if (subject.Email is { Length: > 0 } email)
         {
@@ -168,7 +168,7 @@ public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, IRec
         CancellationToken cancellationToken, bool tracking = false)
     {
         var customerIds = customers.Select(c => c.Id).ToList();
-        var orderKeys = named.Select(ShopifyOrderWriter.Key).ToList();
+        var orderKeys = named.Select(ShopifyGid.ExternalId).ToList();
         var email = subject.Email?.Trim();
         IQueryable<Order> query = db.Orders.Where(o =>
             (o.CustomerId != null && customerIds.Contains(o.CustomerId.Value)) || orderKeys.Contains(o.ExternalId)

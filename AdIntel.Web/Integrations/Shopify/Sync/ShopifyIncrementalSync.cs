@@ -1,3 +1,4 @@
+using AdIntel.Web.Ingestion;
 using System.Text.Json;
 using AdIntel.Web.Integrations.Sync;
 
@@ -158,7 +159,7 @@ internal sealed class ShopifyIncrementalSync(ShopifySyncServices services, SyncR
     {
         await InTransactionAsync(async () =>
         {
-            var result = await Orders.UpsertAsync(records, ShopifyWriteMode.Sync, cancellationToken);
+            var result = await Orders.UpsertAsync(ShopifyOrderRecord.ToIncoming(records), OrderWriteMode.IfUpdatedAtDiffers, cancellationToken);
             Changed |= result.Created + result.Updated > 0;
             Run.Processed += records.Count;
             if (records.Count > 0)

@@ -1,5 +1,6 @@
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Ingestion;
 using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Integrations.Sync;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ namespace AdIntel.Web.Integrations.Shopify.Sync;
 /// <see cref="IntegrationSyncRunner"/>.
 /// </summary>
 public sealed class ShopifySync(AdIntelDbContext db, ShopifyAdminClient client, ShopifyBulkOperations bulk, ShopifyAccessTokens tokens,
-    ShopifyOrderWriter orders, ShopifyProductWriter products, IOptions<ShopifySyncOptions> options, IOptions<ShopifyOptions> shopifyOptions,
+    OrderWriter orders, ShopifyProductWriter products, IOptions<ShopifySyncOptions> options, IOptions<ShopifyOptions> shopifyOptions,
     IOptions<AuthOptions> auth, TimeProvider time, ILogger<ShopifySync> logger) : IIntegrationSync
 {
     public string Name => IntegrationProviders.Shopify;

@@ -2,13 +2,14 @@ using System.Text.Json;
 using System.Threading.Channels;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Ingestion;
 using AdIntel.Web.Integrations.Sync;
 
 namespace AdIntel.Web.Integrations.Shopify.Sync;
 
 /// <summary>The services a Shopify sync pass uses, resolved once per run by <see cref="ShopifySync"/>.</summary>
 internal sealed record ShopifySyncServices(AdIntelDbContext Db, ShopifyAdminClient Client, ShopifyBulkOperations Bulk, ShopifyAccessTokens Tokens,
-    ShopifyOrderWriter Orders, ShopifyProductWriter Products, ShopifySyncOptions Options, TimeProvider Time, ILogger Logger);
+    OrderWriter Orders, ShopifyProductWriter Products, ShopifySyncOptions Options, TimeProvider Time, ILogger Logger);
 
 /// <summary>
 /// What a Shopify backfill (<see cref="ShopifyBackfill"/>) and an incremental sync (<see cref="ShopifyIncrementalSync"/>)
@@ -24,7 +25,7 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
     protected ShopifyAdminClient Client => services.Client;
     protected ShopifyBulkOperations Bulk => services.Bulk;
     protected ShopifyAccessTokens Tokens => services.Tokens;
-    protected ShopifyOrderWriter Orders => services.Orders;
+    protected OrderWriter Orders => services.Orders;
     protected ShopifyProductWriter Products => services.Products;
     protected ShopifySyncOptions Options => services.Options;
     protected TimeProvider Time => services.Time;
@@ -104,7 +105,7 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
     {
         await InTransactionAsync(async () =>
         {
-            await Orders.UpsertCustomersAsync(batch, cancellationToken);
+            await Orders.UpsertCustomersAsync(batch.ConvertAll(c => (c.Item1.ToIncoming(), c.Item2.UtcDateTime)), cancellationToken);
             Changed |= batch.Count > 0;
             if (read is not null)
             {
@@ -251,7 +252,7 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
     {
         await InTransactionAsync(async () =>
         {
-            var result = await Orders.UpsertAsync(batch.Orders, ShopifyWriteMode.Sync, cancellationToken);
+            var result = await Orders.UpsertAsync(ShopifyOrderRecord.ToIncoming(batch.Orders), OrderWriteMode.IfUpdatedAtDiffers, cancellationToken);
             Changed |= result.Created + result.Updated > 0;
             Run.Processed += batch.Orders.Count;
             read.RowsDone = batch.RowsDone;
@@ -297,7 +298,7 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
             await InTransactionAsync(async () =>
             {
                 // Stored earlier without some of their rows but with the same updated_at: rewrite them regardless.
-                var result = await Orders.UpsertAsync(builders.Select(b => b.Build()).ToList(), ShopifyWriteMode.Replace, cancellationToken);
+                var result = await Orders.UpsertAsync(ShopifyOrderRecord.ToIncoming(builders.Select(b => b.Build())), OrderWriteMode.Always, cancellationToken);
                 Changed |= result.Created + result.Updated > 0;
                 return result;
             }, cancellationToken);
