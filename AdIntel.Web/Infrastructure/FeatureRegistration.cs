@@ -1,3 +1,4 @@
+using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Demo;
 using AdIntel.Web.Imports;
 using AdIntel.Web.Integrations;
@@ -26,6 +27,7 @@ public static class FeatureRegistration
         builder.Services.AddRulesPages();
         builder.Services.AddReportsFeature();
         builder.Services.AddIntegrationsFeature();
+        builder.Services.AddRecommendationsFeature();
         return builder;
     }
 
