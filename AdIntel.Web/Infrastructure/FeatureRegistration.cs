@@ -25,6 +25,7 @@ public static class FeatureRegistration
         builder.Services.AddImportsFeature();
         builder.Services.AddRulesFeature();
         builder.Services.AddRulesPages();
+        builder.Services.AddSettingsPages();
         builder.Services.AddReportsFeature();
         builder.Services.AddIntegrationsFeature();
         builder.Services.AddRecommendationsFeature();
@@ -35,6 +36,7 @@ public static class FeatureRegistration
     {
         var api = app.MapGroup("/api").DisableAntiforgery();
         api.MapOverviewEndpoints();
+        api.MapRecommendationEndpoints();
         api.MapCampaignsEndpoints();
         api.MapImportsEndpoints();
         api.MapSettingsEndpoints();

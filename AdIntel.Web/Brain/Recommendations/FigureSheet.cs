@@ -35,10 +35,13 @@ internal sealed class FigureSheet(MetricFormatter format)
     {
         FigureUnits.Money => format.Money(figure.Value),
         FigureUnits.Ratio => format.Format(MetricFormat.Ratio, figure.Value),
-        FigureUnits.Percent => format.Format(MetricFormat.Percent, figure.Value),
+        // Shares keep two decimals where they have them: a click-through rate of 0.65% is not 0.7%.
+        FigureUnits.Percent => figure.Value.ToString("0.0#%", English),
         FigureUnits.Days => format.Days(figure.Value),
-        _ => figure.Value.ToString(figure.Value == decimal.Truncate(figure.Value) ? "N0" : "#,##0.##", CultureInfo.GetCultureInfo("en-US")),
+        _ => figure.Value.ToString(figure.Value == decimal.Truncate(figure.Value) ? "N0" : "#,##0.##", English),
     };
+
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");
 
     /// <summary>The value as the API writes it: money to cents, ratios and shares to 4 decimals, days as whole days.</summary>
     public static decimal Round(RecommendationFigure figure) => figure.Unit switch

@@ -47,10 +47,15 @@ public sealed record RecommendationContext
     public string Last7 => Describe(Window7);
     public string Last30 => Describe(Window30);
 
-    /// <summary>The target CPA and where it comes from: the store's setting, or break-even over the last 30 days (null when neither exists).</summary>
-    public (decimal Value, string Window)? TargetCpa => Targets.Cpa is { } set
-        ? (set, "your setting")
-        : StoreTargets.BreakEvenCpa(Last30Days) is { } breakEven ? (breakEven, "break-even, " + Last30) : null;
+    /// <summary>The target CPA ads are judged against and where it comes from (null when the store has neither a setting nor a break-even).</summary>
+    public (decimal Value, string Window)? TargetCpa
+    {
+        get
+        {
+            var now = new StoreTargetsNow(Targets, StoreTargets.BreakEvenCpa(Last30Days), Window30);
+            return now.Cpa is { } cpa ? (cpa, now.Targets.Cpa is null ? "break-even, " + Last30 : "your setting") : null;
+        }
+    }
 
     /// <summary>Whether an entity delivers: it, and its ad set and campaign where it has them, are active.</summary>
     public bool Delivers(EntitySnapshot entity)

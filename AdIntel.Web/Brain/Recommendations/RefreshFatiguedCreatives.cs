@@ -80,7 +80,7 @@ internal sealed class RefreshFatiguedCreatives : IRecommender
         var pooled = (baseline.Clicks + recent.Clicks) / (baseline.Impressions + recent.Impressions);
         var error = Math.Sqrt(pooled * (1 - pooled) * (1 / baseline.Impressions + 1 / recent.Impressions));
         var confidence = error > 0 && baseline.Ctr is { } before && recent.Ctr is { } now ? Statistics.NormalCdf((before - now) / error) : 0.5;
-        return new Recommendation(Recommendation.KeyOf(RecommendationTypes.Test, "ad", ad.Id), RecommendationTypes.Test, RecommendationPriorities.Medium,
+        return new Recommendation(Recommendation.KeyOf(RecommendationTypes.Test, "ad", ad.Id), RecommendationTypes.Test, RecommendationPriorities.Low,
             title, reasoning, f.Figures, new RecommendationImpact(expected, 0m, spend, $"ad spend buying less than it did, over the {horizon}"),
             Statistics.Probability(confidence), context.Lineage(ad), null);
     }
