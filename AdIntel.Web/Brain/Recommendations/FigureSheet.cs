@@ -7,7 +7,7 @@ namespace AdIntel.Web.Brain.Recommendations;
 /// Collects a recommendation's figures and hands back each one written as the text shows it, so a title or a
 /// reasoning is assembled from its figures only: no number reaches the text without being a figure first.
 /// </summary>
-internal sealed class FigureSheet(MetricFormatter format)
+public sealed class FigureSheet(MetricFormatter format)
 {
     private readonly List<RecommendationFigure> _figures = [];
 

@@ -15,12 +15,22 @@ public sealed class RecomputeRecommendationsJob(IServiceScopeFactory scopes, ILo
     {
         await using var scope = scopes.CreateStoreScope(storeId);
         var services = scope.ServiceProvider;
-        if (!await services.GetRequiredService<AdIntelDbContext>().Stores.AnyAsync(s => s.Id == storeId, cancellationToken))
+        var db = services.GetRequiredService<AdIntelDbContext>();
+        var schedules = services.GetRequiredService<RecommendationSchedules>();
+        if (!await db.Stores.AnyAsync(s => s.Id == storeId, cancellationToken))
         {
-            services.GetRequiredService<RecommendationSchedules>().Remove(storeId);
+            schedules.Remove(storeId);
             return;
         }
         var recommendations = await services.GetRequiredService<RecommendationService>().ComputeAsync(cancellationToken);
+        // A store that got its first data after the app started gets its hourly job here; checked again after, so a
+        // store deleted meanwhile keeps no job.
+        schedules.Ensure(storeId);
+        if (!await db.Stores.AnyAsync(s => s.Id == storeId, cancellationToken))
+        {
+            schedules.Remove(storeId);
+            return;
+        }
         logger.LogInformation("Recommendations of store {StoreId} computed: {Count} ({Types})", storeId, recommendations.Count,
             string.Join(", ", recommendations.GroupBy(r => r.Type).Select(g => $"{g.Count()} {g.Key}")));
     }
@@ -42,12 +52,8 @@ public sealed class RecommendationSchedules(IRecurringJobManager recurring, IBac
 
     public void Remove(long storeId) => recurring.RemoveIfExists(JobId(storeId));
 
-    /// <summary>Queues a computation of the store's recommendations now (and makes sure its hourly one exists).</summary>
-    public void RecomputeSoon(long storeId)
-    {
-        Ensure(storeId);
-        jobs.Enqueue<RecomputeRecommendationsJob>(j => j.RunAsync(storeId, CancellationToken.None));
-    }
+    /// <summary>Queues a computation of the store's recommendations now (the job makes sure the hourly one exists).</summary>
+    public void RecomputeSoon(long storeId) => jobs.Enqueue<RecomputeRecommendationsJob>(j => j.RunAsync(storeId, CancellationToken.None));
 
     public void FactsRebuilt(long storeId) => RecomputeSoon(storeId);
 
