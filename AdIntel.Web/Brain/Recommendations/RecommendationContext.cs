@@ -32,6 +32,8 @@ public sealed record RecommendationContext
     public required KpiSet Last7Days { get; init; }
     /// <summary>The store's metrics over the last 30 complete days.</summary>
     public required KpiSet Last30Days { get; init; }
+    /// <summary>The store's metrics over the 30 days before those (the trend's other end).</summary>
+    public required KpiSet Previous30Days { get; init; }
     /// <summary>The store's daily facts of the days tracking is broken on.</summary>
     public required IReadOnlyList<DailyStoreFacts> BrokenDayFacts { get; init; }
 
@@ -46,6 +48,7 @@ public sealed record RecommendationContext
 
     public string Last7 => Describe(Window7);
     public string Last30 => Describe(Window30);
+    public string Previous30 => $"{Window30.Days} days before, {Span(Window30.GetPreviousPeriod().From, Window30.GetPreviousPeriod().To)}";
 
     /// <summary>The target CPA ads are judged against and where it comes from (null when the store has neither a setting nor a break-even).</summary>
     public (decimal Value, string Window)? TargetCpa

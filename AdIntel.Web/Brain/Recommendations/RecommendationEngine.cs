@@ -20,6 +20,7 @@ public static class RecommendationEngine
         new ScaleWinners(),
         new RefreshFatiguedCreatives(),
         new ProtectLearning(),
+        new OffTargetTrends(),
     ];
 
     public static IReadOnlyList<Recommendation> Recommend(RecommendationContext context)

@@ -78,7 +78,8 @@ public sealed class RecommendationService(AdIntelDbContext db, StoreContext stor
         var snapshot = await snapshots.BuildAsync(time.GetUtcNow(), cancellationToken);
         var today = snapshot.Today;
         var (window7, window30) = (DatePreset.Last7Days.RangeEndingOn(today), DatePreset.Last30Days.RangeEndingOn(today));
-        var (periods, last30) = await metrics.GetKpisByPeriodAsync(window30, [window7], cancellationToken);
+        var (last30, previous30) = await metrics.GetComparisonAsync(window30, cancellationToken);
+        var last7 = await metrics.GetKpisAsync(window7, cancellationToken);
         var settings = await db.StoreSettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken) ?? new StoreSettings();
         var budgets = await db.AdSets.AsNoTracking().Select(a => new { a.Id, a.DailyBudget }).ToDictionaryAsync(a => a.Id, a => a.DailyBudget, cancellationToken);
         var brokenDays = session.Tracking.BrokenDays.ToList();
@@ -98,8 +99,9 @@ public sealed class RecommendationService(AdIntelDbContext db, StoreContext stor
             Tracking = session.Tracking,
             Snapshot = snapshot,
             AdSetBudgets = budgets,
-            Last7Days = periods[0],
+            Last7Days = last7,
             Last30Days = last30,
+            Previous30Days = previous30,
             BrokenDayFacts = brokenFacts,
         };
     }

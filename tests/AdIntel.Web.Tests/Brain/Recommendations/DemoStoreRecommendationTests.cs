@@ -37,6 +37,12 @@ public sealed class DemoStoreRecommendationTests(AppFixture fixture)
                 case RecommendationTypes.Test:
                     CheckFatigue(r, data, id);
                     break;
+                case RecommendationTypes.Monitor when r.Key.StartsWith("monitor:mer:", StringComparison.Ordinal):
+                    CheckMer(r, data);
+                    break;
+                case RecommendationTypes.Monitor when r.Key.StartsWith("monitor:ltv_to_cac:", StringComparison.Ordinal):
+                    CheckLtvToCac(r, data);
+                    break;
                 case RecommendationTypes.Monitor:
                     CheckLearning(r, data, id);
                     break;
@@ -118,6 +124,28 @@ public sealed class DemoStoreRecommendationTests(AppFixture fixture)
         FigureAssert.Has(r, "spendWhileLearning", FigureUnits.Money, data.AdSetDelivery(adSetId, restart, data.Yesterday).Spend);
     }
 
+    private static void CheckMer(Recommendation r, DemoData data)
+    {
+        var (last, before) = (data.Today.AddDays(-30), data.Today.AddDays(-60));
+        var mer = data.TotalSales(last) / data.MarketingSpend(last, data.Yesterday);
+        var merBefore = data.TotalSales(before, last.AddDays(-1)) / data.MarketingSpend(before, last.AddDays(-1));
+        FigureAssert.Has(r, "totalSales", FigureUnits.Money, data.TotalSales(last));
+        FigureAssert.Has(r, "marketingSpend", FigureUnits.Money, data.MarketingSpend(last, data.Yesterday));
+        FigureAssert.Has(r, "mer", FigureUnits.Ratio, mer);
+        FigureAssert.Has(r, "merBefore", FigureUnits.Ratio, merBefore);
+        Assert.True(mer < merBefore && mer <= (data.Settings.TargetMer ?? 3m), $"MER {mer} (before {merBefore}) is not below target and falling");
+    }
+
+    private static void CheckLtvToCac(Recommendation r, DemoData data)
+    {
+        var last = data.Today.AddDays(-30);
+        var newCustomers = data.FactsFrom(last).Sum(f => f.NewCustomers);
+        var cac = data.MarketingSpend(last, data.Yesterday) / newCustomers;
+        FigureAssert.Has(r, "newCustomers", FigureUnits.Count, newCustomers);
+        FigureAssert.Has(r, "cac", FigureUnits.Money, cac);
+        FigureAssert.Has(r, "ltvToCac", FigureUnits.Ratio, r.Figure("ltv")!.Value / cac);
+    }
+
     private static void CheckTracking(Recommendation r, DemoData data)
     {
         var days = r.Figure("brokenDays")!.Window["broken days: ".Length..].Split(", ").Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
@@ -160,11 +188,22 @@ public sealed class DemoStoreRecommendationTests(AppFixture fixture)
                     && (a.Type == "set_budget" || a.Type == "scale_budget")).OrderBy(a => a.ExecutedAtUtc).ToListAsync());
         }
 
-        public IEnumerable<DailyStoreFacts> FactsFrom(DateOnly first) => Facts.Where(f => f.Date >= first && f.Date <= Yesterday);
+        public IEnumerable<DailyStoreFacts> FactsFrom(DateOnly first, DateOnly? last = null) => Facts.Where(f => f.Date >= first && f.Date <= (last ?? Yesterday));
 
         public int Orders(DateOnly first) => FactsFrom(first).Sum(f => f.Orders);
 
-        public decimal TotalSales(DateOnly first) => FactsFrom(first).Sum(f => f.GrossSales - f.Discounts - f.Returns + f.Shipping + f.Taxes);
+        public decimal TotalSales(DateOnly first, DateOnly? last = null) => FactsFrom(first, last).Sum(f => f.GrossSales - f.Discounts - f.Returns + f.Shipping + f.Taxes);
+
+        /// <summary>Ad spend + other marketing costs, each day carrying its month's amount ÷ the month's days.</summary>
+        public decimal MarketingSpend(DateOnly first, DateOnly last)
+        {
+            var other = 0m;
+            for (var day = first; day <= last; day = day.AddDays(1))
+            {
+                other += Settings.OtherMarketingCostPerMonth / DateTime.DaysInMonth(day.Year, day.Month);
+            }
+            return FactsFrom(first, last).Sum(f => f.AdSpend) + other;
+        }
 
         /// <summary>Contribution margin: net sales − COGS + shipping charged − shipping costs − payment fees.</summary>
         public decimal Margin(DateOnly first) => FactsFrom(first).Sum(f => f.GrossSales - f.Discounts - f.Returns - f.Cogs + f.Shipping

@@ -3,6 +3,7 @@ using AdIntel.Plugins.Abstractions;
 using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Rules.Plugins;
+using AdIntel.Web.Tests.Metrics;
 using AdIntel.Web.Tests.Rules.Plugins;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -141,13 +142,13 @@ public sealed class RecommendationScenarioTests(AppFixture fixture)
     }
 
     /// <summary>
-    /// 10 orders a day over 35 days; an ad reporting 8 purchases a day, and 0 on the last 3 days (the outage) when
+    /// 10 orders a day over 35 days (MER 3.6, on target); an ad reporting 8 purchases a day, and 0 on the last 3 days (the outage) when
     /// <paramref name="outage"/>; a second ad spending 200 a day without any purchase over the last 10 days.
     /// </summary>
     private async Task<(RecommendationTestStore Store, long DudAd)> TrackingStoreAsync(bool outage)
     {
         var store = await CreateAsync(fixture.SqliteApp);
-        await store.AddDailyOrdersAsync(days: 35, perDay: 10, price: 50m, unitCost: 20m);
+        await store.AddDailyOrdersAsync(days: 35, perDay: 10, price: 60m, unitCost: 20m);
         var steady = await store.AddAdAsync(await store.AddAdSetAsync("Steady", 100m), "Steady video");
         var dud = await store.AddAdAsync(await store.AddAdSetAsync("Dud set", 200m), "Dud");
         await store.AddDeliveryAsync(steady, 35, 1, day =>
@@ -309,5 +310,73 @@ public sealed class RecommendationScenarioTests(AppFixture fixture)
         await covered.AddDailyOrdersAsync(days: 30, perDay: 1, price: 60m, unitCost: null);
         await covered.RebuildFactsAsync();
         Assert.Empty(await covered.ComputeAsync());
+    }
+
+    [Fact]
+    public async Task Mer_below_target_and_falling_is_flagged_and_quiet_when_on_target_or_rising()
+    {
+        // 2 orders of 100 a day over 60 days; ad spend 40 a day in the 30 days before the last 30, then 100 a day: MER 5 → 2.
+        async Task<RecommendationTestStore> StoreAsync(decimal spendBefore)
+        {
+            var store = await CreateAsync(fixture.SqliteApp);
+            await store.AddDailyOrdersAsync(days: 60, perDay: 2, Price, Cost);
+            var ad = await store.AddAdAsync(await store.AddAdSetAsync("Always on", null, startedDaysAgo: 90), "Always on ad");
+            await store.AddDeliveryAsync(ad, 60, 1, day => new Delivery(day < Today.AddDays(-30) ? spendBefore : 100m, 5000, 4000, 60, 2, 200m));
+            await store.RebuildFactsAsync();
+            return store;
+        }
+
+        var falling = await StoreAsync(spendBefore: 40m);
+        var mer = Assert.Single(await falling.ComputeAsync());
+        Assert.Equal(($"monitor:mer:{falling.StoreId}", RecommendationPriorities.Medium), (mer.Key, mer.Priority));
+        FigureAssert.Has(mer, "mer", FigureUnits.Ratio, 2m);
+        FigureAssert.Has(mer, "merBefore", FigureUnits.Ratio, 5m);
+        FigureAssert.Has(mer, "targetMer", FigureUnits.Ratio, 3m);
+        FigureAssert.Has(mer, "marketingSpend", FigureUnits.Money, 3000m);
+        FigureAssert.Has(mer, "totalSales", FigureUnits.Money, 6000m);
+        FigureAssert.Has(mer, "marketingSpendAtTarget", FigureUnits.Money, 2000m);
+        FigureAssert.Has(mer, "impactExpected", FigureUnits.Money, 1000m);
+        FigureAssert.NumbersComeFromFigures(mer);
+
+        await falling.PutTargetsAsync(new { mer = 1.5 });
+        Assert.Empty(await falling.ComputeAsync());
+
+        // Below target but rising (MER 1.5 → 2): not a trend to act on yet.
+        var rising = await StoreAsync(spendBefore: 200m / 1.5m);
+        Assert.Empty(await rising.ComputeAsync());
+    }
+
+    [Fact]
+    public async Task Ltv_to_cac_below_target_and_falling_is_flagged_with_the_cac_the_target_allows()
+    {
+        var store = await CreateAsync(fixture.SqliteApp);
+        // A cohort a year old: 10 customers who each brought 100 − 40 of gross profit (LTV 60).
+        // Then 10 new customers in each of the two last 30-day periods, for ad spend of 5 and then 10 a day: CAC 15 → 30, LTV:CAC 4 → 2.
+        var orders = new List<Order>();
+        for (var n = 0; n < 30; n++)
+        {
+            var ago = n < 10 ? 400 : n < 20 ? 31 + (n - 10) * 2 : 1 + (n - 20) * 2;
+            var customer = await store.App.AddCustomerAsync(store.StoreId, $"c{n}-{store.StoreId}");
+            orders.Add(StoreDataBuilder.Order($"o{n}", Today.AddDays(-ago), customer, lines: [StoreDataBuilder.Line(1, Price, Cost)]));
+        }
+        await store.App.AddOrdersAsync(store.StoreId, [.. orders]);
+        var ad = await store.AddAdAsync(await store.AddAdSetAsync("Prospecting", null, startedDaysAgo: 90), "Prospecting ad");
+        await store.AddDeliveryAsync(ad, 60, 1, day => new Delivery(day < Today.AddDays(-30) ? 5m : 10m, 1000, 900, 10, 1, 50m));
+        await store.RebuildFactsAsync();
+
+        var recommendation = Assert.Single(await store.ComputeAsync());
+
+        Assert.Equal($"monitor:ltv_to_cac:{store.StoreId}", recommendation.Key);
+        FigureAssert.Has(recommendation, "ltv", FigureUnits.Money, 60m);
+        FigureAssert.Has(recommendation, "cac", FigureUnits.Money, 30m);
+        FigureAssert.Has(recommendation, "ltvToCac", FigureUnits.Ratio, 2m);
+        FigureAssert.Has(recommendation, "ltvToCacBefore", FigureUnits.Ratio, 4m);
+        FigureAssert.Has(recommendation, "cacAtTarget", FigureUnits.Money, 20m);
+        FigureAssert.Has(recommendation, "newCustomers", FigureUnits.Count, 10);
+        FigureAssert.Has(recommendation, "impactExpected", FigureUnits.Money, (30m - 20m) * 10);
+        FigureAssert.NumbersComeFromFigures(recommendation);
+
+        await store.PutTargetsAsync(new { ltvToCac = 1.5 });
+        Assert.Empty(await store.ComputeAsync());
     }
 }
