@@ -1,3 +1,4 @@
+using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Demo;
 using AdIntel.Web.Imports;
 using AdIntel.Web.Ingestion;
@@ -31,9 +32,11 @@ public static class FeatureComposition
         services.AddRulesFeature();
         services.AddReportsFeature();
         services.AddIntegrationsFeature(builder.Configuration);
+        services.AddRecommendationsFeature();
 
         services.AddCampaignsPages();
         services.AddRulesPages();
+        services.AddSettingsPages();
         return builder;
     }
 

@@ -91,6 +91,9 @@ public sealed record KpiSet
     public decimal ShippingCosts { get; init; }
     public decimal PlatformPurchaseValue { get; init; }
     public decimal NewCustomerNetSales { get; init; }
+    /// <summary>Line items sold, and those with a known unit cost (the two sides of <see cref="CogsCoverage"/>).</summary>
+    public int LineItems { get; init; }
+    public int LineItemsWithCost { get; init; }
 }
 
 /// <summary>One day of the daily series: the same metrics as a period, for a single day.</summary>

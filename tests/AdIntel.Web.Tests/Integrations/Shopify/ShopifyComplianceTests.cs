@@ -222,7 +222,7 @@ public sealed class ShopifyComplianceTests(AppFixture fixture)
         using var connection = host.App.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
         var leftJobs = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection)
             .Select(j => j.Id).Where(id => id == Web.Rules.Execution.RuleSchedules.JobId(storeId) || id == Web.Integrations.IntegrationSchedules.JobId(storeId)
-                || id == Web.Reports.Scheduling.ScheduledReports.JobId(scheduleId)).ToList();
+                || id == Web.Reports.Scheduling.ScheduledReports.JobId(scheduleId) || id == Web.Brain.Recommendations.RecommendationSchedules.JobId(storeId)).ToList();
         Assert.True(leftJobs.Count == 0, "recurring jobs left for the deleted store: " + string.Join(", ", leftJobs));
     }
 
