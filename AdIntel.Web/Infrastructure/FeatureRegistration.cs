@@ -1,8 +1,10 @@
+using AdIntel.Web.Brain.Llm;
 using AdIntel.Web.Demo;
 using AdIntel.Web.Imports;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Shopify.App;
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Pages.Ask;
 using AdIntel.Web.Pages.Campaigns;
 using AdIntel.Web.Pages.Overview;
 using AdIntel.Web.Pages.Rules;
@@ -26,6 +28,7 @@ public static class FeatureRegistration
         builder.Services.AddRulesPages();
         builder.Services.AddReportsFeature();
         builder.Services.AddIntegrationsFeature();
+        builder.Services.AddLlmFeature();
         return builder;
     }
 
@@ -38,6 +41,7 @@ public static class FeatureRegistration
         api.MapSettingsEndpoints();
         api.MapRulesEndpoints();
         api.MapReportsEndpoints();
+        api.MapAskEndpoints();
         app.MapShopifyApp(api);
         app.MapIntegrationsEndpoints();
         return app;

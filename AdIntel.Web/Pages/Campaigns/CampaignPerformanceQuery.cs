@@ -13,6 +13,9 @@ public sealed record AdSetPerformance(CampaignRef Campaign, PerformanceRow AdSet
 
 public sealed record CampaignRef(long Id, string ExternalId, string Name, string Status);
 
+/// <summary>One campaign's, ad set's or ad's delivery on each day of a range, days without delivery as zeros.</summary>
+public sealed record EntityDailyDelivery(PerformanceLevel Level, long Id, string Name, IReadOnlyList<(DateOnly Date, DeliveryTotals Totals)> Days);
+
 /// <summary>
 /// Campaign, ad set and ad performance of the current store (the DbContext's store filter applies to every query).
 /// Insights are summed per ad in the database over the range, then rolled up to ad sets and campaigns in memory:
@@ -84,6 +87,42 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         var ads = await db.Ads.AsNoTracking().Where(a => a.CampaignId == campaignId).ToListAsync(cancellationToken);
         var byAd = await SumByAdAsync(range, db.Ads.Where(a => a.CampaignId == campaignId).Select(a => a.Id), cancellationToken);
         return ads.Select(a => AdRow(a, byAd.GetValueOrDefault(a.Id, DeliveryTotals.None))).ToList();
+    }
+
+    /// <summary>Null when the entity does not exist in the current store.</summary>
+    public async Task<EntityDailyDelivery?> GetDailyDeliveryAsync(PerformanceLevel level, long id, DateRange range, CancellationToken cancellationToken)
+    {
+        var name = level switch
+        {
+            PerformanceLevel.Campaign => await db.Campaigns.Where(c => c.Id == id).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken),
+            PerformanceLevel.AdSet => await db.AdSets.Where(s => s.Id == id).Select(s => s.Name).FirstOrDefaultAsync(cancellationToken),
+            _ => await db.Ads.Where(a => a.Id == id).Select(a => a.Name).FirstOrDefaultAsync(cancellationToken),
+        };
+        if (name is null)
+        {
+            return null;
+        }
+        var adIds = level switch
+        {
+            PerformanceLevel.Campaign => db.Ads.Where(a => a.CampaignId == id).Select(a => a.Id),
+            PerformanceLevel.AdSet => db.Ads.Where(a => a.AdSetId == id).Select(a => a.Id),
+            _ => db.Ads.Where(a => a.Id == id).Select(a => a.Id),
+        };
+        var sums = await db.AdInsights
+            .Where(i => i.Date >= range.From && i.Date <= range.To && adIds.Contains(i.AdId))
+            .GroupBy(i => i.Date)
+            .Select(g => new
+            {
+                Date = g.Key,
+                Spend = g.Sum(i => i.Spend),
+                Impressions = g.Sum(i => i.Impressions),
+                Reach = g.Sum(i => i.Reach),
+                LinkClicks = g.Sum(i => i.LinkClicks),
+                Purchases = g.Sum(i => i.Purchases),
+                PurchaseValue = g.Sum(i => i.PurchaseValue),
+            })
+            .ToDictionaryAsync(s => s.Date, s => new DeliveryTotals(s.Spend, s.Impressions, s.Reach, s.LinkClicks, s.Purchases, s.PurchaseValue), cancellationToken);
+        return new EntityDailyDelivery(level, id, name, [.. range.EachDay().Select(day => (day, sums.GetValueOrDefault(day, DeliveryTotals.None)))]);
     }
 
     private async Task<Dictionary<long, DeliveryTotals>> SumByAdAsync(DateRange range, IQueryable<long>? adIds, CancellationToken cancellationToken)
