@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 namespace AdIntel.Fakes.Llm;
 
 /// <summary>
-/// A fake of Anthropic's Messages API (<c>POST /v1/messages</c>): <c>x-api-key</c> and <c>anthropic-version</c> required,
+/// A fake of Anthropic's Messages API (<c>POST /v1/messages</c>): the key (<c>x-api-key</c> or a bearer token) and an
+/// <c>anthropic-version</c> header required,
 /// <c>max_tokens</c> required, every <c>tool_use</c> block answered by a <c>tool_result</c> block in the next user
 /// message (400 otherwise, as Anthropic does), structured output through <c>output_config.format</c>, answers with
 /// <c>tool_use</c> blocks (input as an object), <c>stop_reason</c> <c>refusal</c>, <c>usage</c>, and Anthropic's
@@ -12,15 +13,15 @@ namespace AdIntel.Fakes.Llm;
 /// </summary>
 public static class FakeAnthropic
 {
-    public const string Version = "2023-06-01";
-
     public static void Map(IEndpointRouteBuilder app, FakeLlmState state, TimeProvider time)
     {
         app.MapPost("/v1/messages", async (HttpContext context) =>
         {
             var received = time.GetUtcNow();
             context.Response.Headers["request-id"] = "req_" + Guid.NewGuid().ToString("N")[..16];
-            if (context.Request.Headers["x-api-key"].ToString() != state.ApiKey)
+            // The key comes as x-api-key (the documented header) or as a bearer token (what the official .NET SDK 13 sends).
+            if (context.Request.Headers["x-api-key"].ToString() != state.ApiKey
+                && context.Request.Headers.Authorization.ToString() != "Bearer " + state.ApiKey)
             {
                 return Error(401, "authentication_error", "invalid x-api-key");
             }
