@@ -256,32 +256,38 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
     }
 
-    [Fact]
-    public async Task Tokens_are_counted_per_store_and_month_and_an_exhausted_budget_keeps_the_deterministic_text()
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Tokens_are_counted_per_store_and_month_and_an_exhausted_budget_keeps_the_deterministic_text(string database)
     {
-        var (kit, storeId) = await StartAsync(LlmOptions.OpenAi);
-        await using var _ = kit;
-        await using var server = kit.Server;
+        var app = await fixture.HostAsync(database);
+        await using var server = await FakeServer.StartAsync();
+        await using var kit = new LlmTestKit(server, LlmOptions.OpenAi);
+        var storeId = (await app.CreateStoreAsync()).StoreId;
+        Task<NarrationResult> Narrate(IReadOnlyList<NarrationInput> inputs) =>
+            kit.WithAsync<RecommendationNarrator, NarrationResult>(app, storeId, n => n.NarrateAsync(inputs, CancellationToken.None));
+        Task<LlmMonthUsage> Usage() => app.WithServiceAsync<LlmUsageLedger, LlmMonthUsage>(storeId, l => l.GetThisMonthAsync(CancellationToken.None));
         kit.Fake.Enqueue(FakeLlmReply.Json(Reply()) with { InputTokens = 700, OutputTokens = 300 });
+        kit.Fake.Enqueue(FakeLlmReply.Json(Reply()) with { InputTokens = 70, OutputTokens = 30 });
 
-        await NarrateAsync(kit, storeId);
+        await Narrate(Inputs);
+        await Narrate([.. Inputs.Select(i => i with { Title = i.Title + " now" })]);
 
-        var usage = await fixture.SqliteApp.WithServiceAsync<LlmUsageLedger, LlmMonthUsage>(storeId, l => l.GetThisMonthAsync(CancellationToken.None));
-        Assert.Equal((1000L, 1), (usage.UsedTokens, usage.Requests));
+        var usage = await Usage();
+        Assert.Equal((1100L, 2), (usage.UsedTokens, usage.Requests));
         Assert.Equal(new DateOnly(PinnedDate.UtcNow.Year, PinnedDate.UtcNow.Month, 1), usage.Month);
 
-        await fixture.SqliteApp.WithDbAsync(storeId, async db =>
+        await app.WithDbAsync(storeId, async db =>
         {
             var row = db.LlmUsage.Single();
             row.InputTokens = usage.BudgetTokens;
             await db.SaveChangesAsync();
         });
-        var other = Inputs.Select(i => i with { Key = i.Key + ":next" }).ToList();
-
-        var result = await NarrateAsync(kit, storeId, other);
+        var result = await Narrate([.. Inputs.Select(i => i with { Key = i.Key + ":next" })]);
 
         Assert.Equal(NarrationFallback.BudgetExhausted, result.Fallback);
-        Assert.Single(kit.Fake.Requests);
+        Assert.Equal(2, kit.Fake.Requests.Count);
+        Assert.True((await Usage()).Exhausted);
     }
 
     [Fact]
