@@ -71,7 +71,6 @@ public sealed class RecommendationNarrator(
             ResponseFormat = ChatResponseFormat.ForJsonSchema(LlmPrompts.Schema(LlmPrompts.NarrationSchema), "recommendations",
                 "The recommendations rewritten in plain language, and any added"),
             MaxOutputTokens = clients.Options.MaxOutputTokens,
-            Temperature = 0.2f,
         };
         using var client = clients.Create();
         for (var attempt = 1; attempt <= 2; attempt++)

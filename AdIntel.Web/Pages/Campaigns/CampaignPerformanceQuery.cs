@@ -108,20 +108,8 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
             PerformanceLevel.AdSet => db.Ads.Where(a => a.AdSetId == id).Select(a => a.Id),
             _ => db.Ads.Where(a => a.Id == id).Select(a => a.Id),
         };
-        var sums = await db.AdInsights
-            .Where(i => i.Date >= range.From && i.Date <= range.To && adIds.Contains(i.AdId))
-            .GroupBy(i => i.Date)
-            .Select(g => new
-            {
-                Date = g.Key,
-                Spend = g.Sum(i => i.Spend),
-                Impressions = g.Sum(i => i.Impressions),
-                Reach = g.Sum(i => i.Reach),
-                LinkClicks = g.Sum(i => i.LinkClicks),
-                Purchases = g.Sum(i => i.Purchases),
-                PurchaseValue = g.Sum(i => i.PurchaseValue),
-            })
-            .ToDictionaryAsync(s => s.Date, s => new DeliveryTotals(s.Spend, s.Impressions, s.Reach, s.LinkClicks, s.Purchases, s.PurchaseValue), cancellationToken);
+        var sums = await SumByAsync(db.AdInsights.Where(i => i.Date >= range.From && i.Date <= range.To && adIds.Contains(i.AdId)), i => i.Date,
+            cancellationToken);
         return new EntityDailyDelivery(level, id, name, [.. range.EachDay().Select(day => (day, sums.GetValueOrDefault(day, DeliveryTotals.None)))]);
     }
 
@@ -132,11 +120,18 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         {
             insights = insights.Where(i => adIds.Contains(i.AdId));
         }
+        return await SumByAsync(insights, i => i.AdId, cancellationToken);
+    }
+
+    /// <summary>Delivery summed in the database per <paramref name="key"/> (an ad, a day).</summary>
+    private static async Task<Dictionary<TKey, DeliveryTotals>> SumByAsync<TKey>(IQueryable<AdInsightDaily> insights,
+        System.Linq.Expressions.Expression<Func<AdInsightDaily, TKey>> key, CancellationToken cancellationToken) where TKey : notnull
+    {
         var sums = await insights
-            .GroupBy(i => i.AdId)
+            .GroupBy(key)
             .Select(g => new
             {
-                AdId = g.Key,
+                g.Key,
                 Spend = g.Sum(i => i.Spend),
                 Impressions = g.Sum(i => i.Impressions),
                 Reach = g.Sum(i => i.Reach),
@@ -145,7 +140,7 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
                 PurchaseValue = g.Sum(i => i.PurchaseValue),
             })
             .ToListAsync(cancellationToken);
-        return sums.ToDictionary(s => s.AdId, s => new DeliveryTotals(s.Spend, s.Impressions, s.Reach, s.LinkClicks, s.Purchases, s.PurchaseValue));
+        return sums.ToDictionary(s => s.Key, s => new DeliveryTotals(s.Spend, s.Impressions, s.Reach, s.LinkClicks, s.Purchases, s.PurchaseValue));
     }
 
     private static Dictionary<long, DeliveryTotals> RollUp(Dictionary<long, DeliveryTotals> byAd, IEnumerable<AdKey> ads, Func<AdKey, long> parent) =>

@@ -67,7 +67,6 @@ public sealed class AskAdIntel(LlmChatClients clients, LlmUsageLedger ledger, As
             ToolMode = ChatToolMode.Auto,
             AllowMultipleToolCalls = true,
             MaxOutputTokens = clients.Options.MaxOutputTokens,
-            Temperature = 0.2f,
         };
         ChatResponse response;
         using (var client = new FunctionInvokingChatClient(clients.Create())

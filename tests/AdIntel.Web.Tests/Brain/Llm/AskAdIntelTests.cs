@@ -39,7 +39,6 @@ public sealed class AskAdIntelTests(AppFixture fixture)
     {
         var (kit, storeId, today) = await StartAsync(provider);
         await using var _ = kit;
-        await using var server = kit.Server;
         var (from, to) = (Day(today.AddDays(-7)), Day(today.AddDays(-1)));
         decimal mer = 0, roas = 0;
         string leader = "";
@@ -78,7 +77,6 @@ public sealed class AskAdIntelTests(AppFixture fixture)
     {
         var (kit, storeId, today) = await StartAsync(provider);
         await using var _ = kit;
-        await using var server = kit.Server;
         var (from, to) = (Day(today.AddDays(-7)), Day(today.AddDays(-1)));
         var (campaignId, campaignName) = await fixture.SqliteApp.WithDbAsync(storeId, db =>
             db.Campaigns.OrderBy(c => c.Id).Select(c => new { c.Id, c.Name }).FirstAsync().ContinueWith(t => (t.Result.Id, t.Result.Name)));
@@ -115,7 +113,6 @@ public sealed class AskAdIntelTests(AppFixture fixture)
         var demoCampaign = await fixture.SqliteApp.WithDbAsync(fixture.SqliteApp.DemoStoreId, db => db.Campaigns.Select(c => c.Id).FirstAsync());
         var (kit, storeId, today) = await StartAsync(LlmOptions.OpenAi, other.StoreId);
         await using var _ = kit;
-        await using var server = kit.Server;
         kit.Fake.Enqueue(FakeLlmReply.ToolCalls(Call("get_daily_series",
             new { entityType = "campaign", entityId = demoCampaign, from = Day(today.AddDays(-7)), to = Day(today.AddDays(-1)) })));
         string toolResult = "";
@@ -133,7 +130,6 @@ public sealed class AskAdIntelTests(AppFixture fixture)
     {
         var (kit, storeId, today) = await StartAsync(provider);
         await using var _ = kit;
-        await using var server = kit.Server;
         kit.Fake.Enqueue(FakeLlmReply.ToolCalls(Call("get_kpis", new { from = Day(today.AddDays(-7)), to = Day(today.AddDays(-1)) })),
             FakeLlmReply.Text("MER dropped because spend rose to $98,765,432.10."));
 
@@ -151,7 +147,6 @@ public sealed class AskAdIntelTests(AppFixture fixture)
         var store = await fixture.SqliteApp.CreateStoreAsync();
         var (kit, storeId, today) = await StartAsync(LlmOptions.Anthropic, store.StoreId);
         await using var _ = kit;
-        await using var server = kit.Server;
         await fixture.SqliteApp.WithDbAsync(storeId, async db =>
         {
             db.LlmUsage.Add(new LlmUsage { Month = new DateOnly(today.Year, today.Month, 1), InputTokens = 2_000_000, UpdatedAtUtc = PinnedDate.UtcNow });

@@ -9,7 +9,7 @@ namespace AdIntel.Web.Tests.Brain.Llm;
 /// <summary>
 /// The LLM layer wired as the app wires it (options, the resilient HttpClient, <see cref="LlmChatClients"/>) but
 /// pointed at the fake provider of <paramref name="provider"/>, with short back-offs; the narrator and Ask AdIntel are
-/// built in a store scope of a hosted app, so usage, data and logs are the app's own.
+/// built in a store scope of a hosted app, so usage, data and logs are the app's own. Disposing the kit stops the server.
 /// </summary>
 public sealed class LlmTestKit : IAsyncDisposable
 {
@@ -59,5 +59,10 @@ public sealed class LlmTestKit : IAsyncDisposable
         return await work(service);
     }
 
-    public async ValueTask DisposeAsync() => await _llmServices.DisposeAsync();
+    /// <summary>Stops the fake server too: the kit owns it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _llmServices.DisposeAsync();
+        await Server.DisposeAsync();
+    }
 }

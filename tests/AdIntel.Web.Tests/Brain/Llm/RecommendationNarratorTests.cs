@@ -65,7 +65,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(provider);
         await using var _ = kit;
-        await using var server = kit.Server;
         kit.Fake.Enqueue(FakeLlmReply.Json(Reply(added: [new JsonObject
         {
             ["title"] = "Refresh Retargeting's creative before it tires",
@@ -104,7 +103,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(provider);
         await using var _ = kit;
-        await using var server = kit.Server;
         kit.Fake.Enqueue(FakeLlmReply.Json(Reply(
             pauseReasoning: "It spent $1,235 and pausing it would save about $5,300 a month.",
             added:
@@ -130,7 +128,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(provider);
         await using var _ = kit;
-        await using var server = kit.Server;
         var missingAdded = new JsonObject { ["recommendations"] = new JsonArray() };
         kit.Fake.Enqueue(FakeLlmReply.Json(missingAdded), FakeLlmReply.Text("Sure! Here are your recommendations: pause it."));
 
@@ -149,7 +146,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(provider);
         await using var _ = kit;
-        await using var server = kit.Server;
         var wrongKey = Reply();
         wrongKey["recommendations"]![0]!["key"] = "pause:campaign:999";
         kit.Fake.Enqueue(FakeLlmReply.Json(wrongKey), FakeLlmReply.Text("```json\n" + Reply().ToJsonString() + "\n```"));
@@ -167,7 +163,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(provider);
         await using var _ = kit;
-        await using var server = kit.Server;
         kit.Fake.Enqueue(FakeLlmReply.Refusal("I can't help with that."));
 
         var result = await NarrateAsync(kit, storeId);
@@ -182,7 +177,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(provider);
         await using var _ = kit;
-        await using var server = kit.Server;
         kit.Fake.Enqueue(FakeLlmReply.MalformedBody());
 
         var result = await NarrateAsync(kit, storeId);
@@ -197,7 +191,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(provider);
         await using var _ = kit;
-        await using var server = kit.Server;
         kit.Fake.Enqueue(FakeLlmReply.RateLimited(retryAfterSeconds: 1), FakeLlmReply.Json(Reply()));
 
         var result = await NarrateAsync(kit, storeId);
@@ -216,7 +209,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(provider);
         await using var _ = kit;
-        await using var server = kit.Server;
         // Anthropic answers 529 overloaded_error, OpenAI 503.
         kit.Fake.Enqueue(FakeLlmReply.Overloaded(), FakeLlmReply.ServerError(500), FakeLlmReply.Json(Reply()));
 
@@ -231,7 +223,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(LlmOptions.OpenAi);
         await using var _ = kit;
-        await using var server = kit.Server;
         kit.Fake.Enqueue(FakeLlmReply.InsufficientQuota(), FakeLlmReply.Json(Reply()));
 
         var result = await NarrateAsync(kit, storeId);
@@ -245,7 +236,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(LlmOptions.Anthropic, o => o.MaxRetryAfter = TimeSpan.FromSeconds(5));
         await using var _ = kit;
-        await using var server = kit.Server;
         kit.Fake.Enqueue(FakeLlmReply.RateLimited(retryAfterSeconds: 3600), FakeLlmReply.Json(Reply()));
         var started = Stopwatch.StartNew();
 
@@ -261,8 +251,7 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     public async Task Tokens_are_counted_per_store_and_month_and_an_exhausted_budget_keeps_the_deterministic_text(string database)
     {
         var app = await fixture.HostAsync(database);
-        await using var server = await FakeServer.StartAsync();
-        await using var kit = new LlmTestKit(server, LlmOptions.OpenAi);
+        await using var kit = new LlmTestKit(await FakeServer.StartAsync(), LlmOptions.OpenAi);
         var storeId = (await app.CreateStoreAsync()).StoreId;
         Task<NarrationResult> Narrate(IReadOnlyList<NarrationInput> inputs) =>
             kit.WithAsync<RecommendationNarrator, NarrationResult>(app, storeId, n => n.NarrateAsync(inputs, CancellationToken.None));
@@ -295,7 +284,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(LlmOptions.Anthropic);
         await using var _ = kit;
-        await using var server = kit.Server;
         kit.Fake.Fallback = _ => FakeLlmReply.Json(Reply());
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
@@ -317,7 +305,6 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     {
         var (kit, storeId) = await StartAsync(LlmOptions.OpenAi, o => o.ApiKey = "");
         await using var _ = kit;
-        await using var server = kit.Server;
 
         var result = await NarrateAsync(kit, storeId);
 
