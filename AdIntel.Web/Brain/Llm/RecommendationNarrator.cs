@@ -72,6 +72,11 @@ public sealed class RecommendationNarrator(
                 "The recommendations rewritten in plain language, and any added"),
             MaxOutputTokens = clients.Options.MaxOutputTokens,
         };
+        if (clients.Options.Provider == LlmOptions.OpenAi)
+        {
+            // OpenAI's strict structured output (json_schema.strict): the model cannot answer off the schema's shape.
+            options.AdditionalProperties = new AdditionalPropertiesDictionary { ["strict"] = true };
+        }
         using var client = clients.Create();
         for (var attempt = 1; attempt <= 2; attempt++)
         {

@@ -99,12 +99,41 @@ public static partial class FakeOpenAi
         if (body["response_format"] is JsonObject format && format["type"]?.GetValue<string>() == "json_schema")
         {
             var schema = format["json_schema"];
-            if (!ToolName().IsMatch(schema?["name"]?.GetValue<string>() ?? "") || schema?["schema"] is not JsonObject)
+            if (!ToolName().IsMatch(schema?["name"]?.GetValue<string>() ?? "") || schema?["schema"] is not JsonObject schemaObject)
             {
                 return "Invalid 'response_format.json_schema': a name matching ^[a-zA-Z0-9_-]{1,64}$ and a schema object are required.";
             }
+            if (schema["strict"]?.GetValue<bool>() == true && StrictProblem(schemaObject) is { } strict)
+            {
+                return "Invalid schema for response_format: In context=(), " + strict;
+            }
         }
         return null;
+    }
+
+    /// <summary>Strict mode: every object lists all its properties as required and allows no others.</summary>
+    private static string? StrictProblem(JsonObject schema)
+    {
+        if (schema["properties"] is JsonObject properties)
+        {
+            var required = (schema["required"] as JsonArray ?? []).Select(r => r?.GetValue<string>()).ToHashSet();
+            if (properties.Any(p => !required.Contains(p.Key)))
+            {
+                return "'required' is required to be supplied and to be an array including every key in properties.";
+            }
+            if (schema["additionalProperties"] is not JsonValue additional || additional.GetValue<bool>())
+            {
+                return "'additionalProperties' is required to be supplied and to be false.";
+            }
+            foreach (var property in properties)
+            {
+                if (property.Value is JsonObject child && StrictProblem(child) is { } problem)
+                {
+                    return problem;
+                }
+            }
+        }
+        return schema["items"] is JsonObject items ? StrictProblem(items) : null;
     }
 
     private static FakeLlmRequest Describe(HttpContext context, JsonObject body, DateTimeOffset received)

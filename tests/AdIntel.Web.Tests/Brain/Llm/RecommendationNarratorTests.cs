@@ -91,7 +91,12 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
         Assert.NotNull(request.ResponseSchema);
         Assert.True(JsonNode.DeepEquals(Structure(JsonNode.Parse(LlmPrompts.Schema(LlmPrompts.NarrationSchema).GetRawText())), Structure(request.ResponseSchema)),
             request.ResponseSchema.ToJsonString());
-        if (provider == LlmOptions.Anthropic)
+        if (provider == LlmOptions.OpenAi)
+        {
+            // Strict structured output: the fake refuses a schema strict mode would refuse.
+            Assert.True(request.Body["response_format"]!["json_schema"]!["strict"]!.GetValue<bool>());
+        }
+        else
         {
             Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", request.Headers["anthropic-version"]);
         }
