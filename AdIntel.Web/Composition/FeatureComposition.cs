@@ -1,3 +1,4 @@
+using AdIntel.Web.Brain.Llm;
 using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Demo;
 using AdIntel.Web.Imports;
@@ -5,6 +6,7 @@ using AdIntel.Web.Ingestion;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Shopify.App;
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Pages.Ask;
 using AdIntel.Web.Pages.Campaigns;
 using AdIntel.Web.Pages.Imports;
 using AdIntel.Web.Pages.Overview;
@@ -33,6 +35,7 @@ public static class FeatureComposition
         services.AddReportsFeature();
         services.AddIntegrationsFeature(builder.Configuration);
         services.AddRecommendationsFeature();
+        services.AddLlmFeature();
 
         services.AddCampaignsPages();
         services.AddRulesPages();
@@ -49,6 +52,7 @@ public static class FeatureComposition
         api.MapSettingsPages();
         api.MapRulesPages();
         api.MapReportsPages();
+        api.MapAskPages();
         app.MapShopifyApp(api);
         app.MapIntegrationsEndpoints();
         return app;

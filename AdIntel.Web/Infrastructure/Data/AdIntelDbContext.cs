@@ -54,6 +54,7 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
     public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
     public DbSet<ComplianceRequest> ComplianceRequests => Set<ComplianceRequest>();
+    public DbSet<LlmUsage> LlmUsage => Set<LlmUsage>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
