@@ -5,6 +5,7 @@ using AdIntel.Web.Integrations.Shopify.App;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Pages.Campaigns;
 using AdIntel.Web.Pages.Overview;
+using AdIntel.Web.Pages.Planner;
 using AdIntel.Web.Pages.Rules;
 using AdIntel.Web.Pages.Reports;
 using AdIntel.Web.Pages.Settings;
@@ -25,6 +26,7 @@ public static class FeatureRegistration
         builder.Services.AddRulesFeature();
         builder.Services.AddRulesPages();
         builder.Services.AddReportsFeature();
+        builder.Services.AddPlannerFeature();
         builder.Services.AddIntegrationsFeature();
         return builder;
     }
@@ -38,6 +40,7 @@ public static class FeatureRegistration
         api.MapSettingsEndpoints();
         api.MapRulesEndpoints();
         api.MapReportsEndpoints();
+        api.MapPlannerEndpoints();
         app.MapShopifyApp(api);
         app.MapIntegrationsEndpoints();
         return app;

@@ -91,6 +91,12 @@ public sealed record KpiSet
     public decimal ShippingCosts { get; init; }
     public decimal PlatformPurchaseValue { get; init; }
     public decimal NewCustomerNetSales { get; init; }
+
+    /// <summary>
+    /// Contribution margin per unit of total sales: turns platform-attributed purchase value (order totals, like total
+    /// sales) into estimated profit, assuming the attributed orders carry the store's average margin. Null without sales.
+    /// </summary>
+    public decimal? MarginPerSale => KpiCalculator.Ratio(ContributionMargin, TotalSales);
 }
 
 /// <summary>One day of the daily series: the same metrics as a period, for a single day.</summary>

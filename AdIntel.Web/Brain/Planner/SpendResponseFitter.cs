@@ -72,7 +72,9 @@ public sealed record SpendSpread(int Days, int DaysWithValue, double MeanSpend, 
 /// <para><b>Enough spread.</b> Without days at different spend levels the curvature cannot be told from noise, so the
 /// fit is refused (with the reason) unless there are at least <see cref="MinDaysWithSpend"/> days with spend, purchase
 /// value on <see cref="MinDaysWithValue"/> of them, a coefficient of variation of spend of at least
-/// <see cref="MinSpendVariation"/> and at least <see cref="MinSpendLevels"/> distinct spend levels.</para>
+/// <see cref="MinSpendVariation"/> and at least <see cref="MinSpendLevels"/> distinct spend levels. A curve that explains
+/// less than <see cref="MinRSquared"/> of the day-to-day variation (R² against the mean) is refused too: something
+/// other than spend drove the value, and a confident-looking band would only measure the noise around a wrong curve.</para>
 /// </summary>
 public static class SpendResponseFitter
 {
@@ -80,11 +82,12 @@ public static class SpendResponseFitter
     public const int MinDaysWithValue = 7;
     public const double MinSpendVariation = 0.10;
     public const int MinSpendLevels = 7;
+    public const double MinRSquared = 0.1;
     public const int ResampleCount = 200;
     public const double BandLow = 0.05;
     public const double BandHigh = 0.95;
 
-    private const int GridPoints = 40;
+    private const int GridPoints = 80;
     private const double LowestB = 0.01;
     private const double HighestB = 100;
 
@@ -98,33 +101,42 @@ public static class SpendResponseFitter
         }
         var spend = used.Select(d => d.Spend).ToArray();
         var value = used.Select(d => d.Value).ToArray();
-        var lowU = Math.Log(spend.Min() * LowestB);
-        var highU = Math.Log(spend.Max() * HighestB);
+        var grid = new ProfileGrid(spend, value);
 
-        var curve = FitOnce(spend, value, lowU, highU);
+        var weights = Enumerable.Repeat(1.0, spend.Length).ToArray();
+        var curve = grid.Fit(weights);
         var meanValue = value.Average();
         var total = value.Sum(v => (v - meanValue) * (v - meanValue));
         var residual = value.Select((v, i) => v - curve.Value(spend[i])).Sum(r => r * r);
+        var rSquared = total > 0 ? 1 - residual / total : 0;
+        if (rSquared < MinRSquared)
+        {
+            return new SpendResponseFit
+            {
+                Problem = string.Create(CultureInfo.InvariantCulture,
+                    $"Spend does not explain its purchase value: the curve accounts for only {Math.Max(0, rSquared):P0} of its day-to-day variation (at least {MinRSquared:P0} is needed). Its purchases are too few a day, or something else (creatives, audiences, season) moved them more, so its marginal ROAS cannot be trusted."),
+                RSquared = rSquared,
+                Spread = spread,
+            };
+        }
 
+        // A resample draws the days with replacement: a day drawn twice counts twice.
         var random = new Random(seed);
         var resamples = new LogSpendResponse[ResampleCount];
-        var sampleSpend = new double[spend.Length];
-        var sampleValue = new double[spend.Length];
         for (var r = 0; r < ResampleCount; r++)
         {
+            Array.Clear(weights);
             for (var i = 0; i < spend.Length; i++)
             {
-                var pick = random.Next(spend.Length);
-                sampleSpend[i] = spend[pick];
-                sampleValue[i] = value[pick];
+                weights[random.Next(spend.Length)]++;
             }
-            resamples[r] = FitOnce(sampleSpend, sampleValue, lowU, highU);
+            resamples[r] = grid.Fit(weights);
         }
         return new SpendResponseFit
         {
             Curve = curve,
             Resamples = resamples,
-            RSquared = total > 0 ? 1 - residual / total : 0,
+            RSquared = rSquared,
             Spread = spread,
         };
     }
@@ -143,7 +155,7 @@ public static class SpendResponseFitter
         }
         if (spread.Variation < MinSpendVariation)
         {
-            return string.Create(inv, $"Not enough variation in daily spend to fit a curve (it varied by {spread.Variation:P0} around its mean, at least {MinSpendVariation:P0} is needed). Moving its budget up and down for a couple of weeks would show how it responds.");
+            return string.Create(inv, $"Not enough variation in daily spend to fit a curve (it varied by {spread.Variation:P1} around its mean, at least {MinSpendVariation:P0} is needed). Moving its budget up and down for a couple of weeks would show how it responds.");
         }
         if (spread.Levels < MinSpendLevels)
         {
@@ -152,42 +164,80 @@ public static class SpendResponseFitter
         return null;
     }
 
-    /// <summary>The least-squares curve with ln b in [<paramref name="lowU"/>, <paramref name="highU"/>] and a ≥ 0.</summary>
-    public static LogSpendResponse FitOnce(IReadOnlyList<double> spend, IReadOnlyList<double> value, double lowU, double highU)
+    /// <summary>
+    /// The days' least-squares profile over ln b between the bounds, with ln(1 + spend / b) computed once per grid
+    /// point and day, so every resample's grid search is sums only.
+    /// </summary>
+    private sealed class ProfileGrid
     {
-        // Squared error up to the constant Σ y², with a at its optimum for b = e^u.
-        (double Error, double A) Profile(double u)
+        private readonly double[] _spend;
+        private readonly double[] _value;
+        private readonly double _lowU;
+        private readonly double _step;
+        private readonly double[][] _g;
+
+        public ProfileGrid(double[] spend, double[] value)
+        {
+            _spend = spend;
+            _value = value;
+            _lowU = Math.Log(spend.Min() * LowestB);
+            _step = (Math.Log(spend.Max() * HighestB) - _lowU) / (GridPoints - 1);
+            _g = new double[GridPoints][];
+            for (var k = 0; k < GridPoints; k++)
+            {
+                var b = Math.Exp(_lowU + k * _step);
+                _g[k] = spend.Select(s => Math.Log(1 + s / b)).ToArray();
+            }
+        }
+
+        /// <summary>The curve minimising Σ w·(y − a·ln(1 + s/b))² with a ≥ 0 and b within the bounds.</summary>
+        public LogSpendResponse Fit(double[] weights)
+        {
+            var best = 0;
+            var bestError = double.PositiveInfinity;
+            for (var k = 0; k < GridPoints; k++)
+            {
+                var g = _g[k];
+                double yg = 0, gg = 0;
+                for (var i = 0; i < g.Length; i++)
+                {
+                    yg += weights[i] * _value[i] * g[i];
+                    gg += weights[i] * g[i] * g[i];
+                }
+                var error = Error(yg, gg).Error;
+                if (error < bestError)
+                {
+                    bestError = error;
+                    best = k;
+                }
+            }
+            var u = _lowU + best * _step;
+            if (best > 0 && best < GridPoints - 1)
+            {
+                u = GoldenSection(x => Profile(x, weights).Error, u - _step, u + _step);
+            }
+            return new LogSpendResponse(Profile(u, weights).A, Math.Exp(u));
+        }
+
+        private (double Error, double A) Profile(double u, double[] weights)
         {
             var b = Math.Exp(u);
             double yg = 0, gg = 0;
-            for (var i = 0; i < spend.Count; i++)
+            for (var i = 0; i < _spend.Length; i++)
             {
-                var g = Math.Log(1 + spend[i] / b);
-                yg += value[i] * g;
-                gg += g * g;
+                var g = Math.Log(1 + _spend[i] / b);
+                yg += weights[i] * _value[i] * g;
+                gg += weights[i] * g * g;
             }
+            return Error(yg, gg);
+        }
+
+        /// <summary>For fixed b the best a is Σ w·y·g ÷ Σ w·g² (at least 0); the squared error is then known up to the constant Σ w·y².</summary>
+        private static (double Error, double A) Error(double yg, double gg)
+        {
             var a = gg > 0 ? Math.Max(0, yg / gg) : 0;
             return (a * a * gg - 2 * a * yg, a);
         }
-
-        var step = (highU - lowU) / (GridPoints - 1);
-        var best = 0;
-        var bestError = double.PositiveInfinity;
-        for (var k = 0; k < GridPoints; k++)
-        {
-            var error = Profile(lowU + k * step).Error;
-            if (error < bestError)
-            {
-                bestError = error;
-                best = k;
-            }
-        }
-        var u = lowU + best * step;
-        if (best > 0 && best < GridPoints - 1)
-        {
-            u = GoldenSection(x => Profile(x).Error, u - step, u + step);
-        }
-        return new LogSpendResponse(Profile(u).A, Math.Exp(u));
     }
 
     /// <summary>The minimum of a function unimodal on [low, high] (the grid brackets it), never evaluated outside.</summary>
@@ -197,7 +247,7 @@ public static class SpendResponseFitter
         var left = high - ratio * (high - low);
         var right = low + ratio * (high - low);
         double fLeft = f(left), fRight = f(right);
-        while (high - low > 1e-7)
+        while (high - low > 1e-6)
         {
             if (fLeft <= fRight)
             {

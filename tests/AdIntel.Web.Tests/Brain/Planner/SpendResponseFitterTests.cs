@@ -75,6 +75,21 @@ public sealed class SpendResponseFitterTests
     }
 
     [Fact]
+    public void Fit_refuses_when_spend_does_not_explain_the_value()
+    {
+        // Spend moves, but the value follows something else entirely: noise around a level of its own.
+        var random = new Random(3);
+        var days = new SyntheticEntity(new LogSpendResponse(2000, 300), 300, 0.05, 3).Days()
+            .Select(d => d with { Value = 1200 * Math.Exp(0.3 * (random.NextDouble() - 0.5)) })
+            .ToList();
+
+        var fit = SpendResponseFitter.Fit(days, 3);
+
+        Assert.Null(fit.Curve);
+        Assert.StartsWith("Spend does not explain its purchase value", fit.Problem);
+    }
+
+    [Fact]
     public void Fit_refuses_too_few_days_and_days_without_value()
     {
         var truth = new LogSpendResponse(2000, 300);

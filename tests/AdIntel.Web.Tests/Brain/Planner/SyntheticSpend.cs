@@ -7,9 +7,11 @@ namespace AdIntel.Web.Tests.Brain.Planner;
 /// A synthetic ad entity with a known spend → value curve and 90 days of history: its budget is tested at levels
 /// drawn log-uniformly between <see cref="LowLevel"/> and <see cref="HighLevel"/> times <see cref="TypicalSpend"/>, each
 /// held for 5 to 10 days, delivery wobbles 4 % around the budget, and the attributed value is the true curve times
-/// mean-one log-normal noise of <see cref="Noise"/> (0.1 ≈ a campaign with about a hundred purchases a day).
+/// mean-one log-normal noise of <see cref="Noise"/> (0.1 ≈ a campaign with about a hundred purchases a day). The
+/// last <see cref="SettledDays"/> days run at the typical spend, where "today" then is.
 /// </summary>
-public sealed record SyntheticEntity(ISpendResponse Truth, double TypicalSpend, double Noise, int Seed, double LowLevel = 0.6, double HighLevel = 1.6)
+public sealed record SyntheticEntity(ISpendResponse Truth, double TypicalSpend, double Noise, int Seed, double LowLevel = 0.6, double HighLevel = 1.6,
+    int SettledDays = 0)
 {
     public IReadOnlyList<SpendDay> Days(int count = 90)
     {
@@ -20,7 +22,11 @@ public sealed record SyntheticEntity(ISpendResponse Truth, double TypicalSpend, 
         var days = new List<SpendDay>(count);
         for (var d = 0; d < count; d++)
         {
-            if (d == nextStep)
+            if (d == count - SettledDays)
+            {
+                level = 1;
+            }
+            else if (d == nextStep && d < count - SettledDays)
             {
                 level = Math.Exp(ContinuousUniform.Sample(random, Math.Log(LowLevel), Math.Log(HighLevel)));
                 nextStep += random.Next(5, 11);
