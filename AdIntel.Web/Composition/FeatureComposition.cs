@@ -10,6 +10,7 @@ using AdIntel.Web.Pages.Ask;
 using AdIntel.Web.Pages.Campaigns;
 using AdIntel.Web.Pages.Imports;
 using AdIntel.Web.Pages.Overview;
+using AdIntel.Web.Pages.Planner;
 using AdIntel.Web.Pages.Reports;
 using AdIntel.Web.Pages.Rules;
 using AdIntel.Web.Pages.Settings;
@@ -40,6 +41,7 @@ public static class FeatureComposition
         services.AddCampaignsPages();
         services.AddRulesPages();
         services.AddSettingsPages();
+        services.AddPlannerPages();
         return builder;
     }
 
@@ -53,6 +55,7 @@ public static class FeatureComposition
         api.MapRulesPages();
         api.MapReportsPages();
         api.MapAskPages();
+        api.MapPlannerPages();
         app.MapShopifyApp(api);
         app.MapIntegrationsEndpoints();
         return app;

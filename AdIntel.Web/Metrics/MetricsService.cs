@@ -82,7 +82,7 @@ public sealed class MetricsService(AdIntelDbContext db, StoreClock clock, LtvCur
             .Select(c => new { c.Id, c.Name, c.Status })
             .ToDictionaryAsync(c => c.Id, cancellationToken);
 
-        var marginRatio = KpiCalculator.Ratio(period.ContributionMargin, period.TotalSales);
+        var marginRatio = period.MarginPerSale;
         return delivery
             .Where(d => d.Spend > 0 && campaigns.ContainsKey(d.CampaignId))
             .Select(d => new CampaignProfit(

@@ -117,6 +117,25 @@ public static class TrackingHealth
         };
     }
 
+    /// <summary>
+    /// Every broken day from <paramref name="from"/> to <paramref name="to"/> by the same test, judged a week at a time
+    /// (<paramref name="factsInOrder"/> from <see cref="BaselineDays"/> + <see cref="LookbackDays"/> days before
+    /// <paramref name="from"/>): the days whose platform numbers cannot be trusted.
+    /// </summary>
+    public static IReadOnlySet<DateOnly> BrokenDaysBetween(IReadOnlyList<DailyStoreFacts> factsInOrder, DateOnly from, DateOnly to, decimal dropPercent)
+    {
+        var broken = new HashSet<DateOnly>();
+        for (var judgedOn = from.AddDays(LookbackDays); ; judgedOn = judgedOn.AddDays(LookbackDays))
+        {
+            var today = judgedOn > to ? to.AddDays(1) : judgedOn;
+            broken.UnionWith(Evaluate(factsInOrder, today, dropPercent).BrokenDays.Where(day => day >= from && day <= to));
+            if (today > to)
+            {
+                return broken;
+            }
+        }
+    }
+
     /// <summary>Whether the run of short days from <paramref name="first"/> to <paramref name="last"/> reported too few purchases for chance.</summary>
     private static bool FarBeyondChance(DateOnly first, DateOnly last, Dictionary<DateOnly, DailyStoreFacts> byDate, Func<DateOnly, decimal?> expectedOn)
     {
