@@ -20,8 +20,8 @@ using AdIntel.Web.Rules;
 namespace AdIntel.Web.Composition;
 
 /// <summary>
-/// Every feature, in one list: the engines (Metrics, Rules, Reports, Imports, Integrations, Demo) register their services,
-/// the screens (Pages/&lt;Screen&gt;) theirs and their API endpoints. Each has one <c>…Feature.cs</c>.
+/// Every feature, in one list: the engines (Metrics, Rules, Reports, Ingestion, Imports, Integrations, Demo) register
+/// their services, the screens (Pages/&lt;Screen&gt;) theirs and their API endpoints. Each has one <c>…Feature.cs</c>.
 /// </summary>
 public static class FeatureComposition
 {
@@ -30,7 +30,7 @@ public static class FeatureComposition
         var services = builder.Services;
         services.AddDemoFeature(builder.Configuration);
         services.AddMetricsFeature();
-        services.AddIngestion();
+        services.AddIngestionFeature();
         services.AddImportsFeature();
         services.AddRulesFeature();
         services.AddReportsFeature();

@@ -416,31 +416,11 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
 
         private ParsedOrder Build(PendingOrder pending, string externalId)
         {
-            var createdAt = pending.CreatedAtUtc!.Value;
-            var lines = pending.Lines;
+            var gross = IncomingOrder.GrossOf(pending.Lines);
             var discounts = pending.DiscountAmount ?? 0;
             var shipping = pending.Shipping ?? 0;
             var taxes = pending.Taxes ?? 0;
-            var order = new IncomingOrder
-            {
-                ExternalId = externalId,
-                Name = pending.Name,
-                Email = pending.Email,
-                Customer = pending.Email is { } email ? Customer(email, pending.BillingName) : null,
-                CreatedAtUtc = createdAt,
-                Currency = pending.Currency ?? store.Currency,
-                FinancialStatus = pending.FinancialStatus,
-                CancelledAtUtc = pending.CancelledAtUtc,
-                IsTest = pending.PaymentMethod?.Contains("bogus", StringComparison.OrdinalIgnoreCase) == true,
-                SourceName = pending.Source,
-                Discounts = discounts,
-                Shipping = shipping,
-                Taxes = taxes,
-                DiscountCode = pending.DiscountCode,
-                Lines = lines,
-                RefundsAreEstimated = true,
-            };
-            var expectedTotal = order.GrossSales - discounts + shipping + taxes;
+            var expectedTotal = gross - discounts + shipping + taxes;
             var total = pending.Total ?? expectedTotal;
             // Tax-inclusive stores (prices include VAT) reconcile without adding the taxes again.
             if (pending.Total is not null && Math.Abs(total - expectedTotal) > Tolerance && Math.Abs(total - (expectedTotal - taxes)) > Tolerance)
@@ -448,13 +428,33 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter wr
                 Warnings.Add(pending.FirstLine,
                     $"Order {pending.Name}: Total {total:0.00} differs from line items − discounts + shipping + taxes ({expectedTotal:0.00}) by {Math.Abs(total - expectedTotal):0.00}; the file's amounts were imported as they are.");
             }
-            if (!string.Equals(order.Currency, store.Currency, StringComparison.Ordinal))
+            var currency = pending.Currency ?? store.Currency;
+            if (!string.Equals(currency, store.Currency, StringComparison.Ordinal))
             {
-                _foreignCurrencies[order.Currency!] = _foreignCurrencies.TryGetValue(order.Currency!, out var seen)
+                _foreignCurrencies[currency] = _foreignCurrencies.TryGetValue(currency, out var seen)
                     ? (seen.Orders + 1, seen.FirstLine)
                     : (1, pending.FirstLine);
             }
-            order = order with { Total = total };
+            var order = new IncomingOrder
+            {
+                ExternalId = externalId,
+                Name = pending.Name,
+                Email = pending.Email,
+                Customer = pending.Email is { } email ? Customer(email, pending.BillingName) : null,
+                CreatedAtUtc = pending.CreatedAtUtc!.Value,
+                Currency = currency,
+                FinancialStatus = pending.FinancialStatus,
+                CancelledAtUtc = pending.CancelledAtUtc,
+                IsTest = pending.PaymentMethod?.Contains("bogus", StringComparison.OrdinalIgnoreCase) == true,
+                SourceName = pending.Source,
+                Discounts = discounts,
+                Shipping = shipping,
+                Taxes = taxes,
+                Total = total,
+                DiscountCode = pending.DiscountCode,
+                Lines = pending.Lines,
+                RefundsAreEstimated = true,
+            };
             if (EstimateRefund(order, pending.RefundedAmount ?? 0) is { } refund)
             {
                 order.Refunds.Add(refund);

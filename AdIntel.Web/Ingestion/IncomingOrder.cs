@@ -42,22 +42,21 @@ public sealed record IncomingOrder
     public bool RefundsAreEstimated { get; init; }
 
     /// <summary>Σ unit price × quantity, before discounts.</summary>
-    public decimal GrossSales
+    public decimal GrossSales => GrossOf(Lines);
+
+    public static decimal GrossOf(List<IncomingOrderLine> lines)
     {
-        get
+        var gross = 0m;
+        foreach (var line in lines)
         {
-            var gross = 0m;
-            foreach (var line in Lines)
-            {
-                gross += line.UnitPrice * line.Quantity;
-            }
-            return gross;
+            gross += line.UnitPrice * line.Quantity;
         }
+        return gross;
     }
 }
 
-/// <summary>A line item.</summary>
-public sealed record IncomingOrderLine
+/// <summary>A line item (a value: an import reads hundreds of thousands).</summary>
+public readonly record struct IncomingOrderLine
 {
     /// <summary>The line's name ("Product - Variant"), the export's "Lineitem name".</summary>
     public required string Title { get; init; }

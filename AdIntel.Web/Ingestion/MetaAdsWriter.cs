@@ -2,7 +2,6 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AdIntel.Web.Ingestion;
 
@@ -28,170 +27,151 @@ public sealed class MetaAdsWriter(AdIntelDbContext db, TimeProvider time)
     /// <summary>Meta ad id → our id, for the insights written after the structure.</summary>
     private readonly Dictionary<string, long> _adIds = new(StringComparer.Ordinal);
 
-    public async Task<AdStructureWriteResult> UpsertStructureAsync(IncomingAdStructure structure, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        try
-        {
-            var accounts = await UpsertAccountsAsync(structure.Accounts, cancellationToken);
-            long? unnamedAccount = null;
-
-            var campaigns = await LoadAsync(db.Campaigns, c => c.ExternalId,
-                structure.Campaigns.Select(c => c.ExternalId).Concat(structure.AdSets.Select(s => s.CampaignExternalId)), cancellationToken);
-            var newCampaigns = new List<Campaign>();
-            foreach (var incoming in structure.Campaigns)
-            {
-                long? accountId = incoming.AccountExternalId is { } named ? accounts[named].Id : null;
-                if (!campaigns.TryGetValue(incoming.ExternalId, out var campaign))
-                {
-                    accountId ??= unnamedAccount ??= await UnnamedAccountAsync(accounts, structure.AccountForUnnamed, cancellationToken);
-                    campaign = new Campaign { AdAccountId = accountId.Value, ExternalId = incoming.ExternalId, Name = incoming.Name, UpdatedAtUtc = now };
-                    campaigns[incoming.ExternalId] = campaign;
-                    newCampaigns.Add(campaign);
-                }
-                if (Apply(campaign, incoming, accountId ?? campaign.AdAccountId))
-                {
-                    campaign.UpdatedAtUtc = now;
-                }
-            }
-            await BulkWriter.InsertAsync(db, newCampaigns, cancellationToken);
-
-            var adSets = await LoadAsync(db.AdSets, s => s.ExternalId,
-                structure.AdSets.Select(s => s.ExternalId).Concat(structure.Ads.Select(a => a.AdSetExternalId)), cancellationToken);
-            var newAdSets = new List<AdSet>();
-            foreach (var incoming in structure.AdSets)
-            {
-                if (!campaigns.TryGetValue(incoming.CampaignExternalId, out var campaign))
-                {
-                    continue;
-                }
-                if (!adSets.TryGetValue(incoming.ExternalId, out var adSet))
-                {
-                    adSet = new AdSet { CampaignId = campaign.Id, ExternalId = incoming.ExternalId, Name = incoming.Name, UpdatedAtUtc = now };
-                    adSets[incoming.ExternalId] = adSet;
-                    newAdSets.Add(adSet);
-                }
-                else if (incoming.Delivery is { } delivery && adSet.DailyBudget != delivery.DailyBudget)
-                {
-                    // A budget edited in Ads Manager restarts the learning phase, as one made by a rule does.
-                    adSet.LastSignificantEditAtUtc = now;
-                }
-                if (Apply(adSet, incoming, campaign.Id))
-                {
-                    adSet.UpdatedAtUtc = now;
-                }
-            }
-            await BulkWriter.InsertAsync(db, newAdSets, cancellationToken);
-
-            var ads = await LoadAsync(db.Ads, a => a.ExternalId, structure.Ads.Select(a => a.ExternalId), cancellationToken);
-            var newAds = new List<Ad>();
-            foreach (var incoming in structure.Ads)
-            {
-                if (!adSets.TryGetValue(incoming.AdSetExternalId, out var adSet))
-                {
-                    continue;
-                }
-                if (!ads.TryGetValue(incoming.ExternalId, out var ad))
-                {
-                    ad = new Ad { AdSetId = adSet.Id, CampaignId = adSet.CampaignId, ExternalId = incoming.ExternalId, Name = incoming.Name, UpdatedAtUtc = now };
-                    ads[incoming.ExternalId] = ad;
-                    newAds.Add(ad);
-                }
-                if (Apply(ad, incoming, adSet))
-                {
-                    ad.UpdatedAtUtc = now;
-                }
-            }
-            await BulkWriter.InsertAsync(db, newAds, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await CommitAsync(ownTransaction, cancellationToken);
-
-            foreach (var ad in ads.Values)
-            {
-                _adIds[ad.ExternalId] = ad.Id;
-            }
-            DetachAll();
-            return new AdStructureWriteResult(newCampaigns.Count, newAdSets.Count, newAds.Count);
-        }
-        finally
-        {
-            if (ownTransaction is not null)
-            {
-                await ownTransaction.DisposeAsync();
-            }
-        }
-    }
+    public Task<AdStructureWriteResult> UpsertStructureAsync(IncomingAdStructure structure, CancellationToken cancellationToken) =>
+        db.Database.InTransactionAsync(() => WriteStructureAsync(structure, cancellationToken), cancellationToken);
 
     /// <summary>Upserts ad days (see the class); <paramref name="range"/>: the range the source holds whole, if it does.</summary>
-    public async Task<InsightWriteResult> UpsertInsightsAsync(IReadOnlyList<IncomingAdInsightDay> days, InsightRange? range,
-        CancellationToken cancellationToken)
+    public Task<InsightWriteResult> UpsertInsightsAsync(IReadOnlyList<IncomingAdInsightDay> days, InsightRange? range, CancellationToken cancellationToken) =>
+        db.Database.InTransactionAsync(() => WriteInsightsAsync(days, range, cancellationToken), cancellationToken);
+
+    private async Task<AdStructureWriteResult> WriteStructureAsync(IncomingAdStructure structure, CancellationToken cancellationToken)
     {
-        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        try
-        {
-            await ResolveAdsAsync(days.Select(d => d.AdExternalId), cancellationToken);
-            var incoming = new Dictionary<(long AdId, DateOnly Date), AdInsightDaily>();
-            var unknown = 0;
-            foreach (var group in days.GroupBy(d => (d.AdExternalId, d.Date)))
-            {
-                if (!_adIds.TryGetValue(group.Key.AdExternalId, out var adId))
-                {
-                    unknown++;
-                    continue;
-                }
-                incoming[(adId, group.Key.Date)] = Sum(adId, group.Key.Date, group.ToList());
-            }
+        var now = time.GetUtcNow().UtcDateTime;
+        var accounts = await UpsertAccountsAsync(structure.Accounts, cancellationToken);
+        long? unnamedAccount = null;
 
-            var stored = new Dictionary<(long AdId, DateOnly Date), AdInsightDaily>();
-            if (incoming.Count > 0)
-            {
-                var minDate = incoming.Keys.Min(k => k.Date);
-                var maxDate = incoming.Keys.Max(k => k.Date);
-                foreach (var chunk in incoming.Keys.Select(k => k.AdId).Distinct().Chunk(QueryChunk))
-                {
-                    var rows = await db.AdInsights.AsNoTracking().Where(i => chunk.Contains(i.AdId) && i.Date >= minDate && i.Date <= maxDate)
-                        .ToListAsync(cancellationToken);
-                    foreach (var row in rows)
-                    {
-                        stored[(row.AdId, row.Date)] = row;
-                    }
-                }
-            }
-
-            int updated = 0, unchanged = 0;
-            var inserts = new List<AdInsightDaily>();
-            foreach (var (key, row) in incoming)
-            {
-                if (!stored.TryGetValue(key, out var current))
-                {
-                    inserts.Add(row);
-                    continue;
-                }
-                if (Same(current, row))
-                {
-                    unchanged++;
-                    continue;
-                }
-                row.Id = current.Id;
-                row.StoreId = current.StoreId;
-                db.AdInsights.Update(row);
-                updated++;
-            }
-            var deleted = range is null ? 0 : await DeleteMissingAsync(range, incoming, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await BulkWriter.InsertAsync(db, inserts, cancellationToken);
-            await CommitAsync(ownTransaction, cancellationToken);
-            DetachAll();
-            return new InsightWriteResult(inserts.Count, updated, unchanged, deleted, unknown);
-        }
-        finally
+        var campaigns = await LoadAsync(db.Campaigns, c => c.ExternalId,
+            structure.Campaigns.Select(c => c.ExternalId).Concat(structure.AdSets.Select(s => s.CampaignExternalId)), cancellationToken);
+        var newCampaigns = new List<Campaign>();
+        foreach (var incoming in structure.Campaigns)
         {
-            if (ownTransaction is not null)
+            long? accountId = incoming.AccountExternalId is { } named ? accounts[named].Id : null;
+            if (!campaigns.TryGetValue(incoming.ExternalId, out var campaign))
             {
-                await ownTransaction.DisposeAsync();
+                accountId ??= unnamedAccount ??= await UnnamedAccountAsync(accounts, structure.AccountForUnnamed, cancellationToken);
+                campaign = new Campaign { AdAccountId = accountId.Value, ExternalId = incoming.ExternalId, Name = incoming.Name, UpdatedAtUtc = now };
+                campaigns[incoming.ExternalId] = campaign;
+                newCampaigns.Add(campaign);
+            }
+            if (Apply(campaign, incoming, accountId ?? campaign.AdAccountId))
+            {
+                campaign.UpdatedAtUtc = now;
             }
         }
+        await BulkWriter.InsertAsync(db, newCampaigns, cancellationToken);
+
+        var adSets = await LoadAsync(db.AdSets, s => s.ExternalId,
+            structure.AdSets.Select(s => s.ExternalId).Concat(structure.Ads.Select(a => a.AdSetExternalId)), cancellationToken);
+        var newAdSets = new List<AdSet>();
+        foreach (var incoming in structure.AdSets)
+        {
+            if (!campaigns.TryGetValue(incoming.CampaignExternalId, out var campaign))
+            {
+                continue;
+            }
+            if (!adSets.TryGetValue(incoming.ExternalId, out var adSet))
+            {
+                adSet = new AdSet { CampaignId = campaign.Id, ExternalId = incoming.ExternalId, Name = incoming.Name, UpdatedAtUtc = now };
+                adSets[incoming.ExternalId] = adSet;
+                newAdSets.Add(adSet);
+            }
+            else if (incoming.Delivery is { } delivery && adSet.DailyBudget != delivery.DailyBudget)
+            {
+                // A budget edited in Ads Manager restarts the learning phase, as one made by a rule does.
+                adSet.LastSignificantEditAtUtc = now;
+            }
+            if (Apply(adSet, incoming, campaign.Id))
+            {
+                adSet.UpdatedAtUtc = now;
+            }
+        }
+        await BulkWriter.InsertAsync(db, newAdSets, cancellationToken);
+
+        var ads = await LoadAsync(db.Ads, a => a.ExternalId, structure.Ads.Select(a => a.ExternalId), cancellationToken);
+        var newAds = new List<Ad>();
+        foreach (var incoming in structure.Ads)
+        {
+            if (!adSets.TryGetValue(incoming.AdSetExternalId, out var adSet))
+            {
+                continue;
+            }
+            if (!ads.TryGetValue(incoming.ExternalId, out var ad))
+            {
+                ad = new Ad { AdSetId = adSet.Id, CampaignId = adSet.CampaignId, ExternalId = incoming.ExternalId, Name = incoming.Name, UpdatedAtUtc = now };
+                ads[incoming.ExternalId] = ad;
+                newAds.Add(ad);
+            }
+            if (Apply(ad, incoming, adSet))
+            {
+                ad.UpdatedAtUtc = now;
+            }
+        }
+        await BulkWriter.InsertAsync(db, newAds, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+
+        foreach (var ad in ads.Values)
+        {
+            _adIds[ad.ExternalId] = ad.Id;
+        }
+        DetachAll();
+        return new AdStructureWriteResult(newCampaigns.Count, newAdSets.Count, newAds.Count);
+    }
+
+    private async Task<InsightWriteResult> WriteInsightsAsync(IReadOnlyList<IncomingAdInsightDay> days, InsightRange? range, CancellationToken cancellationToken)
+    {
+        await ResolveAdsAsync(days.Select(d => d.AdExternalId), cancellationToken);
+        var incoming = new Dictionary<(long AdId, DateOnly Date), AdInsightDaily>();
+        var unknown = 0;
+        foreach (var group in days.GroupBy(d => (d.AdExternalId, d.Date)))
+        {
+            if (!_adIds.TryGetValue(group.Key.AdExternalId, out var adId))
+            {
+                unknown++;
+                continue;
+            }
+            incoming[(adId, group.Key.Date)] = Sum(adId, group.Key.Date, group.ToList());
+        }
+
+        var stored = new Dictionary<(long AdId, DateOnly Date), AdInsightDaily>();
+        if (incoming.Count > 0)
+        {
+            var minDate = incoming.Keys.Min(k => k.Date);
+            var maxDate = incoming.Keys.Max(k => k.Date);
+            foreach (var chunk in incoming.Keys.Select(k => k.AdId).Distinct().Chunk(QueryChunk))
+            {
+                var rows = await db.AdInsights.AsNoTracking().Where(i => chunk.Contains(i.AdId) && i.Date >= minDate && i.Date <= maxDate)
+                    .ToListAsync(cancellationToken);
+                foreach (var row in rows)
+                {
+                    stored[(row.AdId, row.Date)] = row;
+                }
+            }
+        }
+
+        int updated = 0, unchanged = 0;
+        var inserts = new List<AdInsightDaily>();
+        foreach (var (key, row) in incoming)
+        {
+            if (!stored.TryGetValue(key, out var current))
+            {
+                inserts.Add(row);
+                continue;
+            }
+            if (Same(current, row))
+            {
+                unchanged++;
+                continue;
+            }
+            row.Id = current.Id;
+            row.StoreId = current.StoreId;
+            db.AdInsights.Update(row);
+            updated++;
+        }
+        var deleted = range is null ? 0 : await DeleteMissingAsync(range, incoming, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await BulkWriter.InsertAsync(db, inserts, cancellationToken);
+        DetachAll();
+        return new InsightWriteResult(inserts.Count, updated, unchanged, deleted, unknown);
     }
 
     // ---- structure ----
@@ -370,14 +350,6 @@ public sealed class MetaAdsWriter(AdIntelDbContext db, TimeProvider time)
         foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is AdAccount or Campaign or AdSet or Ad or AdInsightDaily).ToList())
         {
             entry.State = EntityState.Detached;
-        }
-    }
-
-    private static async Task CommitAsync(IDbContextTransaction? ownTransaction, CancellationToken cancellationToken)
-    {
-        if (ownTransaction is not null)
-        {
-            await ownTransaction.CommitAsync(cancellationToken);
         }
     }
 }

@@ -2,7 +2,6 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AdIntel.Web.Ingestion;
 
@@ -119,7 +118,8 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         foreach (var incoming in latest)
         {
             var customer = incoming.Customer is { } record ? Wanted(record, incoming.CreatedAtUtc) : null;
-            prepared.Add(new PreparedOrder(incoming, ToRow(incoming, store, now), customer));
+            var variantIds = incoming.Lines.Exists(l => l.VariantExternalId is not null) ? incoming.Lines.ConvertAll(l => l.VariantExternalId) : null;
+            prepared.Add(new PreparedOrder(ToRow(incoming, store, now), customer, incoming.UpdatedAtUtc, incoming.RefundsAreEstimated, variantIds));
         }
         return new PreparedBatch(prepared);
     }
@@ -132,117 +132,107 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         internal List<PreparedOrder> Orders { get; }
     }
 
-    /// <summary>An incoming order, its row (without customer and variant links) and its customer, if any.</summary>
-    internal sealed record PreparedOrder(IncomingOrder Incoming, Order Row, WantedCustomer? Customer);
+    /// <summary>
+    /// An incoming order's row (without customer and variant links), its customer, what else the writer needs of it and
+    /// its lines' Shopify variant ids (null when none names one); the incoming record itself is not kept.
+    /// </summary>
+    internal sealed record PreparedOrder(Order Row, WantedCustomer? Customer, DateTime? SourceUpdatedAtUtc, bool RefundsAreEstimated,
+        List<string?>? VariantIds);
 
     /// <summary>Writes a batch made by <see cref="Prepare"/>.</summary>
-    public async Task<OrderWriteResult> UpsertAsync(PreparedBatch batch, OrderWriteMode mode, CancellationToken cancellationToken)
+    public Task<OrderWriteResult> UpsertAsync(PreparedBatch batch, OrderWriteMode mode, CancellationToken cancellationToken) =>
+        batch.Orders.Count == 0 ? Task.FromResult(OrderWriteResult.None) : db.Database.InTransactionAsync(() => WriteAsync(batch, mode, cancellationToken), cancellationToken);
+
+    private async Task<OrderWriteResult> WriteAsync(PreparedBatch batch, OrderWriteMode mode, CancellationToken cancellationToken)
     {
-        if (batch.Orders.Count == 0)
+        var stored = await FindStoredAsync(batch.Orders, cancellationToken);
+        var candidates = new List<PreparedOrder>(batch.Orders.Count);
+        var unchanged = 0;
+        foreach (var order in batch.Orders)
         {
-            return OrderWriteResult.None;
+            if (stored.TryGetValue(order, out var current) && mode != OrderWriteMode.IfDifferent
+                && !MustWrite(current.Order.UpdatedAtUtc, order.SourceUpdatedAtUtc, mode))
+            {
+                unchanged++;
+                continue;
+            }
+            candidates.Add(order);
         }
-        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        try
+        if (candidates.Count == 0)
         {
-            var stored = await FindStoredAsync(batch.Orders, cancellationToken);
-            var candidates = new List<PreparedOrder>(batch.Orders.Count);
-            var unchanged = 0;
-            foreach (var order in batch.Orders)
-            {
-                if (stored.TryGetValue(order, out var current) && mode != OrderWriteMode.IfDifferent
-                    && !MustWrite(current.Order.UpdatedAtUtc, order.Incoming.UpdatedAtUtc, mode))
-                {
-                    unchanged++;
-                    continue;
-                }
-                candidates.Add(order);
-            }
-            if (candidates.Count == 0)
-            {
-                await CommitAsync(ownTransaction, cancellationToken);
-                return new OrderWriteResult(0, 0, unchanged, 0, 0);
-            }
+            return new OrderWriteResult(0, 0, unchanged, 0, 0);
+        }
 
-            var wantedCustomers = new List<WantedCustomer>(candidates.Count);
-            foreach (var order in candidates)
+        var wantedCustomers = new List<WantedCustomer>(candidates.Count);
+        foreach (var order in candidates)
+        {
+            if (order.Customer is { } customer)
             {
-                if (order.Customer is { } customer)
-                {
-                    wantedCustomers.Add(customer);
-                }
+                wantedCustomers.Add(customer);
             }
-            var (customerIds, customersCreated) = await WriteCustomersAsync(wantedCustomers, cancellationToken);
-            await ResolveVariantsAsync(candidates, cancellationToken);
+        }
+        var (customerIds, customersCreated) = await WriteCustomersAsync(wantedCustomers, cancellationToken);
+        await ResolveVariantsAsync(candidates, cancellationToken);
 
-            var created = new List<Order>();
-            var rewrites = new List<Rewrite>();
-            foreach (var order in candidates)
+        var created = new List<Order>();
+        var rewrites = new List<Rewrite>();
+        foreach (var order in candidates)
+        {
+            Link(order, customerIds);
+            if (stored.TryGetValue(order, out var current))
             {
-                Link(order, customerIds);
-                if (stored.TryGetValue(order, out var current))
-                {
-                    rewrites.Add(new Rewrite(order.Row, current.Order.Id, current.Key, order.Incoming.RefundsAreEstimated));
-                }
-                else
-                {
-                    created.Add(order.Row);
-                }
+                rewrites.Add(new Rewrite(order.Row, current.Order.Id, current.Key, order.RefundsAreEstimated));
             }
-            var refunds = 0;
-            if (mode == OrderWriteMode.IfDifferent)
+            else
             {
-                (rewrites, var same, refunds) = await DifferentAsync(rewrites, cancellationToken);
-                unchanged += same;
+                created.Add(order.Row);
             }
+        }
+        var refunds = 0;
+        if (mode == OrderWriteMode.IfDifferent)
+        {
+            (rewrites, var same, refunds) = await DifferentAsync(rewrites, cancellationToken);
+            unchanged += same;
+        }
 
-            await BulkWriter.InsertAsync(db, created, cancellationToken);
-            var (lines, newRefunds, rewrittenRefunds) = await RewriteAsync(rewrites, cancellationToken);
+        await BulkWriter.InsertAsync(db, created, cancellationToken);
+        var (lines, newRefunds, rewrittenRefunds) = await RewriteAsync(rewrites, cancellationToken);
+        foreach (var order in created)
+        {
+            foreach (var line in order.Lines)
+            {
+                line.OrderId = order.Id;
+                lines.Add(line);
+            }
+            foreach (var refund in order.Refunds)
+            {
+                refund.OrderId = order.Id;
+                newRefunds.Add(refund);
+            }
+            refunds += order.Refunds.Count;
+        }
+        await BulkWriter.InsertAsync(db, lines, cancellationToken);
+        await BulkWriter.InsertAsync(db, newRefunds, cancellationToken);
+        if (mode != OrderWriteMode.IfDifferent)
+        {
+            refunds += rewrittenRefunds;
+        }
+
+        if (_orders is not null)
+        {
+            // Kept current even inside a caller's transaction that may still roll back: a stale entry only costs a
+            // rewrite (an id known here but gone is re-read by the next run, which preloads again).
             foreach (var order in created)
             {
-                foreach (var line in order.Lines)
-                {
-                    line.OrderId = order.Id;
-                    lines.Add(line);
-                }
-                foreach (var refund in order.Refunds)
-                {
-                    refund.OrderId = order.Id;
-                    newRefunds.Add(refund);
-                }
-                refunds += order.Refunds.Count;
+                _orders[order.ExternalId] = new StoredOrder(order.Id, order.UpdatedAtUtc);
             }
-            await BulkWriter.InsertAsync(db, lines, cancellationToken);
-            await BulkWriter.InsertAsync(db, newRefunds, cancellationToken);
-            await CommitAsync(ownTransaction, cancellationToken);
-            if (mode != OrderWriteMode.IfDifferent)
+            foreach (var rewrite in rewrites)
             {
-                refunds += rewrittenRefunds;
-            }
-
-            if (_orders is not null)
-            {
-                // Kept current even inside a caller's transaction that may still roll back: a stale entry only costs a
-                // rewrite (an id known here but gone is re-read by the next run, which preloads again).
-                foreach (var order in created)
-                {
-                    _orders[order.ExternalId] = new StoredOrder(order.Id, order.UpdatedAtUtc);
-                }
-                foreach (var rewrite in rewrites)
-                {
-                    _orders.Remove(rewrite.StoredKey);
-                    _orders[rewrite.Order.ExternalId] = new StoredOrder(rewrite.StoredId, rewrite.Order.UpdatedAtUtc);
-                }
-            }
-            return new OrderWriteResult(created.Count, rewrites.Count, unchanged, customersCreated, refunds);
-        }
-        finally
-        {
-            if (ownTransaction is not null)
-            {
-                await ownTransaction.DisposeAsync();
+                _orders.Remove(rewrite.StoredKey);
+                _orders[rewrite.Order.ExternalId] = new StoredOrder(rewrite.StoredId, rewrite.Order.UpdatedAtUtc);
             }
         }
+        return new OrderWriteResult(created.Count, rewrites.Count, unchanged, customersCreated, refunds);
     }
 
     /// <summary>
@@ -278,24 +268,10 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     /// Upserts customers (Shopify's customer list); returns how many were created. Each comes with the time it was first
     /// seen, for records that do not say when the customer was created.
     /// </summary>
-    public async Task<int> UpsertCustomersAsync(IReadOnlyList<(IncomingCustomer Customer, DateTime FirstSeenUtc)> customers,
-        CancellationToken cancellationToken)
+    public Task<int> UpsertCustomersAsync(IReadOnlyList<(IncomingCustomer Customer, DateTime FirstSeenUtc)> customers, CancellationToken cancellationToken)
     {
-        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        try
-        {
-            var wanted = customers.Select(c => Wanted(c.Customer, c.FirstSeenUtc)).OfType<WantedCustomer>().ToList();
-            var (_, created) = await WriteCustomersAsync(wanted, cancellationToken);
-            await CommitAsync(ownTransaction, cancellationToken);
-            return created;
-        }
-        finally
-        {
-            if (ownTransaction is not null)
-            {
-                await ownTransaction.DisposeAsync();
-            }
-        }
+        var wanted = customers.Select(c => Wanted(c.Customer, c.FirstSeenUtc)).OfType<WantedCustomer>().ToList();
+        return db.Database.InTransactionAsync(async () => (await WriteCustomersAsync(wanted, cancellationToken)).Created, cancellationToken);
     }
 
     // ---- orders ----
@@ -337,7 +313,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         if (known is null)
         {
             known = new Dictionary<string, StoredOrder>(StringComparer.Ordinal);
-            var keys = orders.Select(o => o.Incoming.ExternalId).Concat(orders.Select(o => o.Incoming.Name)).Distinct(StringComparer.Ordinal);
+            var keys = orders.Select(o => o.Row.ExternalId).Concat(orders.Select(o => o.Row.Name)).Distinct(StringComparer.Ordinal);
             foreach (var chunk in keys.Chunk(QueryChunk))
             {
                 var rows = await db.Orders.AsNoTracking().Where(o => chunk.Contains(o.ExternalId))
@@ -351,13 +327,13 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         var stored = new Dictionary<PreparedOrder, StoredMatch>(ReferenceEqualityComparer.Instance);
         foreach (var order in orders)
         {
-            if (known.TryGetValue(order.Incoming.ExternalId, out var byId))
+            if (known.TryGetValue(order.Row.ExternalId, out var byId))
             {
-                stored[order] = new StoredMatch(byId, order.Incoming.ExternalId);
+                stored[order] = new StoredMatch(byId, order.Row.ExternalId);
             }
-            else if (known.TryGetValue(order.Incoming.Name, out var byName))
+            else if (known.TryGetValue(order.Row.Name, out var byName))
             {
-                stored[order] = new StoredMatch(byName, order.Incoming.Name);
+                stored[order] = new StoredMatch(byName, order.Row.Name);
             }
         }
         return stored;
@@ -412,14 +388,13 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     private void Link(PreparedOrder order, Dictionary<string, long> customerIds)
     {
         order.Row.CustomerId = order.Customer is { } customer ? customerIds[customer.Key] : null;
-        var lines = order.Incoming.Lines;
+        var lines = order.Row.Lines;
         for (var i = 0; i < lines.Count; i++)
         {
-            if (Variant(lines[i]) is { } variant)
+            if (Variant(order.VariantIds?[i], lines[i].Sku) is { } variant)
             {
-                var row = order.Row.Lines[i];
-                row.VariantId = variant.Id;
-                row.UnitCost ??= variant.UnitCost;
+                lines[i].VariantId = variant.Id;
+                lines[i].UnitCost ??= variant.UnitCost;
             }
         }
     }
@@ -627,14 +602,12 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     private async Task ResolveVariantsAsync(List<PreparedOrder> orders, CancellationToken cancellationToken)
     {
         var missing = new HashSet<string>(StringComparer.Ordinal);
-        var bySku = false;
-        foreach (var line in orders.SelectMany(o => o.Incoming.Lines))
+        foreach (var id in orders.SelectMany(o => o.VariantIds ?? []))
         {
-            if (line.VariantExternalId is { } id && !_variantsByShopifyId.ContainsKey(id))
+            if (id is not null && !_variantsByShopifyId.ContainsKey(id))
             {
                 missing.Add(id);
             }
-            bySku |= line.VariantExternalId is null && !string.IsNullOrEmpty(line.Sku);
         }
         foreach (var chunk in missing.Chunk(QueryChunk))
         {
@@ -645,8 +618,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 _variantsByShopifyId[row.ExternalId] = new KnownVariant(row.Id, row.UnitCost);
             }
         }
-        bySku |= orders.SelectMany(o => o.Incoming.Lines).Any(l => l.VariantExternalId is { } id && !_variantsByShopifyId.ContainsKey(id) && !string.IsNullOrEmpty(l.Sku));
-        if (bySku && _variantsBySku is null)
+        if (_variantsBySku is null && orders.Any(LinksBySku))
         {
             var variants = new Dictionary<string, KnownVariant>(StringComparer.Ordinal);
             var query = db.ProductVariants.AsNoTracking().Where(v => v.Sku != null && v.Sku != "").OrderBy(v => v.Id).Select(v => new { v.Id, v.Sku, v.UnitCost });
@@ -661,13 +633,27 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         }
     }
 
-    private KnownVariant? Variant(IncomingOrderLine line)
+    /// <summary>Whether a line of the order has a SKU but no variant known by Shopify id.</summary>
+    private bool LinksBySku(PreparedOrder order)
     {
-        if (line.VariantExternalId is { } id && _variantsByShopifyId.TryGetValue(id, out var byId))
+        for (var i = 0; i < order.Row.Lines.Count; i++)
+        {
+            if (order.Row.Lines[i].Sku is not null && (order.VariantIds?[i] is not { } id || !_variantsByShopifyId.ContainsKey(id)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The variant of a line's Shopify variant id, else of its SKU (once the SKUs are loaded).</summary>
+    private KnownVariant? Variant(string? variantId, string? sku)
+    {
+        if (variantId is not null && _variantsByShopifyId.TryGetValue(variantId, out var byId))
         {
             return byId;
         }
-        return !string.IsNullOrEmpty(line.Sku) && _variantsBySku is not null && _variantsBySku.TryGetValue(line.Sku, out var bySku) ? bySku : null;
+        return sku is not null && _variantsBySku is not null && _variantsBySku.TryGetValue(sku, out var bySku) ? bySku : null;
     }
 
     // ---- customers ----
@@ -885,13 +871,5 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
             _store = new StoreDefaults(StoreClock.ResolveTimeZone(store.TimeZone), store.Currency);
         }
         return _store;
-    }
-
-    private static async Task CommitAsync(IDbContextTransaction? ownTransaction, CancellationToken cancellationToken)
-    {
-        if (ownTransaction is not null)
-        {
-            await ownTransaction.CommitAsync(cancellationToken);
-        }
     }
 }
