@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Metrics;
@@ -34,7 +33,7 @@ public sealed class TargetsModel(StoreTargetSettings targets, MetricsService met
             return Forbid();
         }
         // Text that is no number was not bound at all: saving the default in its place would be a silent change.
-        Problems = ModelState.IsValid ? await targets.SaveAsync(Input.ToTargets(), cancellationToken) : BindingProblems();
+        Problems = ModelState.IsValid ? await targets.SaveAsync(Input.ToTargets(), cancellationToken) : FormProblems.FromBinding(ModelState);
         Saved = Problems.Count == 0;
         await LoadAsync(cancellationToken);
         if (Saved)
@@ -51,11 +50,6 @@ public sealed class TargetsModel(StoreTargetSettings targets, MetricsService met
         Current = await metrics.GetTargetsAsync(cancellationToken);
         Format = new MetricFormatter((await clock.GetCalendarAsync(cancellationToken)).Currency);
     }
-
-    /// <summary>Model-binding errors keyed like the targets' problems: <c>Input.Mer</c> → <c>mer</c>.</summary>
-    private Dictionary<string, string> BindingProblems() => ModelState
-        .Where(e => e.Value is { Errors.Count: > 0 })
-        .ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key[(e.Key.LastIndexOf('.') + 1)..]), e => e.Value!.Errors[0].ErrorMessage);
 
     /// <summary>The form: an empty field means the default (break-even for the target CPA).</summary>
     public sealed class TargetsInput

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Security;
@@ -94,6 +95,13 @@ public sealed class TwoStores
             CreatedAtUtc = now, ExpiresAtUtc = now.AddDays(7),
         });
         db.AuditEntries.Add(new AuditEntry { AtUtc = now, Actor = owner.Email, Action = "test.marker", EntityType = "test", EntityId = "1", Summary = "Entry " + marker });
+        var recommendation = new Recommendation("fix:tracking:" + marker, "fix", "high", "Recommendation " + marker, marker, [],
+            new RecommendationImpact(0, 0, 0, marker), 1, [new RecommendationEntity("store", 1, marker, marker)], null);
+        db.Recommendations.Add(new RecommendationRecord
+        {
+            Key = recommendation.Key, Type = recommendation.Type, Priority = recommendation.Priority, IsCurrent = true, FirstSeenAtUtc = now, ComputedAtUtc = now,
+            PayloadJson = JsonSerializer.Serialize(recommendation, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
+        });
         await db.SaveChangesAsync();
     }
 
