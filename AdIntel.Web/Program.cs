@@ -1,4 +1,4 @@
-using AdIntel.Web.Infrastructure;
+using AdIntel.Web.Composition;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
@@ -22,7 +22,7 @@ builder.AddAdIntelConfiguration()
 
 var app = builder.Build();
 app.UseAdIntelPipeline();
-await app.InitializeDatabaseAsync();
+await app.PrepareDataAsync();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -1,4 +1,3 @@
-using AdIntel.Web.Pages.Imports;
 
 namespace AdIntel.Web.Imports;
 
@@ -13,6 +12,4 @@ public static class ImportsFeature
         services.AddHostedService<ImportWorker>();
         return services;
     }
-
-    public static RouteGroupBuilder MapImportsEndpoints(this RouteGroupBuilder api) => api.MapImportsApi();
 }

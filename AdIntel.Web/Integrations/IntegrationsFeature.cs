@@ -4,6 +4,7 @@ using AdIntel.Web.Integrations.Meta.Sync;
 using AdIntel.Web.Integrations.Shopify;
 using AdIntel.Web.Integrations.Shopify.Sync;
 using AdIntel.Web.Integrations.Shopify.App;
+using AdIntel.Web.Rules.Actions;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace AdIntel.Web.Integrations;
@@ -14,7 +15,7 @@ public static class IntegrationsFeature
     /// <summary>The Meta connect flow (the Shopify app maps its own endpoints).</summary>
     public static IEndpointRouteBuilder MapIntegrationsEndpoints(this IEndpointRouteBuilder app) => app.MapMetaConnect();
 
-    public static IServiceCollection AddIntegrationsFeature(this IServiceCollection services)
+    public static IServiceCollection AddIntegrationsFeature(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IntegrationTokenProtector>();
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -34,12 +35,13 @@ public static class IntegrationsFeature
         services.AddScoped<ShopifyOrderWriter>();
         services.AddScoped<ShopifyProductWriter>();
         services.AddSingleton<ShopifySync>();
-        services.AddShopifyApp();
+        services.AddShopifyApp(configuration);
 
         // Meta: connection, sync, the rules engine's ad-platform port; both platforms' schedules.
         services.AddScoped<MetaConnections>();
         services.AddSingleton<MetaSync>();
         services.AddScoped<MetaAdPlatform>();
+        services.AddScoped<IAdPlatform>(sp => sp.GetRequiredService<MetaAdPlatform>());
         services.AddOptions<IntegrationsOptions>().BindConfiguration(IntegrationsOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.Cron() is not null, "Integrations:SyncIntervalMinutes must divide an hour (5, 10, 15, 20, 30) or be whole hours that divide a day (60, 120, 180, 240, 360, 480, 720, 1440).")
             .ValidateOnStart();

@@ -14,6 +14,7 @@ public static class MetricsFeature
         services.AddScoped<LtvCurveProvider>();
         services.AddScoped<MetricsService>();
         services.AddScoped<DailyFactsBuilder>();
+        services.AddScoped<PendingFactsRecovery>();
         return services;
     }
 }

@@ -1,5 +1,5 @@
 using AdIntel.Web.Infrastructure.Options;
-using AdIntel.Web.Integrations.Meta;
+using AdIntel.Web.Infrastructure.Health;
 using AdIntel.Web.Rules.Actions;
 using AdIntel.Web.Rules.Execution;
 using AdIntel.Web.Rules.Expressions;
@@ -26,6 +26,7 @@ public static class RulesFeature
             sp.GetRequiredService<IOptions<PluginsOptions>>().Value.ResolveDirectory(sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PluginLoader).FullName!)));
         services.AddHostedService<PluginStartup>();
+        services.AddHealthChecks().AddCheck<PluginsHealthCheck>("plugins", tags: [HealthServiceCollectionExtensions.ReadyTag]);
         services.AddSingleton(sp => new RuleFunctionRegistry(sp.GetRequiredService<PluginCatalog>().Plugins
             .SelectMany(p => p.Functions.Select(f => new RuleFunctionRegistry.PluginFunction(p.Id, f)))));
         services.AddSingleton<RuleExpressionCompiler>();
@@ -37,10 +38,11 @@ public static class RulesFeature
         services.AddScoped<RuleSnapshotBuilder>();
 
         // Actions, rails, runs, dry runs and backtests (Actions/, Execution/).
-        // Entities of a connected Meta ad account change on Meta first; the rest (demo, CSV imports) only locally.
+        // Without an ad platform integration, entities (demo, CSV imports) change only locally; the integrations
+        // register the IAdPlatform that changes a connected account's entities on the platform first.
         services.AddScoped<SimulatedAdPlatform>();
-        services.AddScoped<IAdPlatform>(sp => sp.GetRequiredService<MetaAdPlatform>());
         services.AddScoped<ActionExecutor>();
+        services.AddScoped<AutomationSettings>();
         services.AddScoped<RuleRunner>();
         services.AddScoped<RuleDryRun>();
         services.AddScoped<RuleBacktester>();

@@ -4,7 +4,6 @@ using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Infrastructure.Security;
 using AdIntel.Web.Infrastructure.Tenancy;
-using AdIntel.Web.Integrations.Shopify.App;
 using Htmx;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -18,21 +17,8 @@ public static class AuthServiceCollectionExtensions
 {
     public const string Selector = "AdIntel";
 
-    /// <summary>Policy names: a role and every role above it; <see cref="Administrator"/> is the installation's administrator.</summary>
-    public static class Policies
-    {
-        public const string Viewer = "role:viewer";
-        public const string Accountant = "role:accountant";
-        public const string Marketer = "role:marketer";
-        public const string Owner = "role:owner";
-        /// <summary>Install-wide screens (the jobs dashboard spans every store): an owner who administers the installation.</summary>
-        public const string Administrator = "install:administrator";
-        /// <summary>
-        /// A person in a browser session, not an API token: who may use the store (members, invitations) and its tokens
-        /// is decided by people only. Combined with a role policy.
-        /// </summary>
-        public const string Person = "principal:person";
-    }
+    /// <summary>The browser session scheme in Shopify mode; the Shopify app registers its cookie (Integrations/Shopify/App).</summary>
+    public const string ShopifySessionScheme = "Shopify";
 
     public static WebApplicationBuilder AddAdIntelAuth(this WebApplicationBuilder builder)
     {
@@ -54,7 +40,7 @@ public static class AuthServiceCollectionExtensions
 
         // A request with "Authorization: Bearer" is an API token, whatever else it carries; otherwise the browser session.
         var sessionScheme = mode.IsLocal ? IdentityConstants.ApplicationScheme
-            : mode.IsShopify ? ShopifySessionAuthentication.SchemeName
+            : mode.IsShopify ? ShopifySessionScheme
             : DemoAuthenticationHandler.SchemeName;
         var authentication = builder.Services.AddAuthentication(Selector)
             .AddPolicyScheme(Selector, "Bearer token or browser session", o => o.ForwardDefaultSelector = context =>
@@ -66,11 +52,7 @@ public static class AuthServiceCollectionExtensions
         {
             authentication.AddCookie(IdentityConstants.ApplicationScheme, ConfigureSessionCookie);
         }
-        else if (mode.IsShopify)
-        {
-            authentication.AddCookie(ShopifySessionAuthentication.SchemeName, o => ShopifySessionAuthentication.Configure(o, builder.Environment));
-        }
-        else
+        else if (!mode.IsShopify)
         {
             authentication.AddScheme<AuthenticationSchemeOptions, DemoAuthenticationHandler>(DemoAuthenticationHandler.SchemeName, null);
         }

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Api;
-using AdIntel.Web.Pages.Account;
 using Htmx;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -15,6 +14,9 @@ public sealed class DemoAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Demo";
+
+    /// <summary>Where a demo-mode request goes when the database has no demo store (Pages/Account/DemoStoreMissing).</summary>
+    public const string MissingStorePagePath = "/account/demo-store-missing";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -44,11 +46,11 @@ public sealed class DemoAuthenticationHandler(
         else if (Request.IsHtmx())
         {
             Response.StatusCode = StatusCodes.Status401Unauthorized;
-            Response.Headers["HX-Redirect"] = DemoStoreMissingModel.PagePath;
+            Response.Headers["HX-Redirect"] = MissingStorePagePath;
         }
         else
         {
-            Response.Redirect(DemoStoreMissingModel.PagePath);
+            Response.Redirect(MissingStorePagePath);
         }
     }
 }

@@ -1,17 +1,15 @@
 using System.Text.Json;
 using AdIntel.Web.Domain;
-using AdIntel.Web.Infrastructure.Tenancy;
-using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Infrastructure.Data;
 
 /// <summary>
 /// Settles at start what a stop without warning (kill -9, power loss, OOM) left behind: imports, rule runs and syncs
-/// still "running" are marked interrupted with what to do next, and stores whose daily facts miss committed writes
-/// (<see cref="PendingFactsChange"/>) are rebuilt before the first request, so the overview agrees with the data.
+/// still "running" are marked interrupted with what to do next. (Daily facts that miss committed writes are the metrics'
+/// to rebuild: see Metrics/PendingFactsRecovery.)
 /// </summary>
-public sealed class CrashRecovery(AdIntelDbContext db, IServiceScopeFactory scopes, TimeProvider time, ILogger<CrashRecovery> logger)
+public sealed class CrashRecovery(AdIntelDbContext db, TimeProvider time, ILogger<CrashRecovery> logger)
 {
     public const string ImportInterruptedMessage =
         "The app stopped before this import finished; the rows it had written are kept. Import the file again to complete it: rows already imported are not duplicated.";
@@ -49,12 +47,5 @@ public sealed class CrashRecovery(AdIntelDbContext db, IServiceScopeFactory scop
             logger.LogWarning("Marked interrupted at start: {Imports} imports, {RuleRuns} rule runs, {Syncs} syncs", imports, ruleRuns, syncs);
         }
 
-        var staleStores = await db.PendingFactsChanges.IgnoreQueryFilters().Select(c => c.StoreId).Distinct().ToListAsync(cancellationToken);
-        foreach (var storeId in staleStores)
-        {
-            await using var scope = scopes.CreateStoreScope(storeId);
-            logger.LogWarning("The daily facts of store {StoreId} miss writes that were committed before a stop; rebuilding them", storeId);
-            await scope.ServiceProvider.GetRequiredService<DailyFactsBuilder>().RebuildAsync(cancellationToken);
-        }
     }
 }

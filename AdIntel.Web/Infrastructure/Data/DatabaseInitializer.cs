@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using AdIntel.Web.Demo;
 using AdIntel.Web.Infrastructure.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,8 +8,8 @@ namespace AdIntel.Web.Infrastructure.Data;
 public static class DatabaseInitializer
 {
     /// <summary>
-    /// Applies migrations, repairs what a stop without warning left half done (<see cref="CrashRecovery"/>), then seeds
-    /// the demo store into an empty database when Demo:Enabled.
+    /// Applies migrations and marks what a stop without warning left running as interrupted (<see cref="CrashRecovery"/>).
+    /// The features' own start-up work (facts, demo store) follows in Composition/StartupComposition.
     /// </summary>
     public static async Task InitializeDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
@@ -32,11 +31,5 @@ public static class DatabaseInitializer
             logger.LogInformation("Database ({Provider}) migrated in {ElapsedMs} ms", database.Provider, stopwatch.ElapsedMilliseconds);
         }
         await services.GetRequiredService<CrashRecovery>().RecoverAsync(cancellationToken);
-
-        var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
-        if (demo.Enabled && !await db.Stores.AnyAsync(cancellationToken))
-        {
-            await services.GetRequiredService<DemoStoreSeeder>().SeedAsync(cancellationToken);
-        }
     }
 }

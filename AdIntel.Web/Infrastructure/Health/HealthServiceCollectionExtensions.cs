@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AdIntel.Web.Infrastructure.Data;
-using AdIntel.Web.Rules.Plugins;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -11,12 +10,12 @@ public static class HealthServiceCollectionExtensions
 {
     public const string ReadyTag = "ready";
 
+    /// <summary>The database and job storage; features add their own checks with <see cref="ReadyTag"/> (the rules add "plugins").</summary>
     public static WebApplicationBuilder AddAdIntelHealth(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<AdIntelDbContext>("database", tags: [ReadyTag])
-            .AddCheck<JobStorageHealthCheck>("jobs", tags: [ReadyTag])
-            .AddCheck<PluginsHealthCheck>("plugins", tags: [ReadyTag]);
+            .AddCheck<JobStorageHealthCheck>("jobs", tags: [ReadyTag]);
         return builder;
     }
 

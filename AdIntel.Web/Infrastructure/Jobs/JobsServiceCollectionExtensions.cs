@@ -60,7 +60,7 @@ public static class JobsServiceCollectionExtensions
             Authorization = [new AdministratorDashboardAuthorization()],
             DashboardTitle = "AdIntel jobs",
             AppPath = "/",
-        }).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Administrator);
+        }).RequireAuthorization(Policies.Administrator);
         return app;
     }
 

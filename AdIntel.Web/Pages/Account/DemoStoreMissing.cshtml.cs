@@ -12,7 +12,7 @@ namespace AdIntel.Web.Pages.Account;
 /// </summary>
 public sealed class DemoStoreMissingModel(IOptions<AuthOptions> auth, DemoStoreLocator demoStore) : PageModel
 {
-    public const string PagePath = "/account/demo-store-missing";
+    public const string PagePath = DemoAuthenticationHandler.MissingStorePagePath;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {

@@ -12,15 +12,9 @@ namespace AdIntel.Web.Pages.Campaigns;
 /// </summary>
 public static class CampaignsEndpoints
 {
-    public static IServiceCollection AddCampaignsFeature(this IServiceCollection services)
-    {
-        services.AddScoped<CampaignPerformanceQuery>();
-        return services;
-    }
-
     public static RouteGroupBuilder MapCampaignsEndpoints(this RouteGroupBuilder api)
     {
-        var campaigns = api.MapGroup("/campaigns").RequireAuthorization(AuthServiceCollectionExtensions.Policies.Viewer);
+        var campaigns = api.MapGroup("/campaigns").RequireAuthorization(Policies.Viewer);
         campaigns.MapGet("", ListCampaignsAsync);
         campaigns.MapGet("/{id:long}", GetCampaignAsync);
         campaigns.MapGet("/{id:long}/adsets", ListAdSetsAsync);

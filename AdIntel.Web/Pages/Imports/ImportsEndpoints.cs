@@ -14,7 +14,7 @@ public static class ImportsEndpoints
 {
     public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/import").RequireAuthorization(AuthServiceCollectionExtensions.Policies.Marketer);
+        var group = api.MapGroup("/import").RequireAuthorization(Policies.Marketer);
         group.MapPost("/shopify-orders", (HttpContext http, ImportRunner runner, IOptions<ImportOptions> options, IHostApplicationLifetime lifetime) =>
             ImportAsync(ImportKinds.ShopifyOrders, http, runner, options.Value, lifetime.ApplicationStopping));
         group.MapPost("/meta-ads", (HttpContext http, ImportRunner runner, IOptions<ImportOptions> options, IHostApplicationLifetime lifetime) =>

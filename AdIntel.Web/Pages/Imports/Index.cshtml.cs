@@ -20,7 +20,7 @@ namespace AdIntel.Web.Pages.Imports;
 /// themselves: the automatic filter would read the form under the default body limit before the import's larger limit
 /// could be applied.
 /// </summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Marketer)]
+[Authorize(Policy = Policies.Marketer)]
 [IgnoreAntiforgeryToken]
 public sealed class IndexModel(AdIntelDbContext db, ImportRunner runner, ImportQueue queue, IAntiforgery antiforgery, StoreClock clock,
     IOptions<ImportOptions> options) : PageModel

@@ -12,8 +12,8 @@ public static class OverviewEndpoints
 
     public static RouteGroupBuilder MapOverviewEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/overview", GetOverviewAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Viewer);
-        api.MapGet("/overview/timeseries", GetTimeseriesAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Viewer);
+        api.MapGet("/overview", GetOverviewAsync).RequireAuthorization(Policies.Viewer);
+        api.MapGet("/overview/timeseries", GetTimeseriesAsync).RequireAuthorization(Policies.Viewer);
         return api;
     }
 

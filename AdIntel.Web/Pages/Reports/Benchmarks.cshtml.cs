@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace AdIntel.Web.Pages.Reports;
 
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Accountant)]
+[Authorize(Policy = Policies.Accountant)]
 public sealed class BenchmarksModel(ReportService reports, MetricsService metrics, StoreClock clock) : ReportPageModel(reports, metrics, clock)
 {
     protected override string Report => ReportNames.Benchmarks;

@@ -11,7 +11,7 @@ namespace AdIntel.Web.Pages.Reports;
 /// The report pages' download buttons: a plain form POST (antiforgery-checked like every page form) that answers with the
 /// file, so the browser downloads it and the page stays. Refusals send the person back to the report with the message.
 /// </summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Accountant)]
+[Authorize(Policy = Policies.Accountant)]
 public sealed class ExportModel(ReportService reports, StoreClock clock) : PageModel
 {
     public IActionResult OnGet() => Redirect("/reports");

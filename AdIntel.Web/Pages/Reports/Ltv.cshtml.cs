@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AdIntel.Web.Pages.Reports;
 
 /// <summary>The fitted BG/NBD + Gamma-Gamma models and the customers they expect the most from over the next year.</summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Accountant)]
+[Authorize(Policy = Policies.Accountant)]
 public sealed class LtvModel(LtvModelService models, StoreClock clock) : PageModel
 {
     public const int HorizonWeeks = 52;

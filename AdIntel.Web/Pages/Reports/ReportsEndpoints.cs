@@ -18,17 +18,17 @@ public static class ReportsEndpoints
     public static RouteGroupBuilder MapReportsEndpoints(this RouteGroupBuilder api)
     {
         var reports = api.MapGroup("/reports");
-        reports.MapGet("/summary", SummaryAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Accountant);
-        reports.MapGet("/creative", CreativeAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Accountant);
-        reports.MapGet("/benchmarks", BenchmarksAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Accountant);
-        reports.MapGet("/cohorts", CohortsAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Accountant);
-        reports.MapGet("/ltv-model", LtvModelAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Accountant);
-        reports.MapGet("/ltv-model/customers", LtvCustomersAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Accountant);
-        reports.MapPost("/export", ExportAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Accountant);
-        reports.MapGet("/schedules", ListSchedulesAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Accountant);
-        reports.MapPost("/schedules", CreateScheduleAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Marketer);
-        reports.MapDelete("/schedules/{id:long}", DeleteScheduleAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Marketer);
-        reports.MapPost("/schedules/{id:long}/send", SendScheduleAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Marketer);
+        reports.MapGet("/summary", SummaryAsync).RequireAuthorization(Policies.Accountant);
+        reports.MapGet("/creative", CreativeAsync).RequireAuthorization(Policies.Accountant);
+        reports.MapGet("/benchmarks", BenchmarksAsync).RequireAuthorization(Policies.Accountant);
+        reports.MapGet("/cohorts", CohortsAsync).RequireAuthorization(Policies.Accountant);
+        reports.MapGet("/ltv-model", LtvModelAsync).RequireAuthorization(Policies.Accountant);
+        reports.MapGet("/ltv-model/customers", LtvCustomersAsync).RequireAuthorization(Policies.Accountant);
+        reports.MapPost("/export", ExportAsync).RequireAuthorization(Policies.Accountant);
+        reports.MapGet("/schedules", ListSchedulesAsync).RequireAuthorization(Policies.Accountant);
+        reports.MapPost("/schedules", CreateScheduleAsync).RequireAuthorization(Policies.Marketer);
+        reports.MapDelete("/schedules/{id:long}", DeleteScheduleAsync).RequireAuthorization(Policies.Marketer);
+        reports.MapPost("/schedules/{id:long}/send", SendScheduleAsync).RequireAuthorization(Policies.Marketer);
         return api;
     }
 

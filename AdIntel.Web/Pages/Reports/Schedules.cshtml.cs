@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AdIntel.Web.Pages.Reports;
 
 /// <summary>Report e-mails: which report, in which format, how often, to whom. Changing them is a marketer's or owner's job.</summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Marketer)]
+[Authorize(Policy = Policies.Marketer)]
 public sealed class SchedulesModel(ScheduledReports schedules, IEmailSender email) : PageModel
 {
     public IReadOnlyList<ScheduledReportView> Schedules { get; private set; } = [];

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Pages.Rules;
 
 /// <summary>The approval queue (approve / reject) and the history of executed actions (undo).</summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Viewer)]
+[Authorize(Policy = Policies.Viewer)]
 public sealed class ApprovalsModel(AdIntelDbContext db, ActionExecutor executor) : PageModel
 {
     public IReadOnlyList<ActionView> Pending { get; private set; } = [];

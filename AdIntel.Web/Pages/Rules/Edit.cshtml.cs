@@ -14,7 +14,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Pages.Rules;
 
 /// <summary>Edit a rule, run it now, backtest it, or delete it.</summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Viewer)]
+[Authorize(Policy = Policies.Viewer)]
 public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compiler, RuleCommands commands, RuleDryRun dryRun, RuleBacktester backtester,
     PluginCatalog plugins, CSharpRuleScriptCompiler scripts)
     : RuleEditorModel(compiler, commands, dryRun, plugins, scripts)

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Pages.Rules;
 
 /// <summary>A rule's run log: every run, and for one run every entity judged with its values, why, and what became of its actions.</summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Viewer)]
+[Authorize(Policy = Policies.Viewer)]
 public sealed class ExecutionsModel(AdIntelDbContext db) : PageModel
 {
     public Rule Rule { get; private set; } = null!;

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Pages.Rules;
 
 /// <summary>The rules list (switch on/off, last triggered), the approval queue's size, and the preset gallery.</summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Viewer)]
+[Authorize(Policy = Policies.Viewer)]
 public sealed class IndexModel(AdIntelDbContext db, RuleCommands commands) : PageModel
 {
     public IReadOnlyList<Rule> Rules { get; private set; } = [];

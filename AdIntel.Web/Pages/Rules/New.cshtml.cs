@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AdIntel.Web.Pages.Rules;
 
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Marketer)]
+[Authorize(Policy = Policies.Marketer)]
 public sealed class NewModel(RuleExpressionCompiler compiler, RuleCommands commands, RuleDryRun dryRun, PluginCatalog plugins,
     CSharpRuleScriptCompiler scripts) : RuleEditorModel(compiler, commands, dryRun, plugins, scripts)
 {

@@ -37,27 +37,3 @@ public sealed record ExecutionView(long Id, long RuleId, string Trigger, DateTim
         e.Status, e.Evaluated, e.Matched, e.ActionsExecuted, e.ActionsQueued, e.ActionsBlocked, e.Message,
         withEntities ? ActionView.Json(string.IsNullOrWhiteSpace(e.DetailsJson) ? "[]" : e.DetailsJson) : null);
 }
-
-/// <summary>The store's automation settings (mode, kill switch, safety rails) as the API reads and writes them.</summary>
-public sealed record AutomationSettingsDto(string AutomationMode, bool KillSwitch, decimal MaxBudgetChangePercentPerDay, int CooldownHours,
-    int MaxActionsPerRun, int MaxActionsPerDay, decimal MinSpend, int MinImpressions, int MinPurchasesForScaleUp, bool TrackingBreakerEnabled,
-    decimal TrackingDropPercent)
-{
-    public static AutomationSettingsDto From(RailSettings s) => new(s.StoreMode, s.KillSwitch, s.MaxBudgetChangePercentPerDay, s.CooldownHours,
-        s.MaxActionsPerRun, s.MaxActionsPerDay, s.MinSpend, s.MinImpressions, s.MinPurchasesForScaleUp, s.TrackingBreakerEnabled, s.TrackingDropPercent);
-
-    public RailSettings ToRails() => new()
-    {
-        StoreMode = AutomationMode,
-        KillSwitch = KillSwitch,
-        MaxBudgetChangePercentPerDay = MaxBudgetChangePercentPerDay,
-        CooldownHours = CooldownHours,
-        MaxActionsPerRun = MaxActionsPerRun,
-        MaxActionsPerDay = MaxActionsPerDay,
-        MinSpend = MinSpend,
-        MinImpressions = MinImpressions,
-        MinPurchasesForScaleUp = MinPurchasesForScaleUp,
-        TrackingBreakerEnabled = TrackingBreakerEnabled,
-        TrackingDropPercent = TrackingDropPercent,
-    };
-}

@@ -3,7 +3,6 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
-using AdIntel.Web.Pages.Settings;
 using AdIntel.Web.Rules.Actions;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Execution;
@@ -21,7 +20,7 @@ public sealed record RuleSaveResult(Rule? Rule, RuleValidation? Invalid, string?
 
 /// <summary>
 /// What the rules API and the rules pages do to rules, in one place: validate and save (audited, version bumped,
-/// store job ensured), delete, switch on and off, create from a preset, run now, and the automation settings.
+/// store job ensured), delete, switch on and off, create from a preset and run now.
 /// </summary>
 public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler compiler, RulePreparer preparer, RulePluginRunner plugins,
     CSharpRuleScriptCompiler scripts, RuleSchedules schedules, StoreContext storeContext, IAuditLog audit, TimeProvider time,
@@ -149,33 +148,6 @@ public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler com
         var session = await executor.BeginAsync(cancellationToken);
         var snapshot = await snapshots.BuildAsync(null, cancellationToken);
         return await runner.RunAsync(rule, RuleRunner.ManualTrigger, snapshot, session, cancellationToken);
-    }
-
-    public async Task<RailSettings> GetAutomationAsync(CancellationToken cancellationToken) =>
-        RailSettings.From(await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken));
-
-    /// <summary>Saves the automation settings; returns the problems instead when a value is out of range.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> SaveAutomationAsync(RailSettings rails, CancellationToken cancellationToken)
-    {
-        var problems = rails.Problems();
-        if (problems.Count > 0)
-        {
-            return problems;
-        }
-        var settings = await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken);
-        var before = RailSettings.From(settings);
-        if (before == rails)
-        {
-            return problems;
-        }
-        rails.ApplyTo(settings);
-        settings.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
-        var summary = before.KillSwitch != rails.KillSwitch
-            ? rails.KillSwitch ? "Automation paused (kill switch on)." : "Automation resumed (kill switch off)."
-            : $"Automation settings changed (mode: {AutomationModes.Label(rails.StoreMode).ToLowerInvariant()}).";
-        audit.Record(new AuditChange("settings.automation_updated", "settings", null, summary, before, rails));
-        await db.SaveChangesAsync(cancellationToken);
-        return problems;
     }
 
     private static string Id(Rule rule) => rule.Id.ToString(CultureInfo.InvariantCulture);

@@ -9,7 +9,6 @@ using AdIntel.Web.Rules.Execution;
 using AdIntel.Web.Rules.Expressions;
 using AdIntel.Web.Rules.Scripting;
 using Microsoft.EntityFrameworkCore;
-using Policies = AdIntel.Web.Infrastructure.Auth.AuthServiceCollectionExtensions.Policies;
 
 namespace AdIntel.Web.Pages.Rules;
 
@@ -22,12 +21,6 @@ namespace AdIntel.Web.Pages.Rules;
 public static class RulesEndpoints
 {
     private const int PageSize = 50;
-
-    public static IServiceCollection AddRulesPages(this IServiceCollection services)
-    {
-        services.AddScoped<RuleCommands>();
-        return services;
-    }
 
     public static RouteGroupBuilder MapRulesEndpoints(this RouteGroupBuilder api)
     {
@@ -311,22 +304,22 @@ public static class RulesEndpoints
         return [.. actions.Select(a => ActionView.From(a, a.RuleId is { } id ? names.GetValueOrDefault(id) : null))];
     }
 
-    private static async Task<IResult> GetAutomationAsync(RuleCommands commands, ActionExecutor executor, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAutomationAsync(AutomationSettings automation, ActionExecutor executor, CancellationToken cancellationToken)
     {
-        var settings = await commands.GetAutomationAsync(cancellationToken);
+        var settings = await automation.GetAsync(cancellationToken);
         var session = await executor.BeginAsync(cancellationToken);
         return ApiResults.Ok(new { settings = AutomationSettingsDto.From(settings), tracking = new { broken = session.Tracking.Broken, explanation = session.Tracking.Explanation } });
     }
 
-    private static async Task<IResult> PutAutomationAsync(AutomationSettingsDto? body, RuleCommands commands, CancellationToken cancellationToken)
+    private static async Task<IResult> PutAutomationAsync(AutomationSettingsDto? body, AutomationSettings automation, CancellationToken cancellationToken)
     {
         if (body is null)
         {
             return ApiResults.BadRequest("Send the automation settings as JSON (see GET /api/settings/automation).");
         }
-        var problems = await commands.SaveAutomationAsync(body.ToRails(), cancellationToken);
+        var problems = await automation.SaveAsync(body.ToRails(), cancellationToken);
         return problems.Count > 0
             ? ApiResults.Unprocessable("invalid_settings", "Some automation settings are out of range.", problems)
-            : ApiResults.Ok(AutomationSettingsDto.From(await commands.GetAutomationAsync(cancellationToken)));
+            : ApiResults.Ok(AutomationSettingsDto.From(await automation.GetAsync(cancellationToken)));
     }
 }

@@ -17,8 +17,8 @@ namespace AdIntel.Web.Pages.Settings;
 /// member is tied to the membership (it never acts above the member's current role; removing the member revokes it).
 /// Only a signed-in person manages tokens: an API token cannot make another. Creating and revoking are audited.
 /// </summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Owner)]
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Person)]
+[Authorize(Policy = Policies.Owner)]
+[Authorize(Policy = Policies.Person)]
 public sealed class ApiTokensModel(AdIntelDbContext db, IAuditLog audit, TimeProvider time) : PageModel
 {
     [BindProperty]

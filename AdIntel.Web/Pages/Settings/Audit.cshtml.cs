@@ -16,7 +16,7 @@ namespace AdIntel.Web.Pages.Settings;
 /// The audit log: who changed what and when, newest first, filtered by kind of thing, person and dates (UTC), and
 /// exported as CSV (RFC 4180; text that a spreadsheet would run as a formula is neutralised, see <see cref="CsvFields"/>).
 /// </summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Owner)]
+[Authorize(Policy = Policies.Owner)]
 public sealed class AuditModel(AdIntelDbContext db, TimeProvider time) : PageModel
 {
     private const int PageSize = 50;

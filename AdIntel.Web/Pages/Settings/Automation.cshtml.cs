@@ -1,7 +1,6 @@
 using System.Text.Json;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
-using AdIntel.Web.Pages.Rules;
 using AdIntel.Web.Rules.Actions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -10,8 +9,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AdIntel.Web.Pages.Settings;
 
 /// <summary>The store's automation mode, kill switch and safety rails (what every rule, plugin and script is held to).</summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Viewer)]
-public sealed class AutomationModel(RuleCommands commands, ActionExecutor executor) : PageModel
+[Authorize(Policy = Policies.Viewer)]
+public sealed class AutomationModel(AutomationSettings automation, ActionExecutor executor) : PageModel
 {
     [BindProperty]
     public AutomationSettingsDto Input { get; set; } = AutomationSettingsDto.From(new RailSettings());
@@ -23,7 +22,7 @@ public sealed class AutomationModel(RuleCommands commands, ActionExecutor execut
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Input = AutomationSettingsDto.From(await commands.GetAutomationAsync(cancellationToken));
+        Input = AutomationSettingsDto.From(await automation.GetAsync(cancellationToken));
         Tracking = (await executor.BeginAsync(cancellationToken)).Tracking;
     }
 
@@ -34,7 +33,7 @@ public sealed class AutomationModel(RuleCommands commands, ActionExecutor execut
             return Forbid();
         }
         // Text that is no number or bool was not bound at all: saving the defaults in its place would be a silent change.
-        Problems = ModelState.IsValid ? await commands.SaveAutomationAsync(Input.ToRails(), cancellationToken) : BindingProblems();
+        Problems = ModelState.IsValid ? await automation.SaveAsync(Input.ToRails(), cancellationToken) : BindingProblems();
         Saved = Problems.Count == 0;
         Tracking = (await executor.BeginAsync(cancellationToken)).Tracking;
         return Page();

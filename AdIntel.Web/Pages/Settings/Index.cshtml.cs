@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Pages.Settings;
 
 /// <summary>Cost assumptions the profit metrics use: payment fees, shipping costs, other marketing; and whether AI writes the recommendations.</summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Viewer)]
+[Authorize(Policy = Policies.Viewer)]
 public sealed class IndexModel(AdIntelDbContext db, IAuditLog audit, TimeProvider time, LlmChatClients llm, LlmUsageLedger llmUsage) : PageModel
 {
     [BindProperty]
@@ -30,7 +30,7 @@ public sealed class IndexModel(AdIntelDbContext db, IAuditLog audit, TimeProvide
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var settings = await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken);
+        var settings = await db.GetOrCreateStoreSettingsAsync(time, cancellationToken);
         Input = CostSettingsInput.From(settings);
         Currency = await db.Stores.Where(s => s.Id == db.CurrentStoreId).Select(s => s.Currency).SingleAsync(cancellationToken);
         if (llm.IsConfigured)
@@ -48,7 +48,7 @@ public sealed class IndexModel(AdIntelDbContext db, IAuditLog audit, TimeProvide
         Currency = await db.Stores.Where(s => s.Id == db.CurrentStoreId).Select(s => s.Currency).SingleAsync(cancellationToken);
         if (ModelState.IsValid)
         {
-            var settings = await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken);
+            var settings = await db.GetOrCreateStoreSettingsAsync(time, cancellationToken);
             var before = StoreCostSettings.Snapshot(settings);
             Input.ApplyTo(settings);
             settings.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;

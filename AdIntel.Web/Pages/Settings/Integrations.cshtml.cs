@@ -17,7 +17,7 @@ namespace AdIntel.Web.Pages.Settings;
 /// runs), last success and error, "sync now", connect and disconnect; the Meta ad-account choice after Facebook Login;
 /// and the store's privacy requests from Shopify.
 /// </summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Owner)]
+[Authorize(Policy = Policies.Owner)]
 public sealed class IntegrationsModel(AdIntelDbContext db, IntegrationSchedules schedules, StoreContext store, IntegrationTokenProtector tokens,
     MetaGraphClient meta, TimeProvider time) : PageModel
 {

@@ -19,8 +19,8 @@ namespace AdIntel.Web.Pages.Settings;
 /// at least one owner. Only a signed-in person may change who belongs to the store, never an API token. Every change is
 /// audited; removing a member also revokes the API tokens they made.
 /// </summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Owner)]
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Person)]
+[Authorize(Policy = Policies.Owner)]
+[Authorize(Policy = Policies.Person)]
 public sealed class MembersModel(AdIntelDbContext db, Invitations invitations, IAuditLog audit, IOptions<AuthOptions> auth,
     TimeProvider time) : PageModel
 {

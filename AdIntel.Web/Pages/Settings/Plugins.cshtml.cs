@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AdIntel.Web.Pages.Settings;
 
 /// <summary>Settings → Plugins: the rule plugins loaded at start, those refused and why, and whether C# scripts are on.</summary>
-[Authorize(Policy = AuthServiceCollectionExtensions.Policies.Owner)]
+[Authorize(Policy = Policies.Owner)]
 public sealed class PluginsModel(PluginCatalog catalog, CSharpRuleScriptCompiler scripts) : PageModel
 {
     public PluginCatalog Catalog => catalog;

@@ -10,9 +10,9 @@ public static class SettingsEndpoints
     public static RouteGroupBuilder MapSettingsEndpoints(this RouteGroupBuilder api)
     {
         var settings = api.MapGroup("/settings");
-        settings.MapGet("", GetAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Viewer);
-        settings.MapGet("/costs", GetAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Viewer);
-        settings.MapPut("/costs", PutCostsAsync).RequireAuthorization(AuthServiceCollectionExtensions.Policies.Marketer);
+        settings.MapGet("", GetAsync).RequireAuthorization(Policies.Viewer);
+        settings.MapGet("/costs", GetAsync).RequireAuthorization(Policies.Viewer);
+        settings.MapPut("/costs", PutCostsAsync).RequireAuthorization(Policies.Marketer);
         return api;
     }
 
@@ -20,7 +20,7 @@ public static class SettingsEndpoints
 
     private static async Task<IResult> GetAsync(AdIntelDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var s = await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken);
+        var s = await db.GetOrCreateStoreSettingsAsync(time, cancellationToken);
         return ApiResults.Ok(new CostSettingsDto(s.PaymentFeePercent, s.PaymentFeeFixed, s.ShippingCostPerOrder, s.OtherMarketingCostPerMonth));
     }
 
@@ -40,7 +40,7 @@ public static class SettingsEndpoints
         {
             return ApiResults.Unprocessable("invalid_settings", "Some cost settings are out of range.", problems);
         }
-        var s = await StoreCostSettings.GetOrCreateAsync(db, time, cancellationToken);
+        var s = await db.GetOrCreateStoreSettingsAsync(time, cancellationToken);
         var before = StoreCostSettings.Snapshot(s);
         s.PaymentFeePercent = body.PaymentFeePercent;
         s.PaymentFeeFixed = body.PaymentFeeFixed;

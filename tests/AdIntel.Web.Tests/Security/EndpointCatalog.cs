@@ -1,3 +1,4 @@
+using Auth = AdIntel.Web.Infrastructure.Auth;
 using System.Reflection;
 using AdIntel.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
@@ -35,11 +36,11 @@ public sealed record AppRoute(string Method, string Path, string? Handler, IRead
     public bool IsUnsafe => Method is not ("GET" or "HEAD");
 
     /// <summary>The strictest role policy of the route; null when only the fallback (any member) applies.</summary>
-    public string? Policy => Policies.Contains(AuthServiceCollectionExtensions.Policies.Administrator) ? AuthServiceCollectionExtensions.Policies.Administrator
-        : Policies.Contains(AuthServiceCollectionExtensions.Policies.Owner) ? AuthServiceCollectionExtensions.Policies.Owner
-        : Policies.Contains(AuthServiceCollectionExtensions.Policies.Marketer) ? AuthServiceCollectionExtensions.Policies.Marketer
-        : Policies.Contains(AuthServiceCollectionExtensions.Policies.Accountant) ? AuthServiceCollectionExtensions.Policies.Accountant
-        : Policies.Contains(AuthServiceCollectionExtensions.Policies.Viewer) ? AuthServiceCollectionExtensions.Policies.Viewer
+    public string? Policy => Policies.Contains(Auth.Policies.Administrator) ? Auth.Policies.Administrator
+        : Policies.Contains(Auth.Policies.Owner) ? Auth.Policies.Owner
+        : Policies.Contains(Auth.Policies.Marketer) ? Auth.Policies.Marketer
+        : Policies.Contains(Auth.Policies.Accountant) ? Auth.Policies.Accountant
+        : Policies.Contains(Auth.Policies.Viewer) ? Auth.Policies.Viewer
         : null;
 
     /// <summary>The URL with <paramref name="values"/> for the inputs (route segments, handler and query values).</summary>

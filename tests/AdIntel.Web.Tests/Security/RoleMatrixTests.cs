@@ -140,10 +140,10 @@ public sealed class RoleMatrixTests(AppFixture fixture)
             {
                 var allowed = route.Policy switch
                 {
-                    AuthServiceCollectionExtensions.Policies.Administrator => false,
-                    AuthServiceCollectionExtensions.Policies.Owner => role >= StoreRole.Owner,
-                    AuthServiceCollectionExtensions.Policies.Marketer => role >= StoreRole.Marketer,
-                    AuthServiceCollectionExtensions.Policies.Accountant => role >= StoreRole.Accountant,
+                    Policies.Administrator => false,
+                    Policies.Owner => role >= StoreRole.Owner,
+                    Policies.Marketer => role >= StoreRole.Marketer,
+                    Policies.Accountant => role >= StoreRole.Accountant,
                     _ => true,
                 };
                 var url = route.Url(new Dictionary<string, string>());

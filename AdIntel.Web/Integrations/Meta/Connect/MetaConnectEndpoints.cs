@@ -8,7 +8,6 @@ using AdIntel.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Policies = AdIntel.Web.Infrastructure.Auth.AuthServiceCollectionExtensions.Policies;
 
 namespace AdIntel.Web.Integrations.Meta.Connect;
 

@@ -19,7 +19,7 @@ public static class ComplianceRequestEndpoints
     public static RouteGroupBuilder MapComplianceRequestEndpoints(this RouteGroupBuilder api)
     {
         var requests = api.MapGroup(ShopifyAppPaths.ComplianceRequests["/api".Length..])
-            .RequireAuthorization(AuthServiceCollectionExtensions.Policies.Owner);
+            .RequireAuthorization(Policies.Owner);
         requests.MapGet("", ListAsync);
         requests.MapGet("/{id:long}", GetAsync);
         requests.MapGet("/{id:long}/download", DownloadAsync);

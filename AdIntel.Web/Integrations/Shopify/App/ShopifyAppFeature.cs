@@ -1,3 +1,5 @@
+using AdIntel.Web.Infrastructure.Options;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace AdIntel.Web.Integrations.Shopify.App;
@@ -5,8 +7,15 @@ namespace AdIntel.Web.Integrations.Shopify.App;
 /// <summary>The Shopify app: install and sign-in, webhooks (privacy topics included) and the privacy requests list.</summary>
 public static class ShopifyAppFeature
 {
-    public static IServiceCollection AddShopifyApp(this IServiceCollection services)
+    public static IServiceCollection AddShopifyApp(this IServiceCollection services, IConfiguration configuration)
     {
+        if ((configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions()).IsShopify)
+        {
+            // The merchant's session when the app runs embedded in the Shopify admin (Auth:Mode=Shopify).
+            services.AddAuthentication().AddCookie(ShopifySessionAuthentication.SchemeName);
+            services.AddOptions<CookieAuthenticationOptions>(ShopifySessionAuthentication.SchemeName)
+                .Configure<IHostEnvironment>(ShopifySessionAuthentication.Configure);
+        }
         services.AddSingleton(services => new OAuthStateCookie<ShopifyInstallTicket>(ShopifyInstallTicket.CookieName, ShopifyAppPaths.Root,
             services.GetRequiredService<IDataProtectionProvider>(), services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ShopifyConnections>();

@@ -23,7 +23,7 @@ public static class ShopifyInstallEndpoints
         app.MapGet(ShopifyAppPaths.Install, InstallAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapGet(ShopifyAppPaths.Callback, CallbackAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(ShopifyAppPaths.Disconnect, DisconnectAsync)
-            .RequireAuthorization(AuthServiceCollectionExtensions.Policies.Owner).ExcludeFromDescription();
+            .RequireAuthorization(Policies.Owner).ExcludeFromDescription();
         return app;
     }
 

@@ -16,7 +16,7 @@ namespace AdIntel.Web.Integrations.Shopify.App;
 /// </summary>
 public static class ShopifySessionAuthentication
 {
-    public const string SchemeName = "Shopify";
+    public const string SchemeName = AuthServiceCollectionExtensions.ShopifySessionScheme;
 
     /// <summary>The shop the session was started through.</summary>
     public const string ShopClaim = "adintel:shop";

@@ -11,10 +11,10 @@ using Microsoft.Extensions.Configuration.Json;
 using Serilog;
 using Serilog.Events;
 
-namespace AdIntel.Web.Infrastructure;
+namespace AdIntel.Web.Composition;
 
 /// <summary>The composition root, one method per concern; Program.cs reads as their table of contents.</summary>
-public static class WebApplicationBuilderExtensions
+public static class HostComposition
 {
     /// <summary>The repository's appsettings.json is the base layer: every other source overrides it.</summary>
     public static WebApplicationBuilder AddAdIntelConfiguration(this WebApplicationBuilder builder)
@@ -66,7 +66,7 @@ public static class WebApplicationBuilderExtensions
             // Sign-in, setup, password reset and invitations; each page checks what it needs itself.
             options.Conventions.AllowAnonymousToFolder("/Account");
             // Role per screen (page model attributes may ask for more): uploads change the store's data.
-            options.Conventions.AuthorizeFolder("/Imports", AuthServiceCollectionExtensions.Policies.Marketer);
+            options.Conventions.AuthorizeFolder("/Imports", Policies.Marketer);
         }).AddMvcOptions(options => options.ModelBinderProviders.Insert(0, new CheckboxBinderProvider()));
         var embeddedInShopify = string.Equals(builder.Configuration["Auth:Mode"], "Shopify", StringComparison.OrdinalIgnoreCase)
             && !(builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing"));

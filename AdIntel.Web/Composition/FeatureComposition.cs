@@ -1,0 +1,56 @@
+using AdIntel.Web.Brain.Llm;
+using AdIntel.Web.Demo;
+using AdIntel.Web.Imports;
+using AdIntel.Web.Integrations;
+using AdIntel.Web.Integrations.Shopify.App;
+using AdIntel.Web.Metrics;
+using AdIntel.Web.Pages.Ask;
+using AdIntel.Web.Pages.Campaigns;
+using AdIntel.Web.Pages.Imports;
+using AdIntel.Web.Pages.Overview;
+using AdIntel.Web.Pages.Reports;
+using AdIntel.Web.Pages.Rules;
+using AdIntel.Web.Pages.Settings;
+using AdIntel.Web.Reports;
+using AdIntel.Web.Rules;
+
+namespace AdIntel.Web.Composition;
+
+/// <summary>
+/// Every feature, in one list: the engines (Metrics, Rules, Reports, Imports, Integrations, Demo, Brain/Llm) register
+/// their services, the screens (Pages/&lt;Screen&gt;) theirs and their API endpoints. Each has one <c>…Feature.cs</c>.
+/// </summary>
+public static class FeatureComposition
+{
+    public static WebApplicationBuilder AddAdIntelFeatures(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddDemoFeature(builder.Configuration);
+        services.AddMetricsFeature();
+        services.AddImportsFeature();
+        services.AddRulesFeature();
+        services.AddReportsFeature();
+        services.AddIntegrationsFeature(builder.Configuration);
+        services.AddLlmFeature();
+
+        services.AddCampaignsPages();
+        services.AddRulesPages();
+        services.AddAskPages();
+        return builder;
+    }
+
+    public static WebApplication MapAdIntelFeatureEndpoints(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").DisableAntiforgery();
+        api.MapOverviewPages();
+        api.MapCampaignsPages();
+        api.MapImportsPages();
+        api.MapSettingsPages();
+        api.MapRulesPages();
+        api.MapReportsPages();
+        api.MapAskPages();
+        app.MapShopifyApp(api);
+        app.MapIntegrationsEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,21 @@
+using AdIntel.Web.Demo;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Metrics;
+
+namespace AdIntel.Web.Composition;
+
+/// <summary>What runs once before the app serves its first request, in order.</summary>
+public static class StartupComposition
+{
+    public static async Task PrepareDataAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        // Migrations, then runs a stop without warning left "running" are marked interrupted.
+        await app.InitializeDatabaseAsync(cancellationToken);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // Daily facts that miss writes committed before such a stop are rebuilt before anyone reads them.
+            await scope.ServiceProvider.GetRequiredService<PendingFactsRecovery>().RebuildStaleStoresAsync(cancellationToken);
+        }
+        await app.Services.SeedDemoStoreAsync(cancellationToken);
+    }
+}
