@@ -20,7 +20,7 @@ using AdIntel.Web.Rules;
 namespace AdIntel.Web.Composition;
 
 /// <summary>
-/// Every feature, in one list: the engines (Metrics, Rules, Reports, Ingestion, Imports, Integrations, Demo) register
+/// Every feature, in one list: the engines (Metrics, Rules, Reports, Ingestion, Imports, Integrations, Demo, Brain) register
 /// their services, the screens (Pages/&lt;Screen&gt;) theirs and their API endpoints. Each has one <c>…Feature.cs</c>.
 /// </summary>
 public static class FeatureComposition
@@ -42,6 +42,7 @@ public static class FeatureComposition
         services.AddRulesPages();
         services.AddSettingsPages();
         services.AddPlannerPages();
+        services.AddAskPages();
         return builder;
     }
 

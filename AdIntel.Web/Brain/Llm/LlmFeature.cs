@@ -12,7 +12,6 @@ public static class LlmFeature
         services.AddSingleton<LlmChatClients>();
         services.AddScoped<LlmUsageLedger>();
         services.AddScoped<RecommendationNarrator>();
-        services.AddScoped<AskTools>();
         services.AddScoped<AskAdIntel>();
         return services;
     }

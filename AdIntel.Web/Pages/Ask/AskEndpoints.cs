@@ -13,7 +13,7 @@ public static class AskEndpoints
         return api;
     }
 
-    private static async Task<IResult> AskAsync(AskRequest? request, AskAdIntel ask, CancellationToken cancellationToken)
+    private static async Task<IResult> AskAsync(AskRequest? request, AskAdIntel ask, AskTools tools, CancellationToken cancellationToken)
     {
         if (!ask.IsAvailable)
         {
@@ -23,7 +23,7 @@ public static class AskEndpoints
         {
             return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_question", problem, new { maxLength = AskAdIntel.MaxQuestionLength });
         }
-        var answer = await ask.AskAsync(request!.Question!.Trim(), cancellationToken);
+        var answer = await ask.AskAsync(request!.Question!.Trim(), tools.All(), cancellationToken);
         return answer.Outcome switch
         {
             AskOutcome.BudgetExhausted => ApiResults.Error(StatusCodes.Status429TooManyRequests, "token_budget_exhausted", answer.Notice!),

@@ -1,7 +1,10 @@
 namespace AdIntel.Web.Pages.Ask;
 
-/// <summary>The Ask AdIntel screen and <c>POST /api/ask</c> (both answer 404 when no LLM is configured).</summary>
+/// <summary>Ask AdIntel (<c>/ask</c>) and <c>/api/ask</c>: its read-only tools over the store; both answer 404 without an LLM.</summary>
 public static class AskPagesFeature
 {
+    public static IServiceCollection AddAskPages(this IServiceCollection services) =>
+        services.AddScoped<AskTools>();
+
     public static void MapAskPages(this RouteGroupBuilder api) => api.MapAskEndpoints();
 }

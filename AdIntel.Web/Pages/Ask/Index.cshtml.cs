@@ -9,7 +9,7 @@ namespace AdIntel.Web.Pages.Ask;
 
 /// <summary>Ask AdIntel: a question box answered by the LLM with the store's own queries. Not found without an LLM.</summary>
 [Authorize(Policy = Policies.Viewer)]
-public sealed class IndexModel(AskAdIntel ask) : PageModel
+public sealed class IndexModel(AskAdIntel ask, AskTools tools) : PageModel
 {
     [BindProperty]
     public string? Question { get; set; }
@@ -30,7 +30,7 @@ public sealed class IndexModel(AskAdIntel ask) : PageModel
         }
         else
         {
-            Answer = await ask.AskAsync(Question!.Trim(), cancellationToken);
+            Answer = await ask.AskAsync(Question!.Trim(), tools.All(), cancellationToken);
         }
         return this.PageOrPartial("_Answer", this);
     }

@@ -35,19 +35,20 @@ public sealed record AskAnswer(AskOutcome Outcome, string? Text, IReadOnlyList<A
 }
 
 /// <summary>
-/// Answers a question about the current store with the LLM calling <see cref="AskTools"/> (Microsoft.Extensions.AI
-/// function invocation, one call at a time, at most <see cref="MaxRoundTrips"/> round trips). The answer must state
+/// Answers a question about the current store with the LLM calling the read-only tools the screen gives
+/// it (Microsoft.Extensions.AI function invocation, one call at a time, at most <see cref="MaxRoundTrips"/> round trips). The answer must state
 /// only numbers the tools returned (<see cref="FigureCheck"/>), else it is withheld; tokens count against the store's
 /// budget. Logs carry outcomes and counts, never the question, the tool results or the answer.
 /// </summary>
-public sealed class AskAdIntel(LlmChatClients clients, LlmUsageLedger ledger, AskTools tools, StoreClock clock, ILogger<AskAdIntel> logger)
+public sealed class AskAdIntel(LlmChatClients clients, LlmUsageLedger ledger, StoreClock clock, ILogger<AskAdIntel> logger)
 {
     public const int MaxQuestionLength = 500;
     public const int MaxRoundTrips = 6;
 
     public bool IsAvailable => clients.IsConfigured;
 
-    public async Task<AskAnswer> AskAsync(string question, CancellationToken cancellationToken)
+    /// <param name="tools">Read-only tools over the current store; their results are the only numbers the answer may state.</param>
+    public async Task<AskAnswer> AskAsync(string question, IList<AITool> tools, CancellationToken cancellationToken)
     {
         if (await ledger.GetThisMonthAsync(cancellationToken) is { Exhausted: true })
         {
@@ -63,7 +64,7 @@ public sealed class AskAdIntel(LlmChatClients clients, LlmUsageLedger ledger, As
         ];
         var options = new ChatOptions
         {
-            Tools = tools.All(),
+            Tools = tools,
             ToolMode = ChatToolMode.Auto,
             AllowMultipleToolCalls = true,
             MaxOutputTokens = clients.Options.MaxOutputTokens,

@@ -7,7 +7,9 @@ using AdIntel.Web.Brain.Llm;
 using AdIntel.Web.Brain.Llm.Ask;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Pages.Ask;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AdIntel.Web.Tests.Brain.Llm;
 
@@ -27,7 +29,8 @@ public sealed class AskAdIntelTests(AppFixture fixture)
     }
 
     private Task<AskAnswer> AskAsync(LlmTestKit kit, long storeId, string question) =>
-        kit.WithAsync<AskAdIntel, AskAnswer>(fixture.SqliteApp, storeId, a => a.AskAsync(question, CancellationToken.None));
+        kit.WithAsync<AskAdIntel, AskAnswer>(fixture.SqliteApp, storeId,
+            (ask, services) => ask.AskAsync(question, services.GetRequiredService<AskTools>().All(), CancellationToken.None));
 
     private static FakeToolCall Call(string name, object arguments) => new(name, JsonSerializer.SerializeToNode(arguments)!.AsObject());
 

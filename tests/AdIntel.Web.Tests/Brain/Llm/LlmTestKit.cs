@@ -51,12 +51,12 @@ public sealed class LlmTestKit : IAsyncDisposable
 
     public LlmChatClients Clients => _llmServices.GetRequiredService<LlmChatClients>();
 
-    /// <summary>Builds <typeparamref name="T"/> in a scope of <paramref name="app"/> acting for <paramref name="storeId"/>, with this kit's clients (and <paramref name="extra"/>).</summary>
-    public async Task<TResult> WithAsync<T, TResult>(AdIntelApp app, long storeId, Func<T, Task<TResult>> work, params object[] extra) where T : notnull
+    /// <summary>Builds <typeparamref name="T"/> in a scope of <paramref name="app"/> acting for <paramref name="storeId"/>, with this kit's clients (and <paramref name="extra"/>), and runs <paramref name="work"/> with it and the scope's services.</summary>
+    public async Task<TResult> WithAsync<T, TResult>(AdIntelApp app, long storeId, Func<T, IServiceProvider, Task<TResult>> work, params object[] extra) where T : notnull
     {
         await using var scope = app.Services.GetRequiredService<IServiceScopeFactory>().CreateStoreScope(storeId);
         var service = ActivatorUtilities.CreateInstance<T>(scope.ServiceProvider, [Clients, .. extra]);
-        return await work(service);
+        return await work(service, scope.ServiceProvider);
     }
 
     /// <summary>Stops the fake server too: the kit owns it.</summary>

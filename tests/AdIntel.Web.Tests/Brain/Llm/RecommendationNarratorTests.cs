@@ -57,7 +57,7 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
     }
 
     private Task<NarrationResult> NarrateAsync(LlmTestKit kit, long storeId, IReadOnlyList<NarrationInput>? inputs = null, params object[] extra) =>
-        kit.WithAsync<RecommendationNarrator, NarrationResult>(fixture.SqliteApp, storeId, n => n.NarrateAsync(inputs ?? Inputs, CancellationToken.None), extra);
+        kit.WithAsync<RecommendationNarrator, NarrationResult>(fixture.SqliteApp, storeId, (n, _) => n.NarrateAsync(inputs ?? Inputs, CancellationToken.None), extra);
 
     [Theory]
     [MemberData(nameof(LlmTestKit.Providers), MemberType = typeof(LlmTestKit))]
@@ -259,7 +259,7 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
         await using var kit = new LlmTestKit(await FakeServer.StartAsync(), LlmOptions.OpenAi);
         var storeId = (await app.CreateStoreAsync()).StoreId;
         Task<NarrationResult> Narrate(IReadOnlyList<NarrationInput> inputs) =>
-            kit.WithAsync<RecommendationNarrator, NarrationResult>(app, storeId, n => n.NarrateAsync(inputs, CancellationToken.None));
+            kit.WithAsync<RecommendationNarrator, NarrationResult>(app, storeId, (n, _) => n.NarrateAsync(inputs, CancellationToken.None));
         Task<LlmMonthUsage> Usage() => app.WithServiceAsync<LlmUsageLedger, LlmMonthUsage>(storeId, l => l.GetThisMonthAsync(CancellationToken.None));
         kit.Fake.Enqueue(FakeLlmReply.Json(Reply()) with { InputTokens = 700, OutputTokens = 300 });
         kit.Fake.Enqueue(FakeLlmReply.Json(Reply()) with { InputTokens = 70, OutputTokens = 30 });

@@ -8,11 +8,12 @@ using AdIntel.Web.Pages.Campaigns;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 
-namespace AdIntel.Web.Brain.Llm.Ask;
+namespace AdIntel.Web.Pages.Ask;
 
 /// <summary>
-/// The tools "Ask AdIntel" gives the model: read-only queries of the current store through the product's own services
-/// (the metrics module, the campaigns query, the rule run log), with the same rounding as the API. A bad argument comes
+/// The tools Ask AdIntel gives the model (<see cref="Brain.Llm.Ask.AskAdIntel"/> runs the conversation): read-only
+/// queries of the current store through the screens' own services (the metrics module, the campaigns query, the rule
+/// run log), with the same rounding as the API. A bad argument comes
 /// back as <c>{"error": …}</c> for the model to correct, never as an exception.
 /// </summary>
 public sealed class AskTools(MetricsService metrics, CampaignPerformanceQuery campaigns, AdIntelDbContext db, StoreClock clock)
