@@ -1,12 +1,16 @@
+using AdIntel.Web.Brain.Llm;
+using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Demo;
 using AdIntel.Web.Imports;
 using AdIntel.Web.Ingestion;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Shopify.App;
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Pages.Ask;
 using AdIntel.Web.Pages.Campaigns;
 using AdIntel.Web.Pages.Imports;
 using AdIntel.Web.Pages.Overview;
+using AdIntel.Web.Pages.Planner;
 using AdIntel.Web.Pages.Reports;
 using AdIntel.Web.Pages.Rules;
 using AdIntel.Web.Pages.Settings;
@@ -16,7 +20,7 @@ using AdIntel.Web.Rules;
 namespace AdIntel.Web.Composition;
 
 /// <summary>
-/// Every feature, in one list: the engines (Metrics, Rules, Reports, Ingestion, Imports, Integrations, Demo) register
+/// Every feature, in one list: the engines (Metrics, Rules, Reports, Ingestion, Imports, Integrations, Demo, Brain) register
 /// their services, the screens (Pages/&lt;Screen&gt;) theirs and their API endpoints. Each has one <c>…Feature.cs</c>.
 /// </summary>
 public static class FeatureComposition
@@ -31,9 +35,14 @@ public static class FeatureComposition
         services.AddRulesFeature();
         services.AddReportsFeature();
         services.AddIntegrationsFeature(builder.Configuration);
+        services.AddRecommendationsFeature();
+        services.AddLlmFeature();
 
         services.AddCampaignsPages();
         services.AddRulesPages();
+        services.AddSettingsPages();
+        services.AddPlannerPages();
+        services.AddAskPages();
         return builder;
     }
 
@@ -46,6 +55,8 @@ public static class FeatureComposition
         api.MapSettingsPages();
         api.MapRulesPages();
         api.MapReportsPages();
+        api.MapAskPages();
+        api.MapPlannerPages();
         app.MapShopifyApp(api);
         app.MapIntegrationsEndpoints();
         return app;

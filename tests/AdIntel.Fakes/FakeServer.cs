@@ -1,3 +1,4 @@
+using AdIntel.Fakes.Llm;
 using AdIntel.Fakes.Meta;
 using AdIntel.Fakes.Shopify;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,7 +8,7 @@ namespace AdIntel.Fakes;
 
 /// <summary>
 /// The fakes served by Kestrel on 127.0.0.1 — a real port and real HTTP, so the product's clients are tested exactly
-/// as they would talk to Meta and Shopify (only the base URL differs). Port 0 picks a free port (tests).
+/// as they would talk to Meta, Shopify, OpenAI and Anthropic (only the base URL differs). Port 0 picks a free port (tests).
 /// </summary>
 public sealed class FakeServer : IAsyncDisposable
 {
@@ -24,6 +25,18 @@ public sealed class FakeServer : IAsyncDisposable
     public FakeMetaState Meta { get; }
 
     public FakeShopifyState Shopify { get; }
+
+    /// <summary>The fake OpenAI Chat Completions API; clients take <see cref="OpenAiBaseUrl"/>.</summary>
+    public FakeLlmState OpenAi { get; } = new();
+
+    /// <summary>The fake Anthropic Messages API; clients take <see cref="AnthropicBaseUrl"/>.</summary>
+    public FakeLlmState Anthropic { get; } = new();
+
+    /// <summary>OpenAI's base URL as its SDK takes it (<c>https://api.openai.com/v1</c>).</summary>
+    public string OpenAiBaseUrl => MetaBaseUrl + "/v1";
+
+    /// <summary>Anthropic's base URL as its SDK takes it (<c>https://api.anthropic.com</c>).</summary>
+    public string AnthropicBaseUrl => MetaBaseUrl;
 
     /// <summary>The client's shop base-URL template standing for <c>https://{shop}</c>.</summary>
     public string ShopifyShopUrlTemplate => MetaBaseUrl + "/shops/{shop}";
@@ -45,6 +58,8 @@ public sealed class FakeServer : IAsyncDisposable
         FakeShopifyGraphQl.Map(app, server.Shopify, server.Time);
         FakeMetaGraph.Map(app, server.Meta, server.Time);
         FakeShopifyWebhooks.MapTrigger(app, server.Shopify, server.Time);
+        FakeOpenAi.Map(app, server.OpenAi, server.Time);
+        FakeAnthropic.Map(app, server.Anthropic, server.Time);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.MetaBaseUrl = address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using AdIntel.Fakes.Llm;
 using AdIntel.Fakes.Meta;
 
 namespace AdIntel.Fakes;
@@ -22,6 +24,18 @@ internal static class FakesEntryPoint
         server.Shopify.Admin.CatalogFactory = _ => Shopify.FakeShopifyCatalog.Generate(1, 2000, DateTimeOffset.UtcNow);
         Console.WriteLine($"Fake Shopify GraphQL Admin API at {server.ShopifyShopUrlTemplate}/admin/api/<version>/graphql.json (each shop: 2,000 generated orders)");
         Console.WriteLine($"Fire a Shopify webhook at the app: curl -X POST '{server.MetaBaseUrl}/fake/shopify/webhooks?topic=orders/create&shop=your-store.myshopify.com' (see README)");
+        // The LLM fakes, tried by hand: a question gets one get_kpis call for the last 7 days and an answer without numbers;
+        // a rewrite of recommendations gets a valid, empty one (the deterministic text stays).
+        server.OpenAi.Fallback = server.Anthropic.Fallback = request => request.ResponseSchema is not null
+            ? FakeLlmReply.Json(new JsonObject { ["recommendations"] = new JsonArray(), ["added"] = new JsonArray() })
+            : request.ToolResults.Count == 0 && request.ToolNames.Contains("get_kpis")
+                ? FakeLlmReply.ToolCalls(new FakeToolCall("get_kpis", new JsonObject
+                {
+                    ["from"] = today.AddDays(-6).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["to"] = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                }))
+                : FakeLlmReply.Text("The fake model read the KPIs of the last seven days; a real model would explain them here.");
+        Console.WriteLine($"Fake OpenAI Chat Completions at {server.OpenAiBaseUrl} and fake Anthropic Messages at {server.AnthropicBaseUrl} (key {server.OpenAi.ApiKey})");
         Console.WriteLine("Ctrl+C stops them.");
         await server.WaitForShutdownAsync(CancellationToken.None);
     }

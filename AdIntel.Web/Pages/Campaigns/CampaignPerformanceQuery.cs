@@ -13,6 +13,9 @@ public sealed record AdSetPerformance(CampaignRef Campaign, PerformanceRow AdSet
 
 public sealed record CampaignRef(long Id, string ExternalId, string Name, string Status);
 
+/// <summary>One campaign's, ad set's or ad's delivery on each day of a range, days without delivery as zeros.</summary>
+public sealed record EntityDailyDelivery(PerformanceLevel Level, long Id, string Name, IReadOnlyList<(DateOnly Date, DeliveryTotals Totals)> Days);
+
 /// <summary>
 /// Campaign, ad set and ad performance of the current store (the DbContext's store filter applies to every query).
 /// Insights are summed per ad in the database over the range, then rolled up to ad sets and campaigns in memory:
@@ -86,6 +89,30 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         return ads.Select(a => AdRow(a, byAd.GetValueOrDefault(a.Id, DeliveryTotals.None))).ToList();
     }
 
+    /// <summary>Null when the entity does not exist in the current store.</summary>
+    public async Task<EntityDailyDelivery?> GetDailyDeliveryAsync(PerformanceLevel level, long id, DateRange range, CancellationToken cancellationToken)
+    {
+        var name = level switch
+        {
+            PerformanceLevel.Campaign => await db.Campaigns.Where(c => c.Id == id).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken),
+            PerformanceLevel.AdSet => await db.AdSets.Where(s => s.Id == id).Select(s => s.Name).FirstOrDefaultAsync(cancellationToken),
+            _ => await db.Ads.Where(a => a.Id == id).Select(a => a.Name).FirstOrDefaultAsync(cancellationToken),
+        };
+        if (name is null)
+        {
+            return null;
+        }
+        var adIds = level switch
+        {
+            PerformanceLevel.Campaign => db.Ads.Where(a => a.CampaignId == id).Select(a => a.Id),
+            PerformanceLevel.AdSet => db.Ads.Where(a => a.AdSetId == id).Select(a => a.Id),
+            _ => db.Ads.Where(a => a.Id == id).Select(a => a.Id),
+        };
+        var sums = await SumByAsync(db.AdInsights.Where(i => i.Date >= range.From && i.Date <= range.To && adIds.Contains(i.AdId)), i => i.Date,
+            cancellationToken);
+        return new EntityDailyDelivery(level, id, name, [.. range.EachDay().Select(day => (day, sums.GetValueOrDefault(day, DeliveryTotals.None)))]);
+    }
+
     private async Task<Dictionary<long, DeliveryTotals>> SumByAdAsync(DateRange range, IQueryable<long>? adIds, CancellationToken cancellationToken)
     {
         var insights = db.AdInsights.Where(i => i.Date >= range.From && i.Date <= range.To);
@@ -93,11 +120,18 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         {
             insights = insights.Where(i => adIds.Contains(i.AdId));
         }
+        return await SumByAsync(insights, i => i.AdId, cancellationToken);
+    }
+
+    /// <summary>Delivery summed in the database per <paramref name="key"/> (an ad, a day).</summary>
+    private static async Task<Dictionary<TKey, DeliveryTotals>> SumByAsync<TKey>(IQueryable<AdInsightDaily> insights,
+        System.Linq.Expressions.Expression<Func<AdInsightDaily, TKey>> key, CancellationToken cancellationToken) where TKey : notnull
+    {
         var sums = await insights
-            .GroupBy(i => i.AdId)
+            .GroupBy(key)
             .Select(g => new
             {
-                AdId = g.Key,
+                g.Key,
                 Spend = g.Sum(i => i.Spend),
                 Impressions = g.Sum(i => i.Impressions),
                 Reach = g.Sum(i => i.Reach),
@@ -106,7 +140,7 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
                 PurchaseValue = g.Sum(i => i.PurchaseValue),
             })
             .ToListAsync(cancellationToken);
-        return sums.ToDictionary(s => s.AdId, s => new DeliveryTotals(s.Spend, s.Impressions, s.Reach, s.LinkClicks, s.Purchases, s.PurchaseValue));
+        return sums.ToDictionary(s => s.Key, s => new DeliveryTotals(s.Spend, s.Impressions, s.Reach, s.LinkClicks, s.Purchases, s.PurchaseValue));
     }
 
     private static Dictionary<long, DeliveryTotals> RollUp(Dictionary<long, DeliveryTotals> byAd, IEnumerable<AdKey> ads, Func<AdKey, long> parent) =>
@@ -114,12 +148,7 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
             .GroupBy(parent)
             .ToDictionary(g => g.Key, g => DeliveryTotals.Sum(g.Select(a => byAd[a.Id])));
 
-    /// <summary>
-    /// The learning state of the ad sets that deliver (they and their campaign are active). An ad set is learning with
-    /// fewer than 50 purchases in the last 7 complete store days, or after a significant edit within the last 72 hours.
-    /// When it has been running unchanged for more than 7 days and still gets fewer than 50, Meta calls it "learning
-    /// limited": it will not leave the phase without more budget or a broader audience.
-    /// </summary>
+    /// <summary>The learning state (<see cref="LearningPhase.Classify"/>) of the ad sets that deliver (they and their campaign are active).</summary>
     private async Task<Dictionary<long, LearningState>> FindLearningAdSetsAsync(Campaign campaign, IReadOnlyCollection<AdSet> adSets, CancellationToken cancellationToken)
     {
         if (campaign.Status != EntityStatus.Active)
@@ -146,15 +175,11 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         var states = new Dictionary<long, LearningState>();
         foreach (var adSet in delivering)
         {
-            var recentlyEdited = adSet.LastSignificantEditAtUtc >= now - LearningPhase.EditResetsFor;
-            if (!recentlyEdited && purchases.GetValueOrDefault(adSet.Id) >= LearningPhase.PurchasesToExit)
+            var state = LearningPhase.Classify(adSet.LastSignificantEditAtUtc, adSet.StartDate, purchases.GetValueOrDefault(adSet.Id), now, window.From);
+            if (state != LearningState.None)
             {
-                continue;
+                states[adSet.Id] = state;
             }
-            var resetWithinWindow = recentlyEdited
-                || adSet.LastSignificantEditAtUtc >= now.AddDays(-LearningPhase.WindowDays)
-                || adSet.StartDate >= window.From;
-            states[adSet.Id] = resetWithinWindow ? LearningState.Learning : LearningState.Limited;
         }
         return states;
     }

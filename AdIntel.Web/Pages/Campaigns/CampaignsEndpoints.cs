@@ -92,7 +92,7 @@ public static class CampaignsEndpoints
     }
 
     /// <summary>One campaign, ad set or ad: identity, level-specific fields, then the metrics, flat like the rules' variables.</summary>
-    private static OrderedDictionary<string, object?> Item(PerformanceRow row)
+    public static OrderedDictionary<string, object?> Item(PerformanceRow row)
     {
         var item = new OrderedDictionary<string, object?>
         {
@@ -139,9 +139,9 @@ public static class CampaignsEndpoints
         return item;
     }
 
-    private static object? Money(decimal? value) => MetricDefinition.Round(MetricFormat.Money, value);
+    public static object? Money(decimal? value) => MetricDefinition.Round(MetricFormat.Money, value);
 
-    private static object? Ratio(decimal? value) => MetricDefinition.Round(MetricFormat.Ratio, value);
+    public static object? Ratio(decimal? value) => MetricDefinition.Round(MetricFormat.Ratio, value);
 
     private sealed record ApiQuery(DateRange Range, PerformanceSort Sort);
 

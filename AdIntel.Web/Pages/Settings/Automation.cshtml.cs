@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Rules.Actions;
@@ -33,16 +32,11 @@ public sealed class AutomationModel(AutomationSettings automation, ActionExecuto
             return Forbid();
         }
         // Text that is no number or bool was not bound at all: saving the defaults in its place would be a silent change.
-        Problems = ModelState.IsValid ? await automation.SaveAsync(Input.ToRails(), cancellationToken) : BindingProblems();
+        Problems = ModelState.IsValid ? await automation.SaveAsync(Input.ToRails(), cancellationToken) : FormProblems.FromBinding(ModelState);
         Saved = Problems.Count == 0;
         Tracking = (await executor.BeginAsync(cancellationToken)).Tracking;
         return Page();
     }
 
     public string? Problem(string field) => Problems.GetValueOrDefault(field);
-
-    /// <summary>Model-binding errors keyed like the rails' problems: <c>Input.KillSwitch</c> → <c>killSwitch</c>.</summary>
-    private Dictionary<string, string> BindingProblems() => ModelState
-        .Where(e => e.Value is { Errors.Count: > 0 })
-        .ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key[(e.Key.LastIndexOf('.') + 1)..]), e => e.Value!.Errors[0].ErrorMessage);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AdIntel.Web.Brain.Llm;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
@@ -11,9 +12,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Pages.Settings;
 
-/// <summary>Cost assumptions the profit metrics use: payment fees, shipping costs, other marketing.</summary>
+/// <summary>Cost assumptions the profit metrics use: payment fees, shipping costs, other marketing; and whether AI writes the recommendations.</summary>
 [Authorize(Policy = Policies.Viewer)]
-public sealed class IndexModel(AdIntelDbContext db, IAuditLog audit, TimeProvider time) : PageModel
+public sealed class IndexModel(AdIntelDbContext db, IAuditLog audit, TimeProvider time, LlmChatClients llm, LlmUsageLedger llmUsage) : PageModel
 {
     [BindProperty]
     public CostSettingsInput Input { get; set; } = new();
@@ -22,11 +23,20 @@ public sealed class IndexModel(AdIntelDbContext db, IAuditLog audit, TimeProvide
     public bool Saved { get; private set; }
     public bool CanEdit => User.GetStoreRole() >= StoreRole.Marketer;
 
+    /// <summary>The configured LLM (null: none) and this store's tokens this month.</summary>
+    public AiStatus? Ai { get; private set; }
+
+    public sealed record AiStatus(string Provider, string Model, LlmMonthUsage Usage);
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var settings = await db.GetOrCreateStoreSettingsAsync(time, cancellationToken);
         Input = CostSettingsInput.From(settings);
         Currency = await db.Stores.Where(s => s.Id == db.CurrentStoreId).Select(s => s.Currency).SingleAsync(cancellationToken);
+        if (llm.IsConfigured)
+        {
+            Ai = new AiStatus(llm.Options.ProviderLabel, llm.Options.Model!, await llmUsage.GetThisMonthAsync(cancellationToken));
+        }
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)

@@ -9,6 +9,9 @@ public sealed class StartupTests(AppFixture fixture)
     [InlineData("Database:Provider", "Oracle", "Database:Provider must be Sqlite or Postgres.")]
     [InlineData("Auth:Mode", "Anyone", "Auth:Mode must be Demo, Local or Shopify.")]
     [InlineData("Import:MaxFileMegabytes", "0", "MaxFileMegabytes")]
+    [InlineData("Llm:Provider", "gemini", "Llm:Provider must be none, openai or anthropic.")]
+    [InlineData("Llm:BaseUrl", "localhost:11434", "Llm:BaseUrl must be an absolute http(s) address.")]
+    [InlineData("Llm:MonthlyTokenBudget", "10", "Llm:MonthlyTokenBudget must be between")]
     public void Start_with_an_invalid_option_fails_naming_the_key(string key, string value, string expected)
     {
         using var app = new AdIntelApp(new Dictionary<string, string?>

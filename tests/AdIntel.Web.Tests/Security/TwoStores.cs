@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Security;
@@ -87,13 +88,20 @@ public sealed class TwoStores
         db.RuleExecutions.Add(new RuleExecution { RuleId = rule.Id, StartedAtUtc = now, DetailsJson = JsonSerializer.Serialize(new[] { marker }) });
         db.Alerts.Add(new Alert { Type = "test", Title = "Alert " + marker, Message = marker, CreatedAtUtc = now });
         db.DailyFacts.Add(new DailyStoreFacts { Date = today.AddDays(-1), Orders = 1, GrossSales = 20, AdSpend = 12.34m });
-        db.ImportRuns.Add(new ImportRun { Kind = "shopify-orders", FileName = marker + ".csv", Status = ImportRunStatuses.Succeeded, ResultJson = JsonSerializer.Serialize(new { note = marker }), StartedAtUtc = now, FinishedAtUtc = now });
+        db.ImportRuns.Add(new ImportRun { Kind = "shopify-orders", FileName = marker + ".csv", Status = RunStatuses.Succeeded, ResultJson = JsonSerializer.Serialize(new { note = marker }), StartedAtUtc = now, FinishedAtUtc = now });
         db.StoreInvitations.Add(new StoreInvitation
         {
             Email = "invitee-" + marker + "@adintel.test", Role = StoreRole.Viewer, TokenHash = Secrets.Hash(marker), InvitedBy = owner.Email,
             CreatedAtUtc = now, ExpiresAtUtc = now.AddDays(7),
         });
         db.AuditEntries.Add(new AuditEntry { AtUtc = now, Actor = owner.Email, Action = "test.marker", EntityType = "test", EntityId = "1", Summary = "Entry " + marker });
+        var recommendation = new Recommendation("fix:tracking:" + marker, "fix", "high", "Recommendation " + marker, marker, [],
+            new RecommendationImpact(0, 0, 0, marker), 1, [new RecommendationEntity("store", 1, marker, marker)], null);
+        db.Recommendations.Add(new RecommendationRecord
+        {
+            Key = recommendation.Key, Type = recommendation.Type, Priority = recommendation.Priority, IsCurrent = true, FirstSeenAtUtc = now, ComputedAtUtc = now,
+            PayloadJson = JsonSerializer.Serialize(recommendation, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
+        });
         await db.SaveChangesAsync();
     }
 

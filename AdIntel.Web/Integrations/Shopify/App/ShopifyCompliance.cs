@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Data;
@@ -141,6 +142,7 @@ public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, IRec
         var deleted = await db.Stores.Where(s => s.Id == storeId).ExecuteDeleteAsync(cancellationToken);
         recurringJobs.RemoveIfExists(IntegrationSchedules.JobId(storeId));
         recurringJobs.RemoveIfExists(RuleSchedules.JobId(storeId));
+        recurringJobs.RemoveIfExists(RecommendationSchedules.JobId(storeId));
         foreach (var scheduleId in reportSchedules)
         {
             recurringJobs.RemoveIfExists(ScheduledReports.JobId(scheduleId));
