@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the demo-store tests (demo generator, metrics, rules, reports, pages) with the apps' clock pinned to each given
+# Runs the demo-store tests (demo generator, planner, metrics, rules, reports, pages) with the apps' clock pinned to each given
 # day, or to the calendar sweep's days when none is given:
 #   scripts/test-on-date.sh                 # every day of the sweep
 #   scripts/test-on-date.sh 2028-02-29      # one day
@@ -17,7 +17,7 @@ if [ -z "${ADINTEL_TEST_POSTGRES:-}" ]; then
 fi
 
 dotnet build tests/AdIntel.Web.Tests -c Release -nologo -v q
-filter="FullyQualifiedName~AdIntel.Web.Tests.Demo.|FullyQualifiedName~AdIntel.Web.Tests.Metrics.|FullyQualifiedName~AdIntel.Web.Tests.Rules.|FullyQualifiedName~AdIntel.Web.Tests.Reports.|FullyQualifiedName~AdIntel.Web.Tests.Pages."
+filter="FullyQualifiedName~AdIntel.Web.Tests.Demo.|FullyQualifiedName~AdIntel.Web.Tests.Brain.|FullyQualifiedName~AdIntel.Web.Tests.Metrics.|FullyQualifiedName~AdIntel.Web.Tests.Rules.|FullyQualifiedName~AdIntel.Web.Tests.Reports.|FullyQualifiedName~AdIntel.Web.Tests.Pages."
 failed=()
 for day in "${days[@]}"; do
   printf '\n== demo-store tests as of %s\n' "$day"

@@ -9,7 +9,7 @@ public sealed class ActionRecord : IStoreOwned
 {
     public long Id { get; set; }
     public long StoreId { get; set; }
-    /// <summary>rule, plugin, script, recommendation, ai or person: who proposed it.</summary>
+    /// <summary>rule, plugin, script, recommendation, planner, ai or person: who proposed it.</summary>
     public string Source { get; set; } = "rule";
     /// <summary>The rule that proposed it (null for sources without a rule).</summary>
     public long? RuleId { get; set; }

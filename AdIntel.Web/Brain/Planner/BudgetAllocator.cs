@@ -43,7 +43,9 @@ public sealed record BudgetAllocation(IReadOnlyList<BudgetChange> Changes, IRead
 /// profit to the highest until they meet or the limits stop it. Changes smaller than <see cref="MinChange"/> are not
 /// worth an edit: such a holder keeps its budget and the rest is solved again. Moves pair the holders that give (lowest
 /// marginal profit first) with those that receive (highest first); each move's expected profit change is computed on
-/// the curves in sequence, so the moves add up to the whole plan's.
+/// the curves in sequence, so the moves add up to the whole plan's, and on every resample's curves. A move that gains in
+/// fewer than <see cref="MinConfidence"/> of the resamples is dropped and the rest evaluated again: on noisy curves,
+/// chasing a difference within their uncertainty loses about as often as it gains.
 /// </summary>
 public static class BudgetAllocator
 {

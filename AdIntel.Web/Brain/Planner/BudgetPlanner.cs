@@ -11,31 +11,28 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Brain.Planner;
 
-/// <summary>Why a day is left out of a budget's fit.</summary>
-public enum ExcludedDay
-{
-    /// <summary>The platform's purchase tracking was broken that day (<see cref="TrackingHealth"/>): its value is not the ads' doing.</summary>
-    BrokenTracking,
-    /// <summary>A sales event: the store took more than <see cref="BudgetPlanner.UnusualDemand"/> times its median daily orders, and the same spend buys more.</summary>
-    UnusualDemand,
-}
-
 /// <summary>
 /// A daily budget the planner looked at (an active campaign with its own budget, or an active ad set with its own
 /// budget in a campaign without one), its last 90 days and what the planner makes of them.
 /// </summary>
 /// <param name="TodaySpend">Mean daily spend over the last 7 complete days with delivery; null when it did not spend.</param>
-/// <param name="Excluded">Days left out of the fit, and why.</param>
+/// <param name="Days">Its days with spend, as the platform reported them.</param>
+/// <param name="Store">Which days are left out, and each day's demand relative to today's.</param>
 /// <param name="Problem">Why no curve or no proposal: not a sales objective, too little spread, no recent spend; null when fitted.</param>
 public sealed record PlannedBudget(RuleScope Scope, long Id, string ExternalId, string Name, long CampaignId, string CampaignName, decimal Budget,
-    double? TodaySpend, IReadOnlyList<SpendDay> Days, IReadOnlyDictionary<DateOnly, ExcludedDay> Excluded, SpendResponseFit Fit, string? Problem)
+    double? TodaySpend, IReadOnlyList<SpendDay> Days, StoreDays Store, SpendResponseFit Fit, string? Problem)
 {
     public string Key => $"{Scope.ToApiName()}:{Id}";
 
     public LogSpendResponse? Curve => Problem is null ? Fit.Curve : null;
 
-    /// <summary>The days the fit used.</summary>
-    public IEnumerable<SpendDay> UsedDays => Days.Where(d => !Excluded.ContainsKey(d.Date));
+    public bool IsExcluded(DateOnly day) => Store.Excluded.ContainsKey(day);
+
+    /// <summary>Its days scaled to today's demand: what the curve is fitted to and the chart shows.</summary>
+    public IEnumerable<SpendDay> DaysAtTodaysDemand => Days.Select(Store.AtTodaysDemand);
+
+    /// <summary>The days the fit used, at today's demand.</summary>
+    public IEnumerable<SpendDay> UsedDays => DaysAtTodaysDemand.Where(d => !IsExcluded(d.Date));
 }
 
 /// <summary>The planner's answer for the current store: every budget, and the reallocation it proposes.</summary>
@@ -54,8 +51,8 @@ public sealed record BudgetPlan(DateOnly Today, DateRange Window, decimal? Margi
 
 /// <summary>
 /// Reads what the budget planner needs for the current store and puts it through the pure parts: each budget's daily
-/// spend and attributed purchase value over the last 90 complete days (<see cref="SpendResponseFitter"/>; days of
-/// broken tracking, by <see cref="TrackingHealth"/>'s test, and sales events left out), the store's contribution margin per unit of sales
+/// spend and attributed purchase value over the last 90 complete days, at today's demand, without days of broken
+/// tracking or sales events (<see cref="StoreDays"/>, <see cref="SpendResponseFitter"/>), the store's contribution margin per unit of sales
 /// over the same days from <see cref="MetricsService"/>, and the daily budget rail from the store's settings
 /// (<see cref="BudgetAllocator"/>). It only proposes: sending a proposal to the approval queue is
 /// <see cref="PlannerApprovals"/>'s job.
@@ -63,9 +60,6 @@ public sealed record BudgetPlan(DateOnly Today, DateRange Window, decimal? Margi
 public sealed class BudgetPlanner(AdIntelDbContext db, StoreClock clock, MetricsService metrics, StoreCache cache, StoreContext storeContext)
 {
     public const int RecentDays = 7;
-
-    /// <summary>Days with more than this many times the window's median daily orders are sales events, left out of the fits.</summary>
-    public const double UnusualDemand = 1.5;
 
     /// <summary>Meta objectives (current and legacy) whose campaigns are meant to bring purchases; a campaign without one counts as selling.</summary>
     public static readonly IReadOnlySet<string> SalesObjectives = new HashSet<string>(["OUTCOME_SALES", "CONVERSIONS", "PRODUCT_CATALOG_SALES"], StringComparer.OrdinalIgnoreCase);
@@ -79,9 +73,11 @@ public sealed class BudgetPlanner(AdIntelDbContext db, StoreClock clock, Metrics
         var settings = await db.StoreSettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken) ?? new StoreSettings();
         var rails = RailSettings.From(settings);
         var margin = (await metrics.GetKpisAsync(window, cancellationToken)).MarginPerSale;
-        var excluded = await ExcludedDaysAsync(window, rails.TrackingDropPercent, cancellationToken);
+        var first = window.From.AddDays(-(TrackingHealth.BaselineDays + TrackingHealth.LookbackDays + 1));
+        var facts = await db.DailyFacts.AsNoTracking().Where(f => f.Date >= first && f.Date <= window.To).OrderBy(f => f.Date).ToListAsync(cancellationToken);
+        var store = StoreDays.From(facts, window, rails.TrackingDropPercent);
         var candidates = await CandidatesAsync(window, cancellationToken);
-        var fits = await FitAsync(candidates, excluded, cancellationToken);
+        var fits = await FitAsync(candidates, store, cancellationToken);
 
         var budgets = candidates.Select(candidate =>
         {
@@ -90,9 +86,8 @@ public sealed class BudgetPlanner(AdIntelDbContext db, StoreClock clock, Metrics
             var fit = fits[candidate.Key];
             var problem = candidate.Problem ?? fit.Problem
                 ?? (todaySpend is null ? $"No spend in the last {RecentDays} days: there is no current spend to plan from." : null);
-            var days = candidate.Days.Where(d => excluded.ContainsKey(d.Date)).ToDictionary(d => d.Date, d => excluded[d.Date]);
             return new PlannedBudget(candidate.Scope, candidate.Id, candidate.ExternalId, candidate.Name, candidate.CampaignId, candidate.CampaignName,
-                candidate.Budget, todaySpend, candidate.Days, days, fit, problem);
+                candidate.Budget, todaySpend, candidate.Days, store, fit, problem);
         }).ToList();
 
         var holders = budgets.Where(b => b.Curve is not null)
@@ -123,18 +118,19 @@ public sealed class BudgetPlanner(AdIntelDbContext db, StoreClock clock, Metrics
     /// The candidates' fits, cached per store while their days are the same: fitting and resampling every budget takes
     /// a noticeable share of a second, and the days only change when new insights arrive or a day passes.
     /// </summary>
-    private async Task<IReadOnlyDictionary<string, SpendResponseFit>> FitAsync(IReadOnlyList<Candidate> candidates,
-        IReadOnlyDictionary<DateOnly, ExcludedDay> excluded, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, SpendResponseFit>> FitAsync(IReadOnlyList<Candidate> candidates, StoreDays store,
+        CancellationToken cancellationToken)
     {
+        var inputs = candidates.ToDictionary(c => c.Key, c => c.Days.Where(d => !store.Excluded.ContainsKey(d.Date)).Select(store.AtTodaysDemand).ToList());
         Dictionary<string, SpendResponseFit> Fit() => candidates.ToDictionary(c => c.Key, c => c.Problem is { } problem
             ? new SpendResponseFit { Problem = problem }
-            : SpendResponseFitter.Fit(c.Days.Where(d => !excluded.ContainsKey(d.Date)).ToList(), Seed(c.Scope, c.Id)));
+            : SpendResponseFitter.Fit(inputs[c.Key], Seed(c.Scope, c.Id)));
 
         using var fingerprint = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var candidate in candidates)
         {
             fingerprint.AppendData(Encoding.UTF8.GetBytes(candidate.Key + (candidate.Problem is null ? "" : "!")));
-            foreach (var day in candidate.Days.Where(d => !excluded.ContainsKey(d.Date)))
+            foreach (var day in inputs[candidate.Key])
             {
                 fingerprint.AppendData(BitConverter.GetBytes(day.Date.DayNumber));
                 fingerprint.AppendData(BitConverter.GetBytes(day.Spend));
@@ -148,28 +144,6 @@ public sealed class BudgetPlanner(AdIntelDbContext db, StoreClock clock, Metrics
 
     /// <summary>Different but stable bootstrap draws per budget: the same data always gives the same bands.</summary>
     private static int Seed(RuleScope scope, long id) => unchecked((int)id * 4 + (int)scope);
-
-    /// <summary>Days of the window whose platform numbers cannot be trusted, and sales events with unusual demand.</summary>
-    private async Task<IReadOnlyDictionary<DateOnly, ExcludedDay>> ExcludedDaysAsync(DateRange window, decimal dropPercent, CancellationToken cancellationToken)
-    {
-        var first = window.From.AddDays(-(TrackingHealth.BaselineDays + TrackingHealth.LookbackDays + 1));
-        var facts = await db.DailyFacts.AsNoTracking().Where(f => f.Date >= first && f.Date <= window.To).OrderBy(f => f.Date).ToListAsync(cancellationToken);
-        var excluded = new Dictionary<DateOnly, ExcludedDay>();
-        var orders = facts.Where(f => window.Contains(f.Date) && f.Orders > 0).Select(f => f.Orders).Order().ToList();
-        if (orders.Count > 0)
-        {
-            var median = orders[orders.Count / 2];
-            foreach (var day in facts.Where(f => window.Contains(f.Date) && f.Orders > UnusualDemand * median))
-            {
-                excluded[day.Date] = ExcludedDay.UnusualDemand;
-            }
-        }
-        foreach (var day in TrackingHealth.BrokenDaysBetween(facts, window.From, window.To, dropPercent))
-        {
-            excluded[day] = ExcludedDay.BrokenTracking;
-        }
-        return excluded;
-    }
 
     /// <param name="Problem">Why it is not planned whatever its days (a campaign not meant to sell).</param>
     private sealed record Candidate(RuleScope Scope, long Id, string ExternalId, string Name, long CampaignId, string CampaignName, decimal Budget,

@@ -7,7 +7,7 @@ namespace AdIntel.Web.Pages.Planner;
 
 /// <summary>
 /// One budget's chart, drawn as inline SVG on the server: each day as a point (daily spend across, attributed purchase
-/// value up; days left out of the fit hollow), the fitted curve with its 5–95 % band, a line at today's spend and, when
+/// value up, both scaled to today's demand as the fit sees them; days left out of the fit hollow), the fitted curve with its 5–95 % band, a line at today's spend and, when
 /// the planner proposes a change, a dashed line at the proposed spend. The axes fit the days the curve was fitted to:
 /// left-out days beyond them (a sales event's spend) are counted in <see cref="DaysOffChart"/> instead of squeezing
 /// every other point into a corner.
@@ -47,13 +47,20 @@ public sealed class PlannerChart
             bands.Select(b => b.High).DefaultIfEmpty(0).Max(),
         }.Where(double.IsFinite).Max());
 
+        string Money(double value) => format.Money(Math.Round((decimal)value, 2));
         double X(double spend) => PlotLeft + spend / spendMax * (PlotRight - PlotLeft);
         double Y(double value) => PlotBottom - Math.Min(value, valueMax) / valueMax * (PlotBottom - PlotTop);
 
-        var onChart = budget.Days.Where(d => d.Spend <= spendMax && d.Value <= valueMax).ToList();
-        var points = onChart.Select(d => new ChartPoint(X(d.Spend), Y(d.Value), budget.Excluded.ContainsKey(d.Date),
-                $"{d.Date.ToString("ddd MMM d, yyyy", CultureInfo.InvariantCulture)}: spend {format.Money(Math.Round((decimal)d.Spend, 2))}, " +
-                $"purchase value {format.Money(Math.Round((decimal)d.Value, 2))}{(budget.Excluded.TryGetValue(d.Date, out var reason) ? Why(reason) : "")}"))
+        var onChart = budget.Days.Zip(budget.DaysAtTodaysDemand).Where(d => d.Second.Spend <= spendMax && d.Second.Value <= valueMax).ToList();
+        var points = onChart.Select(pair =>
+            {
+                var (day, scaled) = pair;
+                var demand = budget.Store.DemandOn(day.Date);
+                return new ChartPoint(X(scaled.Spend), Y(scaled.Value), budget.IsExcluded(day.Date),
+                    $"{day.Date.ToString("ddd MMM d, yyyy", CultureInfo.InvariantCulture)}: spend {Money(day.Spend)}, purchase value {Money(day.Value)}; " +
+                    $"demand {demand.ToString("0.00", CultureInfo.InvariantCulture)}× today's" +
+                    (budget.Store.Excluded.TryGetValue(day.Date, out var reason) ? Why(reason) : ""));
+            })
             .ToList();
         var inv = CultureInfo.InvariantCulture;
         string Path(IEnumerable<(double Spend, double Value)> line) =>
@@ -74,8 +81,8 @@ public sealed class PlannerChart
 
     private static string Why(ExcludedDay reason) => reason switch
     {
-        ExcludedDay.BrokenTracking => " (tracking broken: left out of the fit)",
-        _ => " (sales event: left out of the fit)",
+        ExcludedDay.BrokenTracking => "; tracking broken, left out of the fit",
+        _ => "; a sales event, left out of the fit",
     };
 
     /// <summary>Five round ticks from zero to the axis' top.</summary>

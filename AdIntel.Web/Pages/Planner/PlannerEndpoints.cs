@@ -7,7 +7,8 @@ using AdIntel.Web.Rules.Snapshots;
 namespace AdIntel.Web.Pages.Planner;
 
 /// <summary>
-/// <c>/api/planner</c>: the budget planner as JSON. <c>GET</c> answers every budget with its days, fitted curve,
+/// <c>/api/planner</c>: the budget planner as JSON. <c>GET</c> answers every budget with its days (as reported, with the
+/// store's demand that day relative to today's, by which the curve scales them), fitted curve,
 /// marginal ROAS and marginal profit at today's spend (with their 5–95 % bands) and the proposed moves; <c>POST
 /// /api/planner/approvals</c> offers the proposed budgets to the approval queue. Money in cents, ratios to 4 decimals,
 /// null where a number does not exist (no curve, no margin).
@@ -83,7 +84,7 @@ public static class PlannerEndpoints
     private static object Budget(BudgetPlan plan, PlannedBudget budget)
     {
         var change = plan.ChangeOf(budget);
-        var used = budget.UsedDays.ToList();
+        var used = budget.Days.Where(d => !budget.IsExcluded(d.Date)).ToList();
         return new
         {
             scope = budget.Scope.ToApiName(),
@@ -112,7 +113,8 @@ public static class PlannerEndpoints
                 date = d.Date,
                 spend = Money(d.Spend),
                 purchaseValue = Money(d.Value),
-                excluded = budget.Excluded.TryGetValue(d.Date, out var reason) ? ExcludedName(reason) : null,
+                demand = Ratio(budget.Store.DemandOn(d.Date)),
+                excluded = budget.Store.Excluded.TryGetValue(d.Date, out var reason) ? ExcludedName(reason) : null,
             }).ToList(),
         };
     }

@@ -21,7 +21,7 @@ public enum RailVerdict
 /// <summary>What automation (a rule, a plugin, a script, later the AI brain) proposes to do to one entity.</summary>
 public sealed record ActionProposal
 {
-    /// <summary>rule, plugin, script, recommendation or ai.</summary>
+    /// <summary>rule, plugin, script, recommendation, planner or ai.</summary>
     public required string Source { get; init; }
     public long? RuleId { get; init; }
     /// <summary>The proposing rule's risk level and automation mode (sources without a rule: high and suggestions only).</summary>

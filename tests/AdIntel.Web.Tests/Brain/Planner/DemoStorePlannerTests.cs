@@ -2,6 +2,7 @@ using AdIntel.Web.Brain.Planner;
 using AdIntel.Web.Demo;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Options;
+using AdIntel.Web.Metrics;
 
 namespace AdIntel.Web.Tests.Brain.Planner;
 
@@ -19,12 +20,15 @@ public sealed class DemoStorePlannerTests
     {
         var today = DateOnly.FromDateTime(PinnedDate.UtcNow);
         var store = DemoStoreGenerator.Generate(new DemoOptions(), today);
-        var from = today.AddDays(-90);
-        var orders = store.Orders.Where(o => o.CountsAsSale && o.LocalDate >= from).GroupBy(o => o.LocalDate).ToDictionary(g => g.Key, g => g.Count());
-        var median = orders.Values.Order().ElementAt(orders.Count / 2);
-        bool Excluded(DateOnly day) => (day >= store.TrackingOutageFrom && day <= store.TrackingOutageTo) || orders.GetValueOrDefault(day) > 1.5 * median;
+        var window = DatePreset.Last90Days.RangeEndingOn(today);
+        // The days as the facts builder sums them: what the planner reads about the store.
+        var orders = store.Orders.Where(o => o.CountsAsSale).GroupBy(o => o.LocalDate).ToDictionary(g => g.Key, g => g.Count());
+        var facts = store.Insights.GroupBy(i => i.Date).OrderBy(g => g.Key)
+            .Select(g => new DailyStoreFacts { Date = g.Key, Orders = orders.GetValueOrDefault(g.Key), AdSpend = g.Sum(i => i.Spend), PlatformPurchases = g.Sum(i => i.Purchases) })
+            .ToList();
+        var storeDays = StoreDays.From(facts, window, 50);
         var ads = store.Ads.ToDictionary(a => a.Id);
-        var insights = store.Insights.Where(i => i.Date >= from && !Excluded(i.Date)).ToList();
+        var insights = store.Insights.Where(i => window.Contains(i.Date) && !storeDays.Excluded.ContainsKey(i.Date)).ToList();
 
         var holders = new List<BudgetHolder>();
         var fits = new List<(LogSpendResponse Curve, double Spend)>();
@@ -36,7 +40,7 @@ public sealed class DemoStorePlannerTests
                     .Select(s => (s.Id, s.DailyBudget!.Value, insights.Where(i => ads[i.AdId].AdSetId == s.Id).ToList())).ToList();
             foreach (var (id, budget, rows) in budgets)
             {
-                var days = rows.GroupBy(r => r.Date).Select(g => new SpendDay(g.Key, (double)g.Sum(r => r.Spend), (double)g.Sum(r => r.PurchaseValue))).ToList();
+                var days = rows.GroupBy(r => r.Date).Select(g => storeDays.AtTodaysDemand(new SpendDay(g.Key, (double)g.Sum(r => r.Spend), (double)g.Sum(r => r.PurchaseValue)))).ToList();
                 var fit = SpendResponseFitter.Fit(days, (int)id);
                 var spend = days.Where(d => d.Date >= today.AddDays(-7)).Select(d => d.Spend).DefaultIfEmpty(0).Average();
                 if (fit.Curve is { } curve && spend > 0)
@@ -49,6 +53,8 @@ public sealed class DemoStorePlannerTests
 
         var allocation = BudgetAllocator.Allocate(holders, Margin, 20m);
 
+        Assert.Equal([store.TrackingOutageFrom, store.TrackingOutageFrom.AddDays(1), store.TrackingOutageTo],
+            storeDays.Excluded.Where(e => e.Value == ExcludedDay.BrokenTracking).Select(e => e.Key).Order());
         Assert.True(holders.Count >= 5, $"{holders.Count} budgets with a curve");
         Assert.True(fits.Count(f => f.Curve.Elasticity(f.Spend) < 0.9) >= 3, "diminishing returns visible on at least three budgets");
         Assert.NotEmpty(allocation.Moves);
