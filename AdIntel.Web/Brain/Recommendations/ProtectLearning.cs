@@ -46,7 +46,7 @@ internal sealed class ProtectLearning : IRecommender
         var f = new FigureSheet(context.Format);
         var window = context.Last7;
         var sinceWindow = $"since {RecommendationContext.Iso(restart)}";
-        var learningWindow = restart <= yesterday ? $"{RecommendationContext.Span(restart, yesterday)}" : sinceWindow;
+        var learningWindow = restart <= yesterday ? RecommendationContext.Span(restart, yesterday) : sinceWindow;
         var purchasesText = f.Count("purchases", evidence.Purchases7d, window);
         var thresholdText = f.Count("purchasesToLeaveLearning", LearningPhase.PurchasesToExit, "Meta's learning phase");
         var learningDaysText = f.Days("learningWindow", LearningPhase.WindowDays, "Meta's learning phase");

@@ -14,7 +14,7 @@ namespace AdIntel.Web.Tests.Brain.Recommendations;
 public sealed class DemoStoreRecommendationTests(AppFixture fixture)
 {
     [Fact]
-    public async Task Every_figure_of_the_demo_stores_recommendations_matches_its_data()
+    public async Task Every_figure_of_the_demo_stores_recommendations_matches_its_data_and_every_number_of_their_texts_is_a_figure()
     {
         var app = fixture.SqliteApp;
         var recommendations = await app.WithServiceAsync<RecommendationService, IReadOnlyList<Recommendation>>(app.DemoStoreId,
