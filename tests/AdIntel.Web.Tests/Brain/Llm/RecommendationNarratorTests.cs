@@ -95,6 +95,7 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
         {
             // Strict structured output: the fake refuses a schema strict mode would refuse.
             Assert.True(request.Body["response_format"]!["json_schema"]!["strict"]!.GetValue<bool>());
+            Assert.False(request.Body.ContainsKey("strict"), "OpenAI refuses unknown request arguments");
         }
         else
         {
