@@ -1,6 +1,8 @@
 using AdIntel.Web.Brain.Llm;
+using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Demo;
 using AdIntel.Web.Imports;
+using AdIntel.Web.Ingestion;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Shopify.App;
 using AdIntel.Web.Metrics;
@@ -8,6 +10,7 @@ using AdIntel.Web.Pages.Ask;
 using AdIntel.Web.Pages.Campaigns;
 using AdIntel.Web.Pages.Imports;
 using AdIntel.Web.Pages.Overview;
+using AdIntel.Web.Pages.Planner;
 using AdIntel.Web.Pages.Reports;
 using AdIntel.Web.Pages.Rules;
 using AdIntel.Web.Pages.Settings;
@@ -27,15 +30,19 @@ public static class FeatureComposition
         var services = builder.Services;
         services.AddDemoFeature(builder.Configuration);
         services.AddMetricsFeature();
+        services.AddIngestion();
         services.AddImportsFeature();
         services.AddRulesFeature();
         services.AddReportsFeature();
         services.AddIntegrationsFeature(builder.Configuration);
+        services.AddRecommendationsFeature();
         services.AddLlmFeature();
 
         services.AddCampaignsPages();
         services.AddRulesPages();
         services.AddAskPages();
+        services.AddSettingsPages();
+        services.AddPlannerPages();
         return builder;
     }
 
@@ -49,6 +56,7 @@ public static class FeatureComposition
         api.MapRulesPages();
         api.MapReportsPages();
         api.MapAskPages();
+        api.MapPlannerPages();
         app.MapShopifyApp(api);
         app.MapIntegrationsEndpoints();
         return app;

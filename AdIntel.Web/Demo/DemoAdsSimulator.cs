@@ -8,6 +8,9 @@ namespace AdIntel.Web.Demo;
 /// seasonal campaigns, creative rotation inside each ad set, and each ad's daily delivery as Ads Manager reports it.
 /// Spend follows the store's demand (ads drive the orders); reported purchases follow Shopify's orders but are
 /// over-attributed, creatives fatigue (frequency up, CTR down), and tracking breaks for a few days.
+/// The advertiser also tests budgets: every ad set's budget steps up or down every one to three weeks, and what Meta
+/// attributes to it answers with diminishing returns (each audience saturates at its own rate), so spending above the
+/// plan brings proportionally less and below it proportionally more.
 /// </summary>
 internal sealed class DemoAdsSimulator
 {
@@ -52,8 +55,32 @@ internal sealed class DemoAdsSimulator
         /// <summary>Day of the last budget edit; the budget share changes by <see cref="EditFactor"/> from then on.</summary>
         public int EditDay { get; set; }
         public double EditFactor { get; set; } = 1.0;
+        /// <summary>Budget tests before the last edit, and the last edit itself: from each day on, the share's multiplier.</summary>
+        public List<(int Day, double Level)> BudgetSteps { get; } = [];
+        /// <summary>
+        /// How fast the audience saturates: attributed value follows ln(1 + x / ρ) ÷ ln(1 + 1 / ρ) of spend relative to
+        /// plan x, so a small ρ saturates fast (an elasticity of 1 ÷ ((1 + ρ) ln(1 + 1/ρ)) at the plan).
+        /// </summary>
+        public double Saturation { get; set; } = 1.0;
         public List<AdPlan> Ads { get; } = [];
         public double[] Spend { get; set; } = [];
+
+        public double BudgetLevel(int day)
+        {
+            var level = 1.0;
+            foreach (var step in BudgetSteps)
+            {
+                if (step.Day > day)
+                {
+                    break;
+                }
+                level = step.Level;
+            }
+            return level;
+        }
+
+        /// <summary>Attributed value relative to plan when spending <paramref name="relativeSpend"/> times the planned spend.</summary>
+        public double Response(double relativeSpend) => Math.Log(1 + relativeSpend / Saturation) / Math.Log(1 + 1 / Saturation);
     }
 
     private sealed class AdPlan(Ad entity, int start)
@@ -174,9 +201,14 @@ internal sealed class DemoAdsSimulator
     private readonly DemoClock _clock;
     private readonly List<CampaignPlan> _campaigns = [];
 
-    public DemoAdsSimulator(Random random, DemoCalendar calendar, TimeZoneInfo timeZone)
+    private readonly Random _budgets;
+
+    /// <param name="random">Structure, creatives and delivery.</param>
+    /// <param name="budgets">Budget tests and audience saturation: a stream of its own, so they reshuffle nothing else.</param>
+    public DemoAdsSimulator(Random random, Random budgets, DemoCalendar calendar, TimeZoneInfo timeZone)
     {
         _random = random;
+        _budgets = budgets;
         _calendar = calendar;
         _clock = new DemoClock(timeZone);
     }
@@ -199,6 +231,7 @@ internal sealed class DemoAdsSimulator
         };
         BuildStructure(account);
         AssignExternalIds();
+        PlanBudgetTests();
 
         var outageStart = Math.Max(1, _calendar.IndexOf(DemoStoreGenerator.TrackingOutageDays(_calendar.LastDay).From));
         var insights = Deliver(expectedOrders, saleOrders, saleValue, adSpendTotal, attributedShare, overReporting, outageStart);
@@ -294,6 +327,31 @@ internal sealed class DemoAdsSimulator
         campaign.AdSets.Add(plan);
         AddCreativeRotation(plan);
         return plan;
+    }
+
+    /// <summary>
+    /// Budget tests every 7 to 21 days from the ad set's start until a week before its last edit (a step of up to ±30 %,
+    /// pulled back towards the original budget), then the last edit's change; and each audience's saturation rate:
+    /// retargeting pools are small and saturate fast, broad prospecting slowly.
+    /// </summary>
+    private void PlanBudgetTests()
+    {
+        foreach (var set in _campaigns.SelectMany(c => c.AdSets))
+        {
+            var level = 1.0;
+            for (var day = set.Start + (int)_budgets.Between(7, 22); day < set.EditDay - 7; day += (int)_budgets.Between(7, 22))
+            {
+                level = Math.Clamp(level * Math.Exp(_budgets.Between(-0.3, 0.3) - 0.3 * Math.Log(level)), 0.6, 1.6);
+                set.BudgetSteps.Add((day, level));
+            }
+            set.BudgetSteps.Add((set.EditDay, level * set.EditFactor));
+            set.Saturation = set.Kind switch
+            {
+                Kind.Retargeting => _budgets.Between(0.3, 0.7),
+                Kind.Catalog => _budgets.Between(0.5, 1.2),
+                _ => _budgets.Between(0.7, 2.0),
+            };
+        }
     }
 
     /// <summary>
@@ -426,19 +484,20 @@ internal sealed class DemoAdsSimulator
             set.Spend = new double[days];
         }
 
-        // The advertiser budgets for expected demand (slightly less than proportionally) and pushes harder on sale days.
+        // The advertiser budgets for expected demand (slightly less than proportionally) and pushes harder on sale days;
+        // the account's spend also drifts away from that plan and back.
         var shape = new double[days];
-        var drift = 0.0;
+        var drift = new double[days];
         for (var d = 0; d < days; d++)
         {
-            drift = 0.85 * drift + 0.05 * _random.Normal();
+            drift[d] = 0.85 * (d == 0 ? 0 : drift[d - 1]) + 0.05 * _random.Normal();
             var push = DemoCalendar.EventLevel(_calendar.Day(d)) >= 1.5 ? 1.15 : 1.0;
-            shape[d] = Math.Pow(expectedOrders[d], 0.9) * Math.Exp(drift) * push;
+            shape[d] = Math.Pow(expectedOrders[d], 0.9) * Math.Exp(drift[d]) * push;
         }
         var scale = (double)adSpendTotal / shape.Sum();
 
         var insights = new List<AdInsightDaily>(days * 40);
-        var active = new List<(AdPlan Ad, AdSetPlan Set, double Spend)>();
+        var active = new List<(AdPlan Ad, AdSetPlan Set, double Spend, double RelativeSpend)>();
         for (var d = 0; d < days; d++)
         {
             var date = _calendar.Day(d);
@@ -446,23 +505,27 @@ internal sealed class DemoAdsSimulator
             var running = adSets.Where(s => s.Start <= d && d <= s.End).ToList();
             var setSpends = running.Select(s => s.FixedBudget is { } budget ? (double)budget * _random.Between(0.85, 1.02) : 0).ToArray();
             var flexible = Math.Max(0, target - setSpends.Sum());
-            var shares = running
-                .Select(s => s.FixedBudget is not null ? 0 : s.Budget * Ramp(d - s.Start) * (d >= s.EditDay ? s.EditFactor : 1.0))
-                .ToArray();
+            var planShares = running.Select(s => s.FixedBudget is not null ? 0 : s.Budget * Ramp(d - s.Start)).ToArray();
+            var shares = running.Select((s, i) => planShares[i] * s.BudgetLevel(d)).ToArray();
             var shareTotal = shares.Sum();
+            var planShareTotal = planShares.Sum();
+            // What each ad set would spend without the drift and its budget tests: its response is measured against that.
+            var planFlexible = Math.Max(0, target / Math.Exp(drift[d]) - setSpends.Sum());
 
             active.Clear();
             for (var i = 0; i < running.Count; i++)
             {
                 var set = running[i];
                 var setSpend = set.FixedBudget is not null || shareTotal == 0 ? setSpends[i] : flexible * shares[i] / shareTotal;
+                var planSpend = planShareTotal == 0 ? 0 : planFlexible * planShares[i] / planShareTotal;
+                var relativeSpend = set.FixedBudget is null && planSpend > 0 ? setSpend / planSpend : 1.0;
                 var ads = set.Ads.Where(a => a.Start <= d && d <= a.End).ToList();
                 // Delivery favours fresh creatives and good ones; fatigued ads still get a little.
                 var weights = ads.Select(a => a.Quality * (0.3 + Math.Exp(-(d - a.Start) / a.FatigueDays))).ToArray();
                 var weightTotal = weights.Sum();
                 for (var a = 0; a < ads.Count; a++)
                 {
-                    active.Add((ads[a], set, setSpend * weights[a] / weightTotal));
+                    active.Add((ads[a], set, setSpend * weights[a] / weightTotal, relativeSpend));
                 }
             }
 
@@ -472,7 +535,8 @@ internal sealed class DemoAdsSimulator
             var valuePerPurchase = saleOrders[d] == 0 ? 0 : saleValue[d] / saleOrders[d];
 
             var dayRows = new List<(AdInsightDaily Row, double Weight)>(active.Count);
-            foreach (var (ad, set, spendShare) in active)
+            double planWeight = 0, responseWeight = 0;
+            foreach (var (ad, set, spendShare, relativeSpend) in active)
             {
                 var spend = Math.Round((decimal)spendShare, 2);
                 if (spend <= 0)
@@ -498,8 +562,16 @@ internal sealed class DemoAdsSimulator
                     Spend = spend,
                 };
                 set.Spend[d] += (double)spend;
-                dayRows.Add((row, (clicks + 0.2) * Intent(set.Kind) * ad.Quality));
+                // Clicks grow with spend; the audience's response does not keep up: its weight is the clicks' at plan
+                // spend times the saturating response.
+                var clickWeight = (clicks + 0.2) * Intent(set.Kind) * ad.Quality;
+                var weight = clickWeight * set.Response(relativeSpend) / relativeSpend;
+                planWeight += clickWeight / relativeSpend;
+                responseWeight += weight;
+                dayRows.Add((row, weight));
             }
+            // The day's purchases follow the orders as planned, and rise or fall with the ad sets' responses off plan.
+            purchasesToday *= planWeight == 0 ? 1 : responseWeight / planWeight;
 
             // Systematic sampling: each ad gets its share on average, and the day's total is the day's expectation
             // rounded once. Rounding each ad on its own would add Poisson-like noise to the total, and a small store's

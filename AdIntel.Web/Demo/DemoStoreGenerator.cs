@@ -47,6 +47,7 @@ public static class DemoStoreGenerator
         var ordersRandom = new Random(master.Next());
         var adsRandom = new Random(master.Next());
         var targetsRandom = new Random(master.Next());
+        var budgetsRandom = new Random(master.Next());
 
         var calendar = new DemoCalendar(firstDay, lastDay, growthOverPeriod: Math.Pow(1.9, options.Months / 18.0));
         var catalog = DemoCatalog.Build(catalogRandom, calendar);
@@ -69,7 +70,7 @@ public static class DemoStoreGenerator
         var otherMarketing = OtherMarketingCostPerMonth * 12m / 365.25m * calendar.Days;
         var adSpendTotal = Math.Max(0m, totalSales / targetMer - otherMarketing);
         var overReporting = targetsRandom.Between(1.25, 1.42);
-        var ads = new DemoAdsSimulator(adsRandom, calendar, timeZone)
+        var ads = new DemoAdsSimulator(adsRandom, budgetsRandom, calendar, timeZone)
             .Run(sales.ExpectedOrdersPerDay, saleOrders, saleValue, adSpendTotal, MetaDrivenShareOfSales, overReporting);
 
         var products = catalog.Select(v => v.Product).Distinct().ToList();

@@ -1,7 +1,7 @@
 namespace AdIntel.Web.Domain;
 
 /// <summary>A CSV import: what was read, what changed, and the errors per line.</summary>
-public sealed class ImportRun : IStoreOwned
+public sealed class ImportRun : IRecordedRun
 {
     public long Id { get; set; }
     public long StoreId { get; set; }
@@ -9,26 +9,21 @@ public sealed class ImportRun : IStoreOwned
     public required string Kind { get; set; }
     public required string FileName { get; set; }
     public long FileBytes { get; set; }
-    /// <summary>queued, running, succeeded, failed or interrupted (see <see cref="ImportRunStatuses"/>).</summary>
-    public string Status { get; set; } = ImportRunStatuses.Queued;
+    /// <summary>queued, running, succeeded, failed, cancelled or interrupted (see <see cref="RunStatuses"/>).</summary>
+    public string Status { get; set; } = RunStatuses.Queued;
     public int RowsRead { get; set; }
     /// <summary>0–100 while running.</summary>
     public int ProgressPercent { get; set; }
-    /// <summary>The import response's data object as JSON.</summary>
+    /// <summary>
+    /// The import response's data object as JSON; for a file that was not imported, the API's error object and the
+    /// HTTP status that goes with it (<c>{"error": {...}, "status": 422}</c>).
+    /// </summary>
     public string ResultJson { get; set; } = "{}";
+    /// <summary>
+    /// The stored upload's file name in <c>Import:UploadDirectory</c> while the run waits or runs; null once it is deleted.
+    /// </summary>
+    public string? UploadName { get; set; }
     public DateTime StartedAtUtc { get; set; }
+    public DateTime HeartbeatAtUtc { get; set; }
     public DateTime? FinishedAtUtc { get; set; }
-}
-
-/// <summary>The states of an <see cref="ImportRun"/>.</summary>
-public static class ImportRunStatuses
-{
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    /// <summary>Cut off by a stop of the app (crash, kill, restart); marked so at the next start.</summary>
-    public const string Interrupted = "interrupted";
-
-    public static bool IsFinished(string status) => status is Succeeded or Failed or Interrupted;
 }

@@ -35,5 +35,20 @@ public sealed class StoreSettings : IStoreOwned
     public bool TrackingBreakerDisabled { get; set; }
     /// <summary>How far platform purchases per Shopify order must fall below their usual level to count as broken tracking (default 50).</summary>
     public decimal? TrackingBreakerDropPercent { get; set; }
+    // Targets (Metrics/StoreTargets): null means the default, so rows older than the targets get the defaults.
+    /// <summary>MER the store aims above (default 3).</summary>
+    public decimal? TargetMer { get; set; }
+    /// <summary>ROAS the store aims above (default 2).</summary>
+    public decimal? TargetRoas { get; set; }
+    /// <summary>LTV:CAC the store aims above (default 3).</summary>
+    public decimal? TargetLtvToCac { get; set; }
+    /// <summary>Days within which CAC should be paid back (default 90).</summary>
+    public int? TargetPaybackDays { get; set; }
+    /// <summary>POAS the store aims above (default 1.5).</summary>
+    public decimal? TargetPoas { get; set; }
+    /// <summary>Cost per purchase the store accepts; null means break-even: the contribution margin per order of the last 30 days.</summary>
+    public decimal? TargetCpa { get; set; }
+    /// <summary>When the store's recommendations were last computed (Brain/Recommendations).</summary>
+    public DateTime? RecommendationsComputedAtUtc { get; set; }
     public DateTime UpdatedAtUtc { get; set; }
 }

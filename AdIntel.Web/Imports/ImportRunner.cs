@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Metrics;
@@ -6,53 +5,55 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Imports;
 
-/// <summary>How an import ended: its result (also for a failure, when lines were read) or why the file was refused.</summary>
-public sealed record ImportOutcome(long RunId, ImportResult? Result, ImportProblem? Problem);
-
 /// <summary>
-/// Runs one import of the current store end to end: records it as an <see cref="ImportRun"/> (status, progress, result),
-/// runs the importer of its kind, rebuilds the daily facts when data changed so the overview shows it, and decides
-/// whether the file counts as imported. The API runs it within the request; the page through <see cref="ImportQueue"/>.
+/// The body of <see cref="ImportJob"/>: runs one queued import of the current store end to end. It claims the run, reads
+/// its stored upload with the importer of its kind, rebuilds the daily facts when data changed so the overview shows it,
+/// decides whether the file counts as imported, and records all of it through <see cref="ImportRunRecorder"/> (progress,
+/// heartbeat, result); the upload is deleted once the run has ended.
 /// </summary>
-public sealed class ImportRunner(AdIntelDbContext db, ShopifyOrdersCsvImporter shopifyOrders, MetaAdsCsvImporter metaAds,
-    DailyFactsBuilder dailyFacts, TimeProvider time, ILogger<ImportRunner> logger)
+public sealed class ImportRunner(AdIntelDbContext db, ImportRunRecorder recorder, ImportUploads uploads, ShopifyOrdersCsvImporter shopifyOrders,
+    MetaAdsCsvImporter metaAds, DailyFactsBuilder dailyFacts, TimeProvider time, ILogger<ImportRunner> logger)
 {
-    private const int MaxFileNameLength = 200;
-
-    public async Task<ImportRun> CreateRunAsync(string kind, string fileName, long fileBytes, CancellationToken cancellationToken)
-    {
-        if (!ImportKinds.IsKnown(kind))
-        {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown import kind.");
-        }
-        var name = Path.GetFileName(fileName);
-        var run = new ImportRun
-        {
-            Kind = kind,
-            FileName = name.Length <= MaxFileNameLength ? name : name[..MaxFileNameLength],
-            FileBytes = fileBytes,
-            Status = ImportRunStatuses.Queued,
-            StartedAtUtc = time.GetUtcNow().UtcDateTime,
-        };
-        db.ImportRuns.Add(run);
-        await db.SaveChangesAsync(cancellationToken);
-        db.Entry(run).State = EntityState.Detached;
-        return run;
-    }
+    public const string UploadMissingMessage =
+        "The uploaded file could not be found by the app instance that ran the import: every instance must share the directory Import:UploadDirectory names. Upload the file again.";
 
     /// <summary>
-    /// Imports <paramref name="csv"/> (seekable) for the run. File-level problems and the "nothing could be imported"
-    /// verdict come back as <see cref="ImportOutcome.Problem"/>; a bug still throws, after the run is marked failed.
+    /// Imports run <paramref name="runId"/>. File-level problems and the "nothing could be imported" verdict are recorded
+    /// as a failed run; a bug still throws, after the run is marked failed.
     /// </summary>
-    public async Task<ImportOutcome> RunAsync(long runId, Stream csv, CancellationToken cancellationToken)
+    public async Task RunAsync(long runId, CancellationToken cancellationToken)
     {
-        var run = await db.ImportRuns.AsNoTracking().SingleAsync(r => r.Id == runId, cancellationToken);
-        await db.ImportRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(set => set
-            .SetProperty(r => r.Status, ImportRunStatuses.Running)
-            .SetProperty(r => r.StartedAtUtc, time.GetUtcNow().UtcDateTime), cancellationToken);
-        var progress = new RunProgress(db, runId, time);
+        var run = await db.ImportRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (run is null)
+        {
+            logger.LogWarning("Import run {RunId} no longer exists (its store was deleted)", runId);
+            return;
+        }
+        if (!await recorder.ClaimAsync(runId, cancellationToken))
+        {
+            // Delivered twice, or settled before it started (interrupted at a restart): what ended is not run again.
+            logger.LogWarning("Import run {RunId} is {Status}, not queued; it is not run again", runId, run.Status);
+            return;
+        }
         try
         {
+            await using (recorder.KeepAlive(runId))
+            {
+                await ImportAsync(run, cancellationToken);
+            }
+        }
+        finally
+        {
+            uploads.Delete(run.UploadName);
+        }
+    }
+
+    private async Task ImportAsync(ImportRun run, CancellationToken cancellationToken)
+    {
+        var progress = new RunProgress(recorder, run.Id, time);
+        try
+        {
+            await using var csv = uploads.Open(run.UploadName) ?? throw new ImportProblemException(503, "upload_missing", UploadMissingMessage);
             ImportResult result = run.Kind switch
             {
                 ImportKinds.ShopifyOrders => await shopifyOrders.ImportAsync(csv, run.FileBytes, run.FileName, progress, cancellationToken),
@@ -64,28 +65,25 @@ public sealed class ImportRunner(AdIntelDbContext db, ShopifyOrdersCsvImporter s
                 await dailyFacts.RebuildAsync(cancellationToken);
             }
             var problem = Judge(result);
-            var json = problem is null ? Serialize(result) : SerializeError(problem);
-            await FinishAsync(runId, problem is null ? ImportRunStatuses.Succeeded : ImportRunStatuses.Failed, result.RowsRead, json, CancellationToken.None);
-            return new ImportOutcome(runId, result, problem);
+            await FinishAsync(run.Id, problem is null ? RunStatuses.Succeeded : RunStatuses.Failed, result.RowsRead,
+                problem is null ? ImportResults.Of(result) : ImportResults.Error(problem));
         }
         catch (ImportProblemException e)
         {
-            var problem = e.ToProblem();
-            await FinishAsync(runId, ImportRunStatuses.Failed, 0, SerializeError(problem), CancellationToken.None);
-            return new ImportOutcome(runId, null, problem);
+            await FinishAsync(run.Id, RunStatuses.Failed, 0, ImportResults.Error(e.ToProblem()));
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             var problem = new ImportProblem(499, "cancelled", "The import was cancelled before it finished. Importing the file again is safe.");
-            await FinishAsync(runId, ImportRunStatuses.Failed, 0, SerializeError(problem), CancellationToken.None);
+            await FinishAsync(run.Id, RunStatuses.Cancelled, 0, ImportResults.Error(problem));
             throw;
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Import run {RunId} ({Kind}) failed", runId, run.Kind);
+            logger.LogError(e, "Import run {RunId} ({Kind}) failed", run.Id, run.Kind);
             var problem = new ImportProblem(500, "internal_error",
                 "The import stopped because of an error on our side; it has been logged. Importing the file again is safe.");
-            await FinishAsync(runId, ImportRunStatuses.Failed, 0, SerializeError(problem), CancellationToken.None);
+            await FinishAsync(run.Id, RunStatuses.Failed, 0, ImportResults.Error(problem));
             throw;
         }
     }
@@ -105,25 +103,15 @@ public sealed class ImportRunner(AdIntelDbContext db, ShopifyOrdersCsvImporter s
         return null;
     }
 
-    private async Task FinishAsync(long runId, string status, int rowsRead, string json, CancellationToken cancellationToken)
-    {
-        var finishedAt = time.GetUtcNow().UtcDateTime;
-        await db.ImportRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(set => set
-            .SetProperty(r => r.Status, status)
+    private Task FinishAsync(long runId, string status, int rowsRead, string json) =>
+        recorder.FinishAsync(runId, status, set => set
             .SetProperty(r => r.ProgressPercent, 100)
             .SetProperty(r => r.RowsRead, r => rowsRead > 0 ? rowsRead : r.RowsRead)
             .SetProperty(r => r.ResultJson, json)
-            .SetProperty(r => r.FinishedAtUtc, finishedAt), cancellationToken);
-    }
-
-    private static string Serialize(ImportResult result) => JsonSerializer.Serialize(result, result.GetType(), JsonSerializerOptions.Web);
-
-    /// <summary>The same shape as the API's error envelope, so the page and the API say the same.</summary>
-    private static string SerializeError(ImportProblem problem) =>
-        JsonSerializer.Serialize(new { error = new { code = problem.Code, message = problem.Message, details = problem.Details } }, JsonSerializerOptions.Web);
+            .SetProperty(r => r.UploadName, (string?)null));
 
     /// <summary>Writes progress to the run at most twice a second, outside the importer's transactions.</summary>
-    private sealed class RunProgress(AdIntelDbContext db, long runId, TimeProvider time) : IImportProgress
+    private sealed class RunProgress(ImportRunRecorder recorder, long runId, TimeProvider time) : IImportProgress
     {
         private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
         private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
@@ -136,9 +124,7 @@ public sealed class ImportRunner(AdIntelDbContext db, ShopifyOrdersCsvImporter s
                 return;
             }
             _lastWrite = now;
-            // Status too: another instance starting meanwhile marks every running import interrupted; this one is alive.
-            await db.ImportRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(set => set
-                .SetProperty(r => r.Status, ImportRunStatuses.Running)
+            await recorder.ReportAsync(runId, set => set
                 .SetProperty(r => r.RowsRead, progress.RowsRead)
                 .SetProperty(r => r.ProgressPercent, Math.Min(progress.Percent, 99)), cancellationToken);
         }

@@ -1,3 +1,4 @@
+using AdIntel.Web.Infrastructure.Jobs;
 
 namespace AdIntel.Web.Imports;
 
@@ -7,9 +8,12 @@ public static class ImportsFeature
     {
         services.AddScoped<ShopifyOrdersCsvImporter>();
         services.AddScoped<MetaAdsCsvImporter>();
+        services.AddSingleton<ImportUploads>();
+        services.AddScoped<ImportRunRecorder>();
+        services.AddScoped<IRecordedRuns>(s => s.GetRequiredService<ImportRunRecorder>());
         services.AddScoped<ImportRunner>();
-        services.AddSingleton<ImportQueue>();
-        services.AddHostedService<ImportWorker>();
+        services.AddScoped<ImportJobs>();
+        services.AddTransient<ImportJob>();
         return services;
     }
 }

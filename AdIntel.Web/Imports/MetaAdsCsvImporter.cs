@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Imports;
@@ -24,21 +24,21 @@ public sealed class MetaAdsImportResult : ImportResult
 }
 
 /// <summary>
-/// Imports an Ads Manager table export at ad level with a daily breakdown (one row per ad and day).
+/// Imports an Ads Manager table export at ad level with a daily breakdown (one row per ad and day). The file is parsed
+/// here into the records <see cref="MetaAdsWriter"/> stores for the Meta sync too.
 /// <list type="bullet">
 /// <item>Campaigns, ad sets and ads are keyed by their Ads Manager ids; without id columns, by a stable key derived from
 /// the names ("name:" + SHA-256 of the normalised campaign → ad set → ad chain), so re-importing matches.</item>
+/// <item>Rows without an "Account ID" belong to the store's first ad account, or to a new one, "Imported from CSV".</item>
 /// <item>Several rows for one ad and day (a breakdown such as age or placement) are added up; reach is then approximate.</item>
 /// <item>Each ad day is upserted: re-importing a file changes nothing, corrected numbers update.</item>
 /// <item>A bad row rejects its ad day (all rows of it) with an error on the line; other rows are kept.</item>
 /// </list>
 /// </summary>
-public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, TimeProvider time, ILogger<MetaAdsCsvImporter> logger)
+public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, MetaAdsWriter writer, ILogger<MetaAdsCsvImporter> logger)
 {
-    private const string Platform = "meta";
     private const string FallbackAccountId = "csv-import";
     private const int ProgressEveryRows = 2000;
-    private const int QueryChunk = 500;
 
     public async Task<MetaAdsImportResult> ImportAsync(Stream csv, long totalBytes, string fileName, IImportProgress progress,
         CancellationToken cancellationToken)
@@ -75,10 +75,15 @@ public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, TimeProvider
         if (accepted.Count > 0)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var adIds = await SaveEntitiesAsync(reading, accepted, columns.SpendCurrency ?? store.Currency, result, cancellationToken);
-            await SaveInsightsAsync(accepted, adIds, result, cancellationToken);
+            var structure = await writer.UpsertStructureAsync(Structure(reading, accepted, columns.SpendCurrency), cancellationToken);
+            var insights = await writer.UpsertInsightsAsync(accepted.SelectMany(d => d.Value.Records).ToList(), range: null, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            db.ChangeTracker.Clear();
+            result.CampaignsCreated = structure.CampaignsCreated;
+            result.AdSetsCreated = structure.AdSetsCreated;
+            result.AdsCreated = structure.AdsCreated;
+            result.InsightsCreated = insights.Created;
+            result.InsightsUpdated = insights.Updated;
+            result.InsightsUnchanged = insights.Unchanged;
         }
         await progress.ReportAsync(new ImportProgress(file.RowsRead, 100), cancellationToken);
 
@@ -153,24 +158,13 @@ public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, TimeProvider
     private sealed record AdIdentity(string CampaignKey, string CampaignName, string AdSetKey, string AdSetName, string AdKey, string AdName,
         string? AccountId, string? AccountName);
 
-    /// <summary>The sum of an ad's rows for one day.</summary>
+    /// <summary>An ad's rows for one day (the writer adds them up), or that one of them was bad.</summary>
     private sealed class AdDay
     {
         public int Rows { get; set; }
         public int FirstLine { get; init; }
         public bool Rejected { get; set; }
-        public decimal Spend { get; set; }
-        public long Impressions { get; set; }
-        public long Reach { get; set; }
-        public decimal? Frequency { get; set; }
-        public long LinkClicks { get; set; }
-        public decimal Purchases { get; set; }
-        public decimal PurchaseValue { get; set; }
-
-        /// <summary>Meta's own frequency for a single row; impressions / reach when rows were added up.</summary>
-        public decimal EffectiveFrequency => Rows == 1 && Frequency is { } given
-            ? Math.Round(given, 4)
-            : Reach == 0 ? 0 : Math.Round((decimal)Impressions / Reach, 4);
+        public List<IncomingAdInsightDay> Records { get; } = [];
     }
 
     /// <summary>Everything read from the file, before anything is written.</summary>
@@ -218,7 +212,7 @@ public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, TimeProvider
             {
                 return;
             }
-            if (!TryAddMetrics(file, line, adDay, out var error))
+            if (!TryAddMetrics(file, line, identity.AdKey, date, adDay, out var error))
             {
                 Errors.Add(line, adDay.Rows == 1 ? error : $"{error} The ad's other rows for {date:yyyy-MM-dd} were not imported either.");
                 adDay.Rejected = true;
@@ -306,7 +300,7 @@ public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, TimeProvider
             return false;
         }
 
-        private bool TryAddMetrics(CsvImportFile file, int line, AdDay adDay, out string error)
+        private bool TryAddMetrics(CsvImportFile file, int line, string adKey, DateOnly date, AdDay adDay, out string error)
         {
             error = "";
             if (!Amount(columns.Spend, "Amount spent", out var spend, ref error)
@@ -319,13 +313,18 @@ public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, TimeProvider
             {
                 return false;
             }
-            adDay.Spend += spend;
-            adDay.Impressions += impressions;
-            adDay.Reach += reach;
-            adDay.LinkClicks += clicks;
-            adDay.Purchases += purchases;
-            adDay.PurchaseValue += value;
-            adDay.Frequency = file.IsEmpty(columns.Frequency) ? null : frequency;
+            adDay.Records.Add(new IncomingAdInsightDay
+            {
+                AdExternalId = adKey,
+                Date = date,
+                Spend = spend,
+                Impressions = impressions,
+                Reach = reach,
+                Frequency = file.IsEmpty(columns.Frequency) ? null : frequency,
+                LinkClicks = clicks,
+                Purchases = purchases,
+                PurchaseValue = value,
+            });
             return true;
 
             bool Amount(int column, string name, out decimal amount, ref string message)
@@ -380,191 +379,16 @@ public sealed partial class MetaAdsCsvImporter(AdIntelDbContext db, TimeProvider
     private static string DerivedKey(string chain) =>
         "name:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(chain)))[..24];
 
-    /// <summary>Creates the campaigns, ad sets and ads the file names and the store lacks; returns each ad key's ad id.</summary>
-    private async Task<Dictionary<string, long>> SaveEntitiesAsync(Reading reading, List<KeyValuePair<AdDayKey, AdDay>> accepted,
-        string currency, MetaAdsImportResult result, CancellationToken cancellationToken)
+    /// <summary>The accounts, campaigns, ad sets and ads of the accepted ad days, as the file names them.</summary>
+    private static IncomingAdStructure Structure(Reading reading, List<KeyValuePair<AdDayKey, AdDay>> accepted, string? spendCurrency)
     {
         var identities = accepted.Select(d => d.Key.AdKey).Distinct(StringComparer.Ordinal).Select(k => reading.Ads[k]).ToList();
-        var now = time.GetUtcNow().UtcDateTime;
-
-        var accounts = await db.AdAccounts.Where(a => a.Platform == Platform).ToListAsync(cancellationToken);
-        var accountIds = accounts.ToDictionary(a => a.ExternalId, a => a.Id, StringComparer.Ordinal);
-        var newAccounts = new List<AdAccount>();
-        long? defaultAccountId = accounts.OrderBy(a => a.Id).Select(a => (long?)a.Id).FirstOrDefault();
-        foreach (var identity in identities)
-        {
-            var externalId = identity.AccountId ?? (defaultAccountId is null ? FallbackAccountId : null);
-            if (externalId is not null && !accountIds.ContainsKey(externalId) && newAccounts.All(a => a.ExternalId != externalId))
-            {
-                newAccounts.Add(new AdAccount
-                {
-                    Platform = Platform,
-                    ExternalId = externalId,
-                    Name = identity.AccountName ?? (externalId == FallbackAccountId ? "Imported from CSV" : externalId),
-                    Currency = currency,
-                });
-            }
-        }
-        await BulkWriter.InsertAsync(db, newAccounts, cancellationToken);
-        foreach (var account in newAccounts)
-        {
-            accountIds[account.ExternalId] = account.Id;
-        }
-        defaultAccountId ??= accountIds.GetValueOrDefault(FallbackAccountId);
-        long AccountFor(AdIdentity identity) => identity.AccountId is { } id ? accountIds[id] : defaultAccountId!.Value;
-
-        var campaigns = await LoadByExternalIdAsync(db.Campaigns, identities.Select(i => i.CampaignKey), c => c.ExternalId, cancellationToken);
-        var newCampaigns = new Dictionary<string, Campaign>(StringComparer.Ordinal);
-        foreach (var identity in identities)
-        {
-            if (campaigns.TryGetValue(identity.CampaignKey, out var campaign))
-            {
-                Rename(campaign.Name, identity.CampaignName, name => { campaign.Name = name; campaign.UpdatedAtUtc = now; });
-            }
-            else if (!newCampaigns.ContainsKey(identity.CampaignKey))
-            {
-                newCampaigns[identity.CampaignKey] = new Campaign
-                {
-                    AdAccountId = AccountFor(identity),
-                    ExternalId = identity.CampaignKey,
-                    Name = identity.CampaignName,
-                    UpdatedAtUtc = now,
-                };
-            }
-        }
-        await BulkWriter.InsertAsync(db, newCampaigns.Values.ToList(), cancellationToken);
-        foreach (var (key, campaign) in newCampaigns)
-        {
-            campaigns[key] = campaign;
-        }
-
-        var adSets = await LoadByExternalIdAsync(db.AdSets, identities.Select(i => i.AdSetKey), s => s.ExternalId, cancellationToken);
-        var newAdSets = new Dictionary<string, AdSet>(StringComparer.Ordinal);
-        foreach (var identity in identities)
-        {
-            if (adSets.TryGetValue(identity.AdSetKey, out var adSet))
-            {
-                Rename(adSet.Name, identity.AdSetName, name => { adSet.Name = name; adSet.UpdatedAtUtc = now; });
-            }
-            else if (!newAdSets.ContainsKey(identity.AdSetKey))
-            {
-                newAdSets[identity.AdSetKey] = new AdSet
-                {
-                    CampaignId = campaigns[identity.CampaignKey].Id,
-                    ExternalId = identity.AdSetKey,
-                    Name = identity.AdSetName,
-                    UpdatedAtUtc = now,
-                };
-            }
-        }
-        await BulkWriter.InsertAsync(db, newAdSets.Values.ToList(), cancellationToken);
-        foreach (var (key, adSet) in newAdSets)
-        {
-            adSets[key] = adSet;
-        }
-
-        var ads = await LoadByExternalIdAsync(db.Ads, identities.Select(i => i.AdKey), a => a.ExternalId, cancellationToken);
-        var newAds = new List<Ad>();
-        foreach (var identity in identities)
-        {
-            if (ads.TryGetValue(identity.AdKey, out var ad))
-            {
-                Rename(ad.Name, identity.AdName, name => { ad.Name = name; ad.UpdatedAtUtc = now; });
-                continue;
-            }
-            var adSet = adSets[identity.AdSetKey];
-            ad = new Ad { AdSetId = adSet.Id, CampaignId = adSet.CampaignId, ExternalId = identity.AdKey, Name = identity.AdName, UpdatedAtUtc = now };
-            newAds.Add(ad);
-            ads[identity.AdKey] = ad;
-        }
-        await BulkWriter.InsertAsync(db, newAds, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-
-        result.CampaignsCreated = newCampaigns.Count;
-        result.AdSetsCreated = newAdSets.Count;
-        result.AdsCreated = newAds.Count;
-        return ads.ToDictionary(a => a.Key, a => a.Value.Id, StringComparer.Ordinal);
-    }
-
-    /// <summary>Names change in Ads Manager; the id stays. Derived keys come from the name, so they never rename.</summary>
-    private static void Rename(string current, string incoming, Action<string> apply)
-    {
-        if (!string.Equals(current, incoming, StringComparison.Ordinal))
-        {
-            apply(incoming);
-        }
-    }
-
-    /// <summary>Tracked entities of the current store with these external ids, queried in chunks.</summary>
-    private static async Task<Dictionary<string, T>> LoadByExternalIdAsync<T>(IQueryable<T> set, IEnumerable<string> externalIds,
-        Func<T, string> externalId, CancellationToken cancellationToken) where T : class
-    {
-        var found = new Dictionary<string, T>(StringComparer.Ordinal);
-        foreach (var chunk in externalIds.Distinct(StringComparer.Ordinal).Chunk(QueryChunk))
-        {
-            var keys = chunk.ToList();
-            var rows = await set.Where(e => keys.Contains(EF.Property<string>(e, "ExternalId"))).ToListAsync(cancellationToken);
-            foreach (var row in rows)
-            {
-                found[externalId(row)] = row;
-            }
-        }
-        return found;
-    }
-
-    private async Task SaveInsightsAsync(List<KeyValuePair<AdDayKey, AdDay>> accepted, Dictionary<string, long> adIds, MetaAdsImportResult result,
-        CancellationToken cancellationToken)
-    {
-        var minDate = accepted.Min(d => d.Key.Date);
-        var maxDate = accepted.Max(d => d.Key.Date);
-        var existing = new Dictionary<(long AdId, DateOnly Date), AdInsightDaily>();
-        foreach (var chunk in adIds.Values.Distinct().Chunk(QueryChunk))
-        {
-            var ids = chunk.ToList();
-            var rows = await db.AdInsights.AsNoTracking()
-                .Where(i => ids.Contains(i.AdId) && i.Date >= minDate && i.Date <= maxDate)
-                .ToListAsync(cancellationToken);
-            foreach (var row in rows)
-            {
-                existing[(row.AdId, row.Date)] = row;
-            }
-        }
-
-        var inserts = new List<AdInsightDaily>();
-        foreach (var (key, adDay) in accepted)
-        {
-            var adId = adIds[key.AdKey];
-            var incoming = new AdInsightDaily
-            {
-                AdId = adId,
-                Date = key.Date,
-                Spend = adDay.Spend,
-                Impressions = adDay.Impressions,
-                Reach = adDay.Reach,
-                Frequency = adDay.EffectiveFrequency,
-                LinkClicks = adDay.LinkClicks,
-                Purchases = adDay.Purchases,
-                PurchaseValue = adDay.PurchaseValue,
-            };
-            if (!existing.TryGetValue((adId, key.Date), out var stored))
-            {
-                inserts.Add(incoming);
-                continue;
-            }
-            if (stored.Spend == incoming.Spend && stored.Impressions == incoming.Impressions && stored.Reach == incoming.Reach
-                && stored.Frequency == incoming.Frequency && stored.LinkClicks == incoming.LinkClicks && stored.Purchases == incoming.Purchases
-                && stored.PurchaseValue == incoming.PurchaseValue)
-            {
-                result.InsightsUnchanged++;
-                continue;
-            }
-            incoming.Id = stored.Id;
-            incoming.StoreId = stored.StoreId;
-            db.AdInsights.Update(incoming);
-            result.InsightsUpdated++;
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        await BulkWriter.InsertAsync(db, inserts, cancellationToken);
-        result.InsightsCreated = inserts.Count;
+        return new IncomingAdStructure(
+            identities.Where(i => i.AccountId is not null).DistinctBy(i => i.AccountId)
+                .Select(i => new IncomingAdAccount(i.AccountId!, i.AccountName, spendCurrency)).ToList(),
+            identities.DistinctBy(i => i.CampaignKey).Select(i => new IncomingCampaign(i.CampaignKey, i.AccountId, i.CampaignName, Delivery: null)).ToList(),
+            identities.DistinctBy(i => i.AdSetKey).Select(i => new IncomingAdSet(i.AdSetKey, i.CampaignKey, i.AdSetName, Delivery: null)).ToList(),
+            identities.Select(i => new IncomingAd(i.AdKey, i.AdSetKey, i.AdName, Delivery: null)).ToList(),
+            AccountForUnnamed: new IncomingAdAccount(FallbackAccountId, "Imported from CSV", spendCurrency));
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Ingestion;
 using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,27 +24,25 @@ public sealed class ShopifyOrdersImportResult : ImportResult
 
 /// <summary>
 /// Imports Shopify admin's "Export orders" CSV: one row per line item, the order's own fields on its first row
-/// (the first non-empty value of an order's rows is used, so either layout works).
+/// (the first non-empty value of an order's rows is used, so either layout works). The file is parsed here into
+/// <see cref="IncomingOrder"/>s, which <see cref="OrderWriter"/> stores as it stores the sync's
+/// (<see cref="OrderWriteMode.IfDifferent"/>: re-importing a file changes nothing; a changed order is updated in place).
 /// <list type="bullet">
-/// <item>Orders are keyed by the "Id" column (Shopify's order id, the same key a store connection uses), else by "Name".
-/// Re-importing a file changes nothing; a changed order is updated in place.</item>
-/// <item>Customers are identified by lower-cased e-mail (the export has no customer id); an existing customer with that
-/// e-mail (from a store connection, say) is reused. No e-mail: a guest order.</item>
-/// <item>"Refunded Amount" becomes one refund "csv:&lt;order id&gt;", booked on the order's own day because the export has
-/// no refund date, and split over merchandise, shipping and taxes in proportion to the order's amounts. Orders that
+/// <item>Orders are keyed by the "Id" column (Shopify's order id, the same key a store connection uses), else by "Name".</item>
+/// <item>Customers are identified by lower-cased e-mail (the export has no customer id): the writer reuses the store's
+/// customer with that e-mail (from a store connection, say). No e-mail: a guest order.</item>
+/// <item>"Refunded Amount" becomes the order's one estimated refund, booked on the order's own day because the export
+/// has no refund date, and split over merchandise, shipping and taxes in proportion to the order's amounts. Orders that
 /// already have refunds from a store connection keep those instead.</item>
 /// <item>Cancelled orders ("Cancelled at") and test orders (Shopify's test "Bogus" gateway) are imported but do not count as sales.</item>
 /// <item>An order with any bad row is rejected whole, with an error on each bad line; good orders are kept.</item>
 /// </list>
-/// Rows are streamed; orders are written in batches of 10,000 (bulk inserts, updates through EF) by a second task while
-/// the next batch is read.
+/// Rows are streamed; orders are written in batches of 10,000 by a second task while the next batch is read.
 /// </summary>
-public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider time, ILogger<ShopifyOrdersCsvImporter> logger)
+public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, OrderWriter writer, ILogger<ShopifyOrdersCsvImporter> logger)
 {
     /// <summary>Orders per database batch, one transaction each: few commits (each may checkpoint the WAL), ~10 MB in memory.</summary>
     private const int BatchSize = 10000;
-    /// <summary>Values per IN list in a query (see LoadOrdersAsync).</summary>
-    private const int QueryChunk = 250;
     private const decimal Tolerance = 0.01m;
 
     public async Task<ShopifyOrdersImportResult> ImportAsync(Stream csv, long totalBytes, string fileName, IImportProgress progress,
@@ -55,7 +54,8 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
 
         using var file = CsvImportFile.Open(csv, totalBytes, fileName, out var encodingWarning);
         var columns = Columns.Resolve(file);
-        var run = new Run(db, time, store, zone, columns, await Lookups.LoadAsync(db, cancellationToken));
+        await writer.PreloadAsync(cancellationToken);
+        var run = new Run(writer, store, zone, columns);
         if (encodingWarning is not null)
         {
             run.Warnings.Add(1, encodingWarning);
@@ -171,51 +171,6 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
         }
     }
 
-    /// <summary>What the store already has, loaded once per import.</summary>
-    private sealed class Lookups
-    {
-        public required Dictionary<string, long> OrderIds { get; init; }
-        public required Dictionary<string, long> CustomerIdsByEmail { get; init; }
-        public required Dictionary<string, (long Id, decimal? UnitCost)> VariantsBySku { get; init; }
-
-        public static async Task<Lookups> LoadAsync(AdIntelDbContext db, CancellationToken cancellationToken)
-        {
-            var orderIds = new Dictionary<string, long>(StringComparer.Ordinal);
-            await foreach (var order in db.Orders.AsNoTracking().Select(o => new { o.Id, o.ExternalId }).AsAsyncEnumerable().WithCancellation(cancellationToken))
-            {
-                orderIds[order.ExternalId] = order.Id;
-            }
-
-            // A customer known from a store connection (Shopify id) wins over an earlier e-mail-keyed one.
-            var customers = new Dictionary<string, long>(StringComparer.Ordinal);
-            var customerQuery = db.Customers.AsNoTracking().Select(c => new { c.Id, c.ExternalId, c.Email });
-            await foreach (var customer in customerQuery.AsAsyncEnumerable().WithCancellation(cancellationToken))
-            {
-                var byEmailKey = customer.ExternalId.StartsWith("email:", StringComparison.Ordinal);
-                var email = byEmailKey ? customer.ExternalId["email:".Length..] : customer.Email?.Trim().ToLowerInvariant();
-                if (string.IsNullOrEmpty(email))
-                {
-                    continue;
-                }
-                if (!byEmailKey || !customers.ContainsKey(email))
-                {
-                    customers[email] = customer.Id;
-                }
-            }
-
-            var variants = new Dictionary<string, (long, decimal?)>(StringComparer.Ordinal);
-            var variantQuery = db.ProductVariants.AsNoTracking().Where(v => v.Sku != null && v.Sku != "").Select(v => new { v.Id, v.Sku, v.UnitCost });
-            await foreach (var variant in variantQuery.AsAsyncEnumerable().WithCancellation(cancellationToken))
-            {
-                if (!variants.TryGetValue(variant.Sku!, out var known) || (known.Item2 is null && variant.UnitCost is not null))
-                {
-                    variants[variant.Sku!] = (variant.Id, variant.UnitCost);
-                }
-            }
-            return new Lookups { OrderIds = orderIds, CustomerIdsByEmail = customers, VariantsBySku = variants };
-        }
-    }
-
     /// <summary>The rows of one order while they are being read.</summary>
     private sealed class PendingOrder(string name, int firstLine)
     {
@@ -238,20 +193,17 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
         public string? Source { get; set; }
         public string? PaymentMethod { get; set; }
         public string? BillingName { get; set; }
-        public List<OrderLine> Lines { get; } = [];
+        public List<IncomingOrderLine> Lines { get; } = [];
     }
 
-    /// <summary>A file order that is already stored: its id and the external id it is stored under.</summary>
-    private sealed record StoredMatch(ImportedOrder Imported, long Id, string StoredKey);
-
     /// <summary>Orders handed from the reader to the writer, and the reader's position in the file when it handed them over.</summary>
-    private sealed record ParsedBatch(List<ImportedOrder> Orders, int RowsRead, int Percent);
+    private sealed record ParsedBatch(OrderWriter.PreparedBatch Orders, int RowsRead, int Percent);
 
-    /// <summary>An order ready to be written, with what is needed to link it.</summary>
-    private sealed record ImportedOrder(Order Order, Refund? Refund, string? Email, string? BillingName, int FirstLine, int Rows);
+    /// <summary>An order ready to be written, with the file rows it came from.</summary>
+    private sealed record ParsedOrder(IncomingOrder Order, int Rows);
 
     /// <summary>The state of one import: counters, messages, the current batch.</summary>
-    private sealed class Run(AdIntelDbContext db, TimeProvider time, Store store, TimeZoneInfo zone, Columns columns, Lookups lookups)
+    private sealed class Run(OrderWriter writer, Store store, TimeZoneInfo zone, Columns columns)
     {
         /// <summary>Every order key (and the line where it started) seen in this file, to catch split or repeated orders.</summary>
         private readonly Dictionary<string, int> _seenOrders = new(StringComparer.Ordinal);
@@ -260,7 +212,7 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
         public ShopifyOrdersImportResult Result { get; } = new();
         public ImportMessageList Errors { get; } = new();
         public ImportMessageList Warnings { get; } = new();
-        public List<ImportedOrder> Batch { get; private set; } = new(BatchSize);
+        public List<ParsedOrder> Batch { get; private set; } = new(BatchSize);
 
         /// <summary>Reads the current row into the order it belongs to; returns the order now being read.</summary>
         public PendingOrder? ReadRow(CsvImportFile file, PendingOrder? pending)
@@ -406,23 +358,13 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
                 Reject(order, line, "Lineitem price and Lineitem discount must not be negative.");
                 return;
             }
-            var sku = NullIfEmpty(file.Get(columns.LineSku));
-            long? variantId = null;
-            decimal? unitCost = null;
-            if (sku is not null && lookups.VariantsBySku.TryGetValue(sku, out var variant))
-            {
-                variantId = variant.Id;
-                unitCost = variant.UnitCost;
-            }
-            order.Lines.Add(new OrderLine
+            order.Lines.Add(new IncomingOrderLine
             {
                 Title = title,
-                Sku = sku,
+                Sku = NullIfEmpty(file.Get(columns.LineSku)),
                 Quantity = (int)quantity,
                 UnitPrice = price,
                 Discount = discount,
-                VariantId = variantId,
-                UnitCost = unitCost,
             });
         }
 
@@ -472,15 +414,33 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
             Batch.Add(Build(pending, externalId));
         }
 
-        private ImportedOrder Build(PendingOrder pending, string externalId)
+        private ParsedOrder Build(PendingOrder pending, string externalId)
         {
             var createdAt = pending.CreatedAtUtc!.Value;
-            var localDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(createdAt, zone));
-            var gross = pending.Lines.Sum(l => l.UnitPrice * l.Quantity);
+            var lines = pending.Lines;
             var discounts = pending.DiscountAmount ?? 0;
             var shipping = pending.Shipping ?? 0;
             var taxes = pending.Taxes ?? 0;
-            var expectedTotal = gross - discounts + shipping + taxes;
+            var order = new IncomingOrder
+            {
+                ExternalId = externalId,
+                Name = pending.Name,
+                Email = pending.Email,
+                Customer = pending.Email is { } email ? Customer(email, pending.BillingName) : null,
+                CreatedAtUtc = createdAt,
+                Currency = pending.Currency ?? store.Currency,
+                FinancialStatus = pending.FinancialStatus,
+                CancelledAtUtc = pending.CancelledAtUtc,
+                IsTest = pending.PaymentMethod?.Contains("bogus", StringComparison.OrdinalIgnoreCase) == true,
+                SourceName = pending.Source,
+                Discounts = discounts,
+                Shipping = shipping,
+                Taxes = taxes,
+                DiscountCode = pending.DiscountCode,
+                Lines = lines,
+                RefundsAreEstimated = true,
+            };
+            var expectedTotal = order.GrossSales - discounts + shipping + taxes;
             var total = pending.Total ?? expectedTotal;
             // Tax-inclusive stores (prices include VAT) reconcile without adding the taxes again.
             if (pending.Total is not null && Math.Abs(total - expectedTotal) > Tolerance && Math.Abs(total - (expectedTotal - taxes)) > Tolerance)
@@ -488,65 +448,45 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
                 Warnings.Add(pending.FirstLine,
                     $"Order {pending.Name}: Total {total:0.00} differs from line items − discounts + shipping + taxes ({expectedTotal:0.00}) by {Math.Abs(total - expectedTotal):0.00}; the file's amounts were imported as they are.");
             }
-
-            var currency = pending.Currency ?? store.Currency;
-            if (!string.Equals(currency, store.Currency, StringComparison.Ordinal))
+            if (!string.Equals(order.Currency, store.Currency, StringComparison.Ordinal))
             {
-                _foreignCurrencies[currency] = _foreignCurrencies.TryGetValue(currency, out var seen)
+                _foreignCurrencies[order.Currency!] = _foreignCurrencies.TryGetValue(order.Currency!, out var seen)
                     ? (seen.Orders + 1, seen.FirstLine)
                     : (1, pending.FirstLine);
             }
-
-            var order = new Order
+            order = order with { Total = total };
+            if (EstimateRefund(order, pending.RefundedAmount ?? 0) is { } refund)
             {
-                ExternalId = externalId,
-                Name = pending.Name,
-                Email = pending.Email,
-                CreatedAtUtc = createdAt,
-                LocalDate = localDate,
-                UpdatedAtUtc = time.GetUtcNow().UtcDateTime,
-                Currency = currency,
-                FinancialStatus = pending.FinancialStatus ?? "paid",
-                CancelledAtUtc = pending.CancelledAtUtc,
-                IsTest = pending.PaymentMethod?.Contains("bogus", StringComparison.OrdinalIgnoreCase) == true,
-                SourceName = pending.Source,
-                GrossSales = gross,
-                Discounts = discounts,
-                Shipping = shipping,
-                Taxes = taxes,
-                Total = total,
-                DiscountCode = pending.DiscountCode,
-                Lines = pending.Lines,
-            };
-            return new ImportedOrder(order, BuildRefund(order, pending.RefundedAmount ?? 0), pending.Email, pending.BillingName, pending.FirstLine,
-                pending.Rows);
+                order.Refunds.Add(refund);
+            }
+            return new ParsedOrder(order, pending.Rows);
         }
 
-        /// <summary>The export has one refunded total per order; it is split in proportion to what the order charged.</summary>
-        private static Refund? BuildRefund(Order order, decimal refunded)
+        /// <summary>An e-mail-only customer, named after the order's billing name.</summary>
+        private static IncomingCustomer Customer(string email, string? billingName)
+        {
+            var (firstName, lastName) = SplitName(billingName);
+            return new IncomingCustomer { Email = email, FirstName = firstName, LastName = lastName };
+        }
+
+        /// <summary>
+        /// The export has one refunded total per order and no refund date: one refund on the order's own time, split in
+        /// proportion to what the order charged.
+        /// </summary>
+        private static IncomingRefund? EstimateRefund(IncomingOrder order, decimal refunded)
         {
             if (refunded <= 0)
             {
                 return null;
             }
-            var merchandise = refunded;
             decimal shipping = 0, taxes = 0;
             if (order.Total > 0)
             {
                 var share = Math.Min(1m, refunded / order.Total);
                 shipping = Math.Round(order.Shipping * share, 2, MidpointRounding.AwayFromZero);
                 taxes = Math.Round(order.Taxes * share, 2, MidpointRounding.AwayFromZero);
-                merchandise = refunded - shipping - taxes;
             }
-            return new Refund
-            {
-                ExternalId = ShopifyOrderMerge.RefundPrefix + order.ExternalId,
-                CreatedAtUtc = order.CreatedAtUtc,
-                LocalDate = order.LocalDate,
-                Amount = merchandise,
-                ShippingRefunded = shipping,
-                TaxRefunded = taxes,
-            };
+            return new IncomingRefund { CreatedAtUtc = order.CreatedAtUtc, Total = refunded, Shipping = shipping, Tax = taxes };
         }
 
         public void AddCurrencyWarnings()
@@ -561,11 +501,14 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
         /// <summary>Time spent writing batches (for the log).</summary>
         public TimeSpan Writing { get; private set; }
 
-        /// <summary>Hands the orders read so far to the writer, with how far into the file they reach.</summary>
+        /// <summary>
+        /// Hands the orders read so far to the writer, with how far into the file they reach; their rows are built here,
+        /// on the reading side, which has time to spare while the last batch is written.
+        /// </summary>
         public ParsedBatch TakeBatch(CsvImportFile file)
         {
-            var batch = new ParsedBatch(Batch, file.RowsRead, file.Percent);
-            Batch = new List<ImportedOrder>(BatchSize);
+            var batch = new ParsedBatch(writer.Prepare(Batch.ConvertAll(o => o.Order)), file.RowsRead, file.Percent);
+            Batch = new List<ParsedOrder>(BatchSize);
             return batch;
         }
 
@@ -580,7 +523,12 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
                 await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
                 {
                     var started = Stopwatch.GetTimestamp();
-                    await FlushAsync(batch.Orders, cancellationToken);
+                    var written = await writer.UpsertAsync(batch.Orders, OrderWriteMode.IfDifferent, cancellationToken);
+                    Result.OrdersCreated += written.Created;
+                    Result.OrdersUpdated += written.Updated;
+                    Result.OrdersUnchanged += written.Unchanged;
+                    Result.CustomersCreated += written.CustomersCreated;
+                    Result.Refunds += written.Refunds;
                     Writing += Stopwatch.GetElapsedTime(started);
                     await progress.ReportAsync(new ImportProgress(batch.RowsRead, batch.Percent), cancellationToken);
                 }
@@ -590,217 +538,6 @@ public sealed class ShopifyOrdersCsvImporter(AdIntelDbContext db, TimeProvider t
                 batches.Writer.TryComplete(e);
                 throw;
             }
-        }
-
-        /// <summary>Writes one batch in one transaction: new customers, new orders with lines and refunds, updates.</summary>
-        private async Task FlushAsync(List<ImportedOrder> batch, CancellationToken cancellationToken)
-        {
-            if (batch.Count == 0)
-            {
-                return;
-            }
-            var newOrders = new List<ImportedOrder>(batch.Count);
-            var existingOrders = new List<StoredMatch>();
-            foreach (var imported in batch)
-            {
-                // An order first imported from a file without the Id column is keyed by its name.
-                if (lookups.OrderIds.TryGetValue(imported.Order.ExternalId, out var id))
-                {
-                    existingOrders.Add(new StoredMatch(imported, id, imported.Order.ExternalId));
-                }
-                else if (lookups.OrderIds.TryGetValue(imported.Order.Name, out id))
-                {
-                    existingOrders.Add(new StoredMatch(imported, id, imported.Order.Name));
-                }
-                else
-                {
-                    newOrders.Add(imported);
-                }
-            }
-
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await CreateCustomersAsync(batch, cancellationToken);
-            foreach (var imported in batch)
-            {
-                imported.Order.CustomerId = imported.Email is { } email ? lookups.CustomerIdsByEmail[email] : null;
-            }
-
-            await InsertAsync(newOrders, cancellationToken);
-            await UpdateAsync(existingOrders, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-
-            foreach (var imported in newOrders)
-            {
-                lookups.OrderIds[imported.Order.ExternalId] = imported.Order.Id;
-            }
-            foreach (var (imported, id, _) in existingOrders)
-            {
-                lookups.OrderIds[imported.Order.ExternalId] = id;
-            }
-        }
-
-        private async Task CreateCustomersAsync(List<ImportedOrder> batch, CancellationToken cancellationToken)
-        {
-            var created = new Dictionary<string, Customer>(StringComparer.Ordinal);
-            foreach (var imported in batch)
-            {
-                if (imported.Email is not { } email || lookups.CustomerIdsByEmail.ContainsKey(email))
-                {
-                    continue;
-                }
-                if (created.TryGetValue(email, out var customer))
-                {
-                    // Exports list newest orders first; the customer exists since their oldest order.
-                    if (imported.Order.CreatedAtUtc < customer.CreatedAtUtc)
-                    {
-                        customer.CreatedAtUtc = imported.Order.CreatedAtUtc;
-                    }
-                    continue;
-                }
-                var (firstName, lastName) = SplitName(imported.BillingName);
-                created[email] = new Customer
-                {
-                    ExternalId = "email:" + email,
-                    Email = email,
-                    FirstName = firstName,
-                    LastName = lastName,
-                    CreatedAtUtc = imported.Order.CreatedAtUtc,
-                };
-            }
-            if (created.Count == 0)
-            {
-                return;
-            }
-            var rows = created.Values.ToList();
-            await BulkWriter.InsertAsync(db, rows, cancellationToken);
-            foreach (var customer in rows)
-            {
-                lookups.CustomerIdsByEmail[customer.Email!] = customer.Id;
-            }
-            Result.CustomersCreated += rows.Count;
-        }
-
-        private async Task InsertAsync(List<ImportedOrder> newOrders, CancellationToken cancellationToken)
-        {
-            if (newOrders.Count == 0)
-            {
-                return;
-            }
-            var orders = newOrders.Select(o => o.Order).ToList();
-            await BulkWriter.InsertAsync(db, orders, cancellationToken);
-            var lines = new List<OrderLine>(orders.Count * 2);
-            var refunds = new List<Refund>();
-            foreach (var imported in newOrders)
-            {
-                foreach (var line in imported.Order.Lines)
-                {
-                    line.OrderId = imported.Order.Id;
-                    lines.Add(line);
-                }
-                if (imported.Refund is { } refund)
-                {
-                    refund.OrderId = imported.Order.Id;
-                    refunds.Add(refund);
-                }
-            }
-            await BulkWriter.InsertAsync(db, lines, cancellationToken);
-            await BulkWriter.InsertAsync(db, refunds, cancellationToken);
-            Result.OrdersCreated += newOrders.Count;
-            Result.Refunds += refunds.Count;
-        }
-
-        /// <summary>
-        /// Compares the batch's known orders with what is stored, read without tracking; only orders that differ are
-        /// loaded for update. Re-importing an unchanged file therefore costs three plain queries per batch.
-        /// </summary>
-        private async Task UpdateAsync(List<StoredMatch> existingOrders, CancellationToken cancellationToken)
-        {
-            if (existingOrders.Count == 0)
-            {
-                return;
-            }
-            var stored = await LoadOrdersAsync(existingOrders, tracked: false, cancellationToken);
-
-            var changed = new List<StoredMatch>();
-            foreach (var match in existingOrders)
-            {
-                var (imported, id, _) = match;
-                var order = stored[id];
-                if (ShopifyOrderMerge.IsUnchanged(order, imported.Order, imported.Refund))
-                {
-                    Result.OrdersUnchanged++;
-                }
-                else
-                {
-                    changed.Add(match);
-                }
-            }
-            if (changed.Count == 0)
-            {
-                return;
-            }
-
-            var tracked = await LoadOrdersAsync(changed, tracked: true, cancellationToken);
-            foreach (var (imported, id, _) in changed)
-            {
-                var order = tracked[id];
-                if (ShopifyOrderMerge.ApplyRefund(order, imported.Refund))
-                {
-                    Result.Refunds++;
-                }
-                ShopifyOrderMerge.ApplyOrder(order, imported.Order);
-                order.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
-                Result.OrdersUpdated++;
-            }
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        /// <summary>
-        /// The stored orders of these file orders with their lines and refunds, by id. Orders are found by external id
-        /// (the store's unique index); lines and refunds by order id without the store filter, because with it SQLite's
-        /// planner picks the StoreId index and scans every line of the store for each batch. Those order ids were just
-        /// read through the store filter, so nothing of another store can come back. Keys go in chunks: EF sends a list
-        /// as one parameter per value, and SQLite binds named parameters in time quadratic in their number.
-        /// </summary>
-        private async Task<Dictionary<long, Order>> LoadOrdersAsync(List<StoredMatch> orders, bool tracked, CancellationToken cancellationToken)
-        {
-            var wanted = orders.Select(o => o.Id).ToHashSet();
-            var stored = new Dictionary<long, Order>(wanted.Count);
-            var keys = orders.Select(o => o.StoredKey).Distinct(StringComparer.Ordinal);
-            foreach (var chunk in keys.Chunk(QueryChunk))
-            {
-                var query = tracked ? db.Orders.AsTracking() : db.Orders.AsNoTracking();
-                foreach (var order in await query.Where(o => chunk.Contains(o.ExternalId)).ToListAsync(cancellationToken))
-                {
-                    if (wanted.Contains(order.Id))
-                    {
-                        stored[order.Id] = order;
-                    }
-                }
-            }
-
-            foreach (var chunk in stored.Keys.Chunk(QueryChunk))
-            {
-                var lines = db.OrderLines.IgnoreQueryFilters().Where(l => chunk.Contains(l.OrderId));
-                var refunds = db.Refunds.IgnoreQueryFilters().Where(r => chunk.Contains(r.OrderId));
-                if (tracked)
-                {
-                    // Tracking connects them to their orders' navigations.
-                    await lines.LoadAsync(cancellationToken);
-                    await refunds.LoadAsync(cancellationToken);
-                    continue;
-                }
-                await foreach (var line in lines.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
-                {
-                    stored[line.OrderId].Lines.Add(line);
-                }
-                await foreach (var refund in refunds.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
-                {
-                    stored[refund.OrderId].Refunds.Add(refund);
-                }
-            }
-            return stored;
         }
 
         private static (string? First, string? Last) SplitName(string? fullName)

@@ -1,9 +1,7 @@
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
-using AdIntel.Web.Infrastructure.Tenancy;
-using AdIntel.Web.Integrations.Meta.Sync;
-using AdIntel.Web.Integrations.Shopify.Sync;
 using AdIntel.Web.Infrastructure.Jobs;
+using AdIntel.Web.Integrations.Sync;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +22,7 @@ public sealed class IntegrationSchedules(IRecurringJobManager recurring, IBackgr
 
     public void Remove(long storeId) => recurring.RemoveIfExists(JobId(storeId));
 
-    /// <summary>Queues one sync of one provider now.</summary>
+    /// <summary>Queues the syncs of one provider's connection now.</summary>
     public string SyncNow(long storeId, string provider) =>
         jobs.Create<IntegrationSyncJob>(j => j.RunProviderAsync(storeId, provider, CancellationToken.None), new EnqueuedState(JobQueues.Critical));
 
@@ -41,8 +39,12 @@ public sealed class IntegrationSchedules(IRecurringJobManager recurring, IBackgr
     }
 }
 
-/// <summary>The Hangfire job behind the schedules: syncs a store's Shopify (when connected) and then its Meta ad account.</summary>
-public sealed class IntegrationSyncJob(MetaSync meta, ShopifySync shopify, IServiceScopeFactory scopes, ILogger<IntegrationSyncJob> logger)
+/// <summary>
+/// The Hangfire job behind the schedules and "Sync now": runs a store's registered syncs (<see cref="IIntegrationSync"/>,
+/// in registration order: Shopify, then Meta), all of them or those of one provider's connection, through
+/// <see cref="IntegrationSyncRunner"/>. One failing does not keep the others from running; the job fails afterwards.
+/// </summary>
+public sealed class IntegrationSyncJob(IntegrationSyncRunner runner, IServiceScopeFactory scopes, ILogger<IntegrationSyncJob> logger)
 {
     [AutomaticRetry(Attempts = 2)]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
@@ -56,17 +58,33 @@ public sealed class IntegrationSyncJob(MetaSync meta, ShopifySync shopify, IServ
                 return;
             }
         }
+        await RunAsync(storeId, runner.Names(), cancellationToken);
+    }
+
+    [AutomaticRetry(Attempts = 2)]
+    public Task RunProviderAsync(long storeId, string provider, CancellationToken cancellationToken)
+    {
+        var names = runner.Names(provider);
+        if (names.Count == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(provider), provider, "No registered sync reads that provider's connection.");
+        }
+        return RunAsync(storeId, names, cancellationToken);
+    }
+
+    private async Task RunAsync(long storeId, IReadOnlyList<string> syncs, CancellationToken cancellationToken)
+    {
         Exception? first = null;
-        foreach (var provider in (string[])[IntegrationProviders.Shopify, IntegrationProviders.Meta])
+        foreach (var sync in syncs)
         {
             try
             {
-                await RunProviderAsync(storeId, provider, cancellationToken);
+                await runner.RunAsync(storeId, sync, SyncMode.Auto, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // One platform failing must not keep the other from syncing; the failure is on its SyncRun and connection.
-                logger.LogWarning(ex, "{Provider} sync of store {StoreId} failed", provider, storeId);
+                // The failure is on the sync's run and its connection; the other syncs still run.
+                logger.LogWarning(ex, "{Sync} sync of store {StoreId} failed", sync, storeId);
                 first ??= ex;
             }
         }
@@ -74,36 +92,5 @@ public sealed class IntegrationSyncJob(MetaSync meta, ShopifySync shopify, IServ
         {
             throw new InvalidOperationException("A sync failed: " + first.Message, first);
         }
-    }
-
-    [AutomaticRetry(Attempts = 2)]
-    public async Task RunProviderAsync(long storeId, string provider, CancellationToken cancellationToken)
-    {
-        switch (provider)
-        {
-            case IntegrationProviders.Meta:
-                await meta.RunAsync(storeId, null, cancellationToken);
-                break;
-            case IntegrationProviders.Shopify:
-                await RunShopifyAsync(storeId, cancellationToken);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(provider), provider, "shopify or meta");
-        }
-    }
-
-    /// <summary>Incremental (a backfill until the first one completed), when the store has a usable Shopify connection.</summary>
-    private async Task RunShopifyAsync(long storeId, CancellationToken cancellationToken)
-    {
-        await using (var scope = scopes.CreateStoreScope(storeId))
-        {
-            var connected = await scope.ServiceProvider.GetRequiredService<AdIntelDbContext>().IntegrationConnections.AnyAsync(c =>
-                c.Provider == IntegrationProviders.Shopify && (c.Status == IntegrationStatuses.Connected || c.Status == IntegrationStatuses.Error), cancellationToken);
-            if (!connected)
-            {
-                return;
-            }
-        }
-        await shopify.RunAsync(storeId, ShopifySyncKind.Incremental, cancellationToken);
     }
 }

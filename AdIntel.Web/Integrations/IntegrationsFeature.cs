@@ -4,6 +4,8 @@ using AdIntel.Web.Integrations.Meta.Sync;
 using AdIntel.Web.Integrations.Shopify;
 using AdIntel.Web.Integrations.Shopify.Sync;
 using AdIntel.Web.Integrations.Shopify.App;
+using AdIntel.Web.Integrations.Sync;
+using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Rules.Actions;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -32,16 +34,20 @@ public static class IntegrationsFeature
         services.AddHttpClient<ShopifyAdminClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddScoped<ShopifyBulkOperations>();
         services.AddScoped<ShopifyAccessTokens>();
-        services.AddScoped<ShopifyOrderWriter>();
         services.AddScoped<ShopifyProductWriter>();
-        services.AddSingleton<ShopifySync>();
         services.AddShopifyApp(configuration);
 
-        // Meta: connection, sync, the rules engine's ad-platform port; both platforms' schedules.
+        // Meta: connection, the rules engine's ad-platform port.
         services.AddScoped<MetaConnections>();
-        services.AddSingleton<MetaSync>();
         services.AddScoped<MetaAdPlatform>();
         services.AddScoped<IAdPlatform>(sp => sp.GetRequiredService<MetaAdPlatform>());
+
+        // The syncs (run in this order), what runs and records them, and their schedules.
+        services.AddIntegrationSync<ShopifySync>();
+        services.AddIntegrationSync<MetaSync>();
+        services.AddSingleton<IntegrationSyncRunner>();
+        services.AddScoped<SyncRunRecorder>();
+        services.AddScoped<IRecordedRuns>(s => s.GetRequiredService<SyncRunRecorder>());
         services.AddOptions<IntegrationsOptions>().BindConfiguration(IntegrationsOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.Cron() is not null, "Integrations:SyncIntervalMinutes must divide an hour (5, 10, 15, 20, 30) or be whole hours that divide a day (60, 120, 180, 240, 360, 480, 720, 1440).")
             .ValidateOnStart();

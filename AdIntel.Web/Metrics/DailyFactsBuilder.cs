@@ -15,7 +15,8 @@ namespace AdIntel.Web.Metrics;
 /// Everything is read as slim projections and aggregated in memory, then written in one transaction, so readers
 /// see either the old facts or the new ones, never a half-built table.
 /// </summary>
-public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, LtvCurveProvider ltvCurves, ILogger<DailyFactsBuilder> logger)
+public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, LtvCurveProvider ltvCurves, IEnumerable<IFactsRebuiltObserver> observers,
+    ILogger<DailyFactsBuilder> logger)
 {
     /// <summary>First key of the PostgreSQL advisory lock that serialises rebuilds of one store ("FACT").</summary>
     private const int RebuildLockClass = 0x46414354;
@@ -120,6 +121,11 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, Ltv
 
         // The data just changed, so the cached LTV curve is stale; the ledger in hand builds the new one cheaply.
         await ltvCurves.WarmAsync(ledger, await clock.GetTodayAsync(cancellationToken), cancellationToken);
+
+        foreach (var observer in observers)
+        {
+            observer.FactsRebuilt(db.StoreContext.RequiredStoreId);
+        }
 
         logger.LogInformation(
             "Daily facts rebuilt: {Days} days from {Orders} orders, {Refunds} refunds and {InsightDays} insight days, {Customers} first-order dates changed, in {ElapsedMs} ms (read {LoadMs} ms)",

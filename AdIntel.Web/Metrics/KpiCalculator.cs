@@ -50,6 +50,8 @@ public static class KpiCalculator
             ShippingCosts = shippingCosts,
             PlatformPurchaseValue = t.PlatformPurchaseValue,
             NewCustomerNetSales = t.NewCustomerNetSales,
+            LineItems = t.LineItems,
+            LineItemsWithCost = t.LineItemsWithCost,
         };
     }
 

@@ -91,6 +91,15 @@ public sealed record KpiSet
     public decimal ShippingCosts { get; init; }
     public decimal PlatformPurchaseValue { get; init; }
     public decimal NewCustomerNetSales { get; init; }
+    /// <summary>Line items sold, and those with a known unit cost (the two sides of <see cref="CogsCoverage"/>).</summary>
+    public int LineItems { get; init; }
+    public int LineItemsWithCost { get; init; }
+
+    /// <summary>
+    /// Contribution margin per unit of total sales: turns platform-attributed purchase value (order totals, like total
+    /// sales) into estimated profit, assuming the attributed orders carry the store's average margin. Null without sales.
+    /// </summary>
+    public decimal? MarginPerSale => KpiCalculator.Ratio(ContributionMargin, TotalSales);
 }
 
 /// <summary>One day of the daily series: the same metrics as a period, for a single day.</summary>

@@ -48,6 +48,18 @@ public sealed class MetricsService(AdIntelDbContext db, StoreClock clock, LtvCur
             .ToList();
     }
 
+    /// <summary>
+    /// The store's targets (Settings → Targets) and the break-even CPA over the last <see cref="StoreTargets.BreakEvenCpaDays"/>
+    /// complete days, the target CPA of stores that set none.
+    /// </summary>
+    public async Task<StoreTargetsNow> GetTargetsAsync(CancellationToken cancellationToken)
+    {
+        var today = await clock.GetTodayAsync(cancellationToken);
+        var window = new DateRange(today.AddDays(-StoreTargets.BreakEvenCpaDays), today.AddDays(-1));
+        var inputs = await LoadInputsAsync(window, cancellationToken);
+        return new StoreTargetsNow(StoreTargets.From(inputs.Settings), StoreTargets.BreakEvenCpa(Compute(window, inputs.Facts, inputs)), window);
+    }
+
     /// <summary>Whether the store has any sales or ad data at all (the overview shows its empty state otherwise).</summary>
     public Task<bool> HasDataAsync(CancellationToken cancellationToken) => db.DailyFacts.AnyAsync(cancellationToken);
 
@@ -70,7 +82,7 @@ public sealed class MetricsService(AdIntelDbContext db, StoreClock clock, LtvCur
             .Select(c => new { c.Id, c.Name, c.Status })
             .ToDictionaryAsync(c => c.Id, cancellationToken);
 
-        var marginRatio = KpiCalculator.Ratio(period.ContributionMargin, period.TotalSales);
+        var marginRatio = period.MarginPerSale;
         return delivery
             .Where(d => d.Spend > 0 && campaigns.ContainsKey(d.CampaignId))
             .Select(d => new CampaignProfit(
@@ -105,6 +117,16 @@ public sealed class MetricsService(AdIntelDbContext db, StoreClock clock, LtvCur
 }
 
 public sealed record KpiComparison(KpiSet Current, KpiSet Previous);
+
+/// <summary>The store's targets with today's break-even CPA (over <paramref name="BreakEvenWindow"/>) for the target CPA it may default to.</summary>
+public sealed record StoreTargetsNow(StoreTargets Targets, decimal? BreakEvenCpa, DateRange BreakEvenWindow)
+{
+    /// <summary>The CPA ads are judged against: the store's setting, else break-even (null when neither exists).</summary>
+    public decimal? Cpa => Targets.Cpa ?? BreakEvenCpa;
+
+    /// <summary>"setting" or "breakEven".</summary>
+    public string CpaBasis => Targets.Cpa is null ? "breakEven" : "setting";
+}
 
 /// <summary>A campaign's delivery in a period and its estimated profit (see <see cref="MetricsService.GetCampaignProfitsAsync"/>).</summary>
 public sealed record CampaignProfit(long CampaignId, string Name, string Status, decimal Spend, decimal PurchaseValue, decimal Purchases,

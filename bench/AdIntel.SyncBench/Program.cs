@@ -8,7 +8,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Integrations;
-using AdIntel.Web.Integrations.Shopify.Sync;
+using AdIntel.Web.Integrations.Sync;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -38,7 +38,7 @@ Console.WriteLine($"Fake shop: {expected.Orders:N0} orders, {expected.Lines:N0} 
 var storeId = await app.ConnectAsync(shop);
 
 var syncWatch = Stopwatch.StartNew();
-var runId = await app.Services.GetRequiredService<ShopifySync>().RunAsync(storeId, ShopifySyncKind.Backfill, CancellationToken.None);
+var runId = await app.Services.GetRequiredService<IntegrationSyncRunner>().RunAsync(storeId, IntegrationProviders.Shopify, SyncMode.Backfill, CancellationToken.None);
 syncWatch.Stop();
 var syncEnded = DateTimeOffset.UtcNow;
 

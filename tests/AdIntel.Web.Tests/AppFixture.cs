@@ -107,7 +107,9 @@ public sealed class AppFixture : IAsyncLifetime
     /// defaults (no demo store), e.g. Auth:Mode=Local; on a loopback Kestrel port when <paramref name="kestrel"/> is set
     /// (its clients then come from <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> as usual). The caller owns (and disposes) it.
     /// </summary>
-    public async Task<AdIntelApp> StartAppAsync(string provider, IReadOnlyDictionary<string, string?> settings, bool kestrel = false)
+    /// <param name="services">Services added over the app's own (e.g. a sync of the test's), as a feature would register them.</param>
+    public async Task<AdIntelApp> StartAppAsync(string provider, IReadOnlyDictionary<string, string?> settings, bool kestrel = false,
+        Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -115,6 +117,7 @@ public sealed class AppFixture : IAsyncLifetime
             ["ConnectionStrings:AdIntel"] = await CreateDatabaseAsync(provider),
             ["Demo:Enabled"] = "false",
             ["Logging:Directory"] = Path.Combine(_directory, "logs-" + provider + "-" + Guid.NewGuid().ToString("N")[..8]),
+            ["Import:UploadDirectory"] = Path.Combine(_directory, "uploads"),
             // Many tests share one app and its demo session: on a fast machine they would exceed the production
             // per-minute limits together. The rate-limit tests set their own low limits.
             ["Security:SignInPermitsPerMinute"] = "100000",
@@ -125,7 +128,7 @@ public sealed class AppFixture : IAsyncLifetime
         {
             all[key] = value;
         }
-        var app = new AdIntelApp(all);
+        var app = new AdIntelApp(all, services);
         if (kestrel)
         {
             // A real server on a loopback port, for what only Kestrel does (request body limits on chunked bodies).
@@ -146,7 +149,7 @@ public sealed class AppFixture : IAsyncLifetime
     /// </summary>
     public static AdIntelApp Restart(AdIntelApp app)
     {
-        var restarted = new AdIntelApp(app.Settings);
+        var restarted = new AdIntelApp(app.Settings, app.ExtraServices);
         _ = restarted.Server;
         return restarted;
     }
@@ -210,11 +213,13 @@ public sealed class AppCollection : ICollectionFixture<AppFixture>
 }
 
 /// <summary>One hosted app on one database.</summary>
-public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? extraServices = null) : WebApplicationFactory<Program>
 {
     public long DemoStoreId { get; internal set; }
 
     public IReadOnlyDictionary<string, string?> Settings => settings;
+
+    public Action<IServiceCollection>? ExtraServices => extraServices;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -226,6 +231,10 @@ public sealed class AdIntelApp(IReadOnlyDictionary<string, string?> settings) : 
         if (PinnedDate.Clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
+        if (extraServices is not null)
+        {
+            builder.ConfigureTestServices(extraServices);
         }
     }
 

@@ -7,6 +7,9 @@ public static class ApiResults
 {
     public static IResult Ok<T>(T data) => Results.Json(new DataEnvelope<T>(data));
 
+    /// <summary>202: the work was accepted and goes on; <paramref name="location"/> is where it can be followed.</summary>
+    public static IResult Accepted<T>(string location, T data) => Results.Accepted(location, new DataEnvelope<T>(data));
+
     public static IResult List<T>(IReadOnlyList<T> data, string? nextCursor = null) =>
         Results.Json(new ListEnvelope<T>(data, new PageInfo(nextCursor)));
 

@@ -47,9 +47,14 @@ public static class JobsServiceCollectionExtensions
         builder.Services.AddHangfireServer(o =>
         {
             o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
-            // Work a person is waiting for first: a burst of scheduled rule runs must not hold up "send now" or "sync now".
+            // Work a person is waiting for first: a burst of scheduled rule runs must not hold up an import, "send now" or "sync now".
             o.Queues = [JobQueues.Critical, JobQueues.Default];
         });
+        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName)
+            .Validate(o => o.IsValid(), "Jobs:StaleAfter must be at least three times Jobs:HeartbeatInterval (itself at least 100 ms).")
+            .ValidateOnStart();
+        builder.Services.AddTransient<StaleRunSweep>();
+        builder.Services.AddHostedService<StaleRunSweep.Startup>();
         return builder;
     }
 
@@ -83,7 +88,7 @@ public static class JobsServiceCollectionExtensions
 /// <summary>Hangfire queues, in the order workers take from them (by position for PostgreSQL, alphabetically elsewhere; both agree).</summary>
 public static class JobQueues
 {
-    /// <summary>Jobs someone just asked for and watches: "send now", "sync now", a first sync after connecting.</summary>
+    /// <summary>Jobs someone just asked for and watches: an import, "send now", "sync now", a first sync after connecting.</summary>
     public const string Critical = "critical";
 
     /// <summary>Everything scheduled.</summary>

@@ -148,12 +148,7 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
             .GroupBy(parent)
             .ToDictionary(g => g.Key, g => DeliveryTotals.Sum(g.Select(a => byAd[a.Id])));
 
-    /// <summary>
-    /// The learning state of the ad sets that deliver (they and their campaign are active). An ad set is learning with
-    /// fewer than 50 purchases in the last 7 complete store days, or after a significant edit within the last 72 hours.
-    /// When it has been running unchanged for more than 7 days and still gets fewer than 50, Meta calls it "learning
-    /// limited": it will not leave the phase without more budget or a broader audience.
-    /// </summary>
+    /// <summary>The learning state (<see cref="LearningPhase.Classify"/>) of the ad sets that deliver (they and their campaign are active).</summary>
     private async Task<Dictionary<long, LearningState>> FindLearningAdSetsAsync(Campaign campaign, IReadOnlyCollection<AdSet> adSets, CancellationToken cancellationToken)
     {
         if (campaign.Status != EntityStatus.Active)
@@ -180,15 +175,11 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         var states = new Dictionary<long, LearningState>();
         foreach (var adSet in delivering)
         {
-            var recentlyEdited = adSet.LastSignificantEditAtUtc >= now - LearningPhase.EditResetsFor;
-            if (!recentlyEdited && purchases.GetValueOrDefault(adSet.Id) >= LearningPhase.PurchasesToExit)
+            var state = LearningPhase.Classify(adSet.LastSignificantEditAtUtc, adSet.StartDate, purchases.GetValueOrDefault(adSet.Id), now, window.From);
+            if (state != LearningState.None)
             {
-                continue;
+                states[adSet.Id] = state;
             }
-            var resetWithinWindow = recentlyEdited
-                || adSet.LastSignificantEditAtUtc >= now.AddDays(-LearningPhase.WindowDays)
-                || adSet.StartDate >= window.From;
-            states[adSet.Id] = resetWithinWindow ? LearningState.Learning : LearningState.Limited;
         }
         return states;
     }

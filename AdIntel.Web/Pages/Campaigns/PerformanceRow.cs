@@ -66,4 +66,26 @@ public static class LearningPhase
     public const string LimitedExplanation =
         "Learning limited: the ad set has run unchanged for over 7 days and still had fewer than 50 purchases in the last " +
         "7 days, so Meta cannot finish learning. More budget, a broader audience or merging ad sets usually helps.";
+
+    /// <summary>
+    /// The learning state of a delivering ad set (it and its campaign active): learning with fewer than 50 purchases in
+    /// the last 7 complete store days, or after a significant edit within the last 72 hours. When it has been running
+    /// unchanged for more than 7 days and still gets fewer than 50, Meta calls it "learning limited": it will not leave
+    /// the phase without more budget or a broader audience.
+    /// </summary>
+    /// <param name="purchasesLast7Days">Purchases in the 7 complete store days before today.</param>
+    /// <param name="firstDayOfWindow">The first of those 7 days.</param>
+    public static LearningState Classify(DateTime? lastSignificantEditUtc, DateOnly? startDate, decimal purchasesLast7Days, DateTime nowUtc,
+        DateOnly firstDayOfWindow)
+    {
+        var recentlyEdited = lastSignificantEditUtc >= nowUtc - EditResetsFor;
+        if (!recentlyEdited && purchasesLast7Days >= PurchasesToExit)
+        {
+            return LearningState.None;
+        }
+        var resetWithinWindow = recentlyEdited
+            || lastSignificantEditUtc >= nowUtc.AddDays(-WindowDays)
+            || startDate >= firstDayOfWindow;
+        return resetWithinWindow ? LearningState.Learning : LearningState.Limited;
+    }
 }

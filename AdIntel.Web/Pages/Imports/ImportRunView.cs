@@ -35,9 +35,9 @@ public sealed class ImportRunView
     public int ProgressPercent { get; private init; }
     public DateTime StartedAtUtc { get; private init; }
     public DateTime? FinishedAtUtc { get; private init; }
-    public bool IsFinished => ImportRunStatuses.IsFinished(Status);
+    public bool IsFinished => RunStatuses.IsFinished(Status);
     /// <summary>Cut off by a stop of the app: what it wrote is kept, and importing the file again completes it.</summary>
-    public bool IsInterrupted => Status == ImportRunStatuses.Interrupted;
+    public bool IsInterrupted => Status == RunStatuses.Interrupted;
     public string? ErrorMessage { get; private set; }
     public IReadOnlyList<(string Label, int Value)> Counts { get; private set; } = [];
     public IReadOnlyList<ImportMessage> Errors { get; private set; } = [];
@@ -50,10 +50,10 @@ public sealed class ImportRunView
     /// <summary>One line for the history table.</summary>
     public string Summary => Status switch
     {
-        ImportRunStatuses.Queued => "Waiting to start",
-        ImportRunStatuses.Running => $"{Plural(RowsRead, "row")} read ({ProgressPercent}%)",
-        ImportRunStatuses.Failed => ErrorMessage ?? "Not imported",
-        ImportRunStatuses.Interrupted => "Interrupted — import the file again to complete it",
+        RunStatuses.Queued => "Waiting to start",
+        RunStatuses.Running => $"{Plural(RowsRead, "row")} read ({ProgressPercent}%)",
+        RunStatuses.Failed or RunStatuses.Cancelled => ErrorMessage ?? "Not imported",
+        RunStatuses.Interrupted => "Interrupted — import the file again to complete it",
         _ => ImportedSummary(),
     };
 

@@ -15,14 +15,14 @@ using Microsoft.Extensions.Options;
 namespace AdIntel.Web.Pages.Imports;
 
 /// <summary>
-/// Upload a Shopify orders export or a Meta ads export. The upload is saved and imported in the background; the page
-/// polls the run's progress and then shows its counts and line errors. Antiforgery is validated by the upload handlers
+/// Upload a Shopify orders export or a Meta ads export. The upload is stored and imported by a Hangfire job (the same
+/// one the API waits for, <see cref="ImportJobs"/>); the page polls the run's progress and then shows its counts and line errors. Antiforgery is validated by the upload handlers
 /// themselves: the automatic filter would read the form under the default body limit before the import's larger limit
 /// could be applied.
 /// </summary>
 [Authorize(Policy = Policies.Marketer)]
 [IgnoreAntiforgeryToken]
-public sealed class IndexModel(AdIntelDbContext db, ImportRunner runner, ImportQueue queue, IAntiforgery antiforgery, StoreClock clock,
+public sealed class IndexModel(AdIntelDbContext db, ImportJobs importJobs, IAntiforgery antiforgery, StoreClock clock,
     IOptions<ImportOptions> options) : PageModel
 {
     private const int HistorySize = 20;
@@ -76,9 +76,7 @@ public sealed class IndexModel(AdIntelDbContext db, ImportRunner runner, ImportQ
             return await RefuseAsync(kind, problem, cancellationToken);
         }
 
-        var path = await ImportQueue.SaveUploadAsync(upload!, cancellationToken);
-        var run = await runner.CreateRunAsync(kind, upload!.FileName, upload.Length, cancellationToken);
-        await queue.EnqueueAsync(new QueuedImport(db.StoreContext.RequiredStoreId, run.Id, path), cancellationToken);
+        var run = await importJobs.EnqueueAsync(kind, upload!, cancellationToken);
 
         if (!Request.IsHtmxFragmentRequest())
         {

@@ -30,7 +30,7 @@ public sealed class OverviewBody
     public DateRange Range => Selection.Range;
 
     public static async Task<OverviewBody> LoadAsync(MetricsService metrics, DateRangeSelection selection, MetricFormatter format,
-        CancellationToken cancellationToken)
+        StoreTargets targets, CancellationToken cancellationToken)
     {
         if (!await metrics.HasDataAsync(cancellationToken))
         {
@@ -54,7 +54,7 @@ public sealed class OverviewBody
             Previous = previous,
             Series = series,
             Chart = OverviewChart.Build(series, format),
-            Cards = CardMetrics.Select(key => KpiCard.Create(MetricDefinitions.Get(key), current, previous, format)).ToList(),
+            Cards = CardMetrics.Select(key => KpiCard.Create(MetricDefinitions.Get(key), current, previous, format, targets)).ToList(),
             BestCampaigns = best,
             WorstCampaigns = worst,
             CampaignProfitKnown = campaigns.Count == 0 || ranked.Count > 0,
@@ -75,12 +75,13 @@ public sealed class OverviewBody
     public static string IsoDate(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
 
-/// <summary>One KPI card: the value, its change against the previous period and the formula behind it.</summary>
-public sealed record KpiCard(MetricDefinition Metric, string Value, string PreviousValue, KpiDelta? Delta, string? Note)
+/// <summary>One KPI card: the value, its change against the previous period, the formula behind it and, for metrics with a target, whether it meets it.</summary>
+public sealed record KpiCard(MetricDefinition Metric, string Value, string PreviousValue, KpiDelta? Delta, string? Note, TargetBadge? Target = null)
 {
-    public static KpiCard Create(MetricDefinition metric, KpiSet current, KpiSet previous, MetricFormatter format) =>
+    public static KpiCard Create(MetricDefinition metric, KpiSet current, KpiSet previous, MetricFormatter format, StoreTargets? targets = null) =>
         new(metric, format.Format(metric, current), format.Format(metric, previous),
-            KpiDelta.Compare(metric, metric.Value(current), metric.Value(previous)), Explain(metric, current, format));
+            KpiDelta.Compare(metric, metric.Value(current), metric.Value(previous)), Explain(metric, current, format),
+            TargetBadge.For(targets?.For(metric.Key), metric.Value(current), format));
 
     /// <summary>What a card's number rests on, or why it shows a dash, in words.</summary>
     private static string? Explain(MetricDefinition metric, KpiSet kpis, MetricFormatter format) => metric.Key switch
@@ -94,6 +95,17 @@ public sealed record KpiCard(MetricDefinition Metric, string Value, string Previ
         "ltvToCac" when kpis.Ltv is { } ltv => $"LTV {format.Money(ltv)} ({(kpis.LtvBasis == LtvBasis.Predicted ? "predicted" : "first-year gross profit")})",
         _ => null,
     };
+}
+
+/// <summary>"On target" or "Off target" on a KPI card, with the target in words; none when the period has no value to judge.</summary>
+public sealed record TargetBadge(bool OnTarget, string Text, string Description)
+{
+    public static TargetBadge? For(KpiTarget? target, decimal? value, MetricFormatter format) =>
+        target?.IsMet(value) is not { } met
+            ? null
+            : new TargetBadge(met, met ? "On target" : "Off target", $"Target: {target.Describe(format)}{(target.IsDefault ? " (default)" : "")}");
+
+    public string CssClass => OnTarget ? "badge active target-badge" : "badge critical target-badge";
 }
 
 /// <summary>

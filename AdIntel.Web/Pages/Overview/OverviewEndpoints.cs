@@ -27,12 +27,14 @@ public static class OverviewEndpoints
             return DateRangeProblem(error!);
         }
         var (current, previous) = await metrics.GetComparisonAsync(selection.Range, cancellationToken);
+        var targets = await metrics.GetTargetsAsync(cancellationToken);
         return ApiResults.Ok(new OverviewResponse(
             new Period(current.Period.From, current.Period.To),
             selection.Preset,
             MetricDefinitions.ToApiObject(current),
             new Period(previous.Period.From, previous.Period.To),
-            MetricDefinitions.ToApiObject(previous)));
+            MetricDefinitions.ToApiObject(previous),
+            TargetsObject(targets, current)));
     }
 
     private static async Task<IResult> GetTimeseriesAsync(string? from, string? to, string? preset, string? metrics, StoreClock clock,
@@ -69,6 +71,25 @@ public static class OverviewEndpoints
         return ApiResults.Ok(points);
     }
 
+    /// <summary>
+    /// The <c>targets</c> object: per metric with a target, the target, which side is good, whether it is the default,
+    /// the period's value and whether it is on target (null without a value); <c>cpa</c> is the target ads are judged by.
+    /// </summary>
+    public static Dictionary<string, object> TargetsObject(StoreTargetsNow targets, KpiSet current)
+    {
+        var result = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var target in targets.Targets.KpiTargets)
+        {
+            var metric = MetricDefinitions.Get(target.Metric);
+            var value = metric.Value(current);
+            result[target.Metric] = new KpiTargetView(target.Comparison, MetricDefinition.Round(metric.Format, target.Value)!, target.IsDefault,
+                metric.ApiValue(current), target.IsMet(value));
+        }
+        result["cpa"] = new CpaTargetView("below", targets.Cpa is { } cpa ? Math.Round(cpa, 2, MidpointRounding.AwayFromZero) : null, targets.CpaBasis,
+            new Period(targets.BreakEvenWindow.From, targets.BreakEvenWindow.To));
+        return result;
+    }
+
     private static IResult DateRangeProblem(DateRangeError error) =>
         ApiResults.Error(StatusCodes.Status400BadRequest, DateRangeQuery.ErrorCode, error.Message, new { parameter = error.Parameter, value = error.Value });
 
@@ -76,5 +97,11 @@ public static class OverviewEndpoints
 
     /// <summary><c>preset</c> is the preset's key, or "custom" for explicit dates.</summary>
     public sealed record OverviewResponse(Period Period, string Preset, Dictionary<string, object?> Kpis, Period PreviousPeriod,
-        Dictionary<string, object?> Previous);
+        Dictionary<string, object?> Previous, Dictionary<string, object> Targets);
+
+    /// <summary>A store metric's target: <c>comparison</c> above or below, <c>onTarget</c> null when the period has no value.</summary>
+    public sealed record KpiTargetView(string Comparison, object Target, bool IsDefault, object? Value, bool? OnTarget);
+
+    /// <summary>The cost per purchase ads are judged by: the store's setting, or break-even over <c>breakEvenPeriod</c> (null without orders or margin).</summary>
+    public sealed record CpaTargetView(string Comparison, decimal? Target, string Basis, Period BreakEvenPeriod);
 }

@@ -1,7 +1,11 @@
 namespace AdIntel.Web.Pages.Overview;
 
-/// <summary>The overview screen and <c>/api/overview</c>.</summary>
+/// <summary>The overview screen (KPIs, chart, recommendations) and <c>/api/overview</c>, <c>/api/overview/recommendations</c>.</summary>
 public static class OverviewPagesFeature
 {
-    public static void MapOverviewPages(this RouteGroupBuilder api) => api.MapOverviewEndpoints();
+    public static void MapOverviewPages(this RouteGroupBuilder api)
+    {
+        api.MapOverviewEndpoints();
+        api.MapRecommendationEndpoints();
+    }
 }

@@ -5,6 +5,7 @@ using AdIntel.Web.Infrastructure.Htmx;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Meta;
+using AdIntel.Web.Integrations.Sync;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -19,7 +20,7 @@ namespace AdIntel.Web.Pages.Settings;
 /// </summary>
 [Authorize(Policy = Policies.Owner)]
 public sealed class IntegrationsModel(AdIntelDbContext db, IntegrationSchedules schedules, StoreContext store, IntegrationTokenProtector tokens,
-    MetaGraphClient meta, TimeProvider time) : PageModel
+    MetaGraphClient meta, SyncRunRecorder syncRuns) : PageModel
 {
     public ConnectionCard Shopify { get; private set; } = null!;
     public ConnectionCard Meta { get; private set; } = null!;
@@ -86,17 +87,18 @@ public sealed class IntegrationsModel(AdIntelDbContext db, IntegrationSchedules 
         var connection = await db.IntegrationConnections.AsNoTracking().SingleOrDefaultAsync(c => c.Provider == provider, cancellationToken);
         var runs = connection is null ? [] : await db.SyncRuns.AsNoTracking().Where(r => r.ConnectionId == connection.Id)
             .OrderByDescending(r => r.Id).Take(5).ToListAsync(cancellationToken);
-        return new ConnectionCard(provider, connection, runs, time.GetUtcNow().UtcDateTime, false);
+        return new ConnectionCard(provider, connection, runs, syncRuns.StaleBefore, false);
     }
 
     /// <summary>What a connection's card shows.</summary>
-    public sealed record ConnectionCard(string Provider, IntegrationConnection? Connection, IReadOnlyList<SyncRun> RecentRuns, DateTime NowUtc, bool Queued)
+    /// <param name="StaleBefore">A running sync that has not beaten since then is dead, not shown as running.</param>
+    public sealed record ConnectionCard(string Provider, IntegrationConnection? Connection, IReadOnlyList<SyncRun> RecentRuns, DateTime StaleBefore, bool Queued)
     {
         public string Title => Provider == IntegrationProviders.Shopify ? "Shopify" : "Meta Ads";
 
-        public SyncRun? Running => RecentRuns.FirstOrDefault(r => r.Status == SyncRunStatuses.Running && r.StartedAtUtc > NowUtc.AddHours(-1));
+        public SyncRun? Running => RecentRuns.FirstOrDefault(r => r.IsLive(StaleBefore));
 
-        public SyncRun? Last => RecentRuns.FirstOrDefault(r => r.Status != SyncRunStatuses.Running);
+        public SyncRun? Last => RecentRuns.FirstOrDefault(r => r.Status != RunStatuses.Running);
 
         /// <summary>A connection that has never synced is about to (its first sync is queued when it connects).</summary>
         public bool AwaitingFirstSync => Connection is { Status: IntegrationStatuses.Connected } && RecentRuns.Count == 0;

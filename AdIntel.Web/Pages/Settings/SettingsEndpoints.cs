@@ -2,6 +2,7 @@ using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Metrics;
 
 namespace AdIntel.Web.Pages.Settings;
 
@@ -13,7 +14,42 @@ public static class SettingsEndpoints
         settings.MapGet("", GetAsync).RequireAuthorization(Policies.Viewer);
         settings.MapGet("/costs", GetAsync).RequireAuthorization(Policies.Viewer);
         settings.MapPut("/costs", PutCostsAsync).RequireAuthorization(Policies.Marketer);
+        settings.MapGet("/targets", GetTargetsAsync).RequireAuthorization(Policies.Viewer);
+        settings.MapPut("/targets", PutTargetsAsync).RequireAuthorization(Policies.Marketer);
         return api;
+    }
+
+    /// <summary>
+    /// The store's targets as they apply (defaults filled in); <c>cpa</c> null means break-even, <c>breakEvenCpa</c> is
+    /// today's (contribution margin per order over the last 30 complete days). In a PUT a missing or null field means the default.
+    /// </summary>
+    public sealed record TargetsDto(decimal? Mer, decimal? Roas, decimal? LtvToCac, int? PaybackDays, decimal? Poas, decimal? Cpa, decimal? BreakEvenCpa = null)
+    {
+        public static TargetsDto From(StoreTargetsNow now)
+        {
+            var t = now.Targets;
+            return new(t.MerTarget.Value, t.RoasTarget.Value, t.LtvToCacTarget.Value, (int)t.PaybackTarget.Value, t.PoasTarget.Value, t.Cpa,
+                now.BreakEvenCpa is { } breakEven ? Math.Round(breakEven, 2, MidpointRounding.AwayFromZero) : null);
+        }
+
+        public StoreTargets ToTargets() => new(Mer, Roas, LtvToCac, PaybackDays, Poas, Cpa);
+    }
+
+    private static async Task<IResult> GetTargetsAsync(MetricsService metrics, CancellationToken cancellationToken) =>
+        ApiResults.Ok(TargetsDto.From(await metrics.GetTargetsAsync(cancellationToken)));
+
+    private static async Task<IResult> PutTargetsAsync(TargetsDto? body, StoreTargetSettings targets, MetricsService metrics, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ApiResults.BadRequest("Send a JSON body with mer, roas, ltvToCac, paybackDays, poas and cpa (null or missing: the default; cpa null: break-even).");
+        }
+        var problems = await targets.SaveAsync(body.ToTargets(), cancellationToken);
+        if (problems.Count > 0)
+        {
+            return ApiResults.Unprocessable("invalid_settings", "Some targets are out of range.", problems);
+        }
+        return ApiResults.Ok(TargetsDto.From(await metrics.GetTargetsAsync(cancellationToken)));
     }
 
     public sealed record CostSettingsDto(decimal PaymentFeePercent, decimal PaymentFeeFixed, decimal ShippingCostPerOrder, decimal OtherMarketingCostPerMonth);

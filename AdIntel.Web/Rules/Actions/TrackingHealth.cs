@@ -6,6 +6,15 @@ namespace AdIntel.Web.Rules.Actions;
 /// <summary>Whether the ad platform's conversion tracking looks broken, and why.</summary>
 public sealed record TrackingStatus(bool Broken, string Explanation, IReadOnlyList<DateOnly> BrokenDays)
 {
+    /// <summary>Each broken day's platform purchases as the usual share of Shopify orders predicts them.</summary>
+    public IReadOnlyDictionary<DateOnly, decimal> ExpectedPurchases { get; init; } = new Dictionary<DateOnly, decimal>();
+
+    /// <summary>
+    /// How likely so few purchases over the broken days are by chance alone, were tracking working as usual (a Poisson
+    /// probability; 1 when nothing is broken).
+    /// </summary>
+    public double ChanceIfWorking { get; init; } = 1;
+
     public static TrackingStatus Healthy(string explanation) => new(false, explanation, []);
 }
 
@@ -98,9 +107,33 @@ public static class TrackingHealth
             return TrackingStatus.Healthy("Platform purchases follow Shopify orders as usual.");
         }
         var days = string.Join(", ", broken.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        var expected = broken.ToDictionary(d => d, d => Expected(d)!.Value);
         return new TrackingStatus(true, string.Create(CultureInfo.InvariantCulture,
             $"Tracking looks broken: around {days} Shopify had orders but the platform reported more than {dropPercent:0.#}% fewer purchases than usual, far beyond chance."),
-            broken);
+            broken)
+        {
+            ExpectedPurchases = expected,
+            ChanceIfWorking = PoissonAtMost(Math.Floor((double)broken.Sum(d => byDate[d].PlatformPurchases)), (double)expected.Values.Sum()),
+        };
+    }
+
+    /// <summary>
+    /// Every broken day from <paramref name="from"/> to <paramref name="to"/> by the same test, judged a week at a time
+    /// (<paramref name="factsInOrder"/> from <see cref="BaselineDays"/> + <see cref="LookbackDays"/> days before
+    /// <paramref name="from"/>): the days whose platform numbers cannot be trusted.
+    /// </summary>
+    public static IReadOnlySet<DateOnly> BrokenDaysBetween(IReadOnlyList<DailyStoreFacts> factsInOrder, DateOnly from, DateOnly to, decimal dropPercent)
+    {
+        var broken = new HashSet<DateOnly>();
+        for (var judgedOn = from.AddDays(LookbackDays); ; judgedOn = judgedOn.AddDays(LookbackDays))
+        {
+            var today = judgedOn > to ? to.AddDays(1) : judgedOn;
+            broken.UnionWith(Evaluate(factsInOrder, today, dropPercent).BrokenDays.Where(day => day >= from && day <= to));
+            if (today > to)
+            {
+                return broken;
+            }
+        }
     }
 
     /// <summary>Whether the run of short days from <paramref name="first"/> to <paramref name="last"/> reported too few purchases for chance.</summary>

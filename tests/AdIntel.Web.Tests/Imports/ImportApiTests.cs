@@ -161,7 +161,7 @@ public sealed class ImportApiTests(AppFixture fixture)
         await ImportAsync(store.Api, MetaPath, Read(MetaAds));
 
         var run = await app.WithDbAsync(store.StoreId, db => db.ImportRuns.SingleAsync());
-        Assert.Equal((ImportKinds.MetaAds, ImportRunStatuses.Succeeded, 10, 100), (run.Kind, run.Status, run.RowsRead, run.ProgressPercent));
+        Assert.Equal((ImportKinds.MetaAds, RunStatuses.Succeeded, 10, 100), (run.Kind, run.Status, run.RowsRead, run.ProgressPercent));
         Assert.Equal("export.csv", run.FileName);
         Assert.NotNull(run.FinishedAtUtc);
         Assert.Equal(4, JsonDocument.Parse(run.ResultJson).RootElement.GetProperty("adsCreated").GetInt32());

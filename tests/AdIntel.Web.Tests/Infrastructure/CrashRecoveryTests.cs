@@ -46,7 +46,7 @@ public sealed class CrashRecoveryTests(AppFixture fixture)
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", store.Token);
 
         var run = await restarted.WithDbAsync(store.StoreId, db => db.ImportRuns.AsNoTracking().SingleAsync(r => r.Id == runId));
-        Assert.Equal(ImportRunStatuses.Interrupted, run.Status);
+        Assert.Equal(RunStatuses.Interrupted, run.Status);
         Assert.NotNull(run.FinishedAtUtc);
         Assert.Contains("Import the file again to complete it", run.ResultJson, StringComparison.Ordinal);
         Assert.Equal(storedBeforeCrash, await OverviewOrdersAsync(api, range));
@@ -60,7 +60,10 @@ public sealed class CrashRecoveryTests(AppFixture fixture)
         Assert.False(await restarted.WithDbAsync(store.StoreId, db => db.PendingFactsChanges.AnyAsync()));
     }
 
-    /// <summary>What a kill -9 four seconds into an import leaves: its batches committed, no facts rebuild, the run "running".</summary>
+    /// <summary>
+    /// What a kill -9 four seconds into an import leaves: its batches committed, no facts rebuild, the run "running" with
+    /// its last heartbeat long enough ago that, with jobs shared in PostgreSQL, no live instance can still be running it.
+    /// </summary>
     private static async Task<long> WriteHalfFinishedImportAsync(AdIntelApp app, long storeId, string csv)
     {
         var bytes = Encoding.UTF8.GetBytes(csv);
@@ -69,7 +72,7 @@ public sealed class CrashRecoveryTests(AppFixture fixture)
             var run = new ImportRun
             {
                 Kind = ImportKinds.ShopifyOrders, FileName = "orders_export.csv", FileBytes = bytes.Length * 3 / 2,
-                Status = ImportRunStatuses.Running, ProgressPercent = 24, StartedAtUtc = DateTime.UtcNow,
+                Status = RunStatuses.Running, ProgressPercent = 24, StartedAtUtc = PinnedDate.UtcNow.AddMinutes(-10), HeartbeatAtUtc = PinnedDate.UtcNow.AddMinutes(-6),
             };
             db.ImportRuns.Add(run);
             await db.SaveChangesAsync();

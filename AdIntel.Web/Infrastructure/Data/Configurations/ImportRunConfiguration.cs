@@ -9,5 +9,6 @@ public sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRun>
     public void Configure(EntityTypeBuilder<ImportRun> builder)
     {
         builder.HasIndex(x => new { x.StoreId, x.StartedAtUtc });
+        builder.Property(x => x.UploadName).HasMaxLength(100);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Data;
@@ -141,6 +142,7 @@ public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, IRec
         var deleted = await db.Stores.Where(s => s.Id == storeId).ExecuteDeleteAsync(cancellationToken);
         recurringJobs.RemoveIfExists(IntegrationSchedules.JobId(storeId));
         recurringJobs.RemoveIfExists(RuleSchedules.JobId(storeId));
+        recurringJobs.RemoveIfExists(RecommendationSchedules.JobId(storeId));
         foreach (var scheduleId in reportSchedules)
         {
             recurringJobs.RemoveIfExists(ScheduledReports.JobId(scheduleId));
@@ -153,7 +155,7 @@ public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, IRec
         var keys = new List<string>();
         if (subject.CustomerId is { } id)
         {
-            keys.Add(ShopifyOrderWriter.Key(id));
+            keys.Add(ShopifyGid.ExternalId(id));
         }
         if (subject.Email is { Length: > 0 } email)
         {
@@ -168,7 +170,7 @@ public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, IRec
         CancellationToken cancellationToken, bool tracking = false)
     {
         var customerIds = customers.Select(c => c.Id).ToList();
-        var orderKeys = named.Select(ShopifyOrderWriter.Key).ToList();
+        var orderKeys = named.Select(ShopifyGid.ExternalId).ToList();
         var email = subject.Email?.Trim();
         IQueryable<Order> query = db.Orders.Where(o =>
             (o.CustomerId != null && customerIds.Contains(o.CustomerId.Value)) || orderKeys.Contains(o.ExternalId)

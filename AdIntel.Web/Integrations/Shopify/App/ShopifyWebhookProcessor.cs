@@ -3,6 +3,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
+using AdIntel.Web.Ingestion;
 using AdIntel.Web.Integrations.Shopify.Sync;
 using Microsoft.EntityFrameworkCore;
 
@@ -111,11 +112,11 @@ public sealed class ShopifyWebhookProcessor(IServiceScopeFactory scopes, Shopify
         {
             case "orders/create" or "orders/updated" or "orders/paid" or "orders/cancelled":
                 var order = ShopifyRestPayloads.Order(payload);
-                var written = await Writer<ShopifyOrderWriter>(services).UpsertAsync(order, ShopifyWriteMode.Webhook, cancellationToken);
+                var written = await Writer<OrderWriter>(services).UpsertAsync(order.ToIncoming(), OrderWriteMode.IfNewer, cancellationToken);
                 return written.Created + written.Updated > 0 ? (null, true) : ("Not newer than the stored order.", false);
             case "refunds/create":
                 var (orderId, refund) = ShopifyRestPayloads.RefundOf(payload);
-                return await Writer<ShopifyOrderWriter>(services).UpsertRefundsAsync(orderId, [refund], cancellationToken)
+                return await Writer<OrderWriter>(services).UpsertRefundsAsync(ShopifyGid.ExternalId(orderId), [refund.ToIncoming()], cancellationToken)
                     ? (null, true)
                     : ("The refund's order is not stored yet; the next sync brings both.", false);
             case "products/update" or "products/create":
@@ -147,7 +148,7 @@ public sealed class ShopifyWebhookProcessor(IServiceScopeFactory scopes, Shopify
     /// </summary>
     private static async Task<ShopifyProductRecord> KeepStoredCostsAsync(AdIntelDbContext db, ShopifyProductRecord product, CancellationToken cancellationToken)
     {
-        var keys = product.Variants.Where(v => v.UnitCost is null).Select(v => ShopifyOrderWriter.Key(v.Id)).ToList();
+        var keys = product.Variants.Where(v => v.UnitCost is null).Select(v => ShopifyGid.ExternalId(v.Id)).ToList();
         if (keys.Count == 0)
         {
             return product;
@@ -157,7 +158,7 @@ public sealed class ShopifyWebhookProcessor(IServiceScopeFactory scopes, Shopify
         return product with
         {
             Variants = product.Variants
-                .Select(v => v.UnitCost is null && stored.TryGetValue(ShopifyOrderWriter.Key(v.Id), out var cost) ? v with { UnitCost = cost } : v)
+                .Select(v => v.UnitCost is null && stored.TryGetValue(ShopifyGid.ExternalId(v.Id), out var cost) ? v with { UnitCost = cost } : v)
                 .ToList(),
         };
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +24,7 @@ public sealed class ShopifyProductWriter(AdIntelDbContext db)
         try
         {
             var stored = new Dictionary<string, Product>(StringComparer.Ordinal);
-            foreach (var chunk in latest.Select(p => Key(p.Id)).Chunk(QueryChunk))
+            foreach (var chunk in latest.Select(p => ShopifyGid.ExternalId(p.Id)).Chunk(QueryChunk))
             {
                 foreach (var product in await db.Products.AsTracking().Where(p => chunk.Contains(p.ExternalId)).ToListAsync(cancellationToken))
                 {
@@ -33,7 +32,7 @@ public sealed class ShopifyProductWriter(AdIntelDbContext db)
                 }
             }
             var variants = new Dictionary<string, ProductVariant>(StringComparer.Ordinal);
-            foreach (var chunk in latest.SelectMany(p => p.Variants).Select(v => Key(v.Id)).Chunk(QueryChunk))
+            foreach (var chunk in latest.SelectMany(p => p.Variants).Select(v => ShopifyGid.ExternalId(v.Id)).Chunk(QueryChunk))
             {
                 foreach (var variant in await db.ProductVariants.AsTracking().Where(v => chunk.Contains(v.ExternalId)).ToListAsync(cancellationToken))
                 {
@@ -45,14 +44,14 @@ public sealed class ShopifyProductWriter(AdIntelDbContext db)
             int created = 0, updated = 0, unchanged = 0;
             foreach (var record in latest)
             {
-                if (!stored.TryGetValue(Key(record.Id), out var product))
+                if (!stored.TryGetValue(ShopifyGid.ExternalId(record.Id), out var product))
                 {
-                    product = new Product { ExternalId = Key(record.Id), Title = record.Title };
+                    product = new Product { ExternalId = ShopifyGid.ExternalId(record.Id), Title = record.Title };
                     createdProducts.Add(product);
                     created++;
                 }
                 else if (product.Title == record.Title && product.ProductType == record.ProductType && product.Vendor == record.Vendor
-                    && record.Variants.All(v => variants.TryGetValue(Key(v.Id), out var known) && Same(known, v, product.Id)))
+                    && record.Variants.All(v => variants.TryGetValue(ShopifyGid.ExternalId(v.Id), out var known) && Same(known, v, product.Id)))
                 {
                     unchanged++;
                 }
@@ -71,12 +70,12 @@ public sealed class ShopifyProductWriter(AdIntelDbContext db)
             var createdVariants = new List<ProductVariant>();
             foreach (var record in latest)
             {
-                var productId = productIds[Key(record.Id)];
+                var productId = productIds[ShopifyGid.ExternalId(record.Id)];
                 foreach (var v in record.Variants)
                 {
-                    if (!variants.TryGetValue(Key(v.Id), out var variant))
+                    if (!variants.TryGetValue(ShopifyGid.ExternalId(v.Id), out var variant))
                     {
-                        variant = new ProductVariant { ExternalId = Key(v.Id), Title = v.Title };
+                        variant = new ProductVariant { ExternalId = ShopifyGid.ExternalId(v.Id), Title = v.Title };
                         createdVariants.Add(variant);
                         variants[variant.ExternalId] = variant;
                     }
@@ -111,6 +110,4 @@ public sealed class ShopifyProductWriter(AdIntelDbContext db)
     private static bool Same(ProductVariant stored, ShopifyVariantRecord record, long productId) =>
         stored.ProductId == productId && stored.Title == record.Title && stored.Sku == (string.IsNullOrEmpty(record.Sku) ? null : record.Sku)
         && stored.Price == record.Price && stored.UnitCost == record.UnitCost;
-
-    private static string Key(long shopifyId) => shopifyId.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,9 +1,12 @@
+using AdIntel.Web.Ingestion;
+
 namespace AdIntel.Web.Integrations.Shopify.Sync;
 
 /// <summary>
-/// One Shopify order as the sync and the webhooks hand it to <see cref="ShopifyOrderWriter"/>: plain values in the
-/// shop's currency (Shopify's <c>shopMoney</c>), ids as Shopify's numeric ids (the number at the end of a GID, or the
-/// REST <c>id</c>). Whoever reads Shopify's JSON (GraphQL or a webhook payload) fills it; the writer decides how it is stored.
+/// One Shopify order as the sync and the webhooks read it: plain values in the shop's currency (Shopify's
+/// <c>shopMoney</c>), ids as Shopify's numeric ids (the number at the end of a GID, or the REST <c>id</c>). Whoever reads
+/// Shopify's JSON (GraphQL or a webhook payload) fills it; <see cref="ToIncoming"/> hands it to <see cref="OrderWriter"/>,
+/// which decides how it is stored.
 /// </summary>
 public sealed record ShopifyOrderRecord
 {
@@ -12,7 +15,7 @@ public sealed record ShopifyOrderRecord
     public required string Name { get; init; }
     public string? Email { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
-    /// <summary>Shopify's updated_at: an order is stored again only when it changed (see <see cref="ShopifyWriteMode"/>).</summary>
+    /// <summary>Shopify's updated_at: an order is stored again only when it changed (see <see cref="OrderWriteMode"/>).</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? CancelledAt { get; init; }
     public bool Test { get; init; }
@@ -33,6 +36,40 @@ public sealed record ShopifyOrderRecord
     public ShopifyCustomerRecord? Customer { get; init; }
     public List<ShopifyLineRecord> Lines { get; init; } = [];
     public List<ShopifyRefundRecord> Refunds { get; init; } = [];
+
+    /// <summary>The order as every source hands it to <see cref="OrderWriter"/>; Shopify's refunds replace an export's estimate.</summary>
+    public IncomingOrder ToIncoming() => new()
+    {
+        ExternalId = ShopifyGid.ExternalId(Id),
+        Name = Name,
+        Email = Email,
+        Customer = Customer?.ToIncoming(),
+        CreatedAtUtc = CreatedAt.UtcDateTime,
+        UpdatedAtUtc = UpdatedAt.UtcDateTime,
+        CancelledAtUtc = CancelledAt?.UtcDateTime,
+        IsTest = Test,
+        SourceName = SourceName,
+        Currency = Currency,
+        FinancialStatus = FinancialStatus,
+        Discounts = TotalDiscounts,
+        Shipping = TotalShipping,
+        Taxes = TotalTax,
+        Total = TotalPrice,
+        DiscountCode = DiscountCode,
+        Lines = Lines.ConvertAll(l => new IncomingOrderLine
+        {
+            Title = l.Title,
+            Sku = l.Sku,
+            Quantity = l.Quantity,
+            UnitPrice = l.UnitPrice,
+            Discount = l.Discount,
+            VariantExternalId = l.VariantId is { } variant ? ShopifyGid.ExternalId(variant) : null,
+            UnitCost = l.UnitCost,
+        }),
+        Refunds = Refunds.ConvertAll(r => r.ToIncoming()),
+    };
+
+    public static List<IncomingOrder> ToIncoming(IEnumerable<ShopifyOrderRecord> orders) => orders.Select(o => o.ToIncoming()).ToList();
 }
 
 /// <summary>A line item. <see cref="UnitCost"/> is the variant's inventoryItem.unitCost when Shopify reported it.</summary>
@@ -67,6 +104,11 @@ public sealed record ShopifyRefundRecord
     public decimal Shipping { get; init; }
     /// <summary>Refunded taxes (of lines and shipping).</summary>
     public decimal Tax { get; init; }
+
+    public IncomingRefund ToIncoming() => new()
+    {
+        ExternalId = ShopifyGid.ExternalId(Id), CreatedAtUtc = CreatedAt.UtcDateTime, Total = Total, Shipping = Shipping, Tax = Tax,
+    };
 }
 
 public sealed record ShopifyCustomerRecord
@@ -77,6 +119,11 @@ public sealed record ShopifyCustomerRecord
     public string? LastName { get; init; }
     /// <summary>Null when the payload does not say (an order's embedded customer); the customer's oldest order then stands in.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
+
+    public IncomingCustomer ToIncoming() => new()
+    {
+        ShopifyId = ShopifyGid.ExternalId(Id), Email = Email, FirstName = FirstName, LastName = LastName, CreatedAtUtc = CreatedAt?.UtcDateTime,
+    };
 }
 
 public sealed record ShopifyProductRecord
@@ -98,23 +145,7 @@ public sealed record ShopifyVariantRecord
     public decimal? UnitCost { get; init; }
 }
 
-/// <summary>When a stored order is overwritten by a record of the same id.</summary>
-public enum ShopifyWriteMode
-{
-    /// <summary>
-    /// The sync reads what Shopify holds now, so it is the truth: an order is rewritten unless it is stored with exactly
-    /// this updated_at (re-reading after a resume costs nothing). It also replaces orders first imported from a CSV.
-    /// </summary>
-    Sync,
-    /// <summary>
-    /// Webhooks arrive late, twice, or out of order: a record older than (or as old as) the stored order is ignored.
-    /// </summary>
-    Webhook,
-    /// <summary>Always rewrite: the record is known to be more complete than what is stored at the same updated_at.</summary>
-    Replace,
-}
-
-/// <summary>What one write did.</summary>
+/// <summary>What one write of products did.</summary>
 public sealed record ShopifyWriteResult(int Created, int Updated, int Unchanged)
 {
     public static ShopifyWriteResult None { get; } = new(0, 0, 0);
@@ -139,5 +170,8 @@ public static class ShopifyGid
             : throw new FormatException($"“{gid}” is not a Shopify GID.");
     }
 
-    public static string Of(string type, long number) => $"gid://shopify/{type}/{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    public static string Of(string type, long number) => $"gid://shopify/{type}/{ExternalId(number)}";
+
+    /// <summary>Our ExternalId of a Shopify id: its decimal digits (what the orders export's "Id" column holds).</summary>
+    public static string ExternalId(long number) => number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

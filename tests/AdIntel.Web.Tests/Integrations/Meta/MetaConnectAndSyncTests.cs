@@ -42,7 +42,7 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.Redirect, choose.StatusCode);
         var firstRun = await WaitForSyncAsync(local.App, storeId, 1);
 
-        Assert.Equal(("backfill", SyncRunStatuses.Succeeded), (firstRun.Kind, firstRun.Status));
+        Assert.Equal(("backfill", RunStatuses.Succeeded), (firstRun.Kind, firstRun.Status));
         await AssertSameAsFakeAsync(local.App, storeId, meta.Meta);
         var connection = await local.App.WithDbAsync(storeId, db => db.IntegrationConnections.AsNoTracking().SingleAsync());
         Assert.Equal(("act_" + AccountId, IntegrationStatuses.Connected), (connection.ExternalAccountId, connection.Status));
@@ -59,7 +59,7 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
         Assert.Contains("Sync queued", await syncNow.Content.ReadAsStringAsync());
         var secondRun = await WaitForSyncAsync(local.App, storeId, 2);
 
-        Assert.Equal(("incremental", SyncRunStatuses.Succeeded), (secondRun.Kind, secondRun.Status));
+        Assert.Equal(("incremental", RunStatuses.Succeeded), (secondRun.Kind, secondRun.Status));
         await AssertSameAsFakeAsync(local.App, storeId, meta.Meta);
         var card = await browser.Client.GetStringAsync("/settings/integrations");
         Assert.Contains("Last sync (incremental) finished", card);
@@ -176,7 +176,7 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
         List<SyncRun> finished = [];
         await Eventually.HoldsAsync(async () =>
         {
-            finished = await app.WithDbAsync(storeId, db => db.SyncRuns.AsNoTracking().Where(r => r.Status != SyncRunStatuses.Running).OrderBy(r => r.Id).ToListAsync());
+            finished = await app.WithDbAsync(storeId, db => db.SyncRuns.AsNoTracking().Where(r => r.Status != RunStatuses.Running).OrderBy(r => r.Id).ToListAsync());
             return finished.Count >= runs;
         }, $"Sync {runs} did not finish", TimeSpan.FromSeconds(90));
         return finished[runs - 1];

@@ -126,7 +126,7 @@ public sealed class ShopifyComplianceTests(AppFixture fixture)
         await host.App.WithDbAsync(store.StoreId, async db =>
         {
             var connection = await db.IntegrationConnections.SingleAsync();
-            db.SyncRuns.Add(new SyncRun { ConnectionId = connection.Id, Provider = "shopify", Kind = "backfill", StartedAtUtc = DateTime.UtcNow });
+            db.SyncRuns.Add(new SyncRun { ConnectionId = connection.Id, Sync = "shopify", Kind = "backfill", StartedAtUtc = DateTime.UtcNow, HeartbeatAtUtc = DateTime.UtcNow });
             await db.SaveChangesAsync();
         });
         await host.FactsIdleAsync(store.StoreId);
@@ -195,7 +195,7 @@ public sealed class ShopifyComplianceTests(AppFixture fixture)
                 FakeShopifyPayloads.Order(ShopifyWebhookTests.NewOrder(Interlocked.Increment(ref nextOrder))), stop.Token)),
             Repeat(1, () => host.App.WithServiceAsync<Web.Metrics.DailyFactsBuilder, bool>(storeId, async facts => { await facts.RebuildAsync(stop.Token); return true; })),
             Repeat(2, async () => { using var _ = await store.Api.PostAsync($"/api/rules/{ruleId}/run", null, stop.Token); }),
-            Repeat(3, () => host.App.WithServiceAsync<Web.Integrations.Shopify.Sync.ShopifySync, long>(storeId, sync => sync.RunAsync(storeId, Web.Integrations.Shopify.Sync.ShopifySyncKind.Incremental, stop.Token))),
+            Repeat(3, () => host.App.Services.GetRequiredService<Web.Integrations.Sync.IntegrationSyncRunner>().RunAsync(storeId, "shopify", Web.Integrations.Sync.SyncMode.Auto, stop.Token)),
         };
         try
         {
@@ -222,7 +222,7 @@ public sealed class ShopifyComplianceTests(AppFixture fixture)
         using var connection = host.App.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
         var leftJobs = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection)
             .Select(j => j.Id).Where(id => id == Web.Rules.Execution.RuleSchedules.JobId(storeId) || id == Web.Integrations.IntegrationSchedules.JobId(storeId)
-                || id == Web.Reports.Scheduling.ScheduledReports.JobId(scheduleId)).ToList();
+                || id == Web.Reports.Scheduling.ScheduledReports.JobId(scheduleId) || id == Web.Brain.Recommendations.RecommendationSchedules.JobId(storeId)).ToList();
         Assert.True(leftJobs.Count == 0, "recurring jobs left for the deleted store: " + string.Join(", ", leftJobs));
     }
 

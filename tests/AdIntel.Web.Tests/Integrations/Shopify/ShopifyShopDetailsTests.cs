@@ -28,9 +28,9 @@ public sealed class ShopifyShopDetailsTests(AppFixture fixture)
         // The install queued the first sync (a Hangfire job); wait for it.
         await Eventually.HoldsAsync(async () =>
         {
-            var failed = await host.App.WithDbAsync(storeId, db => db.SyncRuns.Where(r => r.Status == SyncRunStatuses.Failed).Select(r => r.Error).FirstOrDefaultAsync());
+            var failed = await host.App.WithDbAsync(storeId, db => db.SyncRuns.Where(r => r.Status == RunStatuses.Failed).Select(r => r.Error).FirstOrDefaultAsync());
             Assert.True(failed is null, failed);
-            return await host.App.WithDbAsync(storeId, db => db.SyncRuns.AnyAsync(r => r.Status == SyncRunStatuses.Succeeded));
+            return await host.App.WithDbAsync(storeId, db => db.SyncRuns.AnyAsync(r => r.Status == RunStatuses.Succeeded));
         }, "The first sync did not finish", TimeSpan.FromSeconds(60));
 
         var store = (await host.StoreAsync(shop))!;

@@ -4,7 +4,7 @@ using AdIntel.Fakes;
 using AdIntel.Fakes.Shopify;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Integrations;
-using AdIntel.Web.Integrations.Shopify.Sync;
+using AdIntel.Web.Integrations.Sync;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -87,8 +87,10 @@ internal sealed class ShopifySyncHarness : IAsyncDisposable
         return new ConnectedStore(store.StoreId, shop, catalog, access, refresh);
     }
 
-    public Task<long> SyncAsync(long storeId, ShopifySyncKind kind, CancellationToken cancellationToken = default) =>
-        App.Services.GetRequiredService<ShopifySync>().RunAsync(storeId, kind, cancellationToken);
+    /// <summary>Runs the store's Shopify sync as the jobs do; returns its run.</summary>
+    public async Task<long> SyncAsync(long storeId, SyncMode mode, CancellationToken cancellationToken = default) =>
+        await App.Services.GetRequiredService<IntegrationSyncRunner>().RunAsync(storeId, IntegrationProviders.Shopify, mode, cancellationToken)
+            ?? throw new InvalidOperationException($"Store {storeId} has no usable Shopify connection.");
 
     /// <summary>The same sums as <see cref="FakeShopifyCatalog.Totals"/>, from what the store holds.</summary>
     public Task<FakeShopifyTotals> StoredTotalsAsync(long storeId) => App.WithDbAsync(storeId, async db =>

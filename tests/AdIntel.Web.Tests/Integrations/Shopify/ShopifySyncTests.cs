@@ -2,6 +2,7 @@ using AdIntel.Fakes.Shopify;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Shopify.Sync;
+using AdIntel.Web.Integrations.Sync;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -36,7 +37,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         await using var harness = await ShopifySyncHarness.StartAsync(fixture, provider);
         var store = await harness.ConnectStoreAsync(orders: 400);
 
-        var runId = await harness.SyncAsync(store.StoreId, ShopifySyncKind.Incremental);
+        var runId = await harness.SyncAsync(store.StoreId, SyncMode.Auto);
 
         var expected = store.Catalog.Totals();
         Assert.True(expected.Refunds > 10 && expected.Orders == 400, "the generated shop has refunds to check");
@@ -45,7 +46,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
             await db.SyncRuns.AsNoTracking().SingleAsync(r => r.Id == runId),
             await db.DailyFacts.AsNoTracking().ToListAsync(),
             ShopifyCheckpoint.Parse((await db.IntegrationConnections.AsNoTracking().SingleAsync()).CheckpointJson)));
-        Assert.Equal(("backfill", SyncRunStatuses.Succeeded, 400L, 400L), (run.Kind, run.Status, run.Processed, run.Total));
+        Assert.Equal(("backfill", RunStatuses.Succeeded, 400L, 400L), (run.Kind, run.Status, run.Processed, run.Total));
         Assert.Null(checkpoint.Bulk);
         Assert.NotNull(checkpoint.OrdersUpdatedAt);
         // The overview's figures: sales are the orders that are neither tests nor cancelled.
@@ -65,7 +66,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         harness.Admin.Faults.IncludeSlow = true;
         harness.Admin.Faults.SlowDelay = TimeSpan.FromSeconds(3);
 
-        await harness.SyncAsync(store.StoreId, ShopifySyncKind.Backfill);
+        await harness.SyncAsync(store.StoreId, SyncMode.Backfill);
 
         AssertSameTotals(store.Catalog.Totals(), await harness.StoredTotalsAsync(store.StoreId));
         var faults = harness.Admin.Calls.Count(c => c.Outcome.StartsWith("fault:", StringComparison.Ordinal));
@@ -79,7 +80,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         var store = await harness.ConnectStoreAsync(orders: 250);
         harness.Admin.BulkChildrenLast = true;
 
-        await harness.SyncAsync(store.StoreId, ShopifySyncKind.Backfill);
+        await harness.SyncAsync(store.StoreId, SyncMode.Backfill);
 
         AssertSameTotals(store.Catalog.Totals(), await harness.StoredTotalsAsync(store.StoreId));
     }
@@ -92,7 +93,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         harness.Admin.BucketMaximum = 1000;
         harness.Admin.RestoreRate = 1500;
         var store = await harness.ConnectStoreAsync(orders: 300);
-        await harness.SyncAsync(store.StoreId, ShopifySyncKind.Backfill);
+        await harness.SyncAsync(store.StoreId, SyncMode.Backfill);
 
         var now = DateTimeOffset.UtcNow;
         var touched = store.Catalog.Orders.Where(o => o.Refunds.Count == 0 && !o.Test).Take(60).ToList();
@@ -107,7 +108,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         var added = store.Catalog.AddOrder(variant.Id, quantity: 2, now);
         var callsBefore = harness.Admin.Calls.Count;
 
-        var runId = await harness.SyncAsync(store.StoreId, ShopifySyncKind.Incremental);
+        var runId = await harness.SyncAsync(store.StoreId, SyncMode.Auto);
 
         var calls = harness.Admin.Calls.Skip(callsBefore).ToList();
         var orderPages = calls.Count(c => c.Root == "orders");
@@ -121,7 +122,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
             "the client had to wait for the bucket between pages");
 
         var run = await harness.App.WithDbAsync(store.StoreId, db => db.SyncRuns.AsNoTracking().SingleAsync(r => r.Id == runId));
-        Assert.Equal(("incremental", SyncRunStatuses.Succeeded), (run.Kind, run.Status));
+        Assert.Equal(("incremental", RunStatuses.Succeeded), (run.Kind, run.Status));
         var expected = store.Catalog.Totals();
         var stored = await harness.StoredTotalsAsync(store.StoreId);
         Assert.Equal((expected.Orders, expected.TotalPrice, expected.Refunds, expected.RefundedTotal, expected.RefundedMerchandise, expected.VariantUnitCosts),
@@ -165,13 +166,13 @@ public sealed class ShopifySyncTests(AppFixture fixture)
     {
         await using var harness = await ShopifySyncHarness.StartAsync(fixture, provider);
         var reference = await harness.ConnectStoreAsync(orders: 500);
-        await harness.SyncAsync(reference.StoreId, ShopifySyncKind.Backfill);
+        await harness.SyncAsync(reference.StoreId, SyncMode.Backfill);
         var stopped = await harness.ConnectStoreAsync(orders: 500);
 
         // The orders file stops flowing after 1000 rows (about 280 orders with their lines); the sync is stopped there.
         harness.Admin.PauseDownloadAfterRows = 1000;
         using var stop = new CancellationTokenSource();
-        var first = harness.SyncAsync(stopped.StoreId, ShopifySyncKind.Backfill, stop.Token);
+        var first = harness.SyncAsync(stopped.StoreId, SyncMode.Backfill, stop.Token);
         await Eventually.HoldsAsync(async () =>
             {
                 // A backfill that ended cannot get there any more.
@@ -187,12 +188,12 @@ public sealed class ShopifySyncTests(AppFixture fixture)
             await db.SyncRuns.AsNoTracking().SingleAsync(),
             ShopifyCheckpoint.Parse((await db.IntegrationConnections.AsNoTracking().SingleAsync()).CheckpointJson)));
         Assert.InRange(partial, 200, 499);
-        Assert.Equal(SyncRunStatuses.Cancelled, cancelledRun.Status);
+        Assert.Equal(RunStatuses.Cancelled, cancelledRun.Status);
         Assert.Equal("orders", checkpoint.Bulk?.Stage);
         Assert.InRange(checkpoint.Bulk!.RowsDone, 1, 1000);
 
         harness.Admin.ReleaseDownloads();
-        await harness.SyncAsync(stopped.StoreId, ShopifySyncKind.Incremental);
+        await harness.SyncAsync(stopped.StoreId, SyncMode.Auto);
 
         Assert.Equal(await harness.SnapshotAsync(reference.StoreId), await harness.SnapshotAsync(stopped.StoreId));
         AssertSameTotals(stopped.Catalog.Totals(), await harness.StoredTotalsAsync(stopped.StoreId));
@@ -207,7 +208,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         await using var harness = await ShopifySyncHarness.StartAsync(fixture, AppFixture.Sqlite);
         var store = await harness.ConnectStoreAsync(orders: 30, tokenLifetime: TimeSpan.FromMinutes(-1), expiredInDatabase: true);
 
-        await harness.SyncAsync(store.StoreId, ShopifySyncKind.Backfill);
+        await harness.SyncAsync(store.StoreId, SyncMode.Backfill);
 
         var connection = await harness.App.WithDbAsync(store.StoreId, db => db.IntegrationConnections.AsNoTracking().SingleAsync());
         var protector = harness.App.Services.GetRequiredService<IntegrationTokenProtector>();
@@ -230,7 +231,7 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         // Stored as valid for an hour, but Shopify already expired it (revoked, clock skew): the first call gets 401.
         var store = await harness.ConnectStoreAsync(orders: 20, tokenLifetime: TimeSpan.FromMinutes(-1), expiredInDatabase: false);
 
-        await harness.SyncAsync(store.StoreId, ShopifySyncKind.Backfill);
+        await harness.SyncAsync(store.StoreId, SyncMode.Backfill);
 
         Assert.Contains(harness.Admin.Calls, c => c.Outcome == "unauthorized");
         Assert.True(harness.Server.Shopify.RefreshTokens[store.RefreshToken].Consumed);
@@ -244,12 +245,49 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         var store = await harness.ConnectStoreAsync(orders: 10, tokenLifetime: TimeSpan.FromMinutes(-1), expiredInDatabase: true);
         harness.Server.Shopify.RefreshTokens[store.RefreshToken].Consumed = true;
 
-        await Assert.ThrowsAsync<AdIntel.Web.Integrations.Shopify.ShopifyReconnectRequiredException>(() => harness.SyncAsync(store.StoreId, ShopifySyncKind.Backfill));
+        await Assert.ThrowsAsync<AdIntel.Web.Integrations.Shopify.ShopifyReconnectRequiredException>(() => harness.SyncAsync(store.StoreId, SyncMode.Backfill));
 
         var (connection, run) = await harness.App.WithDbAsync(store.StoreId, async db => (
             await db.IntegrationConnections.AsNoTracking().SingleAsync(), await db.SyncRuns.AsNoTracking().SingleAsync()));
         Assert.Equal(IntegrationStatuses.Error, connection.Status);
         Assert.Contains("connect the shop again", connection.LastError, StringComparison.Ordinal);
-        Assert.Equal(SyncRunStatuses.Failed, run.Status);
+        Assert.Equal(RunStatuses.Failed, run.Status);
+    }
+
+    [Theory, MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task A_live_run_keeps_a_second_sync_from_starting_and_a_stale_one_is_interrupted_before_the_next_runs(string provider)
+    {
+        await using var harness = await ShopifySyncHarness.StartAsync(fixture, provider);
+        var store = await harness.ConnectStoreAsync(orders: 30);
+        // A sync of this connection already running in another process: it started two hours ago and beat just now.
+        var now = PinnedDate.UtcNow;
+        var other = await harness.App.WithDbAsync(store.StoreId, async db =>
+        {
+            var run = new SyncRun
+            {
+                ConnectionId = (await db.IntegrationConnections.SingleAsync()).Id, Sync = IntegrationProviders.Shopify, Kind = SyncKinds.Backfill,
+                Status = RunStatuses.Running, Phase = "Writing orders", StartedAtUtc = now.AddHours(-2), HeartbeatAtUtc = now,
+            };
+            db.SyncRuns.Add(run);
+            await db.SaveChangesAsync();
+            return run.Id;
+        });
+
+        Assert.Equal(other, await harness.SyncAsync(store.StoreId, SyncMode.Auto));
+        Assert.Empty(harness.Admin.Calls);
+        Assert.Equal(1, await harness.App.WithDbAsync(store.StoreId, db => db.SyncRuns.CountAsync()));
+
+        // That process died: its heartbeat is older than Jobs:StaleAfter (5 minutes).
+        await harness.App.WithDbAsync(store.StoreId, db => db.SyncRuns.Where(r => r.Id == other)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.HeartbeatAtUtc, now.AddMinutes(-6))));
+        var next = await harness.SyncAsync(store.StoreId, SyncMode.Auto);
+
+        var (stale, done) = await harness.App.WithDbAsync(store.StoreId, async db => (
+            await db.SyncRuns.AsNoTracking().SingleAsync(r => r.Id == other), await db.SyncRuns.AsNoTracking().SingleAsync(r => r.Id == next)));
+        Assert.Equal(RunStatuses.Interrupted, stale.Status);
+        Assert.Equal(SyncRunRecorder.InterruptedMessage, stale.Error);
+        Assert.NotNull(stale.FinishedAtUtc);
+        Assert.Equal((SyncKinds.Backfill, RunStatuses.Succeeded), (done.Kind, done.Status));
+        AssertSameTotals(store.Catalog.Totals(), await harness.StoredTotalsAsync(store.StoreId));
     }
 }

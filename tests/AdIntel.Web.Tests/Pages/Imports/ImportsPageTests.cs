@@ -3,8 +3,11 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using AdIntel.Web.Domain;
+using AdIntel.Web.Imports;
 using AdIntel.Web.Tests.Imports;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AdIntel.Web.Tests.Pages.Imports;
 
@@ -69,6 +72,42 @@ public sealed partial class ImportsPageTests(AppFixture fixture)
         Assert.Contains("<dt>Ad days created</dt><dd>9</dd>", result);
         Assert.Contains("Amount spent “lots” is not an amount", result);
         Assert.Equal(9, await app.WithDbAsync(store.StoreId, db => db.AdInsights.CountAsync()));
+    }
+
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Api_and_page_imports_run_as_the_same_hangfire_job_and_leave_no_upload_behind(string provider)
+    {
+        var uploads = Path.Combine(fixture.TempDirectory, "uploads-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var app = await fixture.StartAppAsync(provider, new Dictionary<string, string?> { ["Import:UploadDirectory"] = uploads });
+        var store = await app.CreateStoreAsync();
+
+        var answered = await ImportTestFiles.ImportAsync(store.Api, ImportTestFiles.MetaPath, ImportTestFiles.Read(ImportTestFiles.MetaAds));
+        using (var upload = await PostFileAsync(store.Api, "/imports?handler=ShopifyOrders", ImportTestFiles.Read(ImportTestFiles.ShopifyOrders),
+            ImportTestFiles.ShopifyOrders, await AntiforgeryTokenAsync(store.Api), htmx: true))
+        {
+            await PollUntilFinishedAsync(store.Api, WebUtility.HtmlDecode(RunUrl().Match(await upload.Content.ReadAsStringAsync()).Groups["url"].Value));
+        }
+
+        var runs = await app.WithDbAsync(store.StoreId, db => db.ImportRuns.AsNoTracking().OrderBy(r => r.Id).ToListAsync());
+        Assert.Equal([(ImportKinds.MetaAds, RunStatuses.Succeeded, null), (ImportKinds.ShopifyOrders, RunStatuses.Succeeded, null)],
+            runs.Select(r => (r.Kind, r.Status, r.UploadName)));
+        // The API answered with what its job recorded.
+        Assert.Equal(4, answered.Int("adsCreated"));
+        using (var recorded = System.Text.Json.JsonDocument.Parse(runs[0].ResultJson))
+        {
+            Assert.True(System.Text.Json.JsonElement.DeepEquals(recorded.RootElement, answered), answered.GetRawText());
+        }
+        var monitoring = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        List<(long StoreId, long RunId)> jobs = [];
+        await Eventually.HoldsAsync(() =>
+        {
+            jobs = monitoring.SucceededJobs(0, 100).Select(j => j.Value.Job).Where(j => j?.Type == typeof(ImportJob) && j.Method.Name == nameof(ImportJob.RunAsync))
+                .Select(j => ((long)j!.Args[0], (long)j.Args[1])).Order().ToList();
+            return Task.FromResult(jobs.Count == 2);
+        }, "Both imports' jobs should have succeeded", describe: app.DescribeJobs);
+        Assert.Equal(runs.Select(r => (store.StoreId, r.Id)), jobs);
+        Assert.Empty(Directory.EnumerateFiles(uploads));
     }
 
     [Fact]

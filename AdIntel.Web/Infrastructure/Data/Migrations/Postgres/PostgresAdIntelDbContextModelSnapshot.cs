@@ -808,6 +808,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime>("HeartbeatAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text");
@@ -831,6 +834,10 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<long>("StoreId")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("UploadName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.HasKey("Id");
 
@@ -1180,6 +1187,73 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("StoreId", "Sku");
 
                     b.ToTable("ProductVariants");
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.RecommendationRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ActionRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("ComputedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DismissedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DismissedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("FirstSeenAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsCurrent")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("PayloadJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SnoozedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("SnoozedUntilUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StoreId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("Recommendations");
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.Refund", b =>
@@ -1613,12 +1687,38 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)");
 
+                    b.Property<DateTime?>("RecommendationsComputedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<decimal>("ShippingCostPerOrder")
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)");
 
                     b.Property<long>("StoreId")
                         .HasColumnType("bigint");
+
+                    b.Property<decimal?>("TargetCpa")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<decimal?>("TargetLtvToCac")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<decimal?>("TargetMer")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<int?>("TargetPaybackDays")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal?>("TargetPoas")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<decimal?>("TargetRoas")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
 
                     b.Property<bool>("TrackingBreakerDisabled")
                         .HasColumnType("boolean");
@@ -1656,6 +1756,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime>("HeartbeatAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1669,11 +1772,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<long>("Processed")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("Provider")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -1685,12 +1783,19 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<long>("StoreId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Sync")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<long?>("Total")
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ConnectionId");
+                    b.HasIndex("ConnectionId", "Sync")
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 'running'");
 
                     b.HasIndex("StoreId", "ConnectionId", "StartedAtUtc");
 
@@ -2050,6 +2155,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.RecommendationRecord", b =>
+                {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()
                         .HasForeignKey("StoreId")

@@ -775,6 +775,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("HeartbeatAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -798,6 +801,10 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<long>("StoreId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -1133,6 +1140,71 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("StoreId", "Sku");
 
                     b.ToTable("ProductVariants");
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.RecommendationRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ActionRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ComputedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DismissedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DismissedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FirstSeenAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsCurrent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PayloadJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SnoozedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SnoozedUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StoreId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("Recommendations");
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.Refund", b =>
@@ -1550,12 +1622,38 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("RecommendationsComputedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<decimal>("ShippingCostPerOrder")
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("StoreId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("TargetCpa")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("TargetLtvToCac")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("TargetMer")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TargetPaybackDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("TargetPoas")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("TargetRoas")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("TrackingBreakerDisabled")
                         .HasColumnType("INTEGER");
@@ -1591,6 +1689,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("FinishedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("HeartbeatAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1604,11 +1705,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long>("Processed")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Provider")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime>("StartedAtUtc")
                         .HasColumnType("TEXT");
 
@@ -1620,12 +1716,19 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long>("StoreId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Sync")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("Total")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ConnectionId");
+                    b.HasIndex("ConnectionId", "Sync")
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 'running'");
 
                     b.HasIndex("StoreId", "ConnectionId", "StartedAtUtc");
 
@@ -1979,6 +2082,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.RecommendationRecord", b =>
+                {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()
                         .HasForeignKey("StoreId")

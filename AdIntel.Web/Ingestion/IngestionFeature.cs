@@ -1,0 +1,12 @@
+namespace AdIntel.Web.Ingestion;
+
+public static class IngestionFeature
+{
+    /// <summary>The writers every source of store data goes through: CSV imports, syncs and webhooks.</summary>
+    public static IServiceCollection AddIngestion(this IServiceCollection services)
+    {
+        services.AddScoped<OrderWriter>();
+        services.AddScoped<MetaAdsWriter>();
+        return services;
+    }
+}

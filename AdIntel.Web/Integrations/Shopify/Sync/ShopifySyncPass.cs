@@ -1,0 +1,367 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Ingestion;
+using AdIntel.Web.Integrations.Sync;
+
+namespace AdIntel.Web.Integrations.Shopify.Sync;
+
+/// <summary>The services a Shopify sync pass uses, resolved once per run by <see cref="ShopifySync"/>.</summary>
+internal sealed record ShopifySyncServices(AdIntelDbContext Db, ShopifyAdminClient Client, ShopifyBulkOperations Bulk, ShopifyAccessTokens Tokens,
+    OrderWriter Orders, ShopifyProductWriter Products, ShopifySyncOptions Options, TimeProvider Time, ILogger Logger);
+
+/// <summary>
+/// What a Shopify backfill (<see cref="ShopifyBackfill"/>) and an incremental sync (<see cref="ShopifyIncrementalSync"/>)
+/// share: the run's checkpoint and access token, calls to Shopify that refresh a refused token once, writes committed in
+/// one transaction with the checkpoint and progress, products read again whole, and the bulk read of orders both use
+/// (a backfill's, and an incremental sync's when many orders changed).
+/// </summary>
+internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunContext context, ShopifyCheckpoint checkpoint, ShopifyAdminSession session)
+{
+    protected const int RefetchChunk = 200;
+
+    protected AdIntelDbContext Db => services.Db;
+    protected ShopifyAdminClient Client => services.Client;
+    protected ShopifyBulkOperations Bulk => services.Bulk;
+    protected ShopifyAccessTokens Tokens => services.Tokens;
+    protected OrderWriter Orders => services.Orders;
+    protected ShopifyProductWriter Products => services.Products;
+    protected ShopifySyncOptions Options => services.Options;
+    protected TimeProvider Time => services.Time;
+    protected ILogger Logger => services.Logger;
+    protected IntegrationConnection Connection => context.Connection;
+    protected SyncRun Run => context.Run;
+    protected ShopifyCheckpoint Checkpoint => checkpoint;
+    private ShopifyAdminSession _session = session;
+
+    /// <summary>Whether the pass wrote anything (then the store's daily facts are rebuilt).</summary>
+    protected bool Changed { get; set; }
+
+    /// <summary>Runs the pass; marks the run's data changed when it wrote anything.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SyncAsync(cancellationToken);
+        }
+        finally
+        {
+            if (Changed)
+            {
+                context.MarkDataChanged();
+            }
+        }
+    }
+
+    protected abstract Task SyncAsync(CancellationToken cancellationToken);
+
+    protected Task SetPhaseAsync(string phase, CancellationToken cancellationToken) => context.SetPhaseAsync(phase, cancellationToken);
+
+    /// <summary>Reads products again whole (their variants came apart from them, or did not fit a page) and writes them.</summary>
+    protected async Task RefetchProductsAsync(IEnumerable<long> productIds, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in productIds.Chunk(RefetchChunk))
+        {
+            var refetched = await ReadWholeAsync(ShopifyQueries.BulkProducts(ShopifyQueries.Ids(chunk)), cancellationToken);
+            var whole = refetched.Roots.Select(ShopifyGraphQlReader.ReadProduct).ToDictionary(p => ShopifyGid.Of("Product", p.Id), StringComparer.Ordinal);
+            foreach (var (parent, child) in refetched.Children)
+            {
+                if (whole.TryGetValue(parent, out var owner))
+                {
+                    owner.Variants.Add(ShopifyGraphQlReader.ReadVariant(child));
+                }
+            }
+            await InTransactionAsync(() => Products.UpsertAsync(whole.Values.ToList(), cancellationToken), cancellationToken);
+        }
+    }
+
+    /// <summary>The completed bulk operation of the read's stage: the one it started (when it still has its result) or a new one.</summary>
+    protected async Task<ShopifyBulkStatus> OperationAsync(ShopifyBulkRead read, string query, CancellationToken cancellationToken)
+    {
+        if (read.OperationId is { } id)
+        {
+            try
+            {
+                var status = await WithTokenAsync(s => Bulk.WaitAsync(s, id, cancellationToken), cancellationToken);
+                if (status.Url is not null || status.RootObjectCount == 0)
+                {
+                    return status;
+                }
+            }
+            catch (ShopifyBulkOperationException e)
+            {
+                Logger.LogWarning("Bulk operation {Operation} cannot be resumed ({Message}); starting again", id, e.Message);
+            }
+        }
+        read.OperationId = await WithTokenAsync(s => Bulk.StartAsync(s, query, cancellationToken), cancellationToken);
+        read.RowsDone = 0;
+        await SaveCheckpointAsync(cancellationToken);
+        return await WithTokenAsync(s => Bulk.WaitAsync(s, read.OperationId, cancellationToken), cancellationToken);
+    }
+
+    protected async Task WriteCustomersAsync(ShopifyBulkRead? read, List<(ShopifyCustomerRecord, DateTimeOffset)> batch, long rowsDone,
+        CancellationToken cancellationToken)
+    {
+        await InTransactionAsync(async () =>
+        {
+            await Orders.UpsertCustomersAsync(batch.ConvertAll(c => (c.Item1.ToIncoming(), c.Item2.UtcDateTime)), cancellationToken);
+            Changed |= batch.Count > 0;
+            if (read is not null)
+            {
+                read.RowsDone = rowsDone;
+            }
+            await SaveCheckpointAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Orders read from a bulk result, ready to write, with the result rows they account for.</summary>
+    private sealed record OrderBatch(List<ShopifyOrderRecord> Orders, long RowsDone, Stragglers Stragglers);
+
+    /// <summary>Child rows that came apart from their order: the orders to read again (and whether refunded orders must be).</summary>
+    private sealed class Stragglers
+    {
+        public List<long> OrderIds { get; } = [];
+        public bool Refunded { get; set; }
+    }
+
+    /// <summary>
+    /// Streams the orders result: an order row starts an order, its lines follow with <c>__parentId</c> = the order and
+    /// its refunds' lines with <c>__parentId</c> = the refund. Orders are written in batches at an order row's boundary
+    /// (Shopify writes children after their parent, so every order before it is whole); a child whose parent was already
+    /// handed on is noted and its order read again at the end, because Shopify does not promise that order. Reading and
+    /// parsing the next batch overlaps writing the last one (one batch ahead at most).
+    /// </summary>
+    protected async Task ReadOrdersAsync(ShopifyBulkRead read, CancellationToken cancellationToken)
+    {
+        await SetPhaseAsync(read.Kind == "backfill" ? "Reading orders (bulk)" : "Reading changed orders (bulk)", cancellationToken);
+        var status = await OperationAsync(read, ShopifyQueries.BulkOrders(read.Search), cancellationToken);
+        Run.Total = status.RootObjectCount;
+        Run.Processed = read.OrdersDone;
+        await SetPhaseAsync(read.Kind == "backfill" ? "Writing orders" : "Writing changed orders", cancellationToken);
+        await Orders.PreloadAsync(cancellationToken);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var batches = Channel.CreateBounded<OrderBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var reader = Task.Run(() => ProduceOrderBatchesAsync(status.Url, read.RowsDone, batches.Writer, stop.Token), stop.Token);
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+            {
+                await WriteOrdersAsync(read, batch, cancellationToken);
+            }
+            await reader;
+        }
+        finally
+        {
+            // Stops the reader when the writing failed; its own failure, if any, already came through the channel.
+            await stop.CancelAsync();
+            await reader.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+        }
+        await RefetchOrdersAsync(read, cancellationToken);
+    }
+
+    private async Task ProduceOrderBatchesAsync(string? url, long skip, ChannelWriter<OrderBatch> batches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pending = new List<ShopifyGraphQlReader.OrderBuilder>(Options.BatchSize);
+            var parents = new Dictionary<string, ShopifyGraphQlReader.OrderBuilder>(StringComparer.Ordinal);
+            var refundOwners = new Dictionary<string, long>(StringComparer.Ordinal);
+            var stragglers = new Stragglers();
+            var rowsDone = skip;
+            await foreach (var (row, document) in Bulk.ReadAsync(url, skip, cancellationToken))
+            {
+                using (document)
+                {
+                    var element = document.RootElement;
+                    var parent = ShopifyGraphQlReader.Text(element, "__parentId");
+                    if (parent is null)
+                    {
+                        if (pending.Count >= Options.BatchSize)
+                        {
+                            await batches.WriteAsync(new OrderBatch(pending.Select(b => b.Build()).ToList(), row, stragglers), cancellationToken);
+                            pending.Clear();
+                            parents.Clear();
+                            stragglers = new Stragglers();
+                        }
+                        var order = ShopifyGraphQlReader.ReadOrder(element);
+                        pending.Add(order);
+                        parents[ShopifyGid.Of("Order", order.Order.Id)] = order;
+                        foreach (var refundId in order.Refunds.Keys)
+                        {
+                            var refundGid = ShopifyGid.Of("Refund", refundId);
+                            parents[refundGid] = order;
+                            refundOwners[refundGid] = order.Order.Id;
+                        }
+                    }
+                    else
+                    {
+                        AttachOrderChild(stragglers, parents, refundOwners, parent, element);
+                    }
+                    rowsDone = row + 1;
+                }
+            }
+            await batches.WriteAsync(new OrderBatch(pending.Select(b => b.Build()).ToList(), rowsDone, stragglers), cancellationToken);
+            batches.Complete();
+        }
+        catch (Exception e)
+        {
+            batches.Complete(e);
+            throw;
+        }
+    }
+
+    private static void AttachOrderChild(Stragglers stragglers, Dictionary<string, ShopifyGraphQlReader.OrderBuilder> parents,
+        Dictionary<string, long> refundOwners, string parent, JsonElement element)
+    {
+        var type = ShopifyGraphQlReader.GidType(ShopifyGraphQlReader.Text(element, "id"));
+        if (parents.TryGetValue(parent, out var owner))
+        {
+            switch (type)
+            {
+                case "LineItem":
+                    owner.Order.Lines.Add(ShopifyGraphQlReader.ReadLine(element));
+                    break;
+                case "RefundLineItem":
+                    ShopifyGraphQlReader.AddRefundLine(owner.Refunds[ShopifyGid.Number(parent)], element);
+                    break;
+                case "RefundShippingLine":
+                    ShopifyGraphQlReader.AddRefundShipping(owner.Refunds[ShopifyGid.Number(parent)], element);
+                    break;
+            }
+            return;
+        }
+        if (ShopifyGraphQlReader.GidType(parent) == "Order")
+        {
+            stragglers.OrderIds.Add(ShopifyGid.Number(parent));
+        }
+        else if (refundOwners.TryGetValue(parent, out var orderId))
+        {
+            stragglers.OrderIds.Add(orderId);
+        }
+        else
+        {
+            stragglers.Refunded = true;
+        }
+    }
+
+    /// <summary>Writes a batch of a bulk read with the read's checkpoint (rows done, orders to read again) in one transaction.</summary>
+    private async Task WriteOrdersAsync(ShopifyBulkRead read, OrderBatch batch, CancellationToken cancellationToken)
+    {
+        await InTransactionAsync(async () =>
+        {
+            var result = await Orders.UpsertAsync(ShopifyOrderRecord.ToIncoming(batch.Orders), OrderWriteMode.IfUpdatedAtDiffers, cancellationToken);
+            Changed |= result.Created + result.Updated > 0;
+            Run.Processed += batch.Orders.Count;
+            read.RowsDone = batch.RowsDone;
+            read.OrdersDone += batch.Orders.Count;
+            read.Refetch.AddRange(batch.Stragglers.OrderIds);
+            read.RefetchRefunded |= batch.Stragglers.Refunded;
+            await SaveCheckpointAsync(cancellationToken);
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <summary>Reads again, whole, the orders whose rows came apart (or that paging could not fit), and writes them.</summary>
+    protected async Task RefetchOrdersAsync(ShopifyBulkRead read, CancellationToken cancellationToken)
+    {
+        var searches = read.Refetch.Distinct().Chunk(RefetchChunk).Select(ShopifyQueries.Ids).ToList();
+        if (read.RefetchRefunded)
+        {
+            searches.Add("financial_status:partially_refunded OR financial_status:refunded");
+        }
+        if (searches.Count == 0)
+        {
+            return;
+        }
+        await SetPhaseAsync("Reading incomplete orders again", cancellationToken);
+        foreach (var search in searches)
+        {
+            var rows = await ReadWholeAsync(ShopifyQueries.BulkOrders(search), cancellationToken);
+            var builders = rows.Roots.Select(ShopifyGraphQlReader.ReadOrder).ToList();
+            var parents = new Dictionary<string, ShopifyGraphQlReader.OrderBuilder>(StringComparer.Ordinal);
+            foreach (var builder in builders)
+            {
+                parents[ShopifyGid.Of("Order", builder.Order.Id)] = builder;
+                foreach (var refundId in builder.Refunds.Keys)
+                {
+                    parents[ShopifyGid.Of("Refund", refundId)] = builder;
+                }
+            }
+            var ignored = new Stragglers();
+            foreach (var (parent, child) in rows.Children)
+            {
+                AttachOrderChild(ignored, parents, [], parent, child);
+            }
+            await InTransactionAsync(async () =>
+            {
+                // Stored earlier without some of their rows but with the same updated_at: rewrite them regardless.
+                var result = await Orders.UpsertAsync(ShopifyOrderRecord.ToIncoming(builders.Select(b => b.Build())), OrderWriteMode.Always, cancellationToken);
+                Changed |= result.Created + result.Updated > 0;
+                return result;
+            }, cancellationToken);
+        }
+        read.Refetch.Clear();
+        read.RefetchRefunded = false;
+        await SaveCheckpointAsync(cancellationToken);
+    }
+
+    protected sealed record WholeResult(List<JsonElement> Roots, List<(string Parent, JsonElement Child)> Children);
+
+    /// <summary>A small bulk result read whole (a few hundred objects), so its rows may come in any order.</summary>
+    protected async Task<WholeResult> ReadWholeAsync(string query, CancellationToken cancellationToken)
+    {
+        var id = await WithTokenAsync(s => Bulk.StartAsync(s, query, cancellationToken), cancellationToken);
+        var status = await WithTokenAsync(s => Bulk.WaitAsync(s, id, cancellationToken), cancellationToken);
+        var result = new WholeResult([], []);
+        await foreach (var (_, document) in Bulk.ReadAsync(status.Url, 0, cancellationToken))
+        {
+            using (document)
+            {
+                var element = document.RootElement.Clone();
+                if (ShopifyGraphQlReader.Text(element, "__parentId") is { } parent)
+                {
+                    result.Children.Add((parent, element));
+                }
+                else
+                {
+                    result.Roots.Add(element);
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Calls Shopify with the current token; after a 401 refreshes it once and calls again.</summary>
+    protected async Task<T> WithTokenAsync<T>(Func<ShopifyAdminSession, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call(_session);
+        }
+        catch (ShopifyUnauthorizedException)
+        {
+            Logger.LogInformation("Shopify refused the access token of store {StoreId}; refreshing it", Connection.StoreId);
+            _session = await Tokens.RefreshAsync(null, cancellationToken);
+            return await call(_session);
+        }
+    }
+
+    protected async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await work();
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Saves the checkpoint and the run's progress (inside the caller's transaction when there is one).</summary>
+    protected async Task SaveCheckpointAsync(CancellationToken cancellationToken)
+    {
+        Connection.CheckpointJson = Checkpoint.ToJson();
+        Connection.UpdatedAtUtc = Time.GetUtcNow().UtcDateTime;
+        await Db.SaveChangesAsync(cancellationToken);
+    }
+}
