@@ -13,8 +13,8 @@ namespace AdIntel.Web.Brain.Llm;
 /// Has the LLM rewrite the rules' recommendations in plain language (and add a few of its own) as JSON checked against
 /// <see cref="LlmPrompts.NarrationSchema"/>: an answer that does not match is asked for once more, then the rules' text
 /// stands. A rewrite or addition stating a number it was not given (<see cref="FigureCheck"/>) is dropped and logged.
-/// Results are cached per store and input for <see cref="CacheFor"/>; nothing runs past the store's monthly token
-/// budget. Logs carry keys, counts and reasons, never a prompt or an answer.
+/// Results are cached per store and input for <see cref="CacheFor"/> (a provider failure for
+/// <see cref="ProviderErrorCacheFor"/>); nothing runs past the store's monthly token budget. Logs carry keys, counts and reasons, never a prompt or an answer.
 /// </summary>
 public sealed class RecommendationNarrator(
     LlmChatClients clients,
@@ -25,6 +25,8 @@ public sealed class RecommendationNarrator(
     ILogger<RecommendationNarrator> logger)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(10);
+
+    public static readonly TimeSpan ProviderErrorCacheFor = TimeSpan.FromMinutes(1);
 
     private static readonly JsonSerializerOptions ReplyJson = new(JsonSerializerDefaults.Web);
 
@@ -53,12 +55,11 @@ public sealed class RecommendationNarrator(
         }
 
         var (reply, fallback) = await AskForReplyAsync(request, inputs, cancellationToken);
-        if (reply is null)
-        {
-            return NarrationResult.Deterministic(inputs, fallback);
-        }
-        var result = Check(inputs, figures, reply);
-        cache.Set(cacheKey, new CachedNarration(result, time.GetUtcNow() + CacheFor), CacheFor);
+        var result = reply is null ? NarrationResult.Deterministic(inputs, fallback) : Check(inputs, figures, reply);
+        // A failed provider is asked again after a minute, not on every page view; an answer (even a refusal or two
+        // answers off the schema, which the same input would get again) is kept the full ten minutes.
+        var keepFor = fallback == NarrationFallback.ProviderError ? ProviderErrorCacheFor : CacheFor;
+        cache.Set(cacheKey, new CachedNarration(result, time.GetUtcNow() + keepFor), keepFor);
         return result;
     }
 

@@ -35,10 +35,10 @@ public sealed record AskAnswer(AskOutcome Outcome, string? Text, IReadOnlyList<A
 }
 
 /// <summary>
-/// Answers a question about the current store with the LLM calling the read-only tools the screen gives
-/// it (Microsoft.Extensions.AI function invocation, one call at a time, at most <see cref="MaxRoundTrips"/> round trips). The answer must state
-/// only numbers the tools returned (<see cref="FigureCheck"/>), else it is withheld; tokens count against the store's
-/// budget. Logs carry outcomes and counts, never the question, the tool results or the answer.
+/// Answers a question about the current store with the LLM calling the read-only tools the screen gives it
+/// (Microsoft.Extensions.AI function invocation, one call at a time, at most <see cref="MaxRoundTrips"/> round trips).
+/// The answer must state only numbers the tools returned (<see cref="FigureCheck"/>), else it is withheld; tokens count
+/// against the store's budget. Logs carry outcomes and counts, never the question, the tool results or the answer.
 /// </summary>
 public sealed class AskAdIntel(LlmChatClients clients, LlmUsageLedger ledger, StoreClock clock, ILogger<AskAdIntel> logger)
 {

@@ -95,6 +95,7 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
         {
             // Strict structured output: the fake refuses a schema strict mode would refuse.
             Assert.True(request.Body["response_format"]!["json_schema"]!["strict"]!.GetValue<bool>());
+            Assert.False(request.Body.ContainsKey("strict"), "OpenAI refuses unknown request arguments");
         }
         else
         {
@@ -178,16 +179,25 @@ public sealed class RecommendationNarratorTests(AppFixture fixture)
 
     [Theory]
     [MemberData(nameof(LlmTestKit.Providers), MemberType = typeof(LlmTestKit))]
-    public async Task A_malformed_response_body_keeps_the_deterministic_text(string provider)
+    public async Task A_malformed_response_body_keeps_the_deterministic_text_for_a_minute(string provider)
     {
         var (kit, storeId) = await StartAsync(provider);
         await using var _ = kit;
         kit.Fake.Enqueue(FakeLlmReply.MalformedBody());
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
-        var result = await NarrateAsync(kit, storeId);
+        var result = await NarrateAsync(kit, storeId, null, time);
+        var again = await NarrateAsync(kit, storeId, null, time);
+        time.Advance(RecommendationNarrator.ProviderErrorCacheFor);
+        kit.Fake.Enqueue(FakeLlmReply.Json(Reply()));
+        var recovered = await NarrateAsync(kit, storeId, null, time);
 
         Assert.Equal(NarrationFallback.ProviderError, result.Fallback);
         Assert.Equal(Inputs.Select(i => i.Title), result.Recommendations.Select(r => r.Title));
+        // A failed provider is not asked again on every page view, but after a minute.
+        Assert.Same(result, again);
+        Assert.Equal(NarrationSource.Llm, recovered.Source);
+        Assert.Equal(2, kit.Fake.Requests.Count);
     }
 
     [Theory]
