@@ -1,3 +1,4 @@
+using AdIntel.Web.Alerts;
 using AdIntel.Web.Brain.Llm;
 using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Demo;
@@ -32,6 +33,7 @@ public static class FeatureComposition
         services.AddMetricsFeature();
         services.AddIngestionFeature();
         services.AddImportsFeature();
+        services.AddAlertsFeature();
         services.AddRulesFeature();
         services.AddReportsFeature();
         services.AddIntegrationsFeature(builder.Configuration);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using AdIntel.Plugins.Abstractions;
+using AdIntel.Web.Alerts;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Data;
@@ -57,7 +58,7 @@ public sealed record ActionCommandResult(ActionRecord? Record, int Status, strin
 /// and approves, rejects and undoes. Scoped to the current store; every change is audited.
 /// </summary>
 public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IAuditLog audit, StoreContext storeContext, TimeProvider time,
-    ILogger<ActionExecutor> logger)
+    AlertWriter alerts, ILogger<ActionExecutor> logger)
 {
     /// <summary>Loads the store's rail settings, the executed actions the rails count, and the tracking health.</summary>
     public async Task<ActionSession> BeginAsync(CancellationToken cancellationToken)
@@ -257,8 +258,7 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             case ActionTypes.Notify:
                 if (AlertId(record) is { } alertId && await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken) is { } alert)
                 {
-                    alert.Status = AlertStatuses.Dismissed;
-                    alert.ResolvedAtUtc = time.GetUtcNow().UtcDateTime;
+                    alerts.Close(alert, AlertStatuses.Dismissed, actor);
                 }
                 break;
         }
@@ -294,18 +294,19 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
                     after = await platform.SetDailyBudgetAsync(scope, state.Id, decision.TargetBudget!.Value, cancellationToken);
                     break;
                 case ActionTypes.Notify:
-                    var alert = new Alert
+                    var alert = await alerts.RaiseAsync(new AlertSignal
                     {
-                        Type = "rule",
-                        Severity = "medium",
+                        Source = AlertSources.Rule,
+                        Type = "rule_notify",
+                        // The same rule on the same entity updates its alert while it is active.
+                        ConditionKey = string.Create(CultureInfo.InvariantCulture, $"rule:{record.RuleId?.ToString(CultureInfo.InvariantCulture) ?? record.Source}:{scope.ToApiName()}:{state.Id}"),
+                        Severity = AlertSeverities.Medium,
                         EntityType = scope == RuleScope.Account ? "system" : scope.ToApiName(),
                         EntityId = scope == RuleScope.Account ? null : state.Id,
-                        Title = Truncate($"{ruleName ?? "Automation"}: {state.Name}", 300),
+                        EntityName = state.Name,
+                        Title = $"{ruleName ?? "Automation"}: {state.Name}",
                         Message = string.IsNullOrWhiteSpace(spec.Message) ? $"{ruleName ?? "A rule"} matched {state.Name}." : spec.Message,
-                        CreatedAtUtc = time.GetUtcNow().UtcDateTime,
-                    };
-                    db.Alerts.Add(alert);
-                    await db.SaveChangesAsync(cancellationToken);
+                    }, cancellationToken);
                     record.ResultJson = JsonSerializer.Serialize(new { alertId = alert.Id }, RuleJson.Options);
                     break;
                 case ActionTypes.Tag:

@@ -86,7 +86,7 @@ public sealed class TwoStores
         db.Rules.Add(rule);
         await db.SaveChangesAsync();
         db.RuleExecutions.Add(new RuleExecution { RuleId = rule.Id, StartedAtUtc = now, DetailsJson = JsonSerializer.Serialize(new[] { marker }) });
-        db.Alerts.Add(new Alert { Type = "test", Title = "Alert " + marker, Message = marker, CreatedAtUtc = now });
+        db.Alerts.Add(new Alert { Type = "test", ConditionKey = "test:" + marker, ActiveKey = "test:" + marker, LastSeenAtUtc = now, Title = "Alert " + marker, Message = marker, CreatedAtUtc = now });
         db.DailyFacts.Add(new DailyStoreFacts { Date = today.AddDays(-1), Orders = 1, GrossSales = 20, AdSpend = 12.34m });
         db.ImportRuns.Add(new ImportRun { Kind = "shopify-orders", FileName = marker + ".csv", Status = RunStatuses.Succeeded, ResultJson = JsonSerializer.Serialize(new { note = marker }), StartedAtUtc = now, FinishedAtUtc = now });
         db.StoreInvitations.Add(new StoreInvitation
