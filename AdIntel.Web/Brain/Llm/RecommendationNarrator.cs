@@ -30,6 +30,9 @@ public sealed class RecommendationNarrator(
 
     private static readonly JsonSerializerOptions ReplyJson = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Whether an LLM is configured (without one every narration is the rules' own text).</summary>
+    public bool IsConfigured => clients.IsConfigured;
+
     public async Task<NarrationResult> NarrateAsync(IReadOnlyList<NarrationInput> inputs, CancellationToken cancellationToken)
     {
         if (inputs.Count == 0)

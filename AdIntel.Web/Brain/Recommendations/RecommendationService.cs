@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AdIntel.Web.Brain.Llm;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
@@ -52,7 +53,7 @@ public sealed record RecommendationCommandResult(int Status, string Message, Rec
 /// approval queue through <see cref="ActionExecutor"/>, the one way actions reach an ad platform.
 /// </summary>
 public sealed class RecommendationService(AdIntelDbContext db, StoreContext storeContext, MetricsService metrics, RuleSnapshotBuilder snapshots,
-    ActionExecutor executor, TimeProvider time, ILogger<RecommendationService> logger)
+    ActionExecutor executor, RecommendationNarrator narrator, TimeProvider time, ILogger<RecommendationService> logger)
 {
     /// <summary>"recommendation": the <see cref="ActionRecord.Source"/> of actions a recommendation sent.</summary>
     public const string ActionSource = "recommendation";
@@ -144,6 +145,22 @@ public sealed class RecommendationService(AdIntelDbContext db, StoreContext stor
         var now = time.GetUtcNow().UtcDateTime;
         return new RecommendationBoard(computedAt, [.. rows.Select(r => ToItem(r, approvals, now))]);
     }
+
+    /// <summary>Whether <see cref="NarrateAsync"/> can ask an LLM (else it returns the engine's own text at once).</summary>
+    public bool CanNarrate => narrator.IsConfigured;
+
+    /// <summary>
+    /// The open recommendations in plain language: the LLM's rewrite of each title and reasoning where it passed every
+    /// check (schema, and every number one of the recommendation's figures), else the engine's own text; plus what the
+    /// LLM added, citing given figures. Only words change: keys, figures, impact and actions stay the engine's, so an
+    /// action still goes only to the approval queue and its rails.
+    /// </summary>
+    public Task<NarrationResult> NarrateAsync(RecommendationBoard board, CancellationToken cancellationToken) =>
+        narrator.NarrateAsync([.. board.Open.Select(i => NarrationInputOf(i.Recommendation))], cancellationToken);
+
+    private static NarrationInput NarrationInputOf(Recommendation recommendation) => new(recommendation.Key, recommendation.Type,
+        recommendation.Title, recommendation.Reasoning,
+        [.. recommendation.Figures.Select(f => new NarrationFigure(f.Name, FigureSheet.Round(f), f.Unit, f.Window))]);
 
     public Task<RecommendationCommandResult> DismissAsync(string key, string actor, CancellationToken cancellationToken) =>
         ChangeAsync(key, row =>

@@ -70,6 +70,13 @@ public sealed class IndexModel(MetricsService metrics, StoreClock clock, Recomme
     public Task<IActionResult> OnPostSendAsync(string key, CancellationToken cancellationToken) =>
         CommandAsync(() => recommendations.SendToApprovalsAsync(key, cancellationToken), cancellationToken);
 
+    /// <summary>The panel with its text in plain language (the LLM's where it passed every check); htmx asks for it after the page shows.</summary>
+    public async Task<IActionResult> OnGetNarratedAsync(CancellationToken cancellationToken)
+    {
+        await LoadPanelAsync(null, false, cancellationToken, narrate: true);
+        return this.PartialOr("_Recommendations", Panel, RedirectToPage());
+    }
+
     public async Task<IActionResult> OnPostRecomputeAsync(CancellationToken cancellationToken)
     {
         if (!CanAct)
@@ -107,12 +114,15 @@ public sealed class IndexModel(MetricsService metrics, StoreClock clock, Recomme
         return this.PartialOr("_Recommendations", Panel, RedirectToPage());
     }
 
-    private async Task LoadPanelAsync(string? message, bool isProblem, CancellationToken cancellationToken)
+    private async Task LoadPanelAsync(string? message, bool isProblem, CancellationToken cancellationToken, bool narrate = false)
     {
         var calendar = await clock.GetCalendarAsync(cancellationToken);
+        var board = await recommendations.GetBoardAsync(cancellationToken);
         Panel = new RecommendationsPanel
         {
-            Board = await recommendations.GetBoardAsync(cancellationToken),
+            Board = board,
+            AiConfigured = recommendations.CanNarrate,
+            Narration = narrate ? await recommendations.NarrateAsync(board, cancellationToken) : null,
             Format = new MetricFormatter(calendar.Currency),
             TimeZone = calendar.TimeZone,
             CanAct = CanAct,

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Auth;
@@ -24,7 +25,7 @@ public static class RecommendationEndpoints
 
     public sealed record SnoozeRequest(int? Days);
 
-    private static async Task<IResult> ListAsync(string? state, RecommendationService service, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(string? state, bool? narrate, RecommendationService service, CancellationToken cancellationToken)
     {
         var wanted = string.IsNullOrWhiteSpace(state) ? RecommendationItem.Open : state.Trim();
         if (wanted != "all" && !RecommendationItem.States.Contains(wanted))
@@ -32,7 +33,17 @@ public static class RecommendationEndpoints
             return ApiResults.BadRequest($"Unknown state \"{state}\"; use open, dismissed, snoozed or all.", new { parameter = "state", valid = RecommendationItem.States.Append("all") });
         }
         var board = await service.GetBoardAsync(cancellationToken);
-        return ApiResults.List([.. board.Items.Where(i => wanted == "all" || i.State == wanted).Select(RecommendationView.From)]);
+        var items = board.Items.Where(i => wanted == "all" || i.State == wanted).Select(RecommendationView.From);
+        if (narrate == true)
+        {
+            // Only open recommendations are narrated; the others keep the engine's words.
+            var narration = await service.NarrateAsync(board, cancellationToken);
+            var byKey = narration.Recommendations.ToDictionary(n => n.Key, StringComparer.Ordinal);
+            items = items.Select(view => byKey.TryGetValue(view.Key, out var n)
+                ? view with { PlainLanguage = new RecommendationView.PlainLanguageView(n.Title, n.Reasoning, n.ByLlm, narration.Notice) }
+                : view);
+        }
+        return ApiResults.List([.. items]);
     }
 
     private static async Task<IResult> RecomputeAsync(RecommendationService service, CancellationToken cancellationToken)
@@ -88,6 +99,15 @@ public sealed record RecommendationView(
     DateTime ComputedAt)
 {
     /// <summary>The proposed action: its type and values (<c>amount</c> for set_budget), the entity, and a description.</summary>
+    /// <summary>
+    /// With <c>?narrate=true</c>: the title and reasoning to show (the LLM's where every number passed the check,
+    /// <c>byAi</c> true; else the engine's) and where the text comes from.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PlainLanguageView? PlainLanguage { get; init; }
+
+    public sealed record PlainLanguageView(string Title, string Reasoning, bool ByAi, string Notice);
+
     public sealed record ActionView(string Type, string Scope, long EntityId, string ExternalId, string Name, decimal? Amount, decimal? Percent,
         string Description);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AdIntel.Plugins.Abstractions;
+using AdIntel.Web.Brain.Llm;
 using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Metrics;
 
@@ -20,6 +21,26 @@ public sealed class RecommendationsPanel
     public required bool CanAct { get; init; }
     public string? Message { get; init; }
     public bool MessageIsProblem { get; init; }
+
+    /// <summary>Whether an LLM is configured to put the recommendations in plain language.</summary>
+    public bool AiConfigured { get; init; }
+
+    /// <summary>The plain-language text, once asked for (the page asks after it has shown the engine's own text).</summary>
+    public NarrationResult? Narration { get; init; }
+
+    /// <summary>The panel asks for its plain-language version once shown: an LLM may take seconds the page should not wait.</summary>
+    public bool NarrationPending => AiConfigured && Narration is null && Board.Open.Count > 0;
+
+    /// <summary>Where the text comes from ("Rewritten in plain language by AI; …", "AI not configured: …"), or null to say nothing.</summary>
+    public string? NarrationNotice => Narration is { Notice.Length: > 0 } narration ? narration.Notice
+        : !AiConfigured && Board.Open.Count > 0 ? NarrationResult.Deterministic([], NarrationFallback.NotConfigured).Notice
+        : null;
+
+    /// <summary>The LLM's wording of a recommendation, when it passed every check; null: show the engine's own.</summary>
+    public NarratedRecommendation? Narrated(string key) => Narration?.Recommendations.FirstOrDefault(n => n.ByLlm && n.Key == key);
+
+    /// <summary>A figure the LLM cited in a recommendation of its own, written like the engine's.</summary>
+    public string Figure(NarrationFigure figure) => FigureSheet.Write(Format, new RecommendationFigure(figure.Name, figure.Value, figure.Unit, figure.Window));
 
     /// <summary>"Dec 7, 2026, 14:05" in the store's time zone, or null when never computed.</summary>
     public string? ComputedAt => Board.ComputedAtUtc is { } at
