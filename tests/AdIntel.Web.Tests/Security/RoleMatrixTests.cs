@@ -103,6 +103,24 @@ public sealed class RoleMatrixTests(AppFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData(StoreRole.Viewer)]
+    [InlineData(StoreRole.Accountant)]
+    [InlineData(StoreRole.Marketer)]
+    [InlineData(StoreRole.Owner)]
+    public async Task Menus_and_buttons_offer_only_what_the_role_may_do(StoreRole role)
+    {
+        var roster = await RosterAsync();
+        var overview = await roster.Browsers[role].Client.GetStringAsync("/");
+        var rules = await roster.Browsers[role].Client.GetStringAsync("/rules");
+
+        var mayChange = role >= StoreRole.Marketer;
+        Assert.Equal(mayChange, overview.Contains("href=\"/imports\"", StringComparison.Ordinal));
+        Assert.Equal(mayChange, rules.Contains("href=\"/imports\"", StringComparison.Ordinal));
+        Assert.Equal(mayChange, rules.Contains("href=\"/rules/new\"", StringComparison.Ordinal));
+        Assert.Equal(mayChange, rules.Contains("UsePreset", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Jobs_dashboard_is_for_the_installation_administrator_only()
     {
