@@ -6,13 +6,16 @@ namespace AdIntel.Web.Imports;
 public sealed record ImportMessage(int Line, string Message);
 
 /// <summary>
-/// Line messages with a cap: a broken file with a million bad lines must not produce a million-entry response.
-/// The first <see cref="Cap"/> are kept, the rest only counted.
+/// Line messages, one per line (a line with two problems gets one message naming both, so two bad lines count as two),
+/// with a cap: a broken file with a million bad lines must not produce a million-entry response. The first
+/// <see cref="Cap"/> lines are kept, the rest only counted.
 /// </summary>
 public sealed class ImportMessageList
 {
     public const int Cap = 200;
     private readonly List<ImportMessage> _kept = [];
+    private readonly Dictionary<int, int> _keptIndexByLine = [];
+    private int _lastOmittedLine = -1;
 
     public IReadOnlyList<ImportMessage> Kept => _kept;
     public int Omitted { get; private set; }
@@ -20,12 +23,19 @@ public sealed class ImportMessageList
 
     public void Add(int line, string message)
     {
-        if (_kept.Count < Cap)
+        if (_keptIndexByLine.TryGetValue(line, out var index))
         {
+            _kept[index] = _kept[index] with { Message = _kept[index].Message + " " + message };
+        }
+        else if (_kept.Count < Cap)
+        {
+            _keptIndexByLine[line] = _kept.Count;
             _kept.Add(new ImportMessage(line, message));
         }
-        else
+        else if (line != _lastOmittedLine)
         {
+            // A line's problems are reported one after another, so a repeat of the last omitted line is the same line.
+            _lastOmittedLine = line;
             Omitted++;
         }
     }

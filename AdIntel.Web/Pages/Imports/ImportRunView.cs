@@ -22,7 +22,7 @@ public sealed class ImportRunView
         ("insightsCreated", "Ad days created"),
         ("insightsUpdated", "Ad days updated"),
         ("insightsUnchanged", "Ad days unchanged"),
-        ("skipped", "Rows skipped"),
+        ("skipped", "Rows not imported (with their order or ad day)"),
     ];
 
     public long Id { get; private init; }
