@@ -30,18 +30,21 @@ public sealed record DateRange(DateOnly From, DateOnly To)
 /// <summary>
 /// The date presets of the screens and the API (<c>?preset=</c>). "Last N days" are the N complete days before
 /// today in the store's time zone — like Meta's <c>last_Nd</c> and the rules' <c>_Nd</c> windows — so a
-/// period never mixes in a half-finished day and compares fairly with the period before it. Month to date includes today.
+/// period never mixes in a half-finished day and compares fairly with the period before it. Today (so far) and month to
+/// date include today.
 /// </summary>
 public sealed record DatePreset(string Key, string Label, Func<DateOnly, DateRange> RangeEndingOn)
 {
     public const string Custom = "custom";
 
+    public static readonly DatePreset Today = new("today", "Today", today => new DateRange(today, today));
+    public static readonly DatePreset Yesterday = new("yesterday", "Yesterday", today => new DateRange(today.AddDays(-1), today.AddDays(-1)));
     public static readonly DatePreset Last7Days = new("7d", "Last 7 days", today => LastDays(today, 7));
     public static readonly DatePreset Last30Days = new("30d", "Last 30 days", today => LastDays(today, 30));
     public static readonly DatePreset Last90Days = new("90d", "Last 90 days", today => LastDays(today, 90));
     public static readonly DatePreset MonthToDate = new("mtd", "Month to date", today => new DateRange(new DateOnly(today.Year, today.Month, 1), today));
 
-    public static IReadOnlyList<DatePreset> All { get; } = [Last7Days, Last30Days, Last90Days, MonthToDate];
+    public static IReadOnlyList<DatePreset> All { get; } = [Today, Yesterday, Last7Days, Last30Days, Last90Days, MonthToDate];
 
     public static DatePreset Default => Last30Days;
 
@@ -56,7 +59,7 @@ public sealed record DateRangeSelection(DateRange Range, string Preset);
 /// <summary>Why a date query was refused: a sentence for people and the parameter at fault.</summary>
 public sealed record DateRangeError(string Message, string Parameter, string? Value);
 
-/// <summary>Reads <c>?from=YYYY-MM-DD&amp;to=YYYY-MM-DD&amp;preset=7d|30d|90d|mtd|custom</c>, shared by pages and API.</summary>
+/// <summary>Reads <c>?from=YYYY-MM-DD&amp;to=YYYY-MM-DD&amp;preset=today|yesterday|7d|30d|90d|mtd|custom</c>, shared by pages and API.</summary>
 public static class DateRangeQuery
 {
     public const string ErrorCode = "invalid_date_range";

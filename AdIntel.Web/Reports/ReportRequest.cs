@@ -41,7 +41,7 @@ public static class ReportRequest
     public const string LastMonth = "lm";
 
     public static IReadOnlyList<(string Key, string Label)> Presets { get; } =
-        [("30d", "Last 30 days"), ("90d", "Last 90 days"), (LastMonth, "Last month"), (Last12Months, "Last 12 months"), ("mtd", "Month to date")];
+        [("today", "Today"), ("yesterday", "Yesterday"), ("30d", "Last 30 days"), ("90d", "Last 90 days"), (LastMonth, "Last month"), (Last12Months, "Last 12 months"), ("mtd", "Month to date")];
 
     /// <summary>The range a report shows when none is asked for.</summary>
     public static string DefaultPreset(string report) => report is ReportNames.Summary or ReportNames.Cohorts ? Last12Months : "30d";

@@ -12,6 +12,8 @@ public sealed class DateRangeTests
     [InlineData("90d", "2025-12-15", "2026-03-14")]
     [InlineData("mtd", "2026-03-01", "2026-03-15")]
     [InlineData("MTD", "2026-03-01", "2026-03-15")]
+    [InlineData("today", "2026-03-15", "2026-03-15")]
+    [InlineData("yesterday", "2026-03-14", "2026-03-14")]
     public void TryParse_preset_gives_complete_days_before_today_or_month_to_date(string preset, string from, string to)
     {
         Assert.True(DateRangeQuery.TryParse(null, null, preset, Today, out var selection, out var error));
@@ -48,7 +50,7 @@ public sealed class DateRangeTests
     [InlineData("2025-01-01", null, null, "to")]
     [InlineData(null, "2025-01-01", null, "from")]
     [InlineData("2021-01-01", "2024-01-02", null, "to")]
-    [InlineData(null, null, "yesterday", "preset")]
+    [InlineData(null, null, "last-week", "preset")]
     [InlineData("2025-01-01", "2025-01-02", "7d", "preset")]
     [InlineData(null, null, "custom", "from")]
     public void TryParse_refuses_bad_input_and_names_the_parameter(string? from, string? to, string? preset, string parameter)
