@@ -1,20 +1,27 @@
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Rules.Actions;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AdIntel.Web.Pages.Campaigns;
 
 /// <summary><c>/campaigns/{id}/adsets/{adSetId}</c>: one ad set and its ads.</summary>
-public sealed class AdSetModel(CampaignPerformanceQuery performance, StoreClock clock) : PerformancePageModel(clock)
+public sealed class AdSetModel(CampaignPerformanceQuery performance, StoreClock clock, ActionExecutor executor) : PerformancePageModel(clock, executor)
 {
-    public async Task<IActionResult> OnGetAsync(long id, long adSetId, CancellationToken cancellationToken)
+    [BindProperty(SupportsGet = true)]
+    public long Id { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public long AdSetId { get; set; }
+
+    protected override async Task<PerformanceReport?> LoadReportAsync(ReportQuery query, CancellationToken cancellationToken)
     {
-        var query = await ReadQueryAsync(cancellationToken);
+        var (id, adSetId) = (Id, AdSetId);
         var adSet = await performance.GetAdSetAsync(id, adSetId, query.Selection.Range, cancellationToken);
         if (adSet is null)
         {
-            return NotFound();
+            return null;
         }
-        Report = new PerformanceReport
+        return new PerformanceReport
         {
             Level = PerformanceLevel.Ad,
             Title = adSet.AdSet.Name,
@@ -33,6 +40,5 @@ public sealed class AdSetModel(CampaignPerformanceQuery performance, StoreClock 
                 new(adSet.AdSet.Name, null),
             ],
         };
-        return Render();
     }
 }

@@ -1,20 +1,24 @@
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Rules.Actions;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AdIntel.Web.Pages.Campaigns;
 
 /// <summary><c>/campaigns/{id}</c>: one campaign and its ad sets.</summary>
-public sealed class CampaignModel(CampaignPerformanceQuery performance, StoreClock clock) : PerformancePageModel(clock)
+public sealed class CampaignModel(CampaignPerformanceQuery performance, StoreClock clock, ActionExecutor executor) : PerformancePageModel(clock, executor)
 {
-    public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
+    [BindProperty(SupportsGet = true)]
+    public long Id { get; set; }
+
+    protected override async Task<PerformanceReport?> LoadReportAsync(ReportQuery query, CancellationToken cancellationToken)
     {
-        var query = await ReadQueryAsync(cancellationToken);
+        var id = Id;
         var campaign = await performance.GetCampaignAsync(id, query.Selection.Range, cancellationToken);
         if (campaign is null)
         {
-            return NotFound();
+            return null;
         }
-        Report = new PerformanceReport
+        return new PerformanceReport
         {
             Level = PerformanceLevel.AdSet,
             Title = campaign.Campaign.Name,
@@ -28,6 +32,5 @@ public sealed class CampaignModel(CampaignPerformanceQuery performance, StoreClo
             Totals = campaign.Campaign.Totals,
             Breadcrumbs = [new("Campaigns", PerformanceReport.UrlFor("/campaigns", query.Selection, query.Sort)), new(campaign.Campaign.Name, null)],
         };
-        return Render();
     }
 }

@@ -6,5 +6,5 @@ public static class CampaignsPagesFeature
     public static IServiceCollection AddCampaignsPages(this IServiceCollection services) =>
         services.AddScoped<CampaignPerformanceQuery>();
 
-    public static void MapCampaignsPages(this RouteGroupBuilder api) => api.MapCampaignsEndpoints();
+    public static void MapCampaignsPages(this RouteGroupBuilder api) => api.MapCampaignsEndpoints().MapManualChangeEndpoints();
 }

@@ -1,16 +1,15 @@
 using AdIntel.Web.Metrics;
-using Microsoft.AspNetCore.Mvc;
+using AdIntel.Web.Rules.Actions;
 
 namespace AdIntel.Web.Pages.Campaigns;
 
 /// <summary><c>/campaigns</c>: every campaign of the store over the chosen range.</summary>
-public sealed class IndexModel(CampaignPerformanceQuery performance, StoreClock clock) : PerformancePageModel(clock)
+public sealed class IndexModel(CampaignPerformanceQuery performance, StoreClock clock, ActionExecutor executor) : PerformancePageModel(clock, executor)
 {
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    protected override async Task<PerformanceReport?> LoadReportAsync(ReportQuery query, CancellationToken cancellationToken)
     {
-        var query = await ReadQueryAsync(cancellationToken);
         var campaigns = await performance.GetCampaignsAsync(query.Selection.Range, cancellationToken);
-        Report = new PerformanceReport
+        return new PerformanceReport
         {
             Level = PerformanceLevel.Campaign,
             Title = "Campaigns",
@@ -23,6 +22,5 @@ public sealed class IndexModel(CampaignPerformanceQuery performance, StoreClock 
             Totals = DeliveryTotals.Sum(campaigns.Select(c => c.Totals)),
             HasAdData = campaigns.Count > 0,
         };
-        return Render();
     }
 }

@@ -44,6 +44,23 @@ public sealed class PerformanceReport
     /// <summary>Rendered as an htmx fragment: the fragment then carries its own &lt;title&gt;.</summary>
     public bool IsFragment { get; set; }
 
+    /// <summary>Whether the viewer may pause, enable and change budgets here (marketers and owners).</summary>
+    public bool CanChange { get; set; }
+
+    /// <summary>What the last manual change or undo did, if anything.</summary>
+    public ControlOutcome? Control { get; set; }
+
+    /// <summary>The API scope of this screen's rows: campaign, ad_set or ad.</summary>
+    public static string ScopeOf(PerformanceLevel level) => level switch
+    {
+        PerformanceLevel.Campaign => "campaign",
+        PerformanceLevel.AdSet => "ad_set",
+        _ => "ad",
+    };
+
+    /// <summary>Where this screen's forms post, keeping range and order.</summary>
+    public string ActionUrl(string handler) => Url(Sort) + (Url(Sort).Contains('?', StringComparison.Ordinal) ? "&" : "?") + "handler=" + handler;
+
     public IReadOnlyList<PerformanceColumn> Columns => PerformanceColumn.For(Level);
 
     public string RowNoun => Level switch

@@ -49,6 +49,12 @@ public sealed record ActionCommandResult(ActionRecord? Record, int Status, strin
     public static ActionCommandResult NotFound() => new(null, 404, "Action was not found.");
 
     public static ActionCommandResult Conflict(ActionRecord? record, string message) => new(record, 409, message);
+
+    /// <summary>A person's change beyond the daily budget rail, not applied: the message says why the rail exists.</summary>
+    public static ActionCommandResult ConfirmationRequired(string message) => new(null, 428, message);
+
+    /// <summary>Nothing to change (already paused, budget already there): 200 without a record.</summary>
+    public static ActionCommandResult NoChange(string message) => new(null, 200, message);
 }
 
 /// <summary>
@@ -60,6 +66,9 @@ public sealed record ActionCommandResult(ActionRecord? Record, int Status, strin
 public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IAuditLog audit, StoreContext storeContext, TimeProvider time,
     AlertWriter alerts, ILogger<ActionExecutor> logger)
 {
+    /// <summary>"person": the <see cref="ActionRecord.Source"/> of changes made by hand.</summary>
+    public const string ManualSource = "person";
+
     /// <summary>Loads the store's rail settings, the executed actions the rails count, and the tracking health.</summary>
     public async Task<ActionSession> BeginAsync(CancellationToken cancellationToken)
     {
@@ -146,6 +155,68 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             return new(ActionOutcome.Queued, decision.Reason, record.Id);
         }
         return await ApplyAsync(session, record, proposal.Action, state, decision, origin.RuleName, actor: null, cancellationToken);
+    }
+
+    /// <summary>Whether the current store has this campaign, ad set or ad (another store's is not found).</summary>
+    public async Task<bool> EntityExistsAsync(RuleScope scope, long entityId, CancellationToken cancellationToken) =>
+        await platform.GetAsync(scope, entityId, cancellationToken) is not null;
+
+    /// <summary>
+    /// A person pauses, enables or changes a budget by hand (an entity's page or <c>PATCH /api/campaigns|adsets|ads/{id}</c>):
+    /// decided by <see cref="SafetyRails.DecideForPerson"/>, then recorded, applied, audited and undoable like any action,
+    /// with the source <see cref="ManualSource"/>.
+    /// </summary>
+    public async Task<ActionCommandResult> ChangeByPersonAsync(RuleScope scope, long entityId, RuleActionSpec action, string actor, bool confirmed,
+        CancellationToken cancellationToken)
+    {
+        if (await platform.GetAsync(scope, entityId, cancellationToken) is not { } state)
+        {
+            return new(null, 404, $"{scope.ToApiName().Replace('_', ' ')} was not found.");
+        }
+        var session = await BeginAsync(cancellationToken);
+        var proposal = new ActionProposal
+        {
+            Source = ManualSource, Scope = scope, EntityId = entityId, Action = action, Evidence = new EntityEvidence(0, 0, 0),
+        };
+        var decision = SafetyRails.DecideForPerson(proposal, state, session.Settings, session.Ledger, confirmed);
+        switch (decision.Verdict)
+        {
+            case RailVerdict.NoChange:
+                return ActionCommandResult.NoChange(decision.Reason);
+            case RailVerdict.NeedsConfirmation:
+                return ActionCommandResult.ConfirmationRequired(decision.Reason);
+            case RailVerdict.Blocked or RailVerdict.NeedsApproval:
+                return ActionCommandResult.Conflict(null, decision.Reason);
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var record = new ActionRecord
+        {
+            Source = ManualSource,
+            EntityScope = scope.ToApiName(),
+            EntityId = entityId,
+            EntityExternalId = state.ExternalId,
+            EntityName = Truncate(state.Name, 300),
+            Type = action.Type,
+            SettingsJson = JsonSerializer.Serialize(action, RuleJson.Options),
+            RiskLevel = decision.Risk,
+            Status = ActionStatuses.Executing,
+            Reason = Truncate(decision.Reason, 2000),
+            EvidenceJson = "{}",
+            StatusBefore = state.Status,
+            BudgetBefore = state.DailyBudget,
+            StatusAfter = decision.TargetStatus,
+            BudgetAfter = decision.TargetBudget,
+            IdempotencyKey = "person:" + Guid.NewGuid().ToString("N"),
+            CreatedAtUtc = now,
+            DecidedAtUtc = now,
+            DecidedBy = Truncate(actor, 256),
+        };
+        db.ActionRecords.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        var outcome = await ApplyAsync(session, record, action, state, decision, ruleName: null, actor, cancellationToken);
+        return outcome.Result == ActionOutcome.Executed
+            ? ActionCommandResult.Done(record, decision.Reason)
+            : ActionCommandResult.Conflict(record, outcome.Reason);
     }
 
     /// <summary>A person approves a queued action: the hard rails are checked again against the entity's state now.</summary>
@@ -322,7 +393,7 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             record.BudgetAfter = after.DailyBudget;
             session.Ledger.Record(new LedgerEntry(scope, state.Id, record.RuleId, spec.Type, now, spec.ChangesBudget ? state.DailyBudget : null, actor is null));
             audit.Record(new AuditChange("action.executed", "action", record.Id.ToString(CultureInfo.InvariantCulture),
-                $"{(actor is null ? "Automatically executed" : "Executed after approval")}: {Describe(record)}.",
+                $"{(actor is null ? "Automatically executed" : record.Source == ManualSource ? "Changed by hand" : "Executed after approval")}: {Describe(record)}.",
                 new { status = record.StatusBefore, dailyBudget = record.BudgetBefore }, new { status = record.StatusAfter, dailyBudget = record.BudgetAfter }),
                 actor ?? "automation");
             await db.SaveChangesAsync(cancellationToken);

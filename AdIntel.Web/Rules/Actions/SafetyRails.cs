@@ -16,6 +16,8 @@ public enum RailVerdict
     Blocked,
     /// <summary>It would change nothing (already paused, budget already there).</summary>
     NoChange,
+    /// <summary>A person's own change beyond the daily budget rail: applied once they confirm it.</summary>
+    NeedsConfirmation,
 }
 
 /// <summary>What automation (a rule, a plugin, a script, later the AI brain) proposes to do to one entity.</summary>
@@ -73,49 +75,22 @@ public static class SafetyRails
         }
 
         // 1. Can the entity take the action at all, and what would it change?
-        string? targetStatus = null;
-        decimal? targetBudget = null;
-        switch (action.Type)
+        if (Target(proposal, state, risk, out var targetStatus, out var requested) is { } cannot)
         {
-            case ActionTypes.Pause:
-                if (!IsStatus(state.Status, EntityStatus.Active))
-                {
-                    return new(RailVerdict.NoChange, $"Already {state.Status.ToLowerInvariant()}.", risk);
-                }
-                targetStatus = EntityStatus.Paused;
-                break;
-            case ActionTypes.Enable:
-                if (IsStatus(state.Status, EntityStatus.Active))
-                {
-                    return new(RailVerdict.NoChange, "Already active.", risk);
-                }
-                if (IsStatus(state.Status, EntityStatus.Archived))
-                {
-                    return new(RailVerdict.Blocked, "Archived entities cannot be enabled.", risk);
-                }
-                targetStatus = EntityStatus.Active;
-                break;
-            case ActionTypes.ScaleBudget or ActionTypes.SetBudget:
-                if (state.DailyBudget is not { } current)
-                {
-                    return new(RailVerdict.Blocked, proposal.Scope == RuleScope.AdSet
-                        ? "This ad set spends its campaign's budget (campaign budget optimisation): change the campaign's budget instead."
-                        : "This entity has no daily budget of its own to change.", risk);
-                }
-                var requested = action.RequestedBudget(current)!.Value;
-                if (requested == current)
-                {
-                    return new(RailVerdict.NoChange, Money($"The budget is already {current}."), risk);
-                }
-                var baseline = ledger.DayBaselineBudget(proposal.Scope, proposal.EntityId) ?? current;
-                var (low, high) = BudgetBounds(baseline, settings.MaxBudgetChangePercentPerDay);
-                targetBudget = Math.Clamp(requested, low, high);
-                if (targetBudget == current)
-                {
-                    return new(RailVerdict.Blocked, Money($"Daily budget limit reached: the budget may move at most {settings.MaxBudgetChangePercentPerDay}% a day from {baseline} (today's range {low} to {high})."), risk);
-                }
-                // A change beyond the limit is cut to it rather than refused: its direction is still right.
-                break;
+            return cannot;
+        }
+        decimal? targetBudget = null;
+        if (requested is { } wanted)
+        {
+            var current = state.DailyBudget!.Value;
+            var baseline = ledger.DayBaselineBudget(proposal.Scope, proposal.EntityId) ?? current;
+            var (low, high) = BudgetBounds(baseline, settings.MaxBudgetChangePercentPerDay);
+            targetBudget = Math.Clamp(wanted, low, high);
+            if (targetBudget == current)
+            {
+                return new(RailVerdict.Blocked, Money($"Daily budget limit reached: the budget may move at most {settings.MaxBudgetChangePercentPerDay}% a day from {baseline} (today's range {low} to {high})."), risk);
+            }
+            // A change beyond the limit is cut to it rather than refused: its direction is still right.
         }
 
         // 2. Guard plugins veto for everyone.
@@ -178,6 +153,101 @@ public static class SafetyRails
         return waitReason is null
             ? new(RailVerdict.Execute, "Automatic. " + change, risk, targetStatus, targetBudget)
             : new(RailVerdict.NeedsApproval, waitReason + " " + change, risk, targetStatus, targetBudget);
+    }
+
+    /// <summary>
+    /// A person's own change from an entity's page or the API. The automation limits do not bind a person (no mode,
+    /// evidence, cooldown, guard or breaker); only what the entity cannot take is refused, and a budget beyond the daily
+    /// budget rail needs <paramref name="confirmed"/>: the answer without it says why the rail exists.
+    /// </summary>
+    public static RailDecision DecideForPerson(ActionProposal proposal, AdEntityState state, RailSettings settings, RailLedger ledger, bool confirmed)
+    {
+        var action = proposal.Action;
+        var risk = RiskLevels.Max(RiskLevels.Low, action.IntrinsicRisk(state.DailyBudget));
+        if (action.ChangesBudget && proposal.Scope == RuleScope.Ad)
+        {
+            return new(RailVerdict.Blocked, "An ad has no daily budget of its own: change its ad set's or campaign's budget.", risk);
+        }
+        if (action.Problem(proposal.Scope) is { } problem)
+        {
+            return new(RailVerdict.Blocked, problem, risk);
+        }
+        if (!action.ChangesPlatform)
+        {
+            return new(RailVerdict.Blocked, "Only pause, enable and budget changes are made by hand.", risk);
+        }
+        if (Target(proposal, state, risk, out var targetStatus, out var requested) is { } cannot)
+        {
+            return cannot;
+        }
+        if (requested is not { } budget)
+        {
+            return new(RailVerdict.Execute, $"Changed by hand. Status {state.Status} → {targetStatus}.", risk, targetStatus);
+        }
+        if (budget <= 0)
+        {
+            return new(RailVerdict.Blocked, "A daily budget must be more than zero; pause the entity to stop its spend.", risk);
+        }
+        var current = state.DailyBudget!.Value;
+        var baseline = ledger.DayBaselineBudget(proposal.Scope, proposal.EntityId) ?? current;
+        var (low, high) = BudgetBounds(baseline, settings.MaxBudgetChangePercentPerDay);
+        var change = Money($"Budget {current:0.00} → {budget:0.00}.");
+        if (!confirmed && (budget < low || budget > high))
+        {
+            var percent = baseline == 0 ? 100m : Math.Round((budget - baseline) / baseline * 100m, 0, MidpointRounding.AwayFromZero);
+            var sign = percent >= 0 ? "+" : "";
+            return new(RailVerdict.NeedsConfirmation,
+                Money($"This moves the daily budget {sign}{percent:0}% from today's {baseline}, beyond the {settings.MaxBudgetChangePercentPerDay}% a day the safety rails allow (today's range {low} to {high}).")
+                + " The rail exists because a big jump sends Meta's delivery back into its learning phase and a mistyped budget spends fast. Confirm to apply it anyway.",
+                risk, TargetBudget: budget);
+        }
+        return new(RailVerdict.Execute, "Changed by hand. " + change, risk, TargetBudget: budget);
+    }
+
+    /// <summary>
+    /// Whether the entity can take the action at all (null) or the decision that it cannot or need not; the status it
+    /// would get, or the budget it asks for (before any rail).
+    /// </summary>
+    private static RailDecision? Target(ActionProposal proposal, AdEntityState state, string risk, out string? targetStatus, out decimal? requestedBudget)
+    {
+        targetStatus = null;
+        requestedBudget = null;
+        switch (proposal.Action.Type)
+        {
+            case ActionTypes.Pause:
+                if (!IsStatus(state.Status, EntityStatus.Active))
+                {
+                    return new(RailVerdict.NoChange, $"Already {state.Status.ToLowerInvariant()}.", risk);
+                }
+                targetStatus = EntityStatus.Paused;
+                break;
+            case ActionTypes.Enable:
+                if (IsStatus(state.Status, EntityStatus.Active))
+                {
+                    return new(RailVerdict.NoChange, "Already active.", risk);
+                }
+                if (IsStatus(state.Status, EntityStatus.Archived))
+                {
+                    return new(RailVerdict.Blocked, "Archived entities cannot be enabled.", risk);
+                }
+                targetStatus = EntityStatus.Active;
+                break;
+            case ActionTypes.ScaleBudget or ActionTypes.SetBudget:
+                if (state.DailyBudget is not { } current)
+                {
+                    return new(RailVerdict.Blocked, proposal.Scope == RuleScope.AdSet
+                        ? "This ad set spends its campaign's budget (campaign budget optimisation): change the campaign's budget instead."
+                        : "This entity has no daily budget of its own to change.", risk);
+                }
+                var requested = proposal.Action.RequestedBudget(current)!.Value;
+                if (requested == current)
+                {
+                    return new(RailVerdict.NoChange, Money($"The budget is already {current}."), risk);
+                }
+                requestedBudget = requested;
+                break;
+        }
+        return null;
     }
 
     /// <summary>
