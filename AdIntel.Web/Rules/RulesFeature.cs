@@ -44,6 +44,7 @@ public static class RulesFeature
         services.AddScoped<ActionExecutor>();
         services.AddScoped<AutomationSettings>();
         services.AddScoped<RuleRunner>();
+        services.AddSingleton<RuleProposals>();
         services.AddScoped<RuleDryRun>();
         services.AddScoped<RuleBacktester>();
         services.AddTransient<RunStoreRulesJob>();

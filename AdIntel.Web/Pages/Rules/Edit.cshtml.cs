@@ -111,7 +111,7 @@ public sealed class EditModel(AdIntelDbContext db, RuleExpressionCompiler compil
         {
             try
             {
-                Backtest = await backtester.RunAsync(_commands.Prepare(Rule), RuleJson.Actions(Rule), BacktestDays, cancellationToken);
+                Backtest = await backtester.RunAsync(Rule, _commands.Prepare(Rule), RuleJson.Actions(Rule), BacktestDays, cancellationToken);
             }
             catch (Exception ex) when (ex is RuleExpressionException or RulePreparationException or RuleScriptException)
             {

@@ -183,7 +183,7 @@ public static class RulesEndpoints
         }
         try
         {
-            return ApiResults.Ok(await backtester.RunAsync(commands.Prepare(rule), RuleJson.Actions(rule), days, cancellationToken));
+            return ApiResults.Ok(await backtester.RunAsync(rule, commands.Prepare(rule), RuleJson.Actions(rule), days, cancellationToken));
         }
         catch (Exception ex) when (ex is RuleExpressionException or RulePreparationException or RuleScriptException)
         {

@@ -23,8 +23,8 @@ public sealed record ExecutionActionLog(string Type, string Result, string Reaso
 /// matched or not, and hands each matched entity's actions to <see cref="ActionExecutor"/> (the safety rails decide).
 /// Guard plugins are asked about every matched entity; their vetoes travel with the proposal.
 /// </summary>
-public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, PluginCatalog plugins,
-    RulePluginRunner pluginRunner, ActionExecutor executor, TimeProvider time, ILogger<RuleRunner> logger)
+public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleProposals proposals, ActionExecutor executor, TimeProvider time,
+    ILogger<RuleRunner> logger)
 {
     public const string ScheduleTrigger = "schedule";
     public const string ManualTrigger = "manual";
@@ -58,7 +58,7 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, Plugi
                     execution.Matched++;
                     // A plugin rule without actions of its own acts on its plugin's proposals.
                     var actions = ruleActions.Count == 0 && evaluation.ProposedActions is { } proposed ? proposed : ruleActions;
-                    var vetoes = actions.Any(a => a.ChangesPlatform) ? GuardVetoes(evaluation.Entity, snapshot) : new Dictionary<string, string>();
+                    var vetoes = proposals.GuardVetoes(evaluation.Entity, snapshot, actions);
                     for (var i = 0; i < actions.Count; i++)
                     {
                         var outcome = await ProposeAsync(rule, execution, evaluation, actions[i], i, vetoes, session, cancellationToken);
@@ -115,35 +115,9 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, Plugi
         IReadOnlyDictionary<string, string> vetoes, ActionSession session, CancellationToken cancellationToken)
     {
         var entity = evaluation.Entity;
-        var proposal = new ActionProposal
-        {
-            Source = rule.Kind switch { RuleKinds.Plugin => "plugin", RuleKinds.Script => "script", _ => "rule" },
-            RuleId = rule.Id,
-            RuleRisk = rule.RiskLevel,
-            RuleMode = rule.AutomationMode,
-            Scope = entity.Scope,
-            EntityId = entity.Id,
-            Action = action,
-            Evidence = EntityEvidence.From(entity),
-            GuardVetoes = [.. vetoes.Where(v => v.Key == action.Type).Select(v => v.Value)],
-        };
+        var proposal = RuleProposals.For(rule, entity, action, vetoes);
         var origin = new ProposalOrigin(IdempotencyKey(rule.Id, execution.SlotStartUtc, entity.Scope, entity.Id, index, action.Type), execution.Id,
             rule.Name, entity.ExternalId, entity.Name, evaluation.Values);
         return await executor.ProposeAsync(session, proposal, origin, cancellationToken);
-    }
-
-    /// <summary>Action type → the guard's reason, from every loaded plugin that blocks something on this entity.</summary>
-    private Dictionary<string, string> GuardVetoes(EntitySnapshot entity, RuleSnapshot snapshot)
-    {
-        var vetoes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var plugin in plugins.Plugins)
-        {
-            var result = pluginRunner.Evaluate(plugin.Id, entity, snapshot, null);
-            foreach (var type in result.Outcome?.BlockedActionTypes ?? [])
-            {
-                vetoes[type] = vetoes.TryGetValue(type, out var existing) ? $"{existing} {plugin.Name}: {result.Outcome!.Reason}" : $"{plugin.Name}: {result.Outcome!.Reason}";
-            }
-        }
-        return vetoes;
     }
 }

@@ -240,6 +240,34 @@ public sealed class RuleExecutionTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task Backtest_applies_the_rails_a_run_applies_and_shows_what_they_hold_back_and_why()
+    {
+        var store = await RuleTestStore.CreateAsync(fixture.SqliteApp);
+        var scaleHard = (await store.CreateRuleAsync(new
+        {
+            name = "Scale winner hard", scope = "ad_set", expression = "purchases_7d > 0", riskLevel = "medium",
+            actions = new object[] { new { type = "scale_budget", percent = 50 } },
+        })).GetProperty("id").GetInt64();
+
+        // +50 % a day is cut to the daily budget rail's +20 %, as a run would: 90 a day → +18, then +39.60 (×1.2, ×1.44).
+        var cut = await store.PostAsync($"/api/rules/{scaleHard}/backtest", new { days = 3 });
+        var firings = cut.GetProperty("firings").EnumerateArray().ToList();
+        Assert.Equal(3, firings.Count);
+        Assert.All(firings, f => Assert.Contains(f.GetProperty("outcome").GetString(), new[] { "executed", "queued" }));
+        Assert.Equal([18m, 39.6m, 0m], firings.Select(f => f.GetProperty("estimatedSpendChange").GetDecimal()));
+
+        // With a 48-hour cooldown a run leaves the ad set alone the day after each change: those firings are held back, with the reason.
+        await store.SetAutomationAsync(cooldownHours: 48);
+        var cooled = await store.PostAsync($"/api/rules/{scaleHard}/backtest", new { days = 3 });
+        var outcomes = cooled.GetProperty("firings").EnumerateArray().ToList();
+        Assert.Equal(["blocked"], outcomes.Where(f => f.GetProperty("outcome").GetString() == "blocked").Select(f => f.GetProperty("outcome").GetString()).Distinct());
+        var held = outcomes.Single(f => f.GetProperty("outcome").GetString() == "blocked");
+        Assert.StartsWith("Cooldown:", held.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, held.GetProperty("estimatedSpendChange").ValueKind);
+        Assert.Equal((2, 1), (cooled.GetProperty("totals").GetProperty("counted").GetInt32(), cooled.GetProperty("totals").GetProperty("heldBack").GetInt32()));
+    }
+
+    [Fact]
     public async Task Another_stores_rule_and_actions_are_404()
     {
         var app = fixture.SqliteApp;
