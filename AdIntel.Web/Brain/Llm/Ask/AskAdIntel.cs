@@ -146,7 +146,7 @@ public sealed class AskAdIntel(LlmChatClients clients, LlmUsageLedger ledger, St
 
     /// <summary>
     /// Every number of a tool result becomes a figure named by its path (an array item by its name or date, e.g.
-    /// <c>campaigns[Prospecting].roas</c>); every text (names, dates) may be repeated.
+    /// <c>campaigns[Prospecting].roas</c>), ids excepted; every text (names, dates, ids) may be repeated.
     /// </summary>
     private static void Collect(string tool, JsonElement value, string path, List<(CheckedFigure, AskFigure)> figures, List<string> texts)
     {
@@ -162,6 +162,12 @@ public sealed class AskAdIntel(LlmChatClients clients, LlmUsageLedger ledger, St
             case JsonValueKind.Object:
                 foreach (var property in value.EnumerateObject())
                 {
+                    // An id labels a row, it measures nothing: it may be repeated, but is never the figure a number states.
+                    if (property.Value.ValueKind == JsonValueKind.Number && (property.Name == "id" || property.Name.EndsWith("Id", StringComparison.Ordinal)))
+                    {
+                        texts.Add(property.Value.GetRawText());
+                        continue;
+                    }
                     Collect(tool, property.Value, path.Length == 0 ? property.Name : path + "." + property.Name, figures, texts);
                 }
                 break;
