@@ -58,7 +58,7 @@ public sealed class NotificationSettings(AdIntelDbContext db, WebhookAddresses a
         db.NotificationChannels.FirstOrDefaultAsync(c => c.Kind == kind, cancellationToken);
 
     /// <summary>Applies the change, or returns the problems by field (then nothing is saved).</summary>
-    public async Task<Dictionary<string, string>> UpdateAsync(NotificationSettingsUpdate update, string? actor, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, string>> UpdateAsync(NotificationSettingsUpdate update, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string>();
         var now = time.GetUtcNow().UtcDateTime;
@@ -177,14 +177,14 @@ public sealed class NotificationSettings(AdIntelDbContext db, WebhookAddresses a
         }
         if (changes.Count > 0)
         {
-            audit.Record(new AuditChange("notifications.updated", nameof(NotificationPreferences), null, "Notifications: " + string.Join("; ", changes)), actor);
+            audit.Record(new AuditChange("notifications.updated", nameof(NotificationPreferences), null, "Notifications: " + string.Join("; ", changes)));
         }
         await db.SaveChangesAsync(cancellationToken);
         return problems;
     }
 
     /// <summary>Connects (or reconnects) a Slack or Discord webhook; returns the channel, or the problem with the address.</summary>
-    public async Task<(NotificationChannelView? Channel, string? Problem)> ConnectWebhookAsync(string kind, string? webhookUrl, string? actor,
+    public async Task<(NotificationChannelView? Channel, string? Problem)> ConnectWebhookAsync(string kind, string? webhookUrl,
         CancellationToken cancellationToken)
     {
         if (addresses.Problem(kind, webhookUrl) is { } problem)
@@ -205,7 +205,7 @@ public sealed class NotificationSettings(AdIntelDbContext db, WebhookAddresses a
         channel.ConnectedAtUtc = now;
         channel.UpdatedAtUtc = now;
         audit.Record(new AuditChange("notifications.connected", nameof(NotificationChannel), kind,
-            $"{NotificationChannelKinds.Label(kind)} webhook connected ({channel.WebhookHint})"), actor);
+            $"{NotificationChannelKinds.Label(kind)} webhook connected ({channel.WebhookHint})"));
         await db.SaveChangesAsync(cancellationToken);
         // A new webhook ends the "notifications stopped" alert of the revoked one.
         await alerts.ResolveAsync(RevokedConditionKey(kind), cancellationToken);
@@ -213,7 +213,7 @@ public sealed class NotificationSettings(AdIntelDbContext db, WebhookAddresses a
     }
 
     /// <summary>Removes the channel and its webhook; false when there was none.</summary>
-    public async Task<bool> DisconnectAsync(string kind, string? actor, CancellationToken cancellationToken)
+    public async Task<bool> DisconnectAsync(string kind, CancellationToken cancellationToken)
     {
         var channel = await FindChannelAsync(kind, cancellationToken);
         if (channel is null)
@@ -221,7 +221,7 @@ public sealed class NotificationSettings(AdIntelDbContext db, WebhookAddresses a
             return false;
         }
         db.NotificationChannels.Remove(channel);
-        audit.Record(new AuditChange("notifications.disconnected", nameof(NotificationChannel), kind, $"{NotificationChannelKinds.Label(kind)} channel disconnected"), actor);
+        audit.Record(new AuditChange("notifications.disconnected", nameof(NotificationChannel), kind, $"{NotificationChannelKinds.Label(kind)} channel disconnected"));
         await db.SaveChangesAsync(cancellationToken);
         await alerts.ResolveAsync(RevokedConditionKey(kind), cancellationToken);
         return true;
