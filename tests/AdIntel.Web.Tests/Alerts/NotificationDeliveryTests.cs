@@ -16,10 +16,10 @@ namespace AdIntel.Web.Tests.Alerts;
 [Collection(AppCollection.Name)]
 public sealed class NotificationDeliveryTests(AppFixture fixture)
 {
-    [Fact]
-    public async Task An_alert_reaches_each_channel_exactly_once_and_one_below_the_minimum_none()
+    [Theory, MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task An_alert_reaches_each_channel_exactly_once_and_one_below_the_minimum_none(string provider)
     {
-        await using var h = await NotificationHarness.StartAsync(fixture);
+        await using var h = await NotificationHarness.StartAsync(fixture, provider: provider);
         var slack = await h.ConnectSlackAsync(AlertSeverities.High);
         var discord = await h.ConnectDiscordAsync(AlertSeverities.Medium);
         var recipient = $"alerts-{Guid.NewGuid():N}@example.com";
@@ -60,14 +60,14 @@ public sealed class NotificationDeliveryTests(AppFixture fixture)
         Assert.Contains("Spend today: 412.50 USD", mail.TextBody, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task During_quiet_hours_nothing_is_sent_and_the_alert_goes_out_once_when_they_end()
+    [Theory, MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task During_quiet_hours_nothing_is_sent_and_the_alert_goes_out_once_when_they_end(string provider)
     {
         // 23:30 in New York, quiet from 22:00 to 07:00 local.
         var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
         var localLateEvening = DateOnly.FromDateTime(PinnedDate.UtcNow).AddDays(1).ToDateTime(new TimeOnly(23, 30));
         var time = new FakeTimeProvider(new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(localLateEvening, zone), TimeSpan.Zero));
-        await using var h = await NotificationHarness.StartAsync(fixture, time, "America/New_York");
+        await using var h = await NotificationHarness.StartAsync(fixture, time, "America/New_York", provider);
         var slack = await h.ConnectSlackAsync();
         await h.PutSettingsAsync(new { quietHours = new { enabled = true, start = "22:00", end = "07:00" } });
 

@@ -31,10 +31,10 @@ public sealed class NotificationHarness : IAsyncDisposable
     public HttpClient Api => Store.Api;
     public long StoreId => Store.StoreId;
 
-    public static async Task<NotificationHarness> StartAsync(AppFixture fixture, TimeProvider? time = null, string timeZone = "UTC")
+    public static async Task<NotificationHarness> StartAsync(AppFixture fixture, TimeProvider? time = null, string timeZone = "UTC", string provider = AppFixture.Sqlite)
     {
         var fake = await FakeServer.StartAsync();
-        var app = await fixture.StartAppAsync(AppFixture.Sqlite, new Dictionary<string, string?>
+        var app = await fixture.StartAppAsync(provider, new Dictionary<string, string?>
         {
             ["Notifications:SlackWebhookBaseUrl"] = fake.SlackWebhookBaseUrl,
             ["Notifications:DiscordWebhookBaseUrls:0"] = fake.DiscordWebhookBaseUrl,
