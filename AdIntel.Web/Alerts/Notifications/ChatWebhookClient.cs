@@ -29,10 +29,19 @@ public sealed record DeliveryOutcome(DeliveryResult Result, string? Error = null
 /// Retry-After), Discord's JSON errors (10015 Unknown Webhook, 429 with <c>retry_after</c> and X-RateLimit-* headers).
 /// The address never appears in an error or a log.
 /// </summary>
-public sealed class ChatWebhookClient(HttpClient http, ILogger<ChatWebhookClient> logger)
+public sealed class ChatWebhookClient(HttpClient http, WebhookPacer pacer, ILogger<ChatWebhookClient> logger)
 {
+    /// <summary>Slack allows about one message a second per webhook.</summary>
+    private static readonly TimeSpan SlackPace = TimeSpan.FromSeconds(1);
+
     public async Task<DeliveryOutcome> PostSlackAsync(string webhookUrl, JsonObject payload, CancellationToken cancellationToken)
     {
+        var (turn, wait) = await pacer.WaitTurnAsync(webhookUrl, cancellationToken);
+        if (turn is null)
+        {
+            return new DeliveryOutcome(DeliveryResult.Retry, "Waiting for Slack's rate limit.", wait);
+        }
+        using var _ = turn;
         using var response = await PostAsync(webhookUrl, payload, cancellationToken);
         if (response is null)
         {
@@ -40,6 +49,7 @@ public sealed class ChatWebhookClient(HttpClient http, ILogger<ChatWebhookClient
         }
         var body = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
         var error = $"Slack answered {(int)response.StatusCode} {Short(body)}".TrimEnd();
+        turn.PauseFor(response.StatusCode == HttpStatusCode.TooManyRequests ? RetryAfterHeader(response) ?? SlackPace : SlackPace);
         return (int)response.StatusCode switch
         {
             200 => DeliveryOutcome.Sent,
@@ -53,6 +63,12 @@ public sealed class ChatWebhookClient(HttpClient http, ILogger<ChatWebhookClient
 
     public async Task<DeliveryOutcome> PostDiscordAsync(string webhookUrl, JsonObject payload, CancellationToken cancellationToken)
     {
+        var (turn, wait) = await pacer.WaitTurnAsync(webhookUrl, cancellationToken);
+        if (turn is null)
+        {
+            return new DeliveryOutcome(DeliveryResult.Retry, "Waiting for Discord's rate limit.", wait);
+        }
+        using var _ = turn;
         using var response = await PostAsync(webhookUrl, payload, cancellationToken);
         if (response is null)
         {
@@ -60,10 +76,19 @@ public sealed class ChatWebhookClient(HttpClient http, ILogger<ChatWebhookClient
         }
         if (response.IsSuccessStatusCode)
         {
+            // The bucket is empty: the next post waits for it to refill instead of drawing a 429.
+            if (response.Headers.TryGetValues("X-RateLimit-Remaining", out var remaining) && remaining.First() == "0" && ResetAfterHeader(response) is { } reset)
+            {
+                turn.PauseFor(reset);
+            }
             return DeliveryOutcome.Sent;
         }
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var (code, message, retryAfter) = ReadDiscordError(body);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            turn.PauseFor(retryAfter ?? RetryAfterHeader(response) ?? ResetAfterHeader(response) ?? TimeSpan.FromSeconds(1));
+        }
         var error = $"Discord answered {(int)response.StatusCode}" + (code is null ? "" : $" code {code}") + (message is null ? "" : $" {Short(message)}");
         return (int)response.StatusCode switch
         {

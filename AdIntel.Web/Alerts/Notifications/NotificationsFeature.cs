@@ -7,6 +7,7 @@ public static class NotificationsFeature
     {
         services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookAddresses>();
+        services.AddSingleton<WebhookPacer>();
         // Retries are the delivery's own (recorded on its row, honouring Retry-After), so no resilience handler is stacked on
         // the client; redirects are not followed, so an answer cannot send the message elsewhere.
         services.AddHttpClient<ChatWebhookClient>((sp, client) => client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NotificationsOptions>>().Value.RequestTimeout)

@@ -199,6 +199,11 @@ public static class FakeDiscordWebhooks
             }
             state.Received.Enqueue(new FakeChatMessage(hookId, body, now));
             headers["X-RateLimit-Remaining"] = Math.Max(0, 4 - recent).ToString(CultureInfo.InvariantCulture);
+            // The bucket refills when the oldest post of the window leaves it.
+            var oldest = state.ReceivedBy(hookId).Where(m => now - m.ReceivedAt < TimeSpan.FromSeconds(2)).Min(m => m.ReceivedAt);
+            var resetAfter = TimeSpan.FromSeconds(2) - (now - oldest);
+            headers["X-RateLimit-Reset-After"] = resetAfter.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Reset"] = ((now + resetAfter).ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
             if (string.Equals(request.Query["wait"], "true", StringComparison.OrdinalIgnoreCase))
             {
                 state.Attempts.Enqueue((hookId, 200, now));

@@ -120,6 +120,29 @@ public sealed class NotificationDeliveryTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task A_burst_of_alerts_is_paced_to_each_webhook_limit_without_being_refused()
+    {
+        await using var h = await NotificationHarness.StartAsync(fixture);
+        var slack = await h.ConnectSlackAsync();
+        var discord = await h.ConnectDiscordAsync();
+
+        for (var i = 0; i < 7; i++)
+        {
+            await h.RaiseAsync($"anomaly:spend_spike:ad_set:{i}", AlertSeverities.High, $"Spend spike on ad set {i}");
+        }
+
+        await Eventually.HoldsAsync(async () => (await h.DeliveriesAsync()).All(d => d.Status == NotificationDeliveryStatuses.Sent),
+            "The burst was not delivered", h.DescribeAsync, TimeSpan.FromSeconds(90));
+        Assert.Equal(7, h.Fake.Slack.ReceivedBy(slack.HookId).Select(m => m.Body["text"]!.GetValue<string>()).Distinct().Count());
+        Assert.Equal(7, h.Fake.Discord.ReceivedBy(discord.HookId).Count);
+        // Slack's one a second and Discord's five per two seconds were kept: neither had to refuse a post.
+        Assert.DoesNotContain(h.Fake.Slack.Attempts, a => a.Status == 429);
+        Assert.DoesNotContain(h.Fake.Discord.Attempts, a => a.Status == 429);
+        var slackTimes = h.Fake.Slack.ReceivedBy(slack.HookId).Select(m => m.ReceivedAt).Order().ToList();
+        Assert.All(slackTimes.Zip(slackTimes.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromSeconds(0.99), $"{pair.Second - pair.First}"));
+    }
+
+    [Fact]
     public async Task A_revoked_webhook_turns_its_channel_off_and_raises_an_alert_sent_elsewhere()
     {
         await using var h = await NotificationHarness.StartAsync(fixture);
