@@ -5,7 +5,11 @@ public static class NotificationsFeature
 {
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
-        services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.SectionName).ValidateDataAnnotations()
+            // Plain http is for the local fakes: a production webhook always travels encrypted.
+            .Validate<IHostEnvironment>((o, environment) => !environment.IsProduction() || o.AllBaseUrls.All(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase)),
+                "Notifications:SlackWebhookBaseUrl and Notifications:DiscordWebhookBaseUrls must be https addresses in Production.")
+            .ValidateOnStart();
         services.AddSingleton<WebhookAddresses>();
         services.AddSingleton<WebhookPacer>();
         // Retries are the delivery's own (recorded on its row, honouring Retry-After), so no resilience handler is stacked on

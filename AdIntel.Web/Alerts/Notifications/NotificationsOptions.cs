@@ -29,13 +29,16 @@ public sealed class NotificationsOptions : IValidatableObject
 
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Every address a webhook may start with.</summary>
+    public IEnumerable<string> AllBaseUrls => DiscordWebhookBaseUrls.Prepend(SlackWebhookBaseUrl);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, value) in DiscordWebhookBaseUrls.Select(u => ("Notifications:DiscordWebhookBaseUrls", u)).Prepend(("Notifications:SlackWebhookBaseUrl", SlackWebhookBaseUrl)))
+        foreach (var value in AllBaseUrls)
         {
             if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || !value.EndsWith('/'))
             {
-                yield return new ValidationResult($"{name} must be absolute http(s) addresses ending in '/' ('{value}' is not).");
+                yield return new ValidationResult($"Notifications:SlackWebhookBaseUrl and Notifications:DiscordWebhookBaseUrls must be absolute http(s) addresses ending in '/' ('{value}' is not).");
             }
         }
         if (RetryBaseDelay <= TimeSpan.Zero || MaxRetryDelay < RetryBaseDelay)
