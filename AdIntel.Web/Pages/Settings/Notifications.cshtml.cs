@@ -72,7 +72,7 @@ public sealed class NotificationsModel(NotificationSettings settings, Notificati
         return problems.Count == 0 ? Done($"{NotificationChannelKinds.Label(kind)} saved.") : await FailedAsync(kind, problems, cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostScheduleAsync(bool quietHoursEnabled, string? quietHoursStart, string? quietHoursEnd, bool digestEnabled, int? digestHour,
+    public async Task<IActionResult> OnPostScheduleAsync(bool quietHoursEnabled, string? quietHoursStart, string? quietHoursEnd, bool digestEnabled, string? digestHour,
         CancellationToken cancellationToken)
     {
         if (!CanEdit)
@@ -81,7 +81,8 @@ public sealed class NotificationsModel(NotificationSettings settings, Notificati
         }
         var problems = await settings.UpdateAsync(new NotificationSettingsUpdate(null,
             new QuietHoursUpdate(quietHoursEnabled, quietHoursStart ?? "", quietHoursEnd ?? ""),
-            new DigestUpdate(digestEnabled, digestHour ?? -1)), cancellationToken);
+            // Read as text: a form field that is no hour is a problem to show, not a silently missing value.
+            new DigestUpdate(digestEnabled, int.TryParse(digestHour, System.Globalization.CultureInfo.InvariantCulture, out var hour) ? hour : -1)), cancellationToken);
         return problems.Count == 0 ? Done("Quiet hours and digest saved.") : await FailedAsync("schedule", problems, cancellationToken);
     }
 
