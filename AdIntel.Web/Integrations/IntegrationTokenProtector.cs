@@ -1,3 +1,4 @@
+using AdIntel.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace AdIntel.Web.Integrations;
@@ -14,19 +15,5 @@ public sealed class IntegrationTokenProtector(IDataProtectionProvider provider)
     public string Protect(string token) => _protector.Protect(token);
 
     /// <summary>The token, or null when it cannot be decrypted (keys lost or rotated away): the merchant must connect again.</summary>
-    public string? Unprotect(string? protectedToken)
-    {
-        if (string.IsNullOrEmpty(protectedToken))
-        {
-            return null;
-        }
-        try
-        {
-            return _protector.Unprotect(protectedToken);
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            return null;
-        }
-    }
+    public string? Unprotect(string? protectedToken) => _protector.UnprotectOrNull(protectedToken);
 }

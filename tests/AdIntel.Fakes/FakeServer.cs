@@ -1,3 +1,4 @@
+using AdIntel.Fakes.Chat;
 using AdIntel.Fakes.Llm;
 using AdIntel.Fakes.Meta;
 using AdIntel.Fakes.Shopify;
@@ -8,7 +9,7 @@ namespace AdIntel.Fakes;
 
 /// <summary>
 /// The fakes served by Kestrel on 127.0.0.1 — a real port and real HTTP, so the product's clients are tested exactly
-/// as they would talk to Meta, Shopify, OpenAI and Anthropic (only the base URL differs). Port 0 picks a free port (tests).
+/// as they would talk to Meta, Shopify, OpenAI, Anthropic, Slack and Discord (only the base URL differs). Port 0 picks a free port (tests).
 /// </summary>
 public sealed class FakeServer : IAsyncDisposable
 {
@@ -43,6 +44,34 @@ public sealed class FakeServer : IAsyncDisposable
 
     public TimeProvider Time { get; }
 
+    /// <summary>Fake Slack incoming webhooks; the app's Notifications:SlackWebhookBaseUrl is <see cref="SlackWebhookBaseUrl"/>.</summary>
+    public FakeChatState Slack { get; } = new();
+
+    /// <summary>Fake Discord webhooks; the app's Notifications:DiscordWebhookBaseUrls is <see cref="DiscordWebhookBaseUrl"/>.</summary>
+    public FakeChatState Discord { get; } = new();
+
+    /// <summary>Stands for <c>https://hooks.slack.com/services/</c>.</summary>
+    public string SlackWebhookBaseUrl => MetaBaseUrl + FakeSlackWebhooks.PathPrefix;
+
+    /// <summary>Stands for <c>https://discord.com/api/webhooks/</c>.</summary>
+    public string DiscordWebhookBaseUrl => MetaBaseUrl + FakeDiscordWebhooks.PathPrefix;
+
+    /// <summary>A new Slack webhook: its full address and the id <see cref="Slack"/> records it under.</summary>
+    public (string Url, string HookId) CreateSlackHook()
+    {
+        string? id = null;
+        var path = Slack.CreateHook(hook => FakeSlackWebhooks.PathOf(id = hook));
+        return (SlackWebhookBaseUrl + path, id!);
+    }
+
+    /// <summary>A new Discord webhook: its full address and the id <see cref="Discord"/> records it under.</summary>
+    public (string Url, string HookId) CreateDiscordHook()
+    {
+        string? id = null;
+        var path = Discord.CreateHook(hook => FakeDiscordWebhooks.PathOf(id = hook));
+        return (DiscordWebhookBaseUrl + path, id!);
+    }
+
     /// <summary>Where the fake Graph API answers, e.g. <c>http://127.0.0.1:5123</c> (the client appends <c>/v25.0/…</c>).</summary>
     public string MetaBaseUrl { get; private set; } = "";
 
@@ -60,6 +89,8 @@ public sealed class FakeServer : IAsyncDisposable
         FakeShopifyWebhooks.MapTrigger(app, server.Shopify, server.Time);
         FakeOpenAi.Map(app, server.OpenAi, server.Time);
         FakeAnthropic.Map(app, server.Anthropic, server.Time);
+        FakeSlackWebhooks.Map(app, server.Slack, server.Time);
+        FakeDiscordWebhooks.Map(app, server.Discord, server.Time);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.MetaBaseUrl = address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);

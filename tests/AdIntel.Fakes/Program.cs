@@ -36,6 +36,9 @@ internal static class FakesEntryPoint
                 }))
                 : FakeLlmReply.Text("The fake model read the KPIs of the last seven days; a real model would explain them here.");
         Console.WriteLine($"Fake OpenAI Chat Completions at {server.OpenAiBaseUrl} and fake Anthropic Messages at {server.AnthropicBaseUrl} (key {server.OpenAi.ApiKey})");
+        var slack = server.CreateSlackHook();
+        var discord = server.CreateDiscordHook();
+        Console.WriteLine($"Fake Slack incoming webhook {slack.Url} and fake Discord webhook {discord.Url} (run the app with Notifications__SlackWebhookBaseUrl={server.SlackWebhookBaseUrl} Notifications__DiscordWebhookBaseUrls__0={server.DiscordWebhookBaseUrl})");
         Console.WriteLine("Ctrl+C stops them.");
         await server.WaitForShutdownAsync(CancellationToken.None);
     }

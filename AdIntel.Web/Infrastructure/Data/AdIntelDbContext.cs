@@ -55,6 +55,9 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
     public DbSet<ComplianceRequest> ComplianceRequests => Set<ComplianceRequest>();
     public DbSet<LlmUsage> LlmUsage => Set<LlmUsage>();
+    public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
+    public DbSet<NotificationPreferences> NotificationPreferences => Set<NotificationPreferences>();
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -29,6 +29,10 @@ public sealed class FakeSmtpServer : IAsyncDisposable
     public MimeMessage? MessageTo(string recipient) =>
         _messages.FirstOrDefault(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, recipient, StringComparison.OrdinalIgnoreCase)));
 
+    /// <summary>Every message received so far for <paramref name="recipient"/>.</summary>
+    public IReadOnlyList<MimeMessage> MessagesTo(string recipient) =>
+        _messages.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, recipient, StringComparison.OrdinalIgnoreCase))).ToList();
+
     /// <summary>The first message received (now or within the timeout) for <paramref name="recipient"/>.</summary>
     public async Task<MimeMessage> WaitForMessageToAsync(string recipient, TimeSpan? timeout = null)
     {
