@@ -1,11 +1,21 @@
+using AdIntel.Web.Alerts.Anomalies;
+using AdIntel.Web.Metrics;
+
 namespace AdIntel.Web.Alerts;
 
-/// <summary>The alerts engine's services.</summary>
+/// <summary>The alerts engine's services: the one writer, the snooze sweep, anomaly detection and its schedules.</summary>
 public static class AlertsFeature
 {
     public static IServiceCollection AddAlertsFeature(this IServiceCollection services)
     {
         services.AddScoped<AlertWriter>();
+        services.AddTransient<SnoozeSweep>();
+        services.AddHostedService<SnoozeSweep.Startup>();
+        services.AddScoped<AnomalyScan>();
+        services.AddTransient<DetectAnomaliesJob>();
+        services.AddSingleton<AnomalySchedules>();
+        services.AddSingleton<IFactsRebuiltObserver>(sp => sp.GetRequiredService<AnomalySchedules>());
+        services.AddHostedService<AnomalySchedules.Startup>();
         return services;
     }
 }
