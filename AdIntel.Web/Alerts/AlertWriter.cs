@@ -128,6 +128,11 @@ public sealed class AlertWriter(AdIntelDbContext db, TimeProvider time, IAuditLo
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        // Another store's id is not found whatever the request says.
+        if (await db.Alerts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken) is not { } alert)
+        {
+            return AlertChangeResult.NotFound();
+        }
         if (!PersonStatuses.Contains(status))
         {
             return AlertChangeResult.Invalid("invalid_status", $"status must be one of {string.Join(", ", PersonStatuses)}.", new { status });
@@ -139,10 +144,6 @@ public sealed class AlertWriter(AdIntelDbContext db, TimeProvider time, IAuditLo
         if (status != AlertStatuses.Snoozed && snoozeUntilUtc is not null)
         {
             return AlertChangeResult.Invalid("invalid_snooze", "snoozeUntil goes only with status snoozed.", new { status });
-        }
-        if (await db.Alerts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken) is not { } alert)
-        {
-            return AlertChangeResult.NotFound();
         }
         if (!AlertStatuses.IsActive(alert.Status))
         {

@@ -45,12 +45,12 @@ public static class AlertsEndpoints
 
     private static async Task<IResult> PatchAsync(long id, AlertPatch? body, HttpContext http, AlertWriter writer, CancellationToken cancellationToken)
     {
-        if (body?.Status is not { } status)
+        if (body is null)
         {
             return ApiResults.BadRequest($"Send a JSON body with status ({string.Join(", ", AlertWriter.PersonStatuses)}) and, to snooze, snoozeUntil: " +
                 "{\"status\": \"snoozed\", \"snoozeUntil\": \"2026-12-08T09:00:00Z\"}.");
         }
-        var result = await writer.ChangeStatusAsync(id, status.Trim().ToLowerInvariant(), body.SnoozeUntil?.UtcDateTime, http.User.GetActor(), cancellationToken);
+        var result = await writer.ChangeStatusAsync(id, (body.Status ?? "").Trim().ToLowerInvariant(), body.SnoozeUntil?.UtcDateTime, http.User.GetActor(), cancellationToken);
         return result.Ok ? ApiResults.Ok(AlertView.From(result.Alert!)) : ApiResults.Error(result.Status, result.Code!, result.Message!, result.Details);
     }
 
