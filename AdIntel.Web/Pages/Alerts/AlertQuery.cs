@@ -25,6 +25,8 @@ public sealed record AlertFilter
     public long? Before { get; init; }
     public int Limit { get; init; } = DefaultLimit;
 
+    /// <summary>The value of a list filter that means every value.</summary>
+    public const string All = "all";
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
@@ -36,9 +38,13 @@ public sealed record AlertFilter
         {
             var values = query[name].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .Select(v => v.ToLowerInvariant()).Distinct().ToList();
+            if (values.Contains(All))
+            {
+                return [];
+            }
             if (values.FirstOrDefault(v => !valid.Contains(v)) is { } unknown)
             {
-                problems[name] = $"Unknown {name} \"{unknown}\"; use {string.Join(", ", valid)}.";
+                problems[name] = $"Unknown {name} \"{unknown}\"; use {string.Join(", ", valid)} (several separated by commas) or all.";
             }
             return values;
         }

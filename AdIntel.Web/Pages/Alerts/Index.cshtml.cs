@@ -121,11 +121,6 @@ public sealed class IndexModel(AlertQuery query, AlertWriter writer, StoreClock 
         {
             filter = filter with { Statuses = DefaultStatuses.Split(',') };
         }
-        else if (StatusChoice == "all")
-        {
-            problems.Remove("status");
-            filter = filter with { Statuses = [] };
-        }
         Problems = problems;
         Filter = filter;
         TimeZone = (await clock.GetCalendarAsync(cancellationToken)).TimeZone;
