@@ -44,8 +44,9 @@ public sealed record AnomalySubject(string Type, long Id, string Name, bool Acti
 /// An anomaly found: the day's value against the subject's baseline (median and MAD of the same weekday over the last
 /// weeks), its robust z, and the change relative to the median.
 /// </summary>
+/// <param name="RecentMedian">The median of the recent days before (any weekday), the level the value is also compared with.</param>
 public sealed record AnomalyFinding(string Kind, AnomalySubject Subject, DateOnly Day, decimal Value, decimal Median, decimal Mad, decimal Z,
-    int BaselineDays, string Unit)
+    int BaselineDays, string Unit, decimal RecentMedian)
 {
     /// <summary>(value − median) / median: +1.5 is 150 % above, −0.6 is 60 % below.</summary>
     public decimal Change => Median == 0 ? 0 : (Value - Median) / Median;
@@ -60,11 +61,13 @@ public sealed record AnomalyThresholds
 {
     public static AnomalyThresholds Default { get; } = new();
 
+    /// <summary>Days before the judged one whose median is the recent level (a lasting change of level stops being an anomaly).</summary>
+    public int RecentDays { get; init; } = 3;
     /// <summary>Weeks of the same weekday the baseline reads.</summary>
     public int BaselineWeeks { get; init; } = 8;
     /// <summary>Of those, how many must have usable data.</summary>
     public int MinBaselineDays { get; init; } = 4;
-    public decimal MinAbsZ { get; init; } = 4m;
+    public decimal MinAbsZ { get; init; } = 1.5m;
     /// <summary>The scale never goes below this share of the median, so a very steady series does not turn a 10 % wobble into a huge z.</summary>
     public decimal MinScaleShareOfMedian { get; init; } = 0.1m;
     /// <summary>Baseline median daily spend below which an entity is too small to judge (store currency).</summary>
@@ -97,6 +100,7 @@ public static class AnomalyDetector
     public static IReadOnlyList<AnomalyFinding> Detect(AnomalySubject subject, DateOnly day, AnomalyThresholds thresholds)
     {
         var baseline = Enumerable.Range(1, thresholds.BaselineWeeks).Select(week => subject.On(day.AddDays(-7 * week))).ToList();
+        var recent = Enumerable.Range(1, thresholds.RecentDays).Select(back => subject.On(day.AddDays(-back))).ToList();
         var today = subject.On(day);
         var findings = new List<AnomalyFinding>();
         void Add(AnomalyFinding? finding)
@@ -120,13 +124,12 @@ public static class AnomalyDetector
             if (enoughSpend && enoughOrders && today.Spend >= thresholds.MinDailySpend)
             {
                 Add(Judge(AnomalyKinds.MerDrop, subject, day, today.Revenue / today.Spend,
-                    spending.Where(d => d.Spend >= thresholds.MinDailySpend).Select(d => d.Revenue / d.Spend).ToList(), "ratio", thresholds,
-                    f => f.Z <= -thresholds.MinAbsZ && f.Value <= f.Median * thresholds.DropMaxShare));
+                    Ratios(spending, thresholds), Ratios(recent, thresholds), "ratio", thresholds, Drop));
             }
             if (enoughOrders && enoughSpend && today.Spend >= spendMedian * thresholds.SpendHoldsShare)
             {
-                Add(Judge(AnomalyKinds.OrdersDrop, subject, day, today.Conversions, ordered.Select(d => d.Conversions).ToList(), "count", thresholds,
-                    f => f.Z <= -thresholds.MinAbsZ && f.Value <= f.Median * thresholds.DropMaxShare));
+                Add(Judge(AnomalyKinds.OrdersDrop, subject, day, today.Conversions, ordered.Select(d => d.Conversions).ToList(),
+                    recent.Select(d => d.Conversions).ToList(), "count", thresholds, Drop));
             }
             return findings;
         }
@@ -135,12 +138,15 @@ public static class AnomalyDetector
         {
             return findings;
         }
-        Add(Judge(AnomalyKinds.SpendSpike, subject, day, today.Spend, spending.Select(d => d.Spend).ToList(), "money", thresholds,
-            f => f.Z >= thresholds.MinAbsZ && f.Value >= f.Median * thresholds.SpikeMinRatio && f.Value - f.Median >= thresholds.SpikeMinIncrease));
+        Add(Judge(AnomalyKinds.SpendSpike, subject, day, today.Spend, spending.Select(d => d.Spend).ToList(), recent.Select(d => d.Spend).ToList(),
+            "money", thresholds, f => f.Z >= thresholds.MinAbsZ && f.Value >= Math.Max(f.Median, f.RecentMedian) * thresholds.SpikeMinRatio
+                && f.Value - Math.Max(f.Median, f.RecentMedian) >= thresholds.SpikeMinIncrease));
 
-        if (subject.Type == AnomalySubjects.AdSet && subject.Active && today.Spend == 0 && today.Impressions == 0)
+        // Stopped: it delivered in the recent days too (an ad set idle for a week is not newly stopped).
+        if (subject.Type == AnomalySubjects.AdSet && subject.Active && today.Spend == 0 && today.Impressions == 0 && recent.Any(d => d.Spend > 0))
         {
-            Add(Judge(AnomalyKinds.ZeroDelivery, subject, day, 0m, spending.Select(d => d.Spend).ToList(), "money", thresholds, _ => true));
+            Add(Judge(AnomalyKinds.ZeroDelivery, subject, day, 0m, spending.Select(d => d.Spend).ToList(), recent.Select(d => d.Spend).ToList(),
+                "money", thresholds, _ => true));
         }
 
         var converting = spending.Where(d => d.Spend >= thresholds.MinDailySpend).ToList();
@@ -148,19 +154,31 @@ public static class AnomalyDetector
         if (converting.Count >= thresholds.MinBaselineDays && conversionsMedian >= thresholds.MinDailyConversions
             && today.Spend >= thresholds.MinDailySpend)
         {
-            Add(Judge(AnomalyKinds.RoasDrop, subject, day, today.Revenue / today.Spend, converting.Select(d => d.Revenue / d.Spend).ToList(), "ratio",
-                thresholds, f => f.Z <= -thresholds.MinAbsZ && f.Value <= f.Median * thresholds.DropMaxShare));
+            Add(Judge(AnomalyKinds.RoasDrop, subject, day, today.Revenue / today.Spend, Ratios(converting, thresholds), Ratios(recent, thresholds),
+                "ratio", thresholds, Drop));
             // A day without a purchase counts as one: its CPA is at least the day's spend.
-            Add(Judge(AnomalyKinds.CpaJump, subject, day, today.Spend / Math.Max(today.Conversions, 1m),
-                converting.Select(d => d.Spend / Math.Max(d.Conversions, 1m)).ToList(), "money", thresholds,
-                f => f.Z >= thresholds.MinAbsZ && f.Value >= f.Median * thresholds.JumpMinRatio));
+            Add(Judge(AnomalyKinds.CpaJump, subject, day, Cpa(today), Cpas(converting, thresholds), Cpas(recent, thresholds), "money", thresholds,
+                f => f.Z >= thresholds.MinAbsZ && f.Value >= Math.Max(f.Median, f.RecentMedian) * thresholds.JumpMinRatio));
         }
         return findings;
+
+        // A drop is far below both the same weekday's usual level and the recent one.
+        bool Drop(AnomalyFinding f) => f.Z <= -thresholds.MinAbsZ && f.Value <= Math.Min(f.Median, f.RecentMedian) * thresholds.DropMaxShare;
     }
 
+    /// <summary>Revenue per unit of spend of the days that spent enough to say.</summary>
+    private static List<decimal> Ratios(IEnumerable<DayFigures> days, AnomalyThresholds thresholds) =>
+        [.. days.Where(d => d.Spend >= thresholds.MinDailySpend).Select(d => d.Revenue / d.Spend)];
+
+    private static List<decimal> Cpas(IEnumerable<DayFigures> days, AnomalyThresholds thresholds) =>
+        [.. days.Where(d => d.Spend >= thresholds.MinDailySpend).Select(Cpa)];
+
+    private static decimal Cpa(DayFigures day) => day.Spend / Math.Max(day.Conversions, 1m);
+
     /// <summary>Builds the finding of <paramref name="value"/> against <paramref name="baseline"/>, kept when <paramref name="fires"/>.</summary>
-    private static AnomalyFinding? Judge(string kind, AnomalySubject subject, DateOnly day, decimal value, IReadOnlyList<decimal> baseline, string unit,
-        AnomalyThresholds thresholds, Func<AnomalyFinding, bool> fires)
+    /// <remarks>Without recent values (no recent day spent enough) the recent level is the baseline's median.</remarks>
+    private static AnomalyFinding? Judge(string kind, AnomalySubject subject, DateOnly day, decimal value, IReadOnlyList<decimal> baseline,
+        IReadOnlyList<decimal> recent, string unit, AnomalyThresholds thresholds, Func<AnomalyFinding, bool> fires)
     {
         if (baseline.Count < thresholds.MinBaselineDays)
         {
@@ -169,7 +187,7 @@ public static class AnomalyDetector
         var median = Median(baseline);
         var mad = Median(baseline.Select(v => Math.Abs(v - median)).ToList());
         var z = RobustZ(value, median, mad, thresholds);
-        var finding = new AnomalyFinding(kind, subject, day, value, median, mad, z, baseline.Count, unit);
+        var finding = new AnomalyFinding(kind, subject, day, value, median, mad, z, baseline.Count, unit, recent.Count > 0 ? Median(recent) : median);
         return fires(finding) ? finding : null;
     }
 

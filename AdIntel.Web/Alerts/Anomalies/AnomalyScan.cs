@@ -50,10 +50,12 @@ public sealed class AnomalyScan(AdIntelDbContext db, StoreContext storeContext, 
 
     private async Task<List<AnomalySubject>?> LoadSubjectsAsync(DateOnly day, AnomalyThresholds thresholds, CancellationToken cancellationToken)
     {
+        // The same weekday of the baseline weeks and the recent days before the judged one.
+        var from = day.AddDays(-7 * thresholds.BaselineWeeks);
+        var recentFrom = day.AddDays(-thresholds.RecentDays);
         var baselineDays = Enumerable.Range(0, thresholds.BaselineWeeks + 1).Select(week => day.AddDays(-7 * week)).ToList();
-        var from = baselineDays[^1];
         var rows = await db.AdInsights.AsNoTracking()
-            .Where(i => i.Date >= from && i.Date <= day && baselineDays.Contains(i.Date))
+            .Where(i => i.Date >= from && i.Date <= day && (i.Date >= recentFrom || baselineDays.Contains(i.Date)))
             .Select(i => new { i.AdId, i.Date, i.Spend, i.PurchaseValue, i.Purchases, i.Impressions })
             .ToListAsync(cancellationToken);
         var storeSeries = await metrics.GetDailySeriesAsync(new DateRange(from, day), cancellationToken);
@@ -67,7 +69,7 @@ public sealed class AnomalyScan(AdIntelDbContext db, StoreContext storeContext, 
         var subjects = new List<AnomalySubject>();
         var storeId = storeContext.RequiredStoreId;
         subjects.Add(new AnomalySubject(AnomalySubjects.Store, storeId, "Store", true, storeSeries
-            .Where(p => baselineDays.Contains(p.Date))
+            .Where(p => p.Date >= recentFrom || baselineDays.Contains(p.Date))
             .ToDictionary(p => p.Date, p => new DayFigures(p.Kpis.AdSpend, p.Kpis.TotalSales, p.Kpis.Orders, 0))));
         if (!hasAds)
         {

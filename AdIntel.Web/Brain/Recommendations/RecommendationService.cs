@@ -1,5 +1,5 @@
-using AdIntel.Web.Alerts;
 using System.Text.Json;
+using AdIntel.Web.Alerts;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
