@@ -17,7 +17,9 @@ public sealed class AlertWriter(AdIntelDbContext db, TimeProvider time, IAuditLo
     private static readonly JsonSerializerOptions EvidenceJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>Opens an alert for the condition, or updates its active alert; returns the alert.</summary>
-    public async Task<Alert> RaiseAsync(AlertSignal signal, CancellationToken cancellationToken)
+    public Task<Alert> RaiseAsync(AlertSignal signal, CancellationToken cancellationToken) => RaiseAsync(signal, firstTry: true, cancellationToken);
+
+    private async Task<Alert> RaiseAsync(AlertSignal signal, bool firstTry, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var alert = await db.Alerts.SingleOrDefaultAsync(a => a.ActiveKey == signal.ConditionKey, cancellationToken);
@@ -57,7 +59,17 @@ public sealed class AlertWriter(AdIntelDbContext db, TimeProvider time, IAuditLo
         alert.EntityName = signal.EntityName is null ? null : Truncate(signal.EntityName, 300);
         alert.EvidenceJson = JsonSerializer.Serialize(signal.Evidence, EvidenceJson);
         alert.LastSeenAtUtc = now;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (opened && firstTry && db.Database.CurrentTransaction is null)
+        {
+            // A concurrent raise of the same condition (the hourly job and one after a rebuild) opened its alert first:
+            // the unique active key refused this one, so update that alert instead.
+            db.Entry(alert).State = EntityState.Detached;
+            return await RaiseAsync(signal, firstTry: false, cancellationToken);
+        }
 
         if (opened || escalated)
         {
