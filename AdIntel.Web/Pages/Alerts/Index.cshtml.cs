@@ -33,6 +33,11 @@ public sealed class IndexModel(AlertQuery query, AlertWriter writer, StoreClock 
     [TempData]
     public string? Flash { get; set; }
 
+    /// <summary>The outcome of an action answered in place (htmx), where no redirect carries <see cref="Flash"/>.</summary>
+    public string? Notice { get; private set; }
+
+    public string? Failure { get; private set; }
+
     [TempData]
     public string? Problem { get; set; }
 
@@ -94,8 +99,8 @@ public sealed class IndexModel(AlertQuery query, AlertWriter writer, StoreClock 
             await LoadAsync(cancellationToken);
             Flash = null;
             Problem = null;
-            ViewData["Flash"] = flash;
-            ViewData["Problem"] = problem;
+            Notice = flash;
+            Failure = problem;
             return Partial("_AlertList", this);
         }
         Flash = flash;
