@@ -7,6 +7,7 @@ using AdIntel.Web.Ingestion;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Shopify.App;
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Pages.Alerts;
 using AdIntel.Web.Pages.Ask;
 using AdIntel.Web.Pages.Campaigns;
 using AdIntel.Web.Pages.Imports;
@@ -45,6 +46,7 @@ public static class FeatureComposition
         services.AddSettingsPages();
         services.AddPlannerPages();
         services.AddAskPages();
+        services.AddAlertsPages();
         return builder;
     }
 
@@ -59,6 +61,7 @@ public static class FeatureComposition
         api.MapReportsPages();
         api.MapAskPages();
         api.MapPlannerPages();
+        api.MapAlertsPages();
         app.MapShopifyApp(api);
         app.MapIntegrationsEndpoints();
         return app;

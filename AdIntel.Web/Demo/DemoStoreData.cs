@@ -36,4 +36,7 @@ public sealed class DemoStoreData
     /// <summary>The days on which Meta's pixel stopped reporting purchases while Shopify kept taking orders.</summary>
     public required DateOnly TrackingOutageFrom { get; init; }
     public required DateOnly TrackingOutageTo { get; init; }
+
+    /// <summary>The anomalies planted when Demo:InjectAnomalies is on; empty otherwise.</summary>
+    public IReadOnlyList<DemoAnomaly> InjectedAnomalies { get; internal set; } = [];
 }

@@ -36,6 +36,9 @@ public static class DemoStoreGenerator
         return (from, from.AddDays(2));
     }
 
+    /// <summary>Whether the day is a sales event or holiday of the demo calendar (sales and budgets run higher on purpose).</summary>
+    public static bool IsSalesEvent(DateOnly day) => DemoCalendar.EventLevel(day) != 1.0;
+
     public static DemoStoreData Generate(DemoOptions options, DateOnly today)
     {
         var timeZone = TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
@@ -74,7 +77,7 @@ public static class DemoStoreGenerator
             .Run(sales.ExpectedOrdersPerDay, saleOrders, saleValue, adSpendTotal, MetaDrivenShareOfSales, overReporting);
 
         var products = catalog.Select(v => v.Product).Distinct().ToList();
-        return new DemoStoreData
+        var data = new DemoStoreData
         {
             TimeZoneId = TimeZoneId,
             Currency = Currency,
@@ -103,5 +106,10 @@ public static class DemoStoreGenerator
             TrackingOutageFrom = ads.OutageFrom,
             TrackingOutageTo = ads.OutageTo,
         };
+        if (options.InjectAnomalies)
+        {
+            data.InjectedAnomalies = DemoAnomalies.Inject(data);
+        }
+        return data;
     }
 }

@@ -34,6 +34,7 @@ public static class IntegrationsFeature
         services.AddHttpClient<ShopifyAdminClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddScoped<ShopifyBulkOperations>();
         services.AddScoped<ShopifyAccessTokens>();
+        services.AddScoped<ConnectionAlerts>();
         services.AddScoped<ShopifyProductWriter>();
         services.AddShopifyApp(configuration);
 

@@ -15,8 +15,8 @@ namespace AdIntel.Web.Alerts.Notifications;
 /// </summary>
 public sealed class NotificationComposer(AdIntelDbContext db, StoreContext store, StoreClock clock, TimeProvider time, IOptions<AuthOptions> auth)
 {
-    /// <summary>Where the alerts screen lists one alert.</summary>
-    public const string AlertPath = "/alerts?id=";
+    /// <summary>The alerts screen with every status shown, scrolled to the alert (its element id is <c>alert-{id}</c>).</summary>
+    public const string AlertPath = "/alerts?status=all#alert-";
     private const int DigestLines = 20;
 
     public async Task<NotificationMessage?> ForAlertAsync(long alertId, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AdIntel.Web.Alerts;
 using AdIntel.Web.Brain.Llm;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
@@ -53,7 +54,7 @@ public sealed record RecommendationCommandResult(int Status, string Message, Rec
 /// approval queue through <see cref="ActionExecutor"/>, the one way actions reach an ad platform.
 /// </summary>
 public sealed class RecommendationService(AdIntelDbContext db, StoreContext storeContext, MetricsService metrics, RuleSnapshotBuilder snapshots,
-    ActionExecutor executor, RecommendationNarrator narrator, TimeProvider time, ILogger<RecommendationService> logger)
+    ActionExecutor executor, RecommendationNarrator narrator, AlertWriter alerts, TimeProvider time, ILogger<RecommendationService> logger)
 {
     /// <summary>"recommendation": the <see cref="ActionRecord.Source"/> of actions a recommendation sent.</summary>
     public const string ActionSource = "recommendation";
@@ -125,8 +126,41 @@ public sealed class RecommendationService(AdIntelDbContext db, StoreContext stor
                 db.ChangeTracker.Clear();
             }
         }
+        await RaiseAlertsAsync(recommendations, cancellationToken);
         return recommendations;
     }
+
+    /// <summary>
+    /// High-priority fixes (data the numbers rest on, such as missing product costs) are alerts too, resolved when the
+    /// recommendation disappears. Tracking has its own alerts (tracking health), so its fix is left out here.
+    /// </summary>
+    private async Task RaiseAlertsAsync(IReadOnlyList<Recommendation> recommendations, CancellationToken cancellationToken)
+    {
+        var holding = new List<string>();
+        foreach (var fix in recommendations.Where(r => r.Type == RecommendationTypes.Fix && r.Priority == RecommendationPriorities.High
+            && !r.Key.StartsWith(TrackingFixKeyPrefix, StringComparison.Ordinal)))
+        {
+            var window = fix.Figures.Select(f => f.Window).Distinct().ToList();
+            var alert = await alerts.RaiseAsync(new AlertSignal
+            {
+                Source = AlertSources.Recommendation,
+                Type = fix.Key[..fix.Key.LastIndexOf(':')].Replace(':', '_'),
+                ConditionKey = "recommendation:" + fix.Key,
+                Severity = AlertSeverities.High,
+                Title = fix.Title,
+                Message = fix.Reasoning,
+                NextStep = "Open the recommendation on the overview and follow it.",
+                EntityType = fix.Entities.FirstOrDefault()?.Scope ?? "system",
+                EntityId = fix.Entities.FirstOrDefault() is { Scope: not "store" } entity ? entity.Id : null,
+                EntityName = fix.Entities.FirstOrDefault() is { Scope: not "store" } named ? named.Name : null,
+                Evidence = new AlertEvidence([.. fix.Figures.Select(f => new AlertFigure(window.Count > 1 ? $"{f.Name} ({f.Window})" : f.Name, f.Value, f.Unit))]),
+            }, cancellationToken);
+            holding.Add(alert.ConditionKey);
+        }
+        await alerts.ResolveClearedAsync(AlertSources.Recommendation, holding, cancellationToken);
+    }
+
+    private const string TrackingFixKeyPrefix = RecommendationTypes.Fix + ":tracking:";
 
     /// <summary>
     /// The current set; computed first when the store has data but none was ever computed (a store that just got its

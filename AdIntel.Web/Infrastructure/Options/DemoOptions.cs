@@ -19,4 +19,7 @@ public sealed class DemoOptions
     /// <summary>Orders to generate over the whole history (roughly).</summary>
     [Range(100, 1_000_000)]
     public int Orders { get; set; } = 50_000;
+
+    /// <summary>Plant anomalies of known dates in the last eight weeks (to measure anomaly detection; docs/alerts.md).</summary>
+    public bool InjectAnomalies { get; set; }
 }

@@ -11,7 +11,7 @@ namespace AdIntel.Web.Integrations.Sync;
 /// only while its connection is connected (or in error, to retry), one at a time per connection and sync (a live run
 /// already doing it wins; a stale one is marked interrupted first), recorded from start to end by
 /// <see cref="SyncRunRecorder"/>, the daily facts rebuilt when data changed, and the connection's last success or error
-/// kept for Settings → Integrations. The entry point for the Hangfire jobs (<see cref="IntegrationSyncJob"/>).
+/// kept for Settings → Integrations, and the connection's alerts raised or resolved (<see cref="ConnectionAlerts"/>). The entry point for the Hangfire jobs (<see cref="IntegrationSyncJob"/>).
 /// </summary>
 public sealed class IntegrationSyncRunner(IServiceScopeFactory scopes, ILogger<IntegrationSyncRunner> logger)
 {
@@ -72,6 +72,7 @@ public sealed class IntegrationSyncRunner(IServiceScopeFactory scopes, ILogger<I
                 .SetProperty(c => c.LastSyncSucceededAtUtc, finished)
                 .SetProperty(c => c.LastError, (string?)null)
                 .SetProperty(c => c.UpdatedAtUtc, finished), CancellationToken.None);
+            await services.GetRequiredService<ConnectionAlerts>().SyncSucceededAsync(connection.Id, sync.Name, CancellationToken.None);
             logger.LogInformation("{Sync} {Kind} sync {RunId} of store {StoreId} succeeded: {Processed} processed", sync.Name, run.Kind, run.Id, storeId, run.Processed);
             return run.Id;
         }
@@ -97,6 +98,7 @@ public sealed class IntegrationSyncRunner(IServiceScopeFactory scopes, ILogger<I
                     set.SetProperty(c => c.Status, IntegrationStatuses.Error);
                 }
             }, CancellationToken.None);
+            await services.GetRequiredService<ConnectionAlerts>().SyncFailedAsync(connection.Id, sync.Name, error, CancellationToken.None);
             throw;
         }
     }

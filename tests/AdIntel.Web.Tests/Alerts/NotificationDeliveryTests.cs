@@ -48,7 +48,7 @@ public sealed class NotificationDeliveryTests(AppFixture fixture)
         // Slack: the fallback text and blocks cite the title, the message, the figures and the link to the alert.
         var text = slackMessage.Body["text"]!.GetValue<string>();
         Assert.Contains("High: Spend spike on Prospecting", text, StringComparison.Ordinal);
-        Assert.Contains($"{NotificationHarness.PublicUrl}/alerts?id={alert.Id}", slackMessage.Body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains($"{NotificationHarness.PublicUrl}/alerts?status=all#alert-{alert.Id}", slackMessage.Body.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("412.50 USD", slackMessage.Body["blocks"]!.ToJsonString(), StringComparison.Ordinal);
         // Discord: an embed coloured by severity, mentions disabled.
         var embed = h.Fake.Discord.ReceivedBy(discord.HookId)[0].Body["embeds"]![0]!;

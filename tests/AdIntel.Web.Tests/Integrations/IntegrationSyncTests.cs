@@ -1,3 +1,4 @@
+using AdIntel.Web.Alerts;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Integrations;
@@ -58,6 +59,12 @@ public sealed class IntegrationSyncTests(AppFixture fixture)
         Assert.Equal((RunStatuses.Failed, "The feed refused the sync: token revoked"), (failed.Status, failed.Error));
         Assert.NotNull(failed.FinishedAtUtc);
         Assert.Equal((IntegrationStatuses.Error, "The feed refused the sync: token revoked"), (connection.Status, connection.LastError));
+        // Alerts: the failed sync, and the revoked access.
+        var alerts = await app.WithDbAsync(storeId, db => db.Alerts.AsNoTracking().OrderBy(a => a.Id).ToListAsync());
+        Assert.Equal([(AlertSources.Sync, "sync_failed", ConnectionAlerts.SyncKey(connection.Id, FeedSync.Feed), AlertStatuses.Open),
+            (AlertSources.Token, "token_revoked", ConnectionAlerts.TokenKey(connection.Id), AlertStatuses.Open)],
+            alerts.Select(a => (a.Source, a.Type, a.ConditionKey, a.Status)));
+        Assert.Contains("token revoked", alerts[0].Message, StringComparison.Ordinal);
 
         feed.Failure = null;
         var next = await runner.RunAsync(storeId, FeedSync.Feed, SyncMode.Auto, CancellationToken.None);
@@ -66,6 +73,30 @@ public sealed class IntegrationSyncTests(AppFixture fixture)
             (await db.SyncRuns.AsNoTracking().SingleAsync(r => r.Id == next), await db.IntegrationConnections.AsNoTracking().SingleAsync()));
         Assert.Equal((SyncKinds.Backfill, RunStatuses.Succeeded), (succeeded.Kind, succeeded.Status));
         Assert.Equal((IntegrationStatuses.Connected, null), (reconnected.Status, reconnected.LastError));
+        // The next success resolves both.
+        Assert.All(await app.WithDbAsync(storeId, db => db.Alerts.AsNoTracking().ToListAsync()), a => Assert.Equal(AlertStatuses.Resolved, a.Status));
+    }
+
+    [Fact]
+    public async Task A_token_that_stops_working_within_a_week_raises_an_alert_until_it_is_renewed()
+    {
+        await using var app = await StartAsync(AppFixture.Sqlite, new FeedControl());
+        var storeId = await ConnectFeedAsync(app);
+        await app.WithDbAsync(storeId, db => db.IntegrationConnections.ExecuteUpdateAsync(set =>
+            set.SetProperty(c => c.AccessTokenExpiresAtUtc, PinnedDate.UtcNow.AddDays(3).AddMinutes(5))));
+        var runner = app.Services.GetRequiredService<IntegrationSyncRunner>();
+
+        await runner.RunAsync(storeId, FeedSync.Feed, SyncMode.Auto, CancellationToken.None);
+
+        var alert = await app.WithDbAsync(storeId, db => db.Alerts.AsNoTracking().SingleAsync());
+        Assert.Equal((AlertSources.Token, "token_expiring", AlertSeverities.High, AlertStatuses.Open), (alert.Source, alert.Type, alert.Severity, alert.Status));
+        Assert.Equal(new AlertFigure("Days left", 3.0m, "days"), Assert.Single(AlertWriter.ReadEvidence(alert).Figures));
+
+        // Renewed for 60 days (as Meta's long-lived tokens are): the next run resolves it.
+        await app.WithDbAsync(storeId, db => db.IntegrationConnections.ExecuteUpdateAsync(set =>
+            set.SetProperty(c => c.AccessTokenExpiresAtUtc, PinnedDate.UtcNow.AddDays(60))));
+        await runner.RunAsync(storeId, FeedSync.Feed, SyncMode.Auto, CancellationToken.None);
+        Assert.Equal(AlertStatuses.Resolved, (await app.WithDbAsync(storeId, db => db.Alerts.AsNoTracking().SingleAsync())).Status);
     }
 
     [Fact]
