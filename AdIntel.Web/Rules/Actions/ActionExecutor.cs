@@ -9,6 +9,7 @@ using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Snapshots;
+using AdIntel.Web.Tracking;
 using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Rules.Actions;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using AdIntel.Web.Domain;
 
-namespace AdIntel.Web.Rules.Actions;
+namespace AdIntel.Web.Tracking;
 
 /// <summary>Whether the ad platform's conversion tracking looks broken, and why.</summary>
 public sealed record TrackingStatus(bool Broken, string Explanation, IReadOnlyList<DateOnly> BrokenDays)
