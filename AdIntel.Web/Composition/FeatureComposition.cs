@@ -17,6 +17,7 @@ using AdIntel.Web.Pages.Rules;
 using AdIntel.Web.Pages.Settings;
 using AdIntel.Web.Reports;
 using AdIntel.Web.Rules;
+using AdIntel.Web.Tracking;
 
 namespace AdIntel.Web.Composition;
 
@@ -37,6 +38,7 @@ public static class FeatureComposition
         services.AddRulesFeature();
         services.AddReportsFeature();
         services.AddIntegrationsFeature(builder.Configuration);
+        services.AddTrackingFeature();
         services.AddRecommendationsFeature();
         services.AddLlmFeature();
 

@@ -55,6 +55,8 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
     public DbSet<ComplianceRequest> ComplianceRequests => Set<ComplianceRequest>();
     public DbSet<LlmUsage> LlmUsage => Set<LlmUsage>();
+    public DbSet<TrackingDataset> TrackingDatasets => Set<TrackingDataset>();
+    public DbSet<TrackingEventDay> TrackingEventDays => Set<TrackingEventDay>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
