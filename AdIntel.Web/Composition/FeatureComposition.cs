@@ -15,6 +15,7 @@ using AdIntel.Web.Pages.Planner;
 using AdIntel.Web.Pages.Reports;
 using AdIntel.Web.Pages.Rules;
 using AdIntel.Web.Pages.Settings;
+using AdIntel.Web.Pages.Tracking;
 using AdIntel.Web.Reports;
 using AdIntel.Web.Rules;
 using AdIntel.Web.Tracking;
@@ -61,6 +62,7 @@ public static class FeatureComposition
         api.MapReportsPages();
         api.MapAskPages();
         api.MapPlannerPages();
+        api.MapTrackingPages();
         app.MapShopifyApp(api);
         app.MapIntegrationsEndpoints();
         return app;
