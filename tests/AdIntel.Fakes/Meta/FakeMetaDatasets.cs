@@ -26,7 +26,7 @@ public sealed class FakeDataset
     public Dictionary<string, decimal> MatchKeyCoverage { get; } = new()
     {
         ["email"] = 94.0m, ["phone"] = 71.0m, ["external_id"] = 88.0m, ["client_ip_address"] = 99.0m, ["client_user_agent"] = 99.0m,
-        ["fbp"] = 82.0m, ["fbc"] = 35.0m,
+        ["fbp"] = 82.0m, ["fbc"] = 62.0m,
     };
     /// <summary>Share of browser and of server Purchase events that carry an event_id (what lets Meta merge the two).</summary>
     public decimal BrowserEventIdPercent { get; set; } = 97.0m;
