@@ -29,6 +29,12 @@ public sealed class TrackingDataset : IStoreOwned
     public string? TestEventCode { get; set; }
 }
 
+/// <summary>The events tracking health reads, by Meta's standard event names.</summary>
+public static class TrackingEventNames
+{
+    public const string Purchase = "Purchase";
+}
+
 /// <summary>One UTC day of one event's counts at Meta by source: the browser pixel and the Conversions API (server).</summary>
 public sealed class TrackingEventDay : IStoreOwned
 {

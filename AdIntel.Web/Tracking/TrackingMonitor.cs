@@ -1,7 +1,6 @@
 using AdIntel.Web.Alerts;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
-using AdIntel.Web.Integrations.Meta;
 using AdIntel.Web.Metrics;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +11,7 @@ namespace AdIntel.Web.Tracking;
 /// (<see cref="TrackingDiagnosis"/>), gives the automation circuit breaker its one verdict, and keeps the tracking alerts
 /// in step with the current problems (raised through <see cref="AlertWriter"/>, resolved when they clear).
 /// </summary>
-public sealed class TrackingMonitor(AdIntelDbContext db, StoreClock clock, MetaConnections connections, AlertWriter alerts, TimeProvider time)
+public sealed class TrackingMonitor(AdIntelDbContext db, StoreClock clock, AlertWriter alerts, TimeProvider time)
 {
     /// <summary>How far back the page and <c>/api/tracking/diagnose</c> look by default.</summary>
     public const int DefaultDays = 60;
@@ -26,10 +25,12 @@ public sealed class TrackingMonitor(AdIntelDbContext db, StoreClock clock, MetaC
         var drop = dropPercent
             ?? await db.StoreSettings.AsNoTracking().Select(s => s.TrackingBreakerDropPercent).FirstOrDefaultAsync(cancellationToken)
             ?? TrackingHealth.DefaultDropPercent;
-        var connected = await connections.CredentialsAsync(cancellationToken) is not null;
+        // A usable Meta connection (Integrations/Meta/MetaConnections reads its token; the status is enough here).
+        var connected = await db.IntegrationConnections.AnyAsync(c => c.Provider == IntegrationProviders.Meta
+            && (c.Status == IntegrationStatuses.Connected || c.Status == IntegrationStatuses.Error), cancellationToken);
         var dataset = connected ? await db.TrackingDatasets.AsNoTracking().SingleOrDefaultAsync(cancellationToken) : null;
         var purchases = dataset is null ? [] : await db.TrackingEventDays.AsNoTracking()
-            .Where(d => d.EventName == MetaGraphClient.PurchaseEvent && d.Date >= first).OrderBy(d => d.Date).ToListAsync(cancellationToken);
+            .Where(d => d.EventName == TrackingEventNames.Purchase && d.Date >= first).OrderBy(d => d.Date).ToListAsync(cancellationToken);
         return new TrackingEvidence
         {
             Today = today,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AdIntel.Web.Domain;
 
 namespace AdIntel.Web.Integrations.Meta;
 
@@ -25,7 +26,7 @@ public sealed record MetaCapiAnswer(int? EventsReceived, IReadOnlyList<string> M
 
 public sealed partial class MetaGraphClient
 {
-    public const string PurchaseEvent = "Purchase";
+    public const string PurchaseEvent = TrackingEventNames.Purchase;
 
     /// <summary>The ad account's datasets (pixels).</summary>
     public async Task<IReadOnlyList<MetaDataset>> GetDatasetsAsync(string accessToken, string accountId, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Htmx;
 using AdIntel.Web.Tracking;
-using AdIntel.Web.Tracking.Capi;
+using AdIntel.Web.Integrations.Meta.Capi;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -2,7 +2,7 @@ using System.Globalization;
 using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Tracking;
-using AdIntel.Web.Tracking.Capi;
+using AdIntel.Web.Integrations.Meta.Capi;
 
 namespace AdIntel.Web.Pages.Tracking;
 

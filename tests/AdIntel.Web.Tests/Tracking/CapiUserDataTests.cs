@@ -1,4 +1,4 @@
-using AdIntel.Web.Tracking.Capi;
+using AdIntel.Web.Integrations.Meta.Capi;
 
 namespace AdIntel.Web.Tests.Tracking;
 

@@ -6,8 +6,9 @@ using AdIntel.Fakes.Meta;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Tests.Integrations.Meta;
 using AdIntel.Web.Tests.Security;
+using AdIntel.Web.Integrations.Meta.Sync;
 using AdIntel.Web.Tracking;
-using AdIntel.Web.Tracking.Capi;
+using AdIntel.Web.Integrations.Meta.Capi;
 using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Tests.Tracking;

@@ -7,6 +7,8 @@ using AdIntel.Fakes.Meta;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Tests.Security;
+using AdIntel.Web.Integrations.Meta.Sync;
+using AdIntel.Web.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -41,6 +43,8 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
         using var choose = await browser.PostFormAsync("/integrations/meta/account", ("accountId", AccountId));
         Assert.Equal(HttpStatusCode.Redirect, choose.StatusCode);
         var firstRun = await MetaTestKit.WaitForSyncAsync(local.App, storeId, 1);
+        // The pixel's dataset is read after the ads in the same job; "Sync now" is offered once both are done.
+        await MetaTestKit.WaitForSyncAsync(local.App, storeId, 1, DatasetQualitySync.SyncName);
 
         Assert.Equal(("backfill", RunStatuses.Succeeded), (firstRun.Kind, firstRun.Status));
         await AssertSameAsFakeAsync(local.App, storeId, meta.Meta);
@@ -58,6 +62,7 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, syncNow.StatusCode);
         Assert.Contains("Sync queued", await syncNow.Content.ReadAsStringAsync());
         var secondRun = await MetaTestKit.WaitForSyncAsync(local.App, storeId, 2);
+        await MetaTestKit.WaitForSyncAsync(local.App, storeId, 2, DatasetQualitySync.SyncName);
 
         Assert.Equal(("incremental", RunStatuses.Succeeded), (secondRun.Kind, secondRun.Status));
         await AssertSameAsFakeAsync(local.App, storeId, meta.Meta);

@@ -2,10 +2,9 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
-using AdIntel.Web.Integrations.Meta;
 using Microsoft.EntityFrameworkCore;
 
-namespace AdIntel.Web.Tracking.Capi;
+namespace AdIntel.Web.Integrations.Meta.Capi;
 
 /// <summary>The customer a test Purchase is sent for; Meta's example customer unless given.</summary>
 public sealed record TestCustomer(string? Email = "joe@eg.com", string? Phone = "+1 (650) 555-1212", string? FirstName = "Joe",

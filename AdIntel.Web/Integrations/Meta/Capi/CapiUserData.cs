@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace AdIntel.Web.Tracking.Capi;
+namespace AdIntel.Web.Integrations.Meta.Capi;
 
 /// <summary>
 /// The Conversions API's <c>user_data</c>, normalised and SHA-256 hashed exactly as Meta's SDK does it

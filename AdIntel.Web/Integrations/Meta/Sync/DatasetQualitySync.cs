@@ -2,10 +2,11 @@ using System.Text.Json;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Integrations.Meta;
+using AdIntel.Web.Tracking;
 using AdIntel.Web.Integrations.Sync;
 using Microsoft.EntityFrameworkCore;
 
-namespace AdIntel.Web.Tracking;
+namespace AdIntel.Web.Integrations.Meta.Sync;
 
 /// <summary>
 /// Reads the connected ad account's dataset (Meta pixel) into AdIntel after each Meta sync slot: its status
