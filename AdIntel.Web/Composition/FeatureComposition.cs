@@ -16,8 +16,10 @@ using AdIntel.Web.Pages.Planner;
 using AdIntel.Web.Pages.Reports;
 using AdIntel.Web.Pages.Rules;
 using AdIntel.Web.Pages.Settings;
+using AdIntel.Web.Pages.Tracking;
 using AdIntel.Web.Reports;
 using AdIntel.Web.Rules;
+using AdIntel.Web.Tracking;
 
 namespace AdIntel.Web.Composition;
 
@@ -38,6 +40,7 @@ public static class FeatureComposition
         services.AddRulesFeature();
         services.AddReportsFeature();
         services.AddIntegrationsFeature(builder.Configuration);
+        services.AddTrackingFeature();
         services.AddRecommendationsFeature();
         services.AddLlmFeature();
 
@@ -62,6 +65,7 @@ public static class FeatureComposition
         api.MapAskPages();
         api.MapPlannerPages();
         api.MapAlertsPages();
+        api.MapTrackingPages();
         app.MapShopifyApp(api);
         app.MapIntegrationsEndpoints();
         return app;

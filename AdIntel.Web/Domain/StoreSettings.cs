@@ -31,7 +31,7 @@ public sealed class StoreSettings : IStoreOwned
     public int? MinImpressionsForAutomation { get; set; }
     /// <summary>Purchases needed before automation raises a budget or enables an entity.</summary>
     public int? MinPurchasesForScaleUp { get; set; }
-    /// <summary>Turns the broken-tracking circuit breaker off (Rules/Actions/TrackingHealth); on by default.</summary>
+    /// <summary>Turns the broken-tracking circuit breaker off (Tracking/TrackingHealth); on by default.</summary>
     public bool TrackingBreakerDisabled { get; set; }
     /// <summary>How far platform purchases per Shopify order must fall below their usual level to count as broken tracking (default 50).</summary>
     public decimal? TrackingBreakerDropPercent { get; set; }

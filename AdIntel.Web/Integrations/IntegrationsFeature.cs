@@ -1,4 +1,5 @@
 using AdIntel.Web.Integrations.Meta;
+using AdIntel.Web.Integrations.Meta.Capi;
 using AdIntel.Web.Integrations.Meta.Connect;
 using AdIntel.Web.Integrations.Meta.Sync;
 using AdIntel.Web.Integrations.Shopify;
@@ -46,6 +47,9 @@ public static class IntegrationsFeature
         // The syncs (run in this order), what runs and records them, and their schedules.
         services.AddIntegrationSync<ShopifySync>();
         services.AddIntegrationSync<MetaSync>();
+        // After the ads: the pixel's status, events by source and Event Match Quality, then tracking health evaluated.
+        services.AddIntegrationSync<DatasetQualitySync>();
+        services.AddScoped<TestEventSender>();
         services.AddSingleton<IntegrationSyncRunner>();
         services.AddScoped<SyncRunRecorder>();
         services.AddScoped<IRecordedRuns>(s => s.GetRequiredService<SyncRunRecorder>());

@@ -6,6 +6,7 @@ using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Tracking;
 using AdIntel.Web.Rules.Snapshots;
 using Microsoft.EntityFrameworkCore;
 

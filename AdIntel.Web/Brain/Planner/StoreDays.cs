@@ -1,6 +1,7 @@
 using AdIntel.Web.Domain;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Tracking;
 
 namespace AdIntel.Web.Brain.Planner;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Tracking;
 
 namespace AdIntel.Web.Brain.Recommendations;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Tracking;
 using AdIntel.Web.Rules.Snapshots;
 
 namespace AdIntel.Web.Brain.Recommendations;

@@ -58,6 +58,8 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
     public DbSet<NotificationPreferences> NotificationPreferences => Set<NotificationPreferences>();
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+    public DbSet<TrackingDataset> TrackingDatasets => Set<TrackingDataset>();
+    public DbSet<TrackingEventDay> TrackingEventDays => Set<TrackingEventDay>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

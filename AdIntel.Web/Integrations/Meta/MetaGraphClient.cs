@@ -33,7 +33,7 @@ public sealed class MetaApiException(MetaGraphError error, MetaUsage? usage = nu
 /// <c>estimated_time_to_regain_access</c>. Status and budget updates set absolute values, so a retried update can never
 /// apply an action twice.
 /// </summary>
-public sealed class MetaGraphClient(HttpClient http, IOptions<MetaOptions> options, TimeProvider time, ILogger<MetaGraphClient> logger)
+public sealed partial class MetaGraphClient(HttpClient http, IOptions<MetaOptions> options, TimeProvider time, ILogger<MetaGraphClient> logger)
 {
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(15);
     private readonly MetaOptions _options = options.Value;

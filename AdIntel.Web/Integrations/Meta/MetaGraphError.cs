@@ -20,6 +20,11 @@ public enum MetaErrorKind
 /// <summary>A Graph API error body, <c>{"error":{"message","type","code","error_subcode","is_transient",…}}</c>.</summary>
 public sealed record MetaGraphError(int HttpStatus, int Code, int? Subcode, string Message, string? Type, bool IsTransient, string? TraceId)
 {
+    /// <summary>Meta's explanation for people (<c>error_user_title</c>, <c>error_user_msg</c>), when it gives one.</summary>
+    public string? UserTitle { get; init; }
+
+    public string? UserMessage { get; init; }
+
     public MetaErrorKind Kind => Code switch
     {
         4 or 17 or 32 or 613 or (>= 80000 and <= 80014) => MetaErrorKind.Throttled,
@@ -46,7 +51,11 @@ public sealed record MetaGraphError(int HttpStatus, int Code, int? Subcode, stri
                     Text(error, "message") ?? "Meta returned an error without a message.",
                     Text(error, "type"),
                     error.TryGetProperty("is_transient", out var transient) && transient.ValueKind == JsonValueKind.True,
-                    Text(error, "fbtrace_id"));
+                    Text(error, "fbtrace_id"))
+                {
+                    UserTitle = Text(error, "error_user_title"),
+                    UserMessage = Text(error, "error_user_msg"),
+                };
             }
         }
         catch (JsonException)

@@ -1,6 +1,7 @@
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Tracking;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -9,6 +9,7 @@ using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Snapshots;
+using AdIntel.Web.Tracking;
 using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Rules.Actions;
@@ -64,7 +65,7 @@ public sealed record ActionCommandResult(ActionRecord? Record, int Status, strin
 /// and approves, rejects and undoes. Scoped to the current store; every change is audited.
 /// </summary>
 public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IAuditLog audit, StoreContext storeContext, TimeProvider time,
-    AlertWriter alerts, ILogger<ActionExecutor> logger)
+    AlertWriter alerts, TrackingMonitor trackingMonitor, ILogger<ActionExecutor> logger)
 {
     /// <summary>"person": the <see cref="ActionRecord.Source"/> of changes made by hand.</summary>
     public const string ManualSource = "person";
@@ -88,9 +89,7 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
         var ledger = new RailLedger(dayStartUtc, executed.Select(a => new LedgerEntry(
             RuleScopes.TryParse(a.EntityScope, out var scope) ? scope : RuleScope.Ad, a.EntityId, a.RuleId, a.Type, a.ExecutedAtUtc!.Value,
             a.BudgetBefore, a.DecidedBy is null)));
-        var first = today.AddDays(-(TrackingHealth.BaselineDays + TrackingHealth.LookbackDays + 1));
-        var facts = await db.DailyFacts.AsNoTracking().Where(f => f.Date >= first && f.Date < today).OrderBy(f => f.Date).ToListAsync(cancellationToken);
-        var tracking = TrackingHealth.Evaluate(facts, today, settings.TrackingDropPercent);
+        var tracking = await trackingMonitor.StatusAsync(settings.TrackingDropPercent, cancellationToken);
         return new ActionSession(settings, ledger, tracking, timeZone);
     }
 

@@ -1,4 +1,5 @@
 using AdIntel.Web.Domain;
+using AdIntel.Web.Tracking;
 using AdIntel.Web.Rules.Definitions;
 
 namespace AdIntel.Web.Rules.Actions;
@@ -13,7 +14,7 @@ public sealed record RailSettings
     public const decimal DefaultMinSpend = 50m;
     public const int DefaultMinImpressions = 1000;
     public const int DefaultMinPurchasesForScaleUp = 3;
-    public const decimal DefaultTrackingDropPercent = 50m;
+    public const decimal DefaultTrackingDropPercent = TrackingHealth.DefaultDropPercent;
 
     /// <summary>The store's automation mode: it caps every rule's.</summary>
     public string StoreMode { get; init; } = AutomationModes.SuggestionsOnly;

@@ -3,6 +3,7 @@ using AdIntel.Plugins.Abstractions;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Snapshots;
+using AdIntel.Web.Tracking;
 
 namespace AdIntel.Web.Rules.Actions;
 

@@ -3,6 +3,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Tracking;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Snapshots;
 using Microsoft.EntityFrameworkCore;

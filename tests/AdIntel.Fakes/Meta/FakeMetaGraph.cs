@@ -39,7 +39,11 @@ public static class FakeMetaGraph
         app.MapMethods("/{version}/{**path}", ["GET", "POST"], async (HttpContext context, string version, string path) =>
         {
             var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
-            string? Param(string name) => form?[name].FirstOrDefault() ?? context.Request.Query[name].FirstOrDefault();
+            // The Conversions API also takes a JSON body: {"data": [...], "test_event_code": "..."}.
+            var jsonBody = context.Request.HasJsonContentType() ? await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject : null;
+            string? Param(string name) => form?[name].FirstOrDefault()
+                ?? (jsonBody?[name] is { } node ? node is JsonValue value && value.TryGetValue<string>(out var text) ? text : node.ToJsonString() : null)
+                ?? context.Request.Query[name].FirstOrDefault();
             lock (state)
             {
                 state.Calls++;
@@ -100,6 +104,13 @@ public static class FakeMetaGraph
                     ("GET", [var account, "campaigns" or "adsets" or "ads"]) when Account(state, account) is { } a =>
                         Page(context, version, state.Objects.Where(o => o.AccountId == a.AccountId && o.Kind == Kind(segments[1]))
                             .OrderBy(o => o.Id, StringComparer.Ordinal).Select(ObjectJson).ToList()),
+                    ("GET", [var account, "adspixels"]) when Account(state, account) is { } a =>
+                        Page(context, version, state.Datasets.Where(d => d.AccountId == a.AccountId).OrderBy(d => d.Id, StringComparer.Ordinal)
+                            .Select(d => FakeMetaDatasets.Fields(d, Param("fields"))).ToList()),
+                    ("GET", ["dataset_quality"]) => DatasetQuality(state, Param),
+                    ("GET", [var dataset, "stats"]) when FakeMetaDatasets.Find(state, dataset) is { } d => DatasetStats(context, version, d, Param),
+                    ("POST", [var dataset, "events"]) when FakeMetaDatasets.Find(state, dataset) is { } d => ReceiveEvents(d, time, Param),
+                    ("GET", [var dataset]) when FakeMetaDatasets.Find(state, dataset) is { } d => Results.Json(FakeMetaDatasets.Fields(d, Param("fields"))),
                     ("GET", [var account, "insights"]) when Account(state, account) is { } a => SyncInsights(context, version, state, a, Param),
                     ("POST", [var account, "insights"]) when Account(state, account) is { } a => StartReportRun(state, a, Param),
                     ("GET", [var run]) when state.ReportRuns.TryGetValue(run, out var r) => ReportRunStatus(r),
@@ -112,6 +123,29 @@ public static class FakeMetaGraph
                 };
             }
         });
+    }
+
+    private static IResult DatasetQuality(FakeMetaState state, Func<string, string?> param)
+    {
+        if (param("dataset_id") is not { } id || FakeMetaDatasets.Find(state, id) is not { } dataset)
+        {
+            return Error(400, 100, 33, $"(#100) dataset_id '{param("dataset_id")}' does not exist or cannot be loaded due to missing permissions.", transient: false);
+        }
+        return Results.Json(FakeMetaDatasets.Quality(dataset));
+    }
+
+    private static IResult DatasetStats(HttpContext context, string version, FakeDataset dataset, Func<string, string?> param)
+    {
+        var buckets = FakeMetaDatasets.Stats(dataset, param, out var problem);
+        return problem is null ? Page(context, version, buckets) : Error(400, 100, null, problem, transient: false);
+    }
+
+    private static IResult ReceiveEvents(FakeDataset dataset, TimeProvider time, Func<string, string?> param)
+    {
+        var (answer, error) = FakeMetaDatasets.ReceiveEvents(dataset, param("data"), param("test_event_code"), time.GetUtcNow());
+        return error is null
+            ? Results.Json(answer)
+            : Error(400, error.Code, error.Subcode, error.Message, transient: false, userTitle: error.Title, userMessage: error.Message);
     }
 
     // Computed here, not with the product's code, so a shared mistake cannot make both sides agree.
@@ -418,7 +452,8 @@ public static class FakeMetaGraph
             ["1"] = [new { type = "ads_management", call_count = percent, total_cputime = Math.Min(percent, 10), total_time = Math.Min(percent, 10), estimated_time_to_regain_access = regainMinutes }],
         });
 
-    private static IResult Error(int status, int code, int? subcode, string message, bool transient, string type = "OAuthException")
+    private static IResult Error(int status, int code, int? subcode, string message, bool transient, string type = "OAuthException",
+        string? userTitle = null, string? userMessage = null)
     {
         var error = new Dictionary<string, object?>
         {
@@ -431,6 +466,11 @@ public static class FakeMetaGraph
         if (subcode is not null)
         {
             error["error_subcode"] = subcode;
+        }
+        if (userTitle is not null)
+        {
+            error["error_user_title"] = userTitle;
+            error["error_user_msg"] = userMessage;
         }
         return Results.Json(new { error }, statusCode: status);
     }

@@ -15,6 +15,8 @@ public sealed class FakeMetaState
     public List<FakeMetaObject> Objects { get; } = [];
     public List<FakeInsightRow> Insights { get; } = [];
     public Dictionary<string, FakeReportRun> ReportRuns { get; } = [];
+    /// <summary>Datasets (pixels) of the ad accounts, with their events and quality (see <see cref="FakeMetaDatasets"/>).</summary>
+    public List<FakeDataset> Datasets { get; } = [];
     /// <summary>Every status or budget change received, in order (tests assert actions arrive exactly once).</summary>
     public List<FakeMetaUpdate> Updates { get; } = [];
     public FakeFaults Faults { get; } = new();

@@ -2,6 +2,7 @@ using AdIntel.Web.Demo;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Tracking;
 
 namespace AdIntel.Web.Tests.Demo;
 

@@ -88,6 +88,8 @@ public sealed class TwoStores
         db.RuleExecutions.Add(new RuleExecution { RuleId = rule.Id, StartedAtUtc = now, DetailsJson = JsonSerializer.Serialize(new[] { marker }) });
         db.Alerts.Add(new Alert { Type = "test", ConditionKey = "test:" + marker, ActiveKey = "test:" + marker, LastSeenAtUtc = now, Title = "Alert " + marker, Message = marker, CreatedAtUtc = now });
         db.DailyFacts.Add(new DailyStoreFacts { Date = today.AddDays(-1), Orders = 1, GrossSales = 20, AdSpend = 12.34m });
+        db.TrackingDatasets.Add(new TrackingDataset { DatasetId = "px_" + marker, Name = "Pixel " + marker, TestEventCode = "T" + marker.Replace("-", "", StringComparison.Ordinal)[..8], SyncedAtUtc = now });
+        db.TrackingEventDays.Add(new TrackingEventDay { Date = today.AddDays(-1), EventName = "Purchase", BrowserCount = 3, ServerCount = 2 });
         db.ImportRuns.Add(new ImportRun { Kind = "shopify-orders", FileName = marker + ".csv", Status = RunStatuses.Succeeded, ResultJson = JsonSerializer.Serialize(new { note = marker }), StartedAtUtc = now, FinishedAtUtc = now });
         db.StoreInvitations.Add(new StoreInvitation
         {

@@ -7,6 +7,8 @@ using AdIntel.Fakes.Meta;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Tests.Security;
+using AdIntel.Web.Integrations.Meta.Sync;
+using AdIntel.Web.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,18 +31,20 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         await using var meta = await FakeServer.StartAsync(meta: FakeMetaSample.Create(today, days: 45));
         meta.Meta.Faults.Rate = 0.2;
-        await using var local = await fixture.StartLocalAsync(provider, Settings(meta));
+        await using var local = await fixture.StartLocalAsync(provider, MetaTestKit.Settings(meta));
         var storeId = await local.CreateStoreAsync();
         var owner = await local.CreateMemberAsync(storeId, StoreRole.Owner);
         var browser = await local.SignInAsync(owner.Email);
 
-        await ConnectAsync(browser, meta);
+        await MetaTestKit.ConnectAsync(browser, meta);
         var page = await browser.Client.GetStringAsync("/settings/integrations");
         Assert.Contains("Outfitters — US", page);
         Assert.Contains("Choose an ad account", page);
         using var choose = await browser.PostFormAsync("/integrations/meta/account", ("accountId", AccountId));
         Assert.Equal(HttpStatusCode.Redirect, choose.StatusCode);
-        var firstRun = await WaitForSyncAsync(local.App, storeId, 1);
+        var firstRun = await MetaTestKit.WaitForSyncAsync(local.App, storeId, 1);
+        // The pixel's dataset is read after the ads in the same job; "Sync now" is offered once both are done.
+        await MetaTestKit.WaitForSyncAsync(local.App, storeId, 1, DatasetQualitySync.SyncName);
 
         Assert.Equal(("backfill", RunStatuses.Succeeded), (firstRun.Kind, firstRun.Status));
         await AssertSameAsFakeAsync(local.App, storeId, meta.Meta);
@@ -57,7 +61,8 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
         using var syncNow = await browser.PostHtmxAsync("/settings/integrations?handler=Sync", ("provider", "meta"));
         Assert.Equal(HttpStatusCode.OK, syncNow.StatusCode);
         Assert.Contains("Sync queued", await syncNow.Content.ReadAsStringAsync());
-        var secondRun = await WaitForSyncAsync(local.App, storeId, 2);
+        var secondRun = await MetaTestKit.WaitForSyncAsync(local.App, storeId, 2);
+        await MetaTestKit.WaitForSyncAsync(local.App, storeId, 2, DatasetQualitySync.SyncName);
 
         Assert.Equal(("incremental", RunStatuses.Succeeded), (secondRun.Kind, secondRun.Status));
         await AssertSameAsFakeAsync(local.App, storeId, meta.Meta);
@@ -70,15 +75,15 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         await using var meta = await FakeServer.StartAsync(meta: FakeMetaSample.Create(today, days: 20));
-        await using var local = await fixture.StartLocalAsync(AppFixture.Sqlite, Settings(meta));
+        await using var local = await fixture.StartLocalAsync(AppFixture.Sqlite, MetaTestKit.Settings(meta));
         var storeId = await local.CreateStoreAsync();
         var owner = await local.CreateMemberAsync(storeId, StoreRole.Owner);
         var browser = await local.SignInAsync(owner.Email);
-        await ConnectAsync(browser, meta);
+        await MetaTestKit.ConnectAsync(browser, meta);
         using (await browser.PostFormAsync("/integrations/meta/account", ("accountId", AccountId)))
         {
         }
-        await WaitForSyncAsync(local.App, storeId, 1);
+        await MetaTestKit.WaitForSyncAsync(local.App, storeId, 1);
         var api = await local.CreateTokenClientAsync(storeId, StoreRole.Owner);
         using (var automation = await api.PutAsJsonAsync("/api/settings/automation", new
         {
@@ -119,67 +124,20 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
     public async Task A_forged_or_stale_callback_stores_nothing()
     {
         await using var meta = await FakeServer.StartAsync(meta: FakeMetaSample.Create(DateOnly.FromDateTime(DateTime.UtcNow), days: 2));
-        await using var local = await fixture.StartLocalAsync(AppFixture.Sqlite, Settings(meta));
+        await using var local = await fixture.StartLocalAsync(AppFixture.Sqlite, MetaTestKit.Settings(meta));
         var storeId = await local.CreateStoreAsync();
         var owner = await local.CreateMemberAsync(storeId, StoreRole.Owner);
         var browser = await local.SignInAsync(owner.Email);
 
         using var noTicket = await browser.GetAsync("/integrations/meta/callback?code=abc&state=forged");
-        var dialog = await StartConnectAsync(browser);
-        var callback = await ConsentAsync(dialog);
+        var dialog = await MetaTestKit.StartConnectAsync(browser);
+        var callback = await MetaTestKit.ConsentAsync(dialog);
         using var wrongState = await browser.GetAsync(callback.Replace("state=", "state=x", StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.BadRequest, noTicket.StatusCode);
         Assert.Contains("did not match a connection started here", await noTicket.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, wrongState.StatusCode);
         Assert.Empty(await local.App.WithDbAsync(storeId, db => db.IntegrationConnections.ToListAsync()));
-    }
-
-    private static Dictionary<string, string?> Settings(FakeServer meta) => new()
-    {
-        ["Meta:GraphBaseUrl"] = meta.MetaBaseUrl,
-        ["Meta:DialogBaseUrl"] = meta.MetaBaseUrl,
-        ["Meta:AppId"] = meta.Meta.AppId,
-        ["Meta:AppSecret"] = meta.Meta.AppSecret,
-        ["Meta:RetryBaseDelay"] = "00:00:00.010",
-        ["Meta:ReportPollInterval"] = "00:00:00.020",
-        ["Meta:BackfillDays"] = "60",
-    };
-
-    /// <summary>Settings → Integrations → Connect Meta, consent at the fake's dialog, back to the callback.</summary>
-    private static async Task ConnectAsync(Browser browser, FakeServer meta)
-    {
-        var callback = await ConsentAsync(await StartConnectAsync(browser));
-        using var back = await browser.GetAsync(callback);
-        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
-        Assert.Equal("/settings/integrations?connected=meta", back.Headers.Location!.OriginalString);
-    }
-
-    private static async Task<Uri> StartConnectAsync(Browser browser)
-    {
-        using var connect = await browser.GetAsync("/integrations/meta/connect");
-        Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
-        return connect.Headers.Location!;
-    }
-
-    /// <summary>The fake's dialog consents at once and redirects to our callback; returns that path and query.</summary>
-    private static async Task<string> ConsentAsync(Uri dialog)
-    {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        using var consent = await http.GetAsync(dialog);
-        Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
-        return consent.Headers.Location!.PathAndQuery;
-    }
-
-    private static async Task<SyncRun> WaitForSyncAsync(AdIntelApp app, long storeId, int runs)
-    {
-        List<SyncRun> finished = [];
-        await Eventually.HoldsAsync(async () =>
-        {
-            finished = await app.WithDbAsync(storeId, db => db.SyncRuns.AsNoTracking().Where(r => r.Status != RunStatuses.Running).OrderBy(r => r.Id).ToListAsync());
-            return finished.Count >= runs;
-        }, $"Sync {runs} did not finish", TimeSpan.FromSeconds(90));
-        return finished[runs - 1];
     }
 
     /// <summary>Every ad-day the fake holds is stored once, with the one purchase action type counted (the fake repeats purchases under three).</summary>

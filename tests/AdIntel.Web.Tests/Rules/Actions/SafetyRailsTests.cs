@@ -1,6 +1,7 @@
 using AdIntel.Plugins.Abstractions;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Tracking;
 using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Snapshots;
 

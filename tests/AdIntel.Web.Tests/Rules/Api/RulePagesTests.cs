@@ -2,6 +2,7 @@ using System.Net;
 using AdIntel.Web.Demo;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Tracking;
 using AdIntel.Web.Rules.Execution;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;

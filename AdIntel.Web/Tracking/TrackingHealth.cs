@@ -1,7 +1,7 @@
 using System.Globalization;
 using AdIntel.Web.Domain;
 
-namespace AdIntel.Web.Rules.Actions;
+namespace AdIntel.Web.Tracking;
 
 /// <summary>Whether the ad platform's conversion tracking looks broken, and why.</summary>
 public sealed record TrackingStatus(bool Broken, string Explanation, IReadOnlyList<DateOnly> BrokenDays)
@@ -34,6 +34,8 @@ public sealed record TrackingStatus(bool Broken, string Explanation, IReadOnlyLi
 /// </summary>
 public static class TrackingHealth
 {
+    /// <summary>The drop that makes a day short unless the store chose another (Settings → Automation).</summary>
+    public const decimal DefaultDropPercent = 50m;
     public const int MinOrders = 5;
     public const int BaselineDays = 28;
     public const int MinBaselineDays = 7;

@@ -1,7 +1,7 @@
 using AdIntel.Web.Domain;
-using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Tracking;
 
-namespace AdIntel.Web.Tests.Rules.Actions;
+namespace AdIntel.Web.Tests.Tracking;
 
 public sealed class TrackingHealthTests
 {
