@@ -31,8 +31,11 @@ public sealed record DeliveryOutcome(DeliveryResult Result, string? Error = null
 /// </summary>
 public sealed class ChatWebhookClient(HttpClient http, WebhookPacer pacer, ILogger<ChatWebhookClient> logger)
 {
-    /// <summary>Slack allows about one message a second per webhook.</summary>
-    private static readonly TimeSpan SlackPace = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Slack allows about one message a second per webhook. Posts are spaced a little more than that: Slack counts
+    /// arrivals, and two posts sent a second apart can arrive a few milliseconds closer (seen as a 429 in a burst).
+    /// </summary>
+    private static readonly TimeSpan SlackPace = TimeSpan.FromSeconds(1.1);
 
     public async Task<DeliveryOutcome> PostSlackAsync(string webhookUrl, JsonObject payload, CancellationToken cancellationToken)
     {
