@@ -14,6 +14,9 @@ namespace AdIntel.Web.Alerts;
 /// </summary>
 public sealed class AlertWriter(AdIntelDbContext db, TimeProvider time, IAuditLog audit, IEnumerable<IAlertListener> listeners, ILogger<AlertWriter> logger)
 {
+    /// <summary>How long a dismissed condition must have gone unseen before it opens a new alert.</summary>
+    public static readonly TimeSpan DismissalMemory = TimeSpan.FromDays(1);
+
     private static readonly JsonSerializerOptions EvidenceJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>Opens an alert for the condition, or updates its active alert; returns the alert.</summary>
@@ -23,6 +26,10 @@ public sealed class AlertWriter(AdIntelDbContext db, TimeProvider time, IAuditLo
     {
         var now = time.GetUtcNow().UtcDateTime;
         var alert = await db.Alerts.SingleOrDefaultAsync(a => a.ActiveKey == signal.ConditionKey, cancellationToken);
+        if (alert is null && await DismissedWhileHoldingAsync(signal, now, cancellationToken) is { } dismissed)
+        {
+            return dismissed;
+        }
         var opened = alert is null;
         var escalated = false;
         if (alert is null)
@@ -87,6 +94,26 @@ public sealed class AlertWriter(AdIntelDbContext db, TimeProvider time, IAuditLo
             }
         }
         return alert;
+    }
+
+    /// <summary>
+    /// A dismissed alert stays dismissed while its condition keeps holding (seen again within
+    /// <see cref="DismissalMemory"/>): the hourly re-evaluation records the repeat on it instead of opening, and
+    /// notifying, the same alert again. A higher severity than the one dismissed opens a new alert.
+    /// </summary>
+    private async Task<Alert?> DismissedWhileHoldingAsync(AlertSignal signal, DateTime now, CancellationToken cancellationToken)
+    {
+        var dismissed = await db.Alerts.Where(a => a.ConditionKey == signal.ConditionKey && a.Status == AlertStatuses.Dismissed)
+            .OrderByDescending(a => a.LastSeenAtUtc).FirstOrDefaultAsync(cancellationToken);
+        if (dismissed is null || now - dismissed.LastSeenAtUtc >= DismissalMemory
+            || AlertSeverities.Rank(signal.Severity) > AlertSeverities.Rank(dismissed.Severity))
+        {
+            return null;
+        }
+        dismissed.LastSeenAtUtc = now;
+        dismissed.Occurrences++;
+        await db.SaveChangesAsync(cancellationToken);
+        return dismissed;
     }
 
     /// <summary>Resolves the condition's active alert, if any (its condition cleared); returns whether one was resolved.</summary>

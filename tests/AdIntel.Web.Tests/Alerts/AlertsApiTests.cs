@@ -81,6 +81,26 @@ public sealed class AlertsApiTests(AppFixture fixture)
         Assert.NotEqual(first.Id, again.Id);
     }
 
+    [Fact]
+    public async Task A_dismissed_alert_stays_dismissed_while_its_condition_holds_unless_it_gets_worse()
+    {
+        var app = fixture.SqliteApp;
+        var store = await app.CreateStoreAsync();
+        var first = await RaiseAsync(app, store.StoreId, Signal("anomaly:spend_spike:ad_set:9"));
+        using var dismissed = await store.Api.PostAsJsonAsync("/api/alerts/dismiss", new { ids = new[] { first.Id } });
+        Assert.Equal(HttpStatusCode.OK, dismissed.StatusCode);
+
+        // The next evaluation still sees the condition: no new alert (and so no new notification), the repeat is counted.
+        var repeat = await RaiseAsync(app, store.StoreId, Signal("anomaly:spend_spike:ad_set:9"));
+        Assert.Equal((first.Id, AlertStatuses.Dismissed, 2), (repeat.Id, repeat.Status, repeat.Occurrences));
+        Assert.Empty(await ListAsync(store.Api, "?status=open"));
+
+        // Worse than what was dismissed: a new alert.
+        var worse = await RaiseAsync(app, store.StoreId, Signal("anomaly:spend_spike:ad_set:9", AlertSeverities.Critical));
+        Assert.NotEqual(first.Id, worse.Id);
+        Assert.Equal([worse.Id], (await ListAsync(store.Api, "?status=open")).Select(a => a.GetProperty("id").GetInt64()));
+    }
+
     [Theory]
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task A_person_acknowledges_snoozes_resolves_and_dismisses_and_each_change_is_audited(string provider)
