@@ -1,6 +1,5 @@
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Jobs;
-using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Metrics;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -13,24 +12,13 @@ public sealed class DetectAnomaliesJob(IServiceScopeFactory scopes, ILogger<Dete
     [AutomaticRetry(Attempts = 2)]
     public async Task RunAsync(long storeId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateStoreScope(storeId);
-        var services = scope.ServiceProvider;
-        var db = services.GetRequiredService<AdIntelDbContext>();
-        var schedules = services.GetRequiredService<AnomalySchedules>();
-        if (!await db.Stores.AnyAsync(s => s.Id == storeId, cancellationToken))
+        var findings = await HourlyStoreJob.RunAsync(scopes, storeId, (services, ct) => services.GetRequiredService<AnomalyScan>().RunAsync(ct),
+            (services, id) => services.GetRequiredService<AnomalySchedules>().Ensure(id),
+            (services, id) => services.GetRequiredService<AnomalySchedules>().Remove(id), cancellationToken);
+        if (findings is not null)
         {
-            schedules.Remove(storeId);
-            return;
+            logger.LogInformation("Anomalies of store {StoreId} detected: {Count}", storeId, findings.Count);
         }
-        var findings = await services.GetRequiredService<AnomalyScan>().RunAsync(cancellationToken);
-        // A store that got its first data after the app started gets its hourly job here.
-        schedules.Ensure(storeId);
-        if (!await db.Stores.AnyAsync(s => s.Id == storeId, cancellationToken))
-        {
-            schedules.Remove(storeId);
-            return;
-        }
-        logger.LogInformation("Anomalies of store {StoreId} detected: {Count}", storeId, findings.Count);
     }
 }
 

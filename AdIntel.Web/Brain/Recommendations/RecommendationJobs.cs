@@ -1,6 +1,5 @@
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Jobs;
-using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Metrics;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -13,26 +12,15 @@ public sealed class RecomputeRecommendationsJob(IServiceScopeFactory scopes, ILo
     [AutomaticRetry(Attempts = 2)]
     public async Task RunAsync(long storeId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateStoreScope(storeId);
-        var services = scope.ServiceProvider;
-        var db = services.GetRequiredService<AdIntelDbContext>();
-        var schedules = services.GetRequiredService<RecommendationSchedules>();
-        if (!await db.Stores.AnyAsync(s => s.Id == storeId, cancellationToken))
+        var recommendations = await HourlyStoreJob.RunAsync(scopes, storeId,
+            (services, ct) => services.GetRequiredService<RecommendationService>().ComputeAsync(ct),
+            (services, id) => services.GetRequiredService<RecommendationSchedules>().Ensure(id),
+            (services, id) => services.GetRequiredService<RecommendationSchedules>().Remove(id), cancellationToken);
+        if (recommendations is not null)
         {
-            schedules.Remove(storeId);
-            return;
+            logger.LogInformation("Recommendations of store {StoreId} computed: {Count} ({Types})", storeId, recommendations.Count,
+                string.Join(", ", recommendations.GroupBy(r => r.Type).Select(g => $"{g.Count()} {g.Key}")));
         }
-        var recommendations = await services.GetRequiredService<RecommendationService>().ComputeAsync(cancellationToken);
-        // A store that got its first data after the app started gets its hourly job here; checked again after, so a
-        // store deleted meanwhile keeps no job.
-        schedules.Ensure(storeId);
-        if (!await db.Stores.AnyAsync(s => s.Id == storeId, cancellationToken))
-        {
-            schedules.Remove(storeId);
-            return;
-        }
-        logger.LogInformation("Recommendations of store {StoreId} computed: {Count} ({Types})", storeId, recommendations.Count,
-            string.Join(", ", recommendations.GroupBy(r => r.Type).Select(g => $"{g.Count()} {g.Key}")));
     }
 }
 
