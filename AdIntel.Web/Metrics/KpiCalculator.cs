@@ -78,4 +78,19 @@ public static class KpiCalculator
     }
 
     public static decimal? Ratio(decimal numerator, decimal denominator) => denominator == 0 ? null : numerator / denominator;
+
+    /// <summary>
+    /// The contribution margin a campaign, ad set or ad earned by the platform's attribution: its purchase value ×
+    /// the store's margin per unit of total sales in the same period (<see cref="KpiSet.MarginPerSale"/>). An estimate:
+    /// it trusts Meta's attribution and assumes the attributed orders carry the store's average margin.
+    /// </summary>
+    public static decimal? AttributedMargin(decimal purchaseValue, decimal? marginPerSale) => purchaseValue * marginPerSale;
+
+    /// <summary>Estimated profit of an entity: attributed margin − its spend (null without a store margin).</summary>
+    public static decimal? EstimatedProfit(decimal purchaseValue, decimal spend, decimal? marginPerSale) =>
+        AttributedMargin(purchaseValue, marginPerSale) - spend;
+
+    /// <summary>Estimated POAS of an entity: attributed margin ÷ its spend, the store's POAS (contribution margin ÷ ad spend) per entity.</summary>
+    public static decimal? EstimatedPoas(decimal purchaseValue, decimal spend, decimal? marginPerSale) =>
+        AttributedMargin(purchaseValue, marginPerSale) is { } margin ? Ratio(margin, spend) : null;
 }

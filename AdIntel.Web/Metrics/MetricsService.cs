@@ -64,9 +64,8 @@ public sealed class MetricsService(AdIntelDbContext db, StoreClock clock, LtvCur
     public Task<bool> HasDataAsync(CancellationToken cancellationToken) => db.DailyFacts.AnyAsync(cancellationToken);
 
     /// <summary>
-    /// Each campaign's delivery in the period with an estimated profit: Meta-attributed purchase value × the store's
-    /// contribution margin per unit of total sales in the same period − spend. An estimate: it trusts Meta's
-    /// attribution and assumes the campaign's orders carry the store's average margin. Campaigns without spend are left out.
+    /// Each campaign's delivery in the period with an estimated profit (<see cref="KpiCalculator.EstimatedProfit"/>).
+    /// Campaigns without spend are left out.
     /// </summary>
     public async Task<IReadOnlyList<CampaignProfit>> GetCampaignProfitsAsync(KpiSet period, CancellationToken cancellationToken)
     {
@@ -93,7 +92,7 @@ public sealed class MetricsService(AdIntelDbContext db, StoreClock clock, LtvCur
                 d.PurchaseValue,
                 d.Purchases,
                 KpiCalculator.Ratio(d.PurchaseValue, d.Spend),
-                marginRatio is { } ratio ? d.PurchaseValue * ratio - d.Spend : null))
+                KpiCalculator.EstimatedProfit(d.PurchaseValue, d.Spend, marginRatio)))
             .ToList();
     }
 

@@ -21,7 +21,7 @@ public sealed record EntityDailyDelivery(PerformanceLevel Level, long Id, string
 /// Insights are summed per ad in the database over the range, then rolled up to ad sets and campaigns in memory:
 /// a store has at most a few thousand ads, while it has millions of daily insight rows.
 /// </summary>
-public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clock, TimeProvider time)
+public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clock, TimeProvider time, MetricsService metrics)
 {
     public async Task<IReadOnlyList<PerformanceRow>> GetCampaignsAsync(DateRange range, CancellationToken cancellationToken)
     {
@@ -120,7 +120,14 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         {
             insights = insights.Where(i => adIds.Contains(i.AdId));
         }
-        return await SumByAsync(insights, i => i.AdId, cancellationToken);
+        var sums = await SumByAsync(insights, i => i.AdId, cancellationToken);
+        if (sums.Count == 0)
+        {
+            return sums;
+        }
+        // Estimated profit and POAS read the store's margin over the same range, as the overview does.
+        var margin = (await metrics.GetKpisAsync(range, cancellationToken)).MarginPerSale;
+        return sums.ToDictionary(s => s.Key, s => s.Value with { MarginPerSale = margin });
     }
 
     /// <summary>Delivery summed in the database per <paramref name="key"/> (an ad, a day).</summary>

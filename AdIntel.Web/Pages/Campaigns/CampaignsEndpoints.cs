@@ -136,6 +136,8 @@ public static class CampaignsEndpoints
         item["purchaseValue"] = Money(totals.PurchaseValue);
         item["roas"] = Ratio(totals.Roas);
         item["cpa"] = Money(totals.Cpa);
+        item["estimatedProfit"] = Money(totals.EstimatedProfit);
+        item["poas"] = Ratio(totals.Poas);
         return item;
     }
 

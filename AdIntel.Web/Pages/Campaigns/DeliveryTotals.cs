@@ -1,3 +1,5 @@
+using AdIntel.Web.Metrics;
+
 namespace AdIntel.Web.Pages.Campaigns;
 
 /// <summary>
@@ -26,6 +28,18 @@ public sealed record DeliveryTotals(decimal Spend, long Impressions, long Reach,
 
     public decimal? Cpa => Divide(Spend, Purchases);
 
+    /// <summary>
+    /// The store's contribution margin per unit of total sales over the same range (null without sales): what turns
+    /// the attributed purchase value into <see cref="EstimatedProfit"/> and <see cref="Poas"/>.
+    /// </summary>
+    public decimal? MarginPerSale { get; init; }
+
+    /// <summary>Attributed margin − spend (<see cref="KpiCalculator.EstimatedProfit"/>, as the overview ranks campaigns).</summary>
+    public decimal? EstimatedProfit => HasDelivery ? KpiCalculator.EstimatedProfit(PurchaseValue, Spend, MarginPerSale) : null;
+
+    /// <summary>Attributed margin ÷ spend (<see cref="KpiCalculator.EstimatedPoas"/>).</summary>
+    public decimal? Poas => KpiCalculator.EstimatedPoas(PurchaseValue, Spend, MarginPerSale);
+
     public bool HasDelivery => Spend != 0m || Impressions != 0 || PurchaseValue != 0m;
 
     public static DeliveryTotals operator +(DeliveryTotals left, DeliveryTotals right) => new(
@@ -34,7 +48,10 @@ public sealed record DeliveryTotals(decimal Spend, long Impressions, long Reach,
         left.Reach + right.Reach,
         left.LinkClicks + right.LinkClicks,
         left.Purchases + right.Purchases,
-        left.PurchaseValue + right.PurchaseValue);
+        left.PurchaseValue + right.PurchaseValue)
+    {
+        MarginPerSale = left.MarginPerSale ?? right.MarginPerSale,
+    };
 
     public static DeliveryTotals Sum(IEnumerable<DeliveryTotals> parts) => parts.Aggregate(None, (total, part) => total + part);
 

@@ -31,6 +31,11 @@ public sealed record PerformanceColumn(string Key, string Label, string Formula,
     public static IReadOnlyList<PerformanceColumn> Metrics { get; } =
     [
         Metric("spend", "Spend", "Amount spent, as the ad platform reports it.", ValueFormat.Money, t => t.Spend),
+        Metric("estimatedProfit", "Est. profit",
+            "Purchase value × the store's contribution margin per unit of sales in the range − spend: an estimate that trusts the " +
+            "platform's attribution and assumes its orders carry the store's average margin.", ValueFormat.Money, t => t.EstimatedProfit),
+        Metric("poas", "POAS", "Purchase value × the store's contribution margin per unit of sales ÷ spend (1.0 is break-even).",
+            ValueFormat.Ratio, t => t.Poas),
         Metric("purchases", "Purchases", "Purchases the ad platform attributes to the ads.", ValueFormat.Quantity, t => t.Purchases),
         Metric("purchaseValue", "Purchase value", "Conversion value of the attributed purchases.", ValueFormat.Money, t => t.PurchaseValue),
         Metric("roas", "ROAS", "Purchase value ÷ spend (platform-attributed).", ValueFormat.Ratio, t => t.Roas),

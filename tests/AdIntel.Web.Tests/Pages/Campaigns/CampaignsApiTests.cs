@@ -60,6 +60,43 @@ public sealed class CampaignsApiTests(AppFixture fixture)
 
     [Theory]
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Estimated_profit_and_poas_apply_the_overviews_margin_and_sort_like_the_other_columns(string provider)
+    {
+        var app = await fixture.HostAsync(provider);
+        var client = app.CreateClient();
+        var overview = (await client.GetFromJsonAsync<JsonElement>("/api/overview?preset=30d")).GetProperty("data");
+        var kpis = overview.GetProperty("kpis");
+        // The overview's definition: purchase value × contribution margin per unit of total sales − spend.
+        var marginPerSale = kpis.GetProperty("contributionMargin").GetDecimal() / kpis.GetProperty("totalSales").GetDecimal();
+
+        var campaigns = (await client.GetFromJsonAsync<JsonElement>("/api/campaigns?preset=30d&sort=estimatedProfit")).GetProperty("data")
+            .EnumerateArray().ToList();
+
+        var delivering = campaigns.Where(c => c.GetProperty("spend").GetDecimal() > 0).ToList();
+        Assert.True(delivering.Count >= 3, "the demo store has campaigns delivering in the last 30 days");
+        foreach (var campaign in delivering)
+        {
+            var spend = campaign.GetProperty("spend").GetDecimal();
+            var value = campaign.GetProperty("purchaseValue").GetDecimal();
+            var profit = value * marginPerSale - spend;
+            Assert.InRange(campaign.GetProperty("estimatedProfit").GetDecimal(), profit - 0.01m, profit + 0.01m);
+            var poas = value * marginPerSale / spend;
+            Assert.InRange(campaign.GetProperty("poas").GetDecimal(), poas - 0.0051m, poas + 0.0051m);
+        }
+        var profits = delivering.Select(c => c.GetProperty("estimatedProfit").GetDecimal()).ToList();
+        Assert.Equal(profits.OrderByDescending(p => p), profits);
+        Assert.Contains(profits, p => p < 0);
+        Assert.Contains(profits, p => p > 0);
+
+        // The table shows both columns, a losing campaign's profit in the loss colour.
+        var html = await client.GetStringAsync("/campaigns?preset=30d&sort=estimatedProfit");
+        Assert.Contains("data-sort=\"estimatedProfit\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-sort=\"poas\"", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"num loss\" data-metric=\"estimatedProfit\"", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task Campaign_detail_ad_sets_and_ads_roll_up_to_the_same_totals(string provider)
     {
         var app = await fixture.HostAsync(provider);
