@@ -14,4 +14,10 @@ public sealed class Campaign : IStoreOwned
     public decimal? DailyBudget { get; set; }
     public DateOnly? StartDate { get; set; }
     public DateTime UpdatedAtUtc { get; set; }
+
+    /// <summary>
+    /// How far rules and recommendations may act on this campaign and everything in it: inherit (the store's mode),
+    /// suggestions_only (every change waits for a person) or off (they leave it alone). Values in <c>CampaignAutomation</c>.
+    /// </summary>
+    public string Automation { get; set; } = "inherit";
 }

@@ -45,6 +45,7 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<RuleExecution> RuleExecutions => Set<RuleExecution>();
     public DbSet<ActionRecord> ActionRecords => Set<ActionRecord>();
     public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<EntityTag> EntityTags => Set<EntityTag>();
     public DbSet<RecommendationRecord> Recommendations => Set<RecommendationRecord>();
     public DbSet<DailyStoreFacts> DailyFacts => Set<DailyStoreFacts>();
     public DbSet<PendingFactsChange> PendingFactsChanges => Set<PendingFactsChange>();

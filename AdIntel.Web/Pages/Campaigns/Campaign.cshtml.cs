@@ -1,14 +1,36 @@
+using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Actions;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AdIntel.Web.Pages.Campaigns;
 
 /// <summary><c>/campaigns/{id}</c>: one campaign and its ad sets.</summary>
-public sealed class CampaignModel(CampaignPerformanceQuery performance, StoreClock clock, ActionExecutor executor) : PerformancePageModel(clock, executor)
+public sealed class CampaignModel(CampaignPerformanceQuery performance, StoreClock clock, ActionExecutor executor, CampaignAutomationSettings automation)
+    : PerformancePageModel(clock, executor)
 {
     [BindProperty(SupportsGet = true)]
     public long Id { get; set; }
+
+    /// <summary>The campaign's automation setting: inherit, suggestions only or off (marketers and owners).</summary>
+    public async Task<IActionResult> OnPostAutomationAsync(string? automationSetting, CancellationToken cancellationToken)
+    {
+        if (!CanChange)
+        {
+            return Forbid();
+        }
+        if (!CampaignAutomation.IsValid(automationSetting))
+        {
+            return await AnswerAsync(new ControlOutcome("Choose one of the automation settings offered.", true, null, null), cancellationToken);
+        }
+        if (!await automation.SetAsync(Id, automationSetting!, User.GetActor(), cancellationToken))
+        {
+            return NotFound();
+        }
+        return await AnswerAsync(new ControlOutcome($"Automation for this campaign: {CampaignAutomation.Label(automationSetting!).ToLowerInvariant()}.", false, null, null),
+            cancellationToken);
+    }
 
     protected override async Task<PerformanceReport?> LoadReportAsync(ReportQuery query, CancellationToken cancellationToken)
     {

@@ -32,9 +32,9 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
 
         var byCampaign = RollUp(byAd, ads, a => a.CampaignId);
         var adSetsByCampaign = adSets.ToLookup(s => s.CampaignId);
-        return campaigns
+        return await WithTagsAsync(campaigns
             .Select(c => CampaignRow(c, adSetsByCampaign[c.Id], byCampaign.GetValueOrDefault(c.Id, DeliveryTotals.None)))
-            .ToList();
+            .ToList(), cancellationToken);
     }
 
     /// <summary>Null when the campaign does not exist in the current store.</summary>
@@ -56,7 +56,7 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
             .Select(s => AdSetRow(s, byAdSet.GetValueOrDefault(s.Id, DeliveryTotals.None), learning.GetValueOrDefault(s.Id)))
             .ToList();
         var campaignRow = CampaignRow(campaign, adSets, DeliveryTotals.Sum(byAd.Values));
-        return new CampaignPerformance(campaignRow, adSetRows, ads.Count);
+        return new CampaignPerformance((await WithTagsAsync([campaignRow], cancellationToken))[0], await WithTagsAsync(adSetRows, cancellationToken), ads.Count);
     }
 
     /// <summary>Null when the campaign or the ad set (of that campaign) does not exist in the current store.</summary>
@@ -74,7 +74,8 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
 
         var adRows = ads.Select(a => AdRow(a, byAd.GetValueOrDefault(a.Id, DeliveryTotals.None))).ToList();
         var adSetRow = AdSetRow(adSet, DeliveryTotals.Sum(byAd.Values), learning.GetValueOrDefault(adSet.Id));
-        return new AdSetPerformance(new CampaignRef(campaign.Id, campaign.ExternalId, campaign.Name, campaign.Status), adSetRow, adRows);
+        return new AdSetPerformance(new CampaignRef(campaign.Id, campaign.ExternalId, campaign.Name, campaign.Status),
+            (await WithTagsAsync([adSetRow], cancellationToken))[0], await WithTagsAsync(adRows, cancellationToken));
     }
 
     /// <summary>All ads of a campaign; null when the campaign does not exist in the current store.</summary>
@@ -86,7 +87,7 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         }
         var ads = await db.Ads.AsNoTracking().Where(a => a.CampaignId == campaignId).ToListAsync(cancellationToken);
         var byAd = await SumByAdAsync(range, db.Ads.Where(a => a.CampaignId == campaignId).Select(a => a.Id), cancellationToken);
-        return ads.Select(a => AdRow(a, byAd.GetValueOrDefault(a.Id, DeliveryTotals.None))).ToList();
+        return await WithTagsAsync(ads.Select(a => AdRow(a, byAd.GetValueOrDefault(a.Id, DeliveryTotals.None))).ToList(), cancellationToken);
     }
 
     /// <summary>Null when the entity does not exist in the current store.</summary>
@@ -150,6 +151,21 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         return sums.ToDictionary(s => s.Key, s => new DeliveryTotals(s.Spend, s.Impressions, s.Reach, s.LinkClicks, s.Purchases, s.PurchaseValue));
     }
 
+    /// <summary>The rows with their tags (rows of one level).</summary>
+    private async Task<IReadOnlyList<PerformanceRow>> WithTagsAsync(IReadOnlyList<PerformanceRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+        var scope = PerformanceReport.ScopeOf(rows[0].Level);
+        var ids = rows.Select(r => r.Id).ToList();
+        var tags = (await db.EntityTags.AsNoTracking().Where(t => t.EntityScope == scope && ids.Contains(t.EntityId))
+                .Select(t => new { t.EntityId, t.Tag }).ToListAsync(cancellationToken))
+            .ToLookup(t => t.EntityId, t => t.Tag);
+        return [.. rows.Select(r => tags.Contains(r.Id) ? r with { Tags = [.. tags[r.Id].Order(StringComparer.OrdinalIgnoreCase)] } : r)];
+    }
+
     private static Dictionary<long, DeliveryTotals> RollUp(Dictionary<long, DeliveryTotals> byAd, IEnumerable<AdKey> ads, Func<AdKey, long> parent) =>
         ads.Where(a => byAd.ContainsKey(a.Id))
             .GroupBy(parent)
@@ -211,6 +227,7 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
             BudgetLevel = level,
             Objective = campaign.Objective,
             StartDate = campaign.StartDate,
+            Automation = campaign.Automation,
         };
     }
 

@@ -118,6 +118,11 @@ public static class CampaignsEndpoints
                 break;
         }
         item["startDate"] = row.StartDate;
+        item["tags"] = row.Tags;
+        if (row.Level == PerformanceLevel.Campaign)
+        {
+            item["automation"] = row.Automation;
+        }
         if (row.Level != PerformanceLevel.Ad)
         {
             item["dailyBudget"] = Money(row.DailyBudget);

@@ -4,7 +4,7 @@ namespace AdIntel.Web.Pages.Campaigns;
 public static class CampaignsPagesFeature
 {
     public static IServiceCollection AddCampaignsPages(this IServiceCollection services) =>
-        services.AddScoped<CampaignPerformanceQuery>();
+        services.AddScoped<CampaignPerformanceQuery>().AddScoped<CampaignAutomationSettings>();
 
     public static void MapCampaignsPages(this RouteGroupBuilder api) => api.MapCampaignsEndpoints().MapManualChangeEndpoints();
 }

@@ -11,6 +11,9 @@ namespace AdIntel.Web.Pages.Campaigns;
 /// </summary>
 public sealed record ManualChange(string? Status, decimal? DailyBudget, decimal? BudgetChangePercent, bool? Confirm)
 {
+    /// <summary>Campaigns only, on its own: the campaign's automation setting (inherit, suggestions_only or off).</summary>
+    public string? Automation { get; init; }
+
     public const decimal MaxDailyBudget = 1_000_000m;
 
     /// <summary>The action it asks for, or a sentence saying what is wrong with it.</summary>

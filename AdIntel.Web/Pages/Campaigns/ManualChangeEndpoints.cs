@@ -1,6 +1,7 @@
 using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Rules.Definitions;
 using AdIntel.Web.Rules.Snapshots;
 
 namespace AdIntel.Web.Pages.Campaigns;
@@ -15,8 +16,10 @@ public static class ManualChangeEndpoints
 {
     public static RouteGroupBuilder MapManualChangeEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPatch("/campaigns/{id:long}", (long id, ManualChange? body, HttpContext http, ActionExecutor executor, CancellationToken cancellationToken) =>
-            ChangeAsync(RuleScope.Campaign, id, body, http, executor, cancellationToken)).RequireAuthorization(Policies.Marketer);
+        api.MapPatch("/campaigns/{id:long}", async (long id, ManualChange? body, HttpContext http, ActionExecutor executor, CampaignAutomationSettings automation,
+            CancellationToken cancellationToken) => body?.Automation is null
+                ? await ChangeAsync(RuleScope.Campaign, id, body, http, executor, cancellationToken)
+                : await SetAutomationAsync(id, body, http, automation, cancellationToken)).RequireAuthorization(Policies.Marketer);
         api.MapPatch("/adsets/{id:long}", (long id, ManualChange? body, HttpContext http, ActionExecutor executor, CancellationToken cancellationToken) =>
             ChangeAsync(RuleScope.AdSet, id, body, http, executor, cancellationToken)).RequireAuthorization(Policies.Marketer);
         api.MapPatch("/ads/{id:long}", (long id, ManualChange? body, HttpContext http, ActionExecutor executor, CancellationToken cancellationToken) =>
@@ -28,6 +31,23 @@ public static class ManualChangeEndpoints
     public sealed record ChangeView(long? ActionId, string Scope, long EntityId, string Message, EntityValues? Before, EntityValues? After, string? Undo);
 
     public sealed record EntityValues(string? Status, decimal? DailyBudget);
+
+    private static async Task<IResult> SetAutomationAsync(long id, ManualChange body, HttpContext http, CampaignAutomationSettings automation,
+        CancellationToken cancellationToken)
+    {
+        if (body.Status is not null || body.DailyBudget is not null || body.BudgetChangePercent is not null)
+        {
+            return ApiResults.BadRequest("Send the automation setting on its own, apart from status and budget changes.");
+        }
+        var setting = body.Automation!.Trim().ToLowerInvariant();
+        if (!CampaignAutomation.IsValid(setting))
+        {
+            return ApiResults.Unprocessable("invalid_change", CampaignAutomationSettings.Problem);
+        }
+        return await automation.SetAsync(id, setting, http.User.GetActor(), cancellationToken)
+            ? ApiResults.Ok(new { campaignId = id, automation = setting })
+            : ApiResults.NotFound("The campaign");
+    }
 
     private static async Task<IResult> ChangeAsync(RuleScope scope, long id, ManualChange? body, HttpContext http, ActionExecutor executor,
         CancellationToken cancellationToken)

@@ -105,7 +105,7 @@ public abstract class PerformancePageModel(StoreClock clock, ActionExecutor exec
     }
 
     /// <summary>htmx gets the report with the outcome; a plain form post is redirected back with it (a confirmation is shown at once).</summary>
-    private async Task<IActionResult> AnswerAsync(ControlOutcome outcome, CancellationToken cancellationToken)
+    protected async Task<IActionResult> AnswerAsync(ControlOutcome outcome, CancellationToken cancellationToken)
     {
         if (!Request.IsHtmxFragmentRequest() && outcome.Confirmation is null)
         {

@@ -35,6 +35,12 @@ public sealed record PerformanceRow(PerformanceLevel Level, long Id, string Exte
 
     public DateOnly? StartDate { get; init; }
 
+    /// <summary>Tags put on the entity by rules' tag actions, A→Z.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Campaigns: their automation setting (inherit, suggestions_only or off); null for ad sets and ads.</summary>
+    public string? Automation { get; init; }
+
     /// <summary>Lower-case status for badges and the API: active, paused or archived.</summary>
     public string StatusKey => Status.ToLowerInvariant();
 }

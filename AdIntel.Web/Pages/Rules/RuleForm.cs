@@ -20,6 +20,8 @@ public sealed class RuleForm
     public Dictionary<string, string?> Parameters { get; set; } = new(StringComparer.Ordinal);
     public string? Script { get; set; }
     public string? NameContains { get; set; }
+    /// <summary>Tags, comma-separated: only entities carrying one of them.</summary>
+    public string? WithTags { get; set; }
     public bool OnlyActive { get; set; }
     public string RiskLevel { get; set; } = RiskLevels.Medium;
     public string AutomationMode { get; set; } = AutomationModes.SuggestionsOnly;
@@ -60,6 +62,7 @@ public sealed class RuleForm
         {
             NameContains = string.IsNullOrWhiteSpace(NameContains) ? null : NameContains.Trim(),
             Statuses = OnlyActive ? ["ACTIVE"] : null,
+            Tags = WithTags?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } tags ? tags : null,
         },
         Actions = [.. Actions.Where(a => !string.IsNullOrWhiteSpace(a.Type)).Select(a => new RuleActionSpec
         {
@@ -104,6 +107,7 @@ public sealed class RuleForm
         Scope = d.Scope ?? "ad_set",
         Expression = d.Expression,
         NameContains = d.Filter?.NameContains,
+        WithTags = d.Filter?.Tags is { Count: > 0 } tags ? string.Join(", ", tags) : null,
         OnlyActive = d.Filter?.Statuses is { Count: > 0 } s && s.All(x => string.Equals(x, "ACTIVE", StringComparison.OrdinalIgnoreCase)),
         RiskLevel = d.RiskLevel ?? RiskLevels.Medium,
         AutomationMode = d.AutomationMode ?? AutomationModes.SuggestionsOnly,

@@ -114,7 +114,8 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             return new(ActionOutcome.Blocked, "The entity no longer exists.");
         }
         var now = time.GetUtcNow().UtcDateTime;
-        var decision = SafetyRails.Decide(proposal, state, session.Settings, session.Ledger, session.Tracking, now, approvedByPerson: false);
+        var campaign = await CampaignAutomationAsync(proposal.Scope, proposal.EntityId, cancellationToken);
+        var decision = SafetyRails.Decide(proposal, state, session.Settings, session.Ledger, session.Tracking, now, approvedByPerson: false, campaign);
         switch (decision.Verdict)
         {
             case RailVerdict.NoChange:
@@ -247,7 +248,8 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             Action = spec,
             Evidence = new EntityEvidence(0, 0, 0),
         };
-        var decision = SafetyRails.Decide(proposal, state, session.Settings, session.Ledger, session.Tracking, time.GetUtcNow().UtcDateTime, approvedByPerson: true);
+        var decision = SafetyRails.Decide(proposal, state, session.Settings, session.Ledger, session.Tracking, time.GetUtcNow().UtcDateTime, approvedByPerson: true,
+            await CampaignAutomationAsync(scope, record.EntityId, cancellationToken));
         if (decision.Verdict != RailVerdict.Execute)
         {
             return ActionCommandResult.Conflict(record, decision.Verdict == RailVerdict.NoChange
@@ -325,6 +327,10 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
                 await platform.SetDailyBudgetAsync(scope, record.EntityId, record.BudgetBefore!.Value, cancellationToken);
                 break;
             }
+            case ActionTypes.Tag:
+                // Only the tag this action added goes; one the entity had already stays.
+                db.EntityTags.RemoveRange(await db.EntityTags.Where(t => t.ActionRecordId == record.Id).ToListAsync(cancellationToken));
+                break;
             case ActionTypes.Notify:
                 if (AlertId(record) is { } alertId && await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken) is { } alert)
                 {
@@ -380,7 +386,8 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
                     record.ResultJson = JsonSerializer.Serialize(new { alertId = alert.Id }, RuleJson.Options);
                     break;
                 case ActionTypes.Tag:
-                    record.ResultJson = JsonSerializer.Serialize(new { tag = spec.Tag }, RuleJson.Options);
+                    var added = await TagAsync(scope, state.Id, spec.Tag!, record, cancellationToken);
+                    record.ResultJson = JsonSerializer.Serialize(new { tag = spec.Tag, added }, RuleJson.Options);
                     break;
             }
             var now = time.GetUtcNow().UtcDateTime;
@@ -414,6 +421,46 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             record.Reason = failed.Reason;
             return new(ActionOutcome.Failed, failed.Reason, record.Id);
         }
+    }
+
+    /// <summary>
+    /// The automation setting of the campaign <paramref name="entityId"/> belongs to (itself for a campaign); inherited
+    /// for an account-level action.
+    /// </summary>
+    public async Task<CampaignAutomationSetting> CampaignAutomationAsync(RuleScope scope, long entityId, CancellationToken cancellationToken)
+    {
+        var campaignId = scope switch
+        {
+            RuleScope.Campaign => entityId,
+            RuleScope.AdSet => await db.AdSets.Where(a => a.Id == entityId).Select(a => (long?)a.CampaignId).FirstOrDefaultAsync(cancellationToken),
+            RuleScope.Ad => await db.Ads.Where(a => a.Id == entityId).Select(a => (long?)a.CampaignId).FirstOrDefaultAsync(cancellationToken),
+            _ => null,
+        };
+        var campaign = campaignId is null ? null : await db.Campaigns.AsNoTracking().Where(c => c.Id == campaignId)
+            .Select(c => new { c.Automation, c.Name }).FirstOrDefaultAsync(cancellationToken);
+        return campaign is null || campaign.Automation == CampaignAutomation.Inherit
+            ? CampaignAutomationSetting.Inherited
+            : new CampaignAutomationSetting(campaign.Automation, campaign.Name);
+    }
+
+    /// <summary>Puts <paramref name="tag"/> on the entity (the one writer of tags); false when it already had it.</summary>
+    private async Task<bool> TagAsync(RuleScope scope, long entityId, string tag, ActionRecord record, CancellationToken cancellationToken)
+    {
+        var scopeName = scope.ToApiName();
+        var normalized = tag.Trim();
+        if (await db.EntityTags.AnyAsync(t => t.EntityScope == scopeName && t.EntityId == entityId && t.Tag == normalized, cancellationToken))
+        {
+            return false;
+        }
+        db.EntityTags.Add(new EntityTag
+        {
+            EntityScope = scopeName,
+            EntityId = entityId,
+            Tag = normalized,
+            ActionRecordId = record.Id,
+            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+        });
+        return true;
     }
 
     /// <summary>Inserts the record; false when another run inserted the same idempotency key first.</summary>

@@ -59,13 +59,14 @@ public sealed record RailDecision(RailVerdict Verdict, string Reason, string Ris
 /// (send everything to approval); the automation mode — the more cautious of the store's and the rule's — against the
 /// action's risk (the higher of the rule's and the action's own); minimum evidence (7-day spend and impressions, and
 /// purchases before spending more); at most so many automatic actions per run and per day (the rest wait for
-/// approval); and a cooldown after any change to the same entity (blocked, so a rule cannot flap an entity).</para>
+/// approval); a cooldown after any change to the same entity (blocked, so a rule cannot flap an entity); and the
+/// campaign's own automation setting (off: blocked; suggestions only: every change waits for approval).</para>
 /// <para>Notify and tag change nothing on the platform: they only need the cooldown per rule, entity and type.</para>
 /// </summary>
 public static class SafetyRails
 {
     public static RailDecision Decide(ActionProposal proposal, AdEntityState state, RailSettings settings, RailLedger ledger,
-        TrackingStatus tracking, DateTime nowUtc, bool approvedByPerson)
+        TrackingStatus tracking, DateTime nowUtc, bool approvedByPerson, CampaignAutomationSetting campaign)
     {
         var action = proposal.Action;
         var risk = RiskLevels.Max(proposal.RuleRisk, action.IntrinsicRisk(state.DailyBudget));
@@ -100,9 +101,14 @@ public static class SafetyRails
             return new(RailVerdict.Blocked, "Blocked by a guard: " + string.Join(" ", proposal.GuardVetoes), risk);
         }
 
-        // 3. Informational actions run on their own, at most once per cooldown for the same rule, entity and type.
+        // 3. Informational actions run on their own, at most once per cooldown for the same rule, entity and type
+        //    (a campaign with automation off takes no tags from automation; notifications still inform people).
         if (!action.ChangesPlatform)
         {
+            if (campaign.Setting == CampaignAutomation.Off && action.Type == ActionTypes.Tag && !approvedByPerson)
+            {
+                return new(RailVerdict.Blocked, OffReason(campaign), risk);
+            }
             if (ledger.LastInformational(proposal.RuleId, proposal.Scope, proposal.EntityId, action.Type) is { } last
                 && nowUtc - last < TimeSpan.FromHours(settings.CooldownHours))
             {
@@ -118,6 +124,10 @@ public static class SafetyRails
         }
 
         // 4. Automation limits.
+        if (campaign.Setting == CampaignAutomation.Off)
+        {
+            return new(RailVerdict.Blocked, OffReason(campaign) + " " + change, risk);
+        }
         if (ledger.LastPlatformChange(proposal.Scope, proposal.EntityId) is { } lastChange
             && nowUtc - lastChange < TimeSpan.FromHours(settings.CooldownHours))
         {
@@ -132,6 +142,10 @@ public static class SafetyRails
         else if (settings.TrackingBreakerEnabled && tracking.Broken)
         {
             waitReason = "Circuit breaker: " + tracking.Explanation;
+        }
+        else if (campaign.Setting == CampaignAutomation.SuggestionsOnly)
+        {
+            waitReason = $"Suggestions only for campaign “{campaign.CampaignName}”: a person approves every change there.";
         }
         else if (!AutomationModes.AllowsAutomatic(mode, risk))
         {
@@ -155,6 +169,9 @@ public static class SafetyRails
             ? new(RailVerdict.Execute, "Automatic. " + change, risk, targetStatus, targetBudget)
             : new(RailVerdict.NeedsApproval, waitReason + " " + change, risk, targetStatus, targetBudget);
     }
+
+    private static string OffReason(CampaignAutomationSetting campaign) =>
+        $"Automation is off for campaign “{campaign.CampaignName}”: rules and recommendations leave it alone (change it by hand from its page).";
 
     /// <summary>
     /// A person's own change from an entity's page or the API. The automation limits do not bind a person (no mode,

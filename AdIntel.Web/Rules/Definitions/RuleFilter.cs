@@ -5,7 +5,7 @@ namespace AdIntel.Web.Rules.Definitions;
 
 /// <summary>
 /// Which entities of the rule's scope it looks at (<c>"filter": {...}</c> of the rule JSON), before the expression:
-/// <c>{"nameContains": "Prospecting", "statuses": ["ACTIVE"], "campaignIds": [12], "adSetIds": [40]}</c>; every part
+/// <c>{"nameContains": "Prospecting", "statuses": ["ACTIVE"], "campaignIds": [12], "adSetIds": [40], "tags": ["fatigued"]}</c>; every part
 /// is optional and all given parts must hold. An empty filter keeps every entity.
 /// </summary>
 public sealed record RuleFilter
@@ -21,6 +21,10 @@ public sealed record RuleFilter
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<long>? AdSetIds { get; init; }
+
+    /// <summary>Entities carrying any of these tags (set by a tag action), case-insensitive.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Tags { get; init; }
 
     public string? Problem(RuleScope scope)
     {
@@ -39,6 +43,14 @@ public sealed record RuleFilter
         if (AdSetIds is { Count: > 0 } && scope is RuleScope.Account or RuleScope.Campaign)
         {
             return "adSetIds filters ad sets and ads only.";
+        }
+        if (Tags is { Count: > 0 } && Tags.FirstOrDefault(t => string.IsNullOrWhiteSpace(t) || t.Length > Domain.EntityTag.MaxLength) is { } badTag)
+        {
+            return $"Each tag in tags is 1 to {Domain.EntityTag.MaxLength} characters (\"{badTag}\" is not).";
+        }
+        if (Tags is { Count: > 20 })
+        {
+            return "tags is limited to 20 tags.";
         }
         return null;
     }
@@ -61,11 +73,15 @@ public sealed record RuleFilter
         {
             return false;
         }
+        if (Tags is { Count: > 0 } && !entity.Tags.Any(t => Tags.Contains(t.Trim(), StringComparer.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
         return true;
     }
 
     /// <summary>Whether no part is given (every entity is kept). Not part of the filter's JSON: the API and the stored
     /// rule carry only the parts a person set.</summary>
     [JsonIgnore]
-    public bool IsEmpty => string.IsNullOrWhiteSpace(NameContains) && Statuses is not { Count: > 0 } && CampaignIds is not { Count: > 0 } && AdSetIds is not { Count: > 0 };
+    public bool IsEmpty => string.IsNullOrWhiteSpace(NameContains) && Statuses is not { Count: > 0 } && CampaignIds is not { Count: > 0 } && AdSetIds is not { Count: > 0 } && Tags is not { Count: > 0 };
 }

@@ -52,3 +52,32 @@ public static class AutomationModes
 
     private static string Normalize(string mode) => IsValid(mode) ? mode : SuggestionsOnly;
 }
+
+/// <summary>
+/// A campaign's own automation setting (<see cref="Domain.Campaign.Automation"/>), over the store's mode for it and
+/// everything in it: inherit, suggestions only (every change waits for a person) or off (rules and recommendations
+/// change nothing there). A person's own changes are never bound by it.
+/// </summary>
+public static class CampaignAutomation
+{
+    public const string Inherit = "inherit";
+    public const string SuggestionsOnly = "suggestions_only";
+    public const string Off = "off";
+
+    public static IReadOnlyList<string> All { get; } = [Inherit, SuggestionsOnly, Off];
+
+    public static bool IsValid(string? value) => value is Inherit or SuggestionsOnly or Off;
+
+    public static string Label(string value) => value switch
+    {
+        Off => "Off: rules and recommendations leave it alone",
+        SuggestionsOnly => "Suggestions only: a person approves every change",
+        _ => "Store setting",
+    };
+}
+
+/// <summary>The automation setting of the campaign an action's entity belongs to (<see cref="CampaignAutomation"/>).</summary>
+public sealed record CampaignAutomationSetting(string Setting, string CampaignName)
+{
+    public static CampaignAutomationSetting Inherited { get; } = new(CampaignAutomation.Inherit, "");
+}

@@ -111,7 +111,7 @@ public sealed class RuleBacktester(RuleSnapshotBuilder snapshots, RuleProposals 
                 {
                     var state = new AdEntityState(entity.Scope, entity.Id, entity.ExternalId, entity.Name, entity.Status, plan.Budget is { } b ? (decimal)b : null);
                     var decision = SafetyRails.Decide(RuleProposals.For(definition, entity, action, vetoes), state, rails, ledger, tracking, endOfDay,
-                        approvedByPerson: false);
+                        approvedByPerson: false, entity.CampaignAutomation);
                     var heldByBreaker = rails.TrackingBreakerEnabled && tracking.Broken && decision.Verdict == RailVerdict.NeedsApproval;
                     var outcome = decision.Verdict switch
                     {

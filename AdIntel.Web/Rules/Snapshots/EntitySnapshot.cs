@@ -21,6 +21,8 @@ public sealed class EntitySnapshot
         AdAccountId = entity.AdAccountId;
         CampaignId = entity.CampaignId;
         AdSetId = entity.AdSetId;
+        Tags = entity.Tags;
+        CampaignAutomation = entity.CampaignAutomation;
         Values = values;
         History = history;
     }
@@ -48,6 +50,12 @@ public sealed class EntitySnapshot
     public long? AdAccountId { get; }
     public long? CampaignId { get; }
     public long? AdSetId { get; }
+
+    /// <summary>The entity's tags (<see cref="Domain.EntityTag"/>), for rule filters.</summary>
+    public IReadOnlyList<string> Tags { get; }
+
+    /// <summary>The automation setting of the entity's campaign (itself for a campaign).</summary>
+    public Definitions.CampaignAutomationSetting CampaignAutomation { get; }
 
     /// <summary>
     /// The row compiled expressions read: one value per <see cref="RuleVariableCatalogue.All"/> variable at its slot,
@@ -87,4 +95,9 @@ internal sealed record EntityRecord(
     long? AdAccountId,
     long? CampaignId,
     long? AdSetId,
-    DeliverySeries Series);
+    DeliverySeries Series)
+{
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public Definitions.CampaignAutomationSetting CampaignAutomation { get; init; } = Definitions.CampaignAutomationSetting.Inherited;
+}

@@ -2,6 +2,7 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Rules.Definitions;
 using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Rules.Snapshots;
@@ -36,7 +37,14 @@ public sealed class RuleSnapshotBuilder(AdIntelDbContext db, StoreContext storeC
         var accounts = await db.AdAccounts.AsNoTracking().OrderBy(a => a.Id)
             .Select(a => new { a.Id, a.ExternalId, a.Name }).ToListAsync(cancellationToken);
         var campaigns = await db.Campaigns.AsNoTracking().OrderBy(c => c.Id)
-            .Select(c => new { c.Id, c.AdAccountId, c.ExternalId, c.Name, c.Status, c.DailyBudget, c.StartDate }).ToListAsync(cancellationToken);
+            .Select(c => new { c.Id, c.AdAccountId, c.ExternalId, c.Name, c.Status, c.DailyBudget, c.StartDate, c.Automation }).ToListAsync(cancellationToken);
+        var tags = (await db.EntityTags.AsNoTracking().Select(t => new { t.EntityScope, t.EntityId, t.Tag }).ToListAsync(cancellationToken))
+            .ToLookup(t => (t.EntityScope, t.EntityId), t => t.Tag);
+        var automation = campaigns.Where(c => c.Automation != CampaignAutomation.Inherit)
+            .ToDictionary(c => c.Id, c => new CampaignAutomationSetting(c.Automation, c.Name));
+        IReadOnlyList<string> TagsOf(RuleScope scope, long id) => [.. tags[(scope.ToApiName(), id)].Order(StringComparer.OrdinalIgnoreCase)];
+        CampaignAutomationSetting AutomationOf(long? campaignId) =>
+            campaignId is { } c && automation.TryGetValue(c, out var setting) ? setting : CampaignAutomationSetting.Inherited;
         var adSets = await db.AdSets.AsNoTracking().OrderBy(a => a.Id)
             .Select(a => new { a.Id, a.CampaignId, a.ExternalId, a.Name, a.Status, a.DailyBudget, a.StartDate, a.LastSignificantEditAtUtc })
             .ToListAsync(cancellationToken);
@@ -77,15 +85,16 @@ public sealed class RuleSnapshotBuilder(AdIntelDbContext db, StoreContext storeC
                 activeAccounts.Contains(a.Id) ? EntityStatus.Active : EntityStatus.Paused, null, null, null,
                 null, null, null, series.Get(RuleScope.Account, a.Id)))],
             [RuleScope.Campaign] = [.. campaigns.Select(c => new EntityRecord(RuleScope.Campaign, c.Id, c.ExternalId, c.Name, c.Status,
-                c.DailyBudget, c.StartDate, null, c.AdAccountId, null, null, series.Get(RuleScope.Campaign, c.Id)))],
+                c.DailyBudget, c.StartDate, null, c.AdAccountId, null, null, series.Get(RuleScope.Campaign, c.Id))
+                { Tags = TagsOf(RuleScope.Campaign, c.Id), CampaignAutomation = AutomationOf(c.Id) })],
             [RuleScope.AdSet] = [.. adSets.Select(a => new EntityRecord(RuleScope.AdSet, a.Id, a.ExternalId, a.Name, a.Status,
                 a.DailyBudget, a.StartDate, a.LastSignificantEditAtUtc, accountOfCampaign.GetValueOrDefault(a.CampaignId), a.CampaignId, null,
-                series.Get(RuleScope.AdSet, a.Id)))],
+                series.Get(RuleScope.AdSet, a.Id)) { Tags = TagsOf(RuleScope.AdSet, a.Id), CampaignAutomation = AutomationOf(a.CampaignId) })],
         };
         var adSetEdits = adSets.ToDictionary(a => a.Id, a => a.LastSignificantEditAtUtc);
         entities[RuleScope.Ad] = [.. ads.Select(a => new EntityRecord(RuleScope.Ad, a.Id, a.ExternalId, a.Name, a.Status,
             null, a.StartDate, adSetEdits.GetValueOrDefault(a.AdSetId), accountOfCampaign.GetValueOrDefault(a.CampaignId), a.CampaignId, a.AdSetId,
-            series.Get(RuleScope.Ad, a.Id)))];
+            series.Get(RuleScope.Ad, a.Id)) { Tags = TagsOf(RuleScope.Ad, a.Id), CampaignAutomation = AutomationOf(a.CampaignId) })];
 
         return new DeliveryHistory(storeId, timeZone, asOf, entities, facts, settings);
     }

@@ -10,5 +10,6 @@ public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
     {
         builder.HasIndex(x => new { x.StoreId, x.ExternalId }).IsUnique();
         builder.HasOne<AdAccount>().WithMany().HasForeignKey(x => x.AdAccountId);
+        builder.Property(x => x.Automation).HasMaxLength(32).HasDefaultValue("inherit");
     }
 }

@@ -21,6 +21,21 @@ public sealed class RecommendationApiTests(AppFixture fixture)
 {
     private const string Path = "/api/overview/recommendations";
 
+    [Fact]
+    public async Task A_campaign_with_automation_off_gets_advice_without_an_action_to_send()
+    {
+        var (store, _, _, loserAd) = await WinnersAndLosers.CreateAsync(fixture.SqliteApp);
+        using var off = await store.Api.PatchAsJsonAsync($"/api/campaigns/{store.CampaignId}", new { automation = "off" });
+        Assert.Equal(HttpStatusCode.OK, off.StatusCode);
+        await store.ComputeAsync();
+
+        var items = JsonDocument.Parse(await store.Api.GetStringAsync(Path)).RootElement.GetProperty("data").EnumerateArray().ToList();
+        var pause = items.Single(i => i.GetProperty("key").GetString() == $"pause:ad:{loserAd}");
+        Assert.Equal(JsonValueKind.Null, pause.GetProperty("action").ValueKind);
+        Assert.Contains("Automation is off for campaign", pause.GetProperty("reasoning").GetString(), StringComparison.Ordinal);
+        Assert.All(items, i => Assert.Equal(JsonValueKind.Null, i.GetProperty("action").ValueKind));
+    }
+
     [Theory]
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task Lists_the_open_recommendations_in_the_contracts_envelope(string provider)

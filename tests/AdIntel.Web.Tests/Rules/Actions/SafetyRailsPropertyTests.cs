@@ -127,7 +127,7 @@ public sealed class SafetyRailsPropertyTests
                     Action = step.Action, Evidence = step.Evidence, GuardVetoes = step.Vetoed ? ["guard says no"] : [],
                 };
                 var state = new AdEntityState(RuleScope.AdSet, step.Entity, "x", "e", status, budget);
-                var decision = SafetyRails.Decide(proposal, state, scenario.Settings, ledger, tracking, now, step.Approved);
+                var decision = SafetyRails.Decide(proposal, state, scenario.Settings, ledger, tracking, now, step.Approved, CampaignAutomationSetting.Inherited);
                 if (decision.Verdict != RailVerdict.Execute)
                 {
                     continue;

@@ -35,8 +35,8 @@ public sealed class SafetyRailsTests
     private static RailLedger Empty() => new(DayStart, []);
 
     private static RailDecision Decide(ActionProposal proposal, AdEntityState? state = null, RailSettings? settings = null, RailLedger? ledger = null,
-        TrackingStatus? tracking = null, bool approved = false) =>
-        SafetyRails.Decide(proposal, state ?? AdSet(), settings ?? AutoAll, ledger ?? Empty(), tracking ?? Healthy, Now, approved);
+        TrackingStatus? tracking = null, bool approved = false, CampaignAutomationSetting? campaign = null) =>
+        SafetyRails.Decide(proposal, state ?? AdSet(), settings ?? AutoAll, ledger ?? Empty(), tracking ?? Healthy, Now, approved, campaign ?? CampaignAutomationSetting.Inherited);
 
     private static RuleActionSpec Scale(decimal percent) => new() { Type = ActionTypes.ScaleBudget, Percent = percent };
 

@@ -627,6 +627,13 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<long>("AdAccountId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Automation")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("inherit");
+
                     b.Property<decimal?>("DailyBudget")
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)");
@@ -834,6 +841,44 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("DailyFacts");
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.EntityTag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ActionRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("EntityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EntityScope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StoreId", "EntityScope", "EntityId", "Tag")
+                        .IsUnique();
+
+                    b.ToTable("EntityTags");
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.ImportRun", b =>
@@ -2370,6 +2415,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.DailyStoreFacts", b =>
+                {
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.EntityTag", b =>
                 {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()

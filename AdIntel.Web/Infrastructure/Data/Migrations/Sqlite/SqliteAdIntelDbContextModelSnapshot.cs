@@ -602,6 +602,13 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long>("AdAccountId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Automation")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("inherit");
+
                     b.Property<decimal?>("DailyBudget")
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
@@ -803,6 +810,42 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("DailyFacts");
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.EntityTag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ActionRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EntityScope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StoreId", "EntityScope", "EntityId", "Tag")
+                        .IsUnique();
+
+                    b.ToTable("EntityTags");
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.ImportRun", b =>
@@ -2287,6 +2330,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.DailyStoreFacts", b =>
+                {
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.EntityTag", b =>
                 {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()
