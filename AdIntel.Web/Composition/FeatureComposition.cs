@@ -7,6 +7,7 @@ using AdIntel.Web.Ingestion;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Shopify.App;
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Pages.Account;
 using AdIntel.Web.Pages.Alerts;
 using AdIntel.Web.Pages.Ask;
 using AdIntel.Web.Pages.Campaigns;
@@ -44,6 +45,7 @@ public static class FeatureComposition
         services.AddRecommendationsFeature();
         services.AddLlmFeature();
 
+        services.AddScoped<StoreCreator>();
         services.AddCampaignsPages();
         services.AddRulesPages();
         services.AddSettingsPages();

@@ -18,7 +18,7 @@ namespace AdIntel.Web.Pages.Account;
 /// none, the store described on this page. Once an account exists the page only sends people to sign in.
 /// </summary>
 public sealed class SetupModel(AdIntelDbContext db, UserManager<AppUser> users, StoreSessions sessions, FirstRunState firstRun,
-    IAuditLog audit, TimeProvider time) : AccountPageModel
+    IAuditLog audit, TimeProvider time, StoreCreator stores) : AccountPageModel
 {
     /// <summary>Two browsers posting the form at once must not both become the first owner.</summary>
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
@@ -85,14 +85,7 @@ public sealed class SetupModel(AdIntelDbContext db, UserManager<AppUser> users, 
 
             if (AsksForStore)
             {
-                db.Stores.Add(new Store
-                {
-                    Name = Input.StoreName!.Trim(),
-                    ShopDomain = Input.ShopDomain!.Trim().ToLowerInvariant(),
-                    Currency = Input.Currency!.Trim().ToUpperInvariant(),
-                    TimeZone = Input.TimeZone!,
-                    CreatedAtUtc = now,
-                });
+                stores.Add(StoreDetails);
                 await db.SaveChangesAsync(cancellationToken);
             }
             foreach (var storeId in await db.Stores.OrderBy(s => s.Id).Select(s => s.Id).ToListAsync(cancellationToken))
@@ -111,23 +104,19 @@ public sealed class SetupModel(AdIntelDbContext db, UserManager<AppUser> users, 
         }
     }
 
+    private StoreDetails StoreDetails => new(Input.StoreName, Input.ShopDomain, Input.Currency, Input.TimeZone);
+
     private void ValidateStore()
     {
-        if (string.IsNullOrWhiteSpace(Input.StoreName))
+        foreach (var (field, problem) in StoreDetails.Problems())
         {
-            ModelState.AddModelError("Input.StoreName", "Name your store.");
-        }
-        if (string.IsNullOrWhiteSpace(Input.ShopDomain) || !ShopDomains.IsValid(Input.ShopDomain.Trim().ToLowerInvariant()))
-        {
-            ModelState.AddModelError("Input.ShopDomain", "Enter the store's address ending in .myshopify.com, e.g. acme.myshopify.com.");
-        }
-        if (string.IsNullOrWhiteSpace(Input.Currency) || Input.Currency.Trim().Length != 3 || !Input.Currency.Trim().All(char.IsAsciiLetter))
-        {
-            ModelState.AddModelError("Input.Currency", "Enter the store currency's three-letter code, e.g. USD or EUR.");
-        }
-        if (!StoreTimeZones.Contains(Input.TimeZone))
-        {
-            ModelState.AddModelError("Input.TimeZone", "Choose the store's time zone (Shopify admin → Settings → General).");
+            ModelState.AddModelError(field switch
+            {
+                "name" => "Input.StoreName",
+                "shopDomain" => "Input.ShopDomain",
+                "currency" => "Input.Currency",
+                _ => "Input.TimeZone",
+            }, problem);
         }
     }
 
