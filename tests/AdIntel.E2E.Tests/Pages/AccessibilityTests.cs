@@ -27,6 +27,11 @@ public sealed partial class AccessibilityTests(E2EFixture app)
         var report = new StringBuilder();
         var scanned = new List<string>();
 
+        // The demo store starts without rules: one from a preset gives the scan a rule's page and its runs.
+        await page.GotoAsync("/rules");
+        await page.Locator("article[data-preset] button", new() { HasText = "Use this" }).First.ClickAsync();
+        await page.WaitForURLAsync(RulePage());
+
         // Breadth first from the overview, one page per route (ids differ, the page is the same), links in document order.
         var patterns = new HashSet<string>(StringComparer.Ordinal);
         var queue = new Queue<string>(["/"]);
@@ -51,7 +56,7 @@ public sealed partial class AccessibilityTests(E2EFixture app)
         Assert.True(report.Length == 0, $"axe-core found serious or critical violations on {scanned.Count} pages scanned:\n{report}");
 
         // The scan reached the app's sections and a detail page of each kind, or it proves nothing.
-        foreach (var expected in new[] { "/", "/campaigns", "/campaigns/{id}", "/campaigns/{id}/adsets/{id}", "/rules", "/reports",
+        foreach (var expected in new[] { "/", "/campaigns", "/campaigns/{id}", "/campaigns/{id}/adsets/{id}", "/rules", "/rules/{id}", "/reports",
                      "/reports/cohorts", "/alerts", "/tracking", "/imports", "/planner", "/settings", "/settings/automation" })
         {
             Assert.True(scanned.Select(Pattern).Contains(expected), $"{expected} was not reached; scanned: {string.Join(", ", scanned)}");
@@ -141,6 +146,9 @@ public sealed partial class AccessibilityTests(E2EFixture app)
         }
         throw new InvalidOperationException("tests/browser-tools was not found above " + AppContext.BaseDirectory);
     }
+
+    [GeneratedRegex(@"/rules/\d+$")]
+    private static partial Regex RulePage();
 
     [GeneratedRegex(@"/\d+(?=/|$)")]
     private static partial Regex NumericSegment();
