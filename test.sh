@@ -12,6 +12,7 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql)
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf ] || need_apt+=(fonts-liberation2)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -19,6 +20,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 command -v chromium >/dev/null || { echo "chromium is missing and could not be installed" >&2; exit 1; }
+
+# axe-core (the browser suite's accessibility scan), pinned by tests/browser-tools/package-lock.json; never shipped with the app.
+log "npm ci (tests/browser-tools)"
+npm ci --prefix tests/browser-tools --no-audit --no-fund --loglevel=error
 
 log "PostgreSQL 15 on 127.0.0.1:${ADINTEL_TEST_PG_PORT:-5544}"
 . scripts/test-postgres.sh

@@ -88,7 +88,9 @@ public static class ReportDocuments
             new("From", ColumnKind.Date, 11),
             new("To", ColumnKind.Date, 11),
         };
-        columns.AddRange(lines.Select(l => new ReportColumn(l.Label, ColumnKind.Money, 13, ColumnTotal.Sum, l.Formula)));
+        // The subtotals and ad spend make the bottom line the page shows first: net sales down to profit after ads.
+        columns.AddRange(lines.Select(l => new ReportColumn(l.Label, ColumnKind.Money, 13, ColumnTotal.Sum, l.Formula,
+            Headline: l.IsSubtotal || l.Key == "adSpend")));
         var rows = report.Rows.Select(r => (IReadOnlyList<object?>)[r.Label, r.Period.From, r.Period.To, .. lines.Select(l => (object?)l.Value(r.Kpis))]).ToList();
         IReadOnlyList<object?> totals = [null, null, null, .. lines.Select(l => (object?)l.Value(report.Total))];
         var by = report.Granularity == Granularity.Week ? "week" : "month";
@@ -108,17 +110,17 @@ public static class ReportDocuments
             new("Ad", ColumnKind.Text, 26),
             new("Campaign", ColumnKind.Text, 20),
             new("Ad ID", ColumnKind.Text, 12, Description: "Ads Manager's Ad ID"),
-            new("Spend", ColumnKind.Money, 11, ColumnTotal.Sum),
+            new("Spend", ColumnKind.Money, 11, ColumnTotal.Sum, Headline: true),
             new("Impressions", ColumnKind.Count, 11, ColumnTotal.Sum),
             new("Reach (Σ daily)", ColumnKind.Count, 11, ColumnTotal.Sum, "Sum of the platform's daily reach"),
             new("Link clicks", ColumnKind.Count, 9, ColumnTotal.Sum),
-            new("Purchases", ColumnKind.Number, 9, ColumnTotal.Sum, "Purchases Meta attributes to the ad"),
+            new("Purchases", ColumnKind.Count, 9, ColumnTotal.Sum, "Purchases Meta attributes to the ad", Headline: true),
             new("Purchase value", ColumnKind.Money, 11, ColumnTotal.Sum, "Meta-attributed purchase value"),
-            new("ROAS", ColumnKind.Ratio, 8, ColumnTotal.Ratio(8, 3), "Purchase value ÷ spend"),
+            new("ROAS", ColumnKind.Ratio, 8, ColumnTotal.Ratio(8, 3), "Purchase value ÷ spend", Headline: true),
             new("CTR", ColumnKind.Percent, 8, ColumnTotal.Ratio(6, 4), "Link clicks ÷ impressions"),
-            new("CPA", ColumnKind.Money, 9, ColumnTotal.Ratio(3, 7), "Spend ÷ purchases"),
+            new("CPA", ColumnKind.Money, 9, ColumnTotal.Ratio(3, 7), "Spend ÷ purchases", Headline: true),
             new("Frequency", ColumnKind.Number, 9, ColumnTotal.Ratio(4, 5), "Impressions ÷ Σ daily reach (a lower bound of the period's frequency)"),
-            new("Fatigue", ColumnKind.Text, 30, Description: "Why the ad looks fatigued (blank when it does not)"),
+            new("Fatigue", ColumnKind.Text, 30, Description: "Why the ad looks fatigued (blank when it does not)", Headline: true),
         ];
         var rows = report.Rows.Select(r => (IReadOnlyList<object?>)
         [

@@ -88,13 +88,15 @@ public sealed class E2EFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (own cookies and history) with one page, addressed relative to the app (or <paramref name="baseAddress"/>).</summary>
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900, Uri? baseAddress = null)
+    /// <param name="bypassCsp">Lets the test inject its own scripts (axe-core) past the app's Content-Security-Policy, in this browser context only.</param>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900, Uri? baseAddress = null, bool bypassCsp = false)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = (baseAddress ?? BaseAddress).ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-US",
+            BypassCSP = bypassCsp,
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();

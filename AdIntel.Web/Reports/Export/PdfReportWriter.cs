@@ -9,13 +9,11 @@ namespace AdIntel.Web.Reports.Export;
 /// <summary>
 /// A PDF (PDFsharp, fonts embedded): a cover with the store, the period and the report's chart, then each section as a
 /// table that continues across pages with its header row repeated, the totals row last, and "Page n of m" on every page.
-/// A4 landscape, so a P&amp;L of 15 columns stays readable.
+/// A4 landscape; <see cref="PdfTableLayout"/> fits each table to the page without cutting a value.
 /// </summary>
 public sealed class PdfReportWriter : IReportWriter
 {
     private const double Margin = 36;
-    private const double RowHeight = 15;
-    private const double HeaderHeight = 34;
     private const double FooterSpace = 28;
     private static readonly XColor Ink = XColor.FromArgb(32, 34, 35);
     private static readonly XColor Muted = XColor.FromArgb(97, 97, 97);
@@ -52,48 +50,6 @@ public sealed class PdfReportWriter : IReportWriter
         public XFont Heading { get; } = new(PdfFonts.Family, 13, XFontStyleEx.Bold);
         public XFont Body { get; } = new(PdfFonts.Family, 10, XFontStyleEx.Regular);
         public XFont Small { get; } = new(PdfFonts.Family, 7.5, XFontStyleEx.Regular);
-        public XFont Cell { get; private set; } = new(PdfFonts.Family, CellFontSize, XFontStyleEx.Regular);
-        public XFont CellBold { get; private set; } = new(PdfFonts.Family, CellFontSize, XFontStyleEx.Bold);
-
-        public void SetCellSize(double size)
-        {
-            Cell = new XFont(PdfFonts.Family, size, XFontStyleEx.Regular);
-            CellBold = new XFont(PdfFonts.Family, size, XFontStyleEx.Bold);
-        }
-    }
-
-    private const double CellFontSize = 7.5;
-    private const double SmallestCellFontSize = 5;
-    private const double CellPadding = 6;
-
-    /// <summary>
-    /// Column widths that show every value whole: each column gets the width of its widest value (headers may wrap at
-    /// spaces), spare room goes to the columns by their weights, and a table wider than the page is set in a smaller
-    /// font (down to 5 pt) before anything is cut.
-    /// </summary>
-    private static double[] FitColumns(XGraphics gfx, ReportSection section, IReadOnlyList<IReadOnlyList<string>> texts, Fonts fonts, double width)
-    {
-        var bold = new XFont(PdfFonts.Family, CellFontSize, XFontStyleEx.Bold);
-        var needed = new double[section.Columns.Count];
-        for (var c = 0; c < needed.Length; c++)
-        {
-            var header = section.Columns[c].Header.Split(' ').Max(word => gfx.MeasureString(word, bold).Width);
-            var cells = texts.Count == 0 ? 0 : texts.Max(row => gfx.MeasureString(row[c], bold).Width);
-            // Long free text (ad names, sources) is allowed to be cut rather than squeeze every number.
-            needed[c] = Math.Min(Math.Max(header, cells), section.Columns[c].Kind == ColumnKind.Text ? 180 : double.MaxValue);
-        }
-        // Text shrinks with the font; the padding around it does not.
-        var padding = CellPadding * needed.Length;
-        var scale = Math.Max(SmallestCellFontSize / CellFontSize, Math.Min(1, (width - padding) / needed.Sum()));
-        fonts.SetCellSize(CellFontSize * scale);
-        var widths = needed.Select(n => n * scale + CellPadding).ToArray();
-        var spare = width - widths.Sum();
-        var weights = section.Columns.Sum(c => c.Width);
-        for (var c = 0; c < widths.Length; c++)
-        {
-            widths[c] += spare * section.Columns[c].Width / weights;
-        }
-        return widths;
     }
 
     private static PdfPage NewPage(PdfDocument pdf)
@@ -187,6 +143,18 @@ public sealed class PdfReportWriter : IReportWriter
         }
     }
 
+    /// <summary>The section's cells as the table shows them, the totals row (if any) last.</summary>
+    public static IReadOnlyList<(IReadOnlyList<object?> Values, IReadOnlyList<string> Texts, bool IsTotal)> Cells(ReportSection section, MetricFormatter format)
+    {
+        var rows = section.Rows.Select(r => (Cells: r, IsTotal: false)).ToList();
+        if (section.Totals is { } totals && section.Rows.Count > 0)
+        {
+            rows.Add((totals.Select((v, i) => i == 0 && v is null ? "Total" : v).ToList(), true));
+        }
+        return rows.Select(r => (r.Cells, (IReadOnlyList<string>)r.Cells.Select((value, c) =>
+            value is null && r.IsTotal ? "" : ReportValues.Display(section.Columns[c].Kind, value, format)).ToList(), r.IsTotal)).ToList();
+    }
+
     private static void WriteSection(PdfDocument pdf, ReportSection section, MetricFormatter format, Fonts fonts)
     {
         var page = NewPage(pdf);
@@ -195,28 +163,22 @@ public sealed class PdfReportWriter : IReportWriter
         {
             var width = page.Width.Point - 2 * Margin;
             var bottom = page.Height.Point - Margin - FooterSpace;
-            var rows = section.Rows.Select(r => (Cells: r, IsTotal: false)).ToList();
-            if (section.Totals is { } totals && section.Rows.Count > 0)
-            {
-                rows.Add((totals.Select((v, i) => i == 0 && v is null ? "Total" : v).ToList(), true));
-            }
-            var texts = rows.Select(r => (IReadOnlyList<string>)r.Cells.Select((value, c) =>
-                value is null && r.IsTotal ? "" : ReportValues.Display(section.Columns[c].Kind, value, format)).ToList()).ToList();
-            var widths = FitColumns(gfx, section, texts, fonts, width);
+            var rows = Cells(section, format);
+            var layout = PdfTableLayout.Fit(gfx, section, rows.Select(r => r.Texts).ToList(), width);
 
             var y = Margin + 12;
             gfx.DrawString(section.Title, fonts.Heading, new XSolidBrush(Ink), new XPoint(Margin, y));
             y += 8;
             if (section.Note is { } note)
             {
-                foreach (var line in Wrap(gfx, note, fonts.Small, width))
+                foreach (var line in PdfTableLayout.Wrap(gfx, note, fonts.Small, width))
                 {
                     y += 10;
                     gfx.DrawString(line, fonts.Small, new XSolidBrush(Muted), new XPoint(Margin, y));
                 }
             }
             y += 8;
-            y = DrawHeader(gfx, section, widths, fonts, y);
+            y = DrawHeader(gfx, section, layout, y);
             if (section.Rows.Count == 0)
             {
                 gfx.DrawString("No data in this period.", fonts.Body, new XSolidBrush(Muted), new XPoint(Margin + 4, y + 12));
@@ -224,10 +186,12 @@ public sealed class PdfReportWriter : IReportWriter
             }
 
             var stripe = false;
-            for (var r = 0; r < rows.Count; r++)
+            foreach (var (values, texts, isTotal) in rows)
             {
-                var (cells, isTotal) = rows[r];
-                if (y + RowHeight > bottom)
+                var font = isTotal ? layout.BoldFont : layout.Font;
+                var lines = texts.Select((text, c) => layout.Lines(c, text, isTotal)).ToList();
+                var rowHeight = layout.RowHeight(lines.Max(l => l.Count));
+                if (y + rowHeight > bottom)
                 {
                     // The table continues on a new page under a repeated header row.
                     gfx.Dispose();
@@ -235,11 +199,11 @@ public sealed class PdfReportWriter : IReportWriter
                     gfx = XGraphics.FromPdfPage(page);
                     y = Margin + 12;
                     gfx.DrawString(section.Title + " (continued)", fonts.Heading, new XSolidBrush(Ink), new XPoint(Margin, y));
-                    y = DrawHeader(gfx, section, widths, fonts, y + 16);
+                    y = DrawHeader(gfx, section, layout, y + 16);
                 }
                 if (stripe && !isTotal)
                 {
-                    gfx.DrawRectangle(new XSolidBrush(XColor.FromArgb(250, 250, 251)), Margin, y, width, RowHeight);
+                    gfx.DrawRectangle(new XSolidBrush(XColor.FromArgb(250, 250, 251)), Margin, y, width, rowHeight);
                 }
                 stripe = !stripe;
                 if (isTotal)
@@ -249,15 +213,16 @@ public sealed class PdfReportWriter : IReportWriter
                 var x = Margin;
                 for (var c = 0; c < section.Columns.Count; c++)
                 {
-                    var column = section.Columns[c];
-                    var text = texts[r][c];
-                    var font = isTotal ? fonts.CellBold : fonts.Cell;
-                    text = Fit(gfx, text, font, widths[c] - 6);
-                    var alignment = column.Kind == ColumnKind.Text || cells[c] is string ? XStringFormats.CenterLeft : XStringFormats.CenterRight;
-                    gfx.DrawString(text, font, new XSolidBrush(Ink), new XRect(x + 3, y, widths[c] - 6, RowHeight), alignment);
-                    x += widths[c];
+                    var cellWidth = layout.Widths[c] - PdfTableLayout.Padding;
+                    var alignment = section.Columns[c].Kind == ColumnKind.Text || values[c] is string ? XStringFormats.TopLeft : XStringFormats.TopRight;
+                    for (var l = 0; l < lines[c].Count; l++)
+                    {
+                        gfx.DrawString(lines[c][l], font, new XSolidBrush(Ink),
+                            new XRect(x + PdfTableLayout.Padding / 2, y + 2.5 + l * layout.LineHeight, cellWidth, layout.LineHeight), alignment);
+                    }
+                    x += layout.Widths[c];
                 }
-                y += RowHeight;
+                y += rowHeight;
             }
         }
         finally
@@ -266,22 +231,23 @@ public sealed class PdfReportWriter : IReportWriter
         }
     }
 
-    private static double DrawHeader(XGraphics gfx, ReportSection section, double[] widths, Fonts fonts, double y)
+    private static double DrawHeader(XGraphics gfx, ReportSection section, PdfTableLayout layout, double y)
     {
-        gfx.DrawRectangle(new XSolidBrush(HeaderFill), Margin, y, widths.Sum(), HeaderHeight);
+        var height = Math.Max(layout.HeaderHeight, 20);
+        gfx.DrawRectangle(new XSolidBrush(HeaderFill), Margin, y, layout.Widths.Sum(), height);
         var x = Margin;
         for (var c = 0; c < section.Columns.Count; c++)
         {
-            var column = section.Columns[c];
-            var lines = Wrap(gfx, column.Header, fonts.CellBold, widths[c] - 6).Take(3).ToList();
-            var alignment = column.Kind == ColumnKind.Text ? XStringFormats.TopLeft : XStringFormats.TopRight;
+            var lines = layout.Header[c];
+            var alignment = section.Columns[c].Kind == ColumnKind.Text ? XStringFormats.TopLeft : XStringFormats.TopRight;
             for (var l = 0; l < lines.Count; l++)
             {
-                gfx.DrawString(lines[l], fonts.CellBold, new XSolidBrush(Ink), new XRect(x + 3, y + 4 + l * 9, widths[c] - 6, 9), alignment);
+                gfx.DrawString(lines[l], layout.BoldFont, new XSolidBrush(Ink),
+                    new XRect(x + PdfTableLayout.Padding / 2, y + 4 + l * layout.LineHeight, layout.Widths[c] - PdfTableLayout.Padding, layout.LineHeight), alignment);
             }
-            x += widths[c];
+            x += layout.Widths[c];
         }
-        return y + HeaderHeight;
+        return y + height;
     }
 
     private static void WritePageNumbers(PdfDocument pdf, ReportDocument document, Fonts fonts)
@@ -296,43 +262,6 @@ public sealed class PdfReportWriter : IReportWriter
             gfx.DrawString($"{document.StoreName} · {document.Title}", fonts.Small, new XSolidBrush(Muted), new XRect(Margin, y, width, 10), XStringFormats.TopLeft);
             gfx.DrawString(string.Create(CultureInfo.InvariantCulture, $"Page {i + 1} of {count}"), fonts.Small, new XSolidBrush(Muted),
                 new XRect(Margin, y, width, 10), XStringFormats.TopRight);
-        }
-    }
-
-    /// <summary>The text cut with an ellipsis to fit <paramref name="width"/>.</summary>
-    private static string Fit(XGraphics gfx, string text, XFont font, double width)
-    {
-        if (gfx.MeasureString(text, font).Width <= width)
-        {
-            return text;
-        }
-        var cut = text.Length;
-        while (cut > 1 && gfx.MeasureString(text[..cut] + "…", font).Width > width)
-        {
-            cut--;
-        }
-        return text[..cut] + "…";
-    }
-
-    private static IEnumerable<string> Wrap(XGraphics gfx, string text, XFont font, double width)
-    {
-        var line = "";
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = line.Length == 0 ? word : line + " " + word;
-            if (line.Length > 0 && gfx.MeasureString(candidate, font).Width > width)
-            {
-                yield return line;
-                line = word;
-            }
-            else
-            {
-                line = candidate;
-            }
-        }
-        if (line.Length > 0)
-        {
-            yield return line;
         }
     }
 }

@@ -36,7 +36,10 @@ public abstract record ColumnTotal
 
 /// <param name="Width">Column width in characters (spreadsheet) and relative weight (PDF).</param>
 /// <param name="Description">What the column means (the formula, shown on hover on the page).</param>
-public sealed record ReportColumn(string Header, ColumnKind Kind, double Width, ColumnTotal? Total = null, string? Description = null)
+/// <param name="Headline">The report's bottom line: the page shows it right after the first column, where it fits a
+/// laptop screen (the exports keep the document's order).</param>
+public sealed record ReportColumn(string Header, ColumnKind Kind, double Width, ColumnTotal? Total = null, string? Description = null,
+    bool Headline = false)
 {
     public ColumnTotal TotalKind => Total ?? ColumnTotal.None;
 }
@@ -47,7 +50,15 @@ public sealed record ReportColumn(string Header, ColumnKind Kind, double Width, 
 /// writes formulas there instead, which evaluate to the same figures.
 /// </summary>
 public sealed record ReportSection(string Title, IReadOnlyList<ReportColumn> Columns, IReadOnlyList<IReadOnlyList<object?>> Rows,
-    IReadOnlyList<object?>? Totals = null, string? Note = null);
+    IReadOnlyList<object?>? Totals = null, string? Note = null)
+{
+    /// <summary>The columns in the page's order: the first (what a row is), the headline columns, then the others as defined.</summary>
+    public IReadOnlyList<int> PageOrder =>
+    [
+        .. Enumerable.Range(0, Columns.Count).Where(c => c == 0 || Columns[c].Headline),
+        .. Enumerable.Range(1, Math.Max(0, Columns.Count - 1)).Where(c => !Columns[c].Headline),
+    ];
+}
 
 public sealed record ChartSeries(string Name, IReadOnlyList<decimal> Values);
 

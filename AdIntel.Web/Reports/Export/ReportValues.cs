@@ -4,8 +4,8 @@ using AdIntel.Web.Metrics;
 namespace AdIntel.Web.Reports.Export;
 
 /// <summary>
-/// Cell values as text. <see cref="Display"/> is what people read (the pages and the PDF: currency symbol, grouping,
-/// percentages); <see cref="Invariant"/> is what machines read (the CSV: invariant culture, money to cents, ratios and
+/// Cell values as text. <see cref="Display"/> is what people read (the pages and the PDF: currency symbol, thousands
+/// separators, counts as whole numbers, percentages); <see cref="Invariant"/> is what machines read (the CSV: invariant culture, money to cents, ratios and
 /// shares to 4 decimals — the API's rounding).
 /// </summary>
 public static class ReportValues
@@ -21,7 +21,7 @@ public static class ReportValues
             ColumnKind.Ratio => format.Format(MetricFormat.Ratio, ToDecimal(value)),
             ColumnKind.Percent => ToDecimal(value).ToString("0.00%", CultureInfo.InvariantCulture),
             ColumnKind.Count => ToDecimal(value).ToString("N0", CultureInfo.InvariantCulture),
-            ColumnKind.Number => ToDecimal(value).ToString("0.00", CultureInfo.InvariantCulture),
+            ColumnKind.Number => ToDecimal(value).ToString("N2", CultureInfo.InvariantCulture),
             _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
         },
     };

@@ -67,6 +67,46 @@ public sealed partial class ReportsTests(E2EFixture app)
         await Expect(rows).ToHaveCountAsync(12);
     }
 
+    public static TheoryData<string, string[]> BottomLines => new()
+    {
+        { "/reports", ["Period", "Net sales", "Ad spend", "Profit after ads"] },
+        { "/reports/creative", ["Ad", "Spend", "ROAS", "CPA", "Fatigue"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BottomLines))]
+    public async Task On_a_1366_px_laptop_the_bottom_line_shows_without_scrolling_sideways(string path, string[] headers)
+    {
+        var page = await app.NewPageAsync(1366, 768);
+        await page.GotoAsync(path);
+
+        // The page itself never scrolls sideways; a wide table scrolls inside its own focusable region.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        var region = page.Locator(".table-wrap:has(table.report-table)");
+        await Expect(region).ToHaveAttributeAsync("tabindex", "0");
+        await Expect(region).ToHaveAttributeAsync("role", "region");
+        foreach (var header in headers)
+        {
+            var cell = page.Locator("table.report-table thead th", new() { HasTextRegex = new Regex($"^{Regex.Escape(header)}$") });
+            var box = await cell.BoundingBoxAsync();
+            Assert.NotNull(box);
+            Assert.True(box.X >= 0 && box.X + box.Width <= 1366, $"{header} spans {box.X}–{box.X + box.Width} px of a 1366 px window");
+        }
+    }
+
+    [Fact]
+    public async Task On_a_1366_px_laptop_the_cohort_heat_map_shows_every_month()
+    {
+        var page = await app.NewPageAsync(1366, 768);
+        await page.GotoAsync("/reports/cohorts");
+
+        var lastMonth = page.Locator("table.heatmap thead th").Last;
+        await Expect(lastMonth).ToHaveTextAsync(new Regex(@"^M\d+$"));
+        var box = await lastMonth.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.X + box.Width <= 1366, $"{await lastMonth.InnerTextAsync()} ends at {box.X + box.Width} px of a 1366 px window");
+    }
+
     [GeneratedRegex("granularity=week")]
     private static partial Regex WeekUrlPattern();
 }
