@@ -2,7 +2,6 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Metrics;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,7 +11,6 @@ namespace AdIntel.Web.Pages.Account;
 /// "Add a store" from the store menu: an owner (an agency managing its clients, say) creates another store in this
 /// installation, becomes its owner and is switched to it. Each store's data stays its own; switching is the store menu.
 /// </summary>
-[Authorize(Policy = Policies.Owner)]
 public sealed class NewStoreModel(UserManager<AppUser> users, StoreSessions sessions, IServiceScopeFactory scopes) : AccountPageModel
 {
     public const string PagePath = "/account/stores/new";
@@ -24,12 +22,17 @@ public sealed class NewStoreModel(UserManager<AppUser> users, StoreSessions sess
 
     public IReadOnlyDictionary<string, string> Problems { get; private set; } = new Dictionary<string, string>();
 
-    public void OnGet()
-    {
-    }
+    /// <summary>Owners of the current store only (account pages are open to signed-out people, so the page checks itself).</summary>
+    private bool MayAdd => User.GetStoreRole() == StoreRole.Owner;
+
+    public IActionResult OnGet() => MayAdd ? Page() : User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        if (!MayAdd)
+        {
+            return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
+        }
         if (User.GetUserId() is not { } userId || await users.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture)) is not { } user)
         {
             return Challenge();
