@@ -11,6 +11,7 @@ using AdIntel.Web.Pages.Account;
 using AdIntel.Web.Pages.Alerts;
 using AdIntel.Web.Pages.Ask;
 using AdIntel.Web.Pages.Campaigns;
+using AdIntel.Web.Pages.Costs;
 using AdIntel.Web.Pages.Imports;
 using AdIntel.Web.Pages.Overview;
 using AdIntel.Web.Pages.Planner;
@@ -52,6 +53,7 @@ public static class FeatureComposition
         services.AddPlannerPages();
         services.AddAskPages();
         services.AddAlertsPages();
+        services.AddCostsPages();
         return builder;
     }
 
@@ -68,6 +70,7 @@ public static class FeatureComposition
         api.MapPlannerPages();
         api.MapAlertsPages();
         api.MapTrackingPages();
+        api.MapCostsPages();
         app.MapShopifyApp(api);
         app.MapIntegrationsEndpoints();
         return app;

@@ -24,6 +24,10 @@ public sealed class DailyStoreFacts : IStoreOwned
     public decimal ReturnedCogs { get; set; }
     public int LineItems { get; set; }
     public int LineItemsWithCost { get; set; }
+    /// <summary>Σ unit price × quantity − line discount of the day's lines: the sales that COGS coverage weighs.</summary>
+    public decimal LineSales { get; set; }
+    /// <summary>The part of <see cref="LineSales"/> whose lines have a known unit cost.</summary>
+    public decimal LineSalesWithCost { get; set; }
     public int NewCustomers { get; set; }
     /// <summary>Net sales (gross − discounts − refunds) of the first orders of new customers.</summary>
     public decimal NewCustomerNetSales { get; set; }

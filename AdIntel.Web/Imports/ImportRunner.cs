@@ -12,7 +12,7 @@ namespace AdIntel.Web.Imports;
 /// heartbeat, result); the upload is deleted once the run has ended.
 /// </summary>
 public sealed class ImportRunner(AdIntelDbContext db, ImportRunRecorder recorder, ImportUploads uploads, ShopifyOrdersCsvImporter shopifyOrders,
-    MetaAdsCsvImporter metaAds, DailyFactsBuilder dailyFacts, TimeProvider time, ILogger<ImportRunner> logger)
+    MetaAdsCsvImporter metaAds, ProductCostsCsvImporter productCosts, DailyFactsBuilder dailyFacts, TimeProvider time, ILogger<ImportRunner> logger)
 {
     public const string UploadMissingMessage =
         "The uploaded file could not be found by the app instance that ran the import: every instance must share the directory Import:UploadDirectory names. Upload the file again.";
@@ -58,6 +58,7 @@ public sealed class ImportRunner(AdIntelDbContext db, ImportRunRecorder recorder
             {
                 ImportKinds.ShopifyOrders => await shopifyOrders.ImportAsync(csv, run.FileBytes, run.FileName, progress, cancellationToken),
                 ImportKinds.MetaAds => await metaAds.ImportAsync(csv, run.FileBytes, run.FileName, progress, cancellationToken),
+                ImportKinds.ProductCosts => await productCosts.ImportAsync(csv, run.FileBytes, run.FileName, progress, cancellationToken),
                 _ => throw new InvalidOperationException($"Unknown import kind {run.Kind}."),
             };
             if (result.ChangedData)

@@ -8,6 +8,7 @@ public static class ImportsFeature
     {
         services.AddScoped<ShopifyOrdersCsvImporter>();
         services.AddScoped<MetaAdsCsvImporter>();
+        services.AddScoped<ProductCostsCsvImporter>();
         services.AddSingleton<ImportUploads>();
         services.AddScoped<ImportRunRecorder>();
         services.AddScoped<IRecordedRuns>(s => s.GetRequiredService<ImportRunRecorder>());

@@ -9,7 +9,7 @@ namespace AdIntel.Web.Metrics;
 
 /// <summary>
 /// Recomputes the current store's <see cref="DailyStoreFacts"/> and every <see cref="Customer.FirstOrderDate"/> from
-/// orders, lines, refunds and ad insights. Call it after any bulk change of those (seeding, imports, sync); the
+/// orders, lines (with their costs as <see cref="CostBook"/> decides them), refunds and ad insights. Call it after any bulk change of those (seeding, imports, sync, cost entries); the
 /// <see cref="PendingFactsChange"/> marks those writes leave are cleared here, and stores with marks left by a crash are
 /// rebuilt at start.
 /// Everything is read as slim projections and aggregated in memory, then written in one transaction, so readers
@@ -51,6 +51,8 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, Ltv
             day.Cogs += order.Cogs;
             day.LineItems += order.LineItems;
             day.LineItemsWithCost += order.LineItemsWithCost;
+            day.LineSales += order.LineSales;
+            day.LineSalesWithCost += order.LineSalesWithCost;
         }
         foreach (var refund in ledger.Refunds)
         {

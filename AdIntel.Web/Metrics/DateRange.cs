@@ -57,7 +57,12 @@ public sealed record DatePreset(string Key, string Label, Func<DateOnly, DateRan
 public sealed record DateRangeSelection(DateRange Range, string Preset);
 
 /// <summary>Why a date query was refused: a sentence for people and the parameter at fault.</summary>
-public sealed record DateRangeError(string Message, string Parameter, string? Value);
+public sealed record DateRangeError(string Message, string Parameter, string? Value)
+{
+    /// <summary>The API's answer to a refused date query: 400 with the parameter at fault.</summary>
+    public IResult ToApiError() =>
+        Infrastructure.Api.ApiResults.Error(StatusCodes.Status400BadRequest, DateRangeQuery.ErrorCode, Message, new { parameter = Parameter, value = Value });
+}
 
 /// <summary>Reads <c>?from=YYYY-MM-DD&amp;to=YYYY-MM-DD&amp;preset=today|yesterday|7d|30d|90d|mtd|custom</c>, shared by pages and API.</summary>
 public static class DateRangeQuery

@@ -35,7 +35,7 @@ public static class KpiCalculator
             NcRoas = Ratio(t.NewCustomerNetSales, t.AdSpend),
             Cac = cac,
             Cogs = t.Cogs,
-            CogsCoverage = Ratio(t.LineItemsWithCost, t.LineItems),
+            CogsCoverage = Ratio(t.LineSalesWithCost, t.LineSales),
             GrossProfit = grossProfit,
             ContributionMargin = contributionMargin,
             ProfitAfterAds = contributionMargin - marketingSpend,
@@ -52,6 +52,8 @@ public static class KpiCalculator
             NewCustomerNetSales = t.NewCustomerNetSales,
             LineItems = t.LineItems,
             LineItemsWithCost = t.LineItemsWithCost,
+            LineSales = t.LineSales,
+            LineSalesWithCost = t.LineSalesWithCost,
         };
     }
 

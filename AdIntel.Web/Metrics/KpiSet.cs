@@ -15,6 +15,8 @@ public sealed record FactTotals
     public decimal Cogs { get; init; }
     public int LineItems { get; init; }
     public int LineItemsWithCost { get; init; }
+    public decimal LineSales { get; init; }
+    public decimal LineSalesWithCost { get; init; }
     public int NewCustomers { get; init; }
     public decimal NewCustomerNetSales { get; init; }
     public decimal AdSpend { get; init; }
@@ -23,7 +25,8 @@ public sealed record FactTotals
     public static FactTotals Sum(IEnumerable<DailyStoreFacts> days)
     {
         int orders = 0, lineItems = 0, lineItemsWithCost = 0, newCustomers = 0;
-        decimal gross = 0, discounts = 0, returns = 0, shipping = 0, taxes = 0, orderTotals = 0, cogs = 0, newCustomerNet = 0, spend = 0, value = 0;
+        decimal gross = 0, discounts = 0, returns = 0, shipping = 0, taxes = 0, orderTotals = 0, cogs = 0, lineSales = 0, lineSalesWithCost = 0,
+            newCustomerNet = 0, spend = 0, value = 0;
         foreach (var d in days)
         {
             orders += d.Orders;
@@ -36,6 +39,8 @@ public sealed record FactTotals
             cogs += d.Cogs;
             lineItems += d.LineItems;
             lineItemsWithCost += d.LineItemsWithCost;
+            lineSales += d.LineSales;
+            lineSalesWithCost += d.LineSalesWithCost;
             newCustomers += d.NewCustomers;
             newCustomerNet += d.NewCustomerNetSales;
             spend += d.AdSpend;
@@ -45,6 +50,7 @@ public sealed record FactTotals
         {
             Orders = orders, GrossSales = gross, Discounts = discounts, Returns = returns, Shipping = shipping, Taxes = taxes,
             OrderTotals = orderTotals, Cogs = cogs, LineItems = lineItems, LineItemsWithCost = lineItemsWithCost,
+            LineSales = lineSales, LineSalesWithCost = lineSalesWithCost,
             NewCustomers = newCustomers, NewCustomerNetSales = newCustomerNet, AdSpend = spend, PlatformPurchaseValue = value,
         };
     }
@@ -74,6 +80,7 @@ public sealed record KpiSet
     public decimal? NcRoas { get; init; }
     public decimal? Cac { get; init; }
     public decimal Cogs { get; init; }
+    /// <summary>Share of the period's line sales whose lines have a known unit cost (see <see cref="LineSalesWithCost"/>).</summary>
     public decimal? CogsCoverage { get; init; }
     public decimal GrossProfit { get; init; }
     public decimal ContributionMargin { get; init; }
@@ -91,9 +98,18 @@ public sealed record KpiSet
     public decimal ShippingCosts { get; init; }
     public decimal PlatformPurchaseValue { get; init; }
     public decimal NewCustomerNetSales { get; init; }
-    /// <summary>Line items sold, and those with a known unit cost (the two sides of <see cref="CogsCoverage"/>).</summary>
+    /// <summary>Line items sold, and those with a known unit cost.</summary>
     public int LineItems { get; init; }
     public int LineItemsWithCost { get; init; }
+    /// <summary>Line sales (price × quantity − line discount), and those of lines with a known cost: the two sides of <see cref="CogsCoverage"/>.</summary>
+    public decimal LineSales { get; init; }
+    public decimal LineSalesWithCost { get; init; }
+
+    /// <summary>Below this <see cref="CogsCoverage"/> COGS misses too much for the margins to be trusted: the overview warns, a recommendation says so.</summary>
+    public const decimal LowCogsCoverage = 0.8m;
+
+    /// <summary>Whether the period has sales and too few of them have a known cost.</summary>
+    public bool HasLowCogsCoverage => CogsCoverage is { } coverage && coverage < LowCogsCoverage;
 
     /// <summary>
     /// Contribution margin per unit of total sales: turns platform-attributed purchase value (order totals, like total

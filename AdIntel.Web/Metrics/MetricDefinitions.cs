@@ -77,7 +77,7 @@ public static class MetricDefinitions
             MetricFormat.Money, MetricDirection.LowerIsBetter, k => k.Cac),
         new("cogs", "COGS", "Σ unit cost × quantity of the line items with a known cost (variant cost when ordered)",
             MetricFormat.Money, MetricDirection.Neutral, k => k.Cogs),
-        new("cogsCoverage", "COGS coverage", "Share of line items with a known unit cost",
+        new("cogsCoverage", "COGS coverage", "Share of line sales (price × quantity − line discount) whose items have a known unit cost",
             MetricFormat.Percent, MetricDirection.HigherIsBetter, k => k.CogsCoverage),
         new("grossProfit", "Gross profit", "Net sales − COGS",
             MetricFormat.Money, MetricDirection.HigherIsBetter, k => k.GrossProfit),

@@ -31,9 +31,10 @@ internal sealed class OrderLedger
         var orderQuery = db.Orders.AsNoTracking()
             .Where(o => !o.IsTest && o.CancelledAtUtc == null)
             .Select(o => new { o.Id, o.CustomerId, o.LocalDate, o.CreatedAtUtc, o.GrossSales, o.Discounts, o.Shipping, o.Taxes, o.Total });
-        var lineQuery = db.OrderLines.AsNoTracking().Select(l => new { l.OrderId, l.Quantity, l.UnitCost });
+        var lineQuery = db.OrderLines.AsNoTracking().Select(l => new { l.OrderId, l.VariantId, l.Sku, l.Quantity, l.UnitPrice, l.Discount, l.UnitCost });
         var refundQuery = db.Refunds.AsNoTracking().Select(r => new { r.OrderId, r.LocalDate, r.Amount });
         var ledger = new OrderLedger([], []);
+        var costs = await CostBook.LoadAsync(db, cancellationToken);
 
         if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite)
         {
@@ -59,12 +60,15 @@ internal sealed class OrderLedger
                         });
                     }
                 }
-                using (var rows = SqliteQueryReader.Open(lineQuery, sqlite, "OrderId", "Quantity", "UnitCost"))
+                using (var rows = SqliteQueryReader.Open(lineQuery, sqlite, "OrderId", "VariantId", "Sku", "Quantity", "UnitPrice", "Discount", "UnitCost"))
                 {
                     while (rows.Read())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        ledger.AddLine(rows.GetInt64(0), rows.GetInt32(1), rows.GetNullableDecimal(2));
+                        // A line's SKU matters only without a variant (CostBook.ItemOf): most lines skip the string.
+                        var variantId = rows.GetNullableInt64(1);
+                        ledger.AddLine(costs, rows.GetInt64(0), variantId, variantId is null ? rows.GetNullableString(2) : null, rows.GetInt32(3),
+                            rows.GetDecimal(4), rows.GetDecimal(5), rows.GetNullableDecimal(6));
                     }
                 }
                 using (var rows = SqliteQueryReader.Open(refundQuery, sqlite, "OrderId", "LocalDate", "Amount"))
@@ -100,7 +104,7 @@ internal sealed class OrderLedger
         }
         await foreach (var line in lineQuery.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            ledger.AddLine(line.OrderId, line.Quantity, line.UnitCost);
+            ledger.AddLine(costs, line.OrderId, line.VariantId, line.Sku, line.Quantity, line.UnitPrice, line.Discount, line.UnitCost);
         }
         await foreach (var refund in refundQuery.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
@@ -111,16 +115,20 @@ internal sealed class OrderLedger
 
     private void AddOrder(LedgerOrder order) => Orders.Add(order.Id, order);
 
-    private void AddLine(long orderId, int quantity, decimal? unitCost)
+    /// <param name="costWhenOrdered">The cost the line was stored with; <see cref="CostBook"/> decides the cost it counts with.</param>
+    private void AddLine(CostBook costs, long orderId, long? variantId, string? sku, int quantity, decimal unitPrice, decimal discount, decimal? costWhenOrdered)
     {
         if (!Orders.TryGetValue(orderId, out var order))
         {
             return;
         }
+        var sales = unitPrice * quantity - discount;
         order.LineItems++;
-        if (unitCost is { } cost)
+        order.LineSales += sales;
+        if (costs.UnitCostOf(variantId, sku, order.LocalDate, costWhenOrdered) is { } cost)
         {
             order.LineItemsWithCost++;
+            order.LineSalesWithCost += sales;
             order.Cogs += cost * quantity;
         }
     }
@@ -168,6 +176,9 @@ internal sealed class LedgerOrder
     public decimal Cogs { get; set; }
     public int LineItems { get; set; }
     public int LineItemsWithCost { get; set; }
+    /// <summary>Σ unit price × quantity − line discount of the order's lines, and of those with a known cost.</summary>
+    public decimal LineSales { get; set; }
+    public decimal LineSalesWithCost { get; set; }
     /// <summary>All refunded merchandise of the order, whenever refunded.</summary>
     public decimal Refunded { get; set; }
 

@@ -41,6 +41,7 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<Refund> Refunds => Set<Refund>();
     public DbSet<Product> Products => Set<Product>();
     public DbSet<ProductVariant> ProductVariants => Set<ProductVariant>();
+    public DbSet<ProductCost> ProductCosts => Set<ProductCost>();
     public DbSet<Rule> Rules => Set<Rule>();
     public DbSet<RuleExecution> RuleExecutions => Set<RuleExecution>();
     public DbSet<ActionRecord> ActionRecords => Set<ActionRecord>();
@@ -117,9 +118,10 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    /// <summary>The rows the daily facts are computed from.</summary>
+    /// <summary>The rows the daily facts are computed from (a cost entry changes the COGS of the lines it applies to).</summary>
     public static bool IsFactsInput(Type entityType) =>
-        entityType == typeof(Order) || entityType == typeof(OrderLine) || entityType == typeof(Refund) || entityType == typeof(AdInsightDaily);
+        entityType == typeof(Order) || entityType == typeof(OrderLine) || entityType == typeof(Refund) || entityType == typeof(AdInsightDaily)
+        || entityType == typeof(ProductCost);
 
     /// <summary>
     /// For writes that bypass the change tracker (ExecuteDelete of facts inputs): the next SaveChanges in the same

@@ -82,6 +82,8 @@ public sealed class SqliteQueryReader : IDisposable
 
     public decimal? GetNullableDecimal(int column) => IsNull(column) ? null : GetDecimal(column);
 
+    public string? GetNullableString(int column) => IsNull(column) ? null : Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, column));
+
     /// <summary>"yyyy-MM-dd" as EF writes it; other text as Microsoft.Data.Sqlite parses it.</summary>
     public DateOnly GetDateOnly(int column)
     {

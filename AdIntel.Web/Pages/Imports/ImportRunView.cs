@@ -22,6 +22,8 @@ public sealed class ImportRunView
         ("insightsCreated", "Ad days created"),
         ("insightsUpdated", "Ad days updated"),
         ("insightsUnchanged", "Ad days unchanged"),
+        ("costsAdded", "Costs entered"),
+        ("costsUnchanged", "Costs unchanged"),
         ("skipped", "Rows not imported (with their order or ad day)"),
     ];
 
@@ -61,10 +63,12 @@ public sealed class ImportRunView
 
     private string ImportedSummary()
     {
-        var (created, updated, unchanged, noun) = Kind == ImportKinds.ShopifyOrders
-            ? (Value("ordersCreated"), Value("ordersUpdated"), Value("ordersUnchanged"), "order")
-            : (Value("insightsCreated"), Value("insightsUpdated"), Value("insightsUnchanged"), "ad day");
-        var parts = new List<string> { $"{Plural(created, "new " + noun)}", $"{updated:N0} updated", $"{unchanged:N0} unchanged" };
+        var parts = Kind switch
+        {
+            ImportKinds.ShopifyOrders => Changes(Value("ordersCreated"), Value("ordersUpdated"), Value("ordersUnchanged"), "order"),
+            ImportKinds.ProductCosts => [Plural(Value("costsAdded"), "cost") + " entered", $"{Value("costsUnchanged"):N0} unchanged"],
+            _ => Changes(Value("insightsCreated"), Value("insightsUpdated"), Value("insightsUnchanged"), "ad day"),
+        };
         if (ErrorCount > 0)
         {
             parts.Add(Plural(ErrorCount, "line") + " with errors");
@@ -73,6 +77,9 @@ public sealed class ImportRunView
     }
 
     private int Value(string key) => _values.GetValueOrDefault(key);
+
+    private static List<string> Changes(int created, int updated, int unchanged, string noun) =>
+        [Plural(created, "new " + noun), $"{updated:N0} updated", $"{unchanged:N0} unchanged"];
 
     private static string Plural(int count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace AdIntel.Web.Pages.Imports;
 
 /// <summary>
-/// <c>POST /api/import/shopify-orders</c> and <c>POST /api/import/meta-ads</c>: multipart field <c>file</c>. The import
+/// <c>POST /api/import/shopify-orders</c>, <c>POST /api/import/meta-ads</c> and <c>POST /api/import/product-costs</c>: multipart field <c>file</c>. The import
 /// runs as the same Hangfire job the Imports page starts; the request waits for it and answers with its result (rows
 /// read, what was created, updated and skipped, and each bad line's error).
 /// </summary>
@@ -22,6 +22,8 @@ public static class ImportsEndpoints
             ImportAsync(ImportKinds.ShopifyOrders, http, jobs, options.Value, lifetime.ApplicationStopping));
         group.MapPost("/meta-ads", (HttpContext http, ImportJobs jobs, IOptions<ImportOptions> options, IHostApplicationLifetime lifetime) =>
             ImportAsync(ImportKinds.MetaAds, http, jobs, options.Value, lifetime.ApplicationStopping));
+        group.MapPost("/product-costs", (HttpContext http, ImportJobs jobs, IOptions<ImportOptions> options, IHostApplicationLifetime lifetime) =>
+            ImportAsync(ImportKinds.ProductCosts, http, jobs, options.Value, lifetime.ApplicationStopping));
         return api;
     }
 

@@ -49,6 +49,16 @@ public sealed class IndexModel(AdIntelDbContext db, ImportJobs importJobs, IAnti
 
     public Task<IActionResult> OnPostMetaAdsAsync() => UploadAsync(ImportKinds.MetaAds, HttpContext.RequestAborted);
 
+    public Task<IActionResult> OnPostProductCostsAsync() => UploadAsync(ImportKinds.ProductCosts, HttpContext.RequestAborted);
+
+    /// <summary>The upload handler (and help partial) of an import kind.</summary>
+    public static string Handler(string kind) => kind switch
+    {
+        ImportKinds.ShopifyOrders => "ShopifyOrders",
+        ImportKinds.MetaAds => "MetaAds",
+        _ => "ProductCosts",
+    };
+
     /// <summary>The progress (then result) of one run; polled by the progress partial until the run finishes.</summary>
     public async Task<IActionResult> OnGetRunAsync(long id, CancellationToken cancellationToken)
     {

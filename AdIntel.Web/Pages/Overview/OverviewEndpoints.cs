@@ -24,7 +24,7 @@ public static class OverviewEndpoints
         var today = await clock.GetTodayAsync(cancellationToken);
         if (!DateRangeQuery.TryParse(from, to, preset, today, out var selection, out var error))
         {
-            return DateRangeProblem(error!);
+            return error!.ToApiError();
         }
         var (current, previous) = await metrics.GetComparisonAsync(selection.Range, cancellationToken);
         var targets = await metrics.GetTargetsAsync(cancellationToken);
@@ -43,7 +43,7 @@ public static class OverviewEndpoints
         var today = await clock.GetTodayAsync(cancellationToken);
         if (!DateRangeQuery.TryParse(from, to, preset, today, out var selection, out var error))
         {
-            return DateRangeProblem(error!);
+            return error!.ToApiError();
         }
         var requested = string.IsNullOrWhiteSpace(metrics)
             ? DefaultSeriesMetrics
@@ -89,9 +89,6 @@ public static class OverviewEndpoints
             new Period(targets.BreakEvenWindow.From, targets.BreakEvenWindow.To));
         return result;
     }
-
-    private static IResult DateRangeProblem(DateRangeError error) =>
-        ApiResults.Error(StatusCodes.Status400BadRequest, DateRangeQuery.ErrorCode, error.Message, new { parameter = error.Parameter, value = error.Value });
 
     public sealed record Period(DateOnly From, DateOnly To);
 

@@ -19,6 +19,8 @@ public sealed class KpiCalculatorTests
         Cogs = 300m,
         LineItems = 10,
         LineItemsWithCost = 8,
+        LineSales = 1000,
+        LineSalesWithCost = 800,
         NewCustomers = 2,
         NewCustomerNetSales = 400m,
         AdSpend = 200m,
@@ -65,7 +67,7 @@ public sealed class KpiCalculatorTests
         var kpis = KpiCalculator.Compute(March, Period, Settings, 100m, Curve);
 
         Assert.Equal(300m, kpis.Cogs);
-        Assert.Equal(0.8m, kpis.CogsCoverage);             // 8 of 10 lines
+        Assert.Equal(0.8m, kpis.CogsCoverage);             // 800 of 1,000 line sales
         Assert.Equal(550m, kpis.GrossProfit);              // 850 − 300
         Assert.Equal(30.78m, kpis.PaymentFees);            // 1020 × 2.9% + 4 × 0.30
         Assert.Equal(24m, kpis.ShippingCosts);             // 4 × 6

@@ -154,7 +154,7 @@ public sealed class OverviewMetricsTests(AppFixture fixture)
             ["ncRoas"] = 0.5m,               // Anna's first order net of its refund: 60 / 120
             ["cac"] = 150m,
             ["cogs"] = 145m,                 // 20 + 80 + 15 + 30
-            ["cogsCoverage"] = 0.8m,         // 4 of 5 lines
+            ["cogsCoverage"] = 0.907m,       // 390 of 430 line sales (Anna’s 40 line has no cost)
             ["grossProfit"] = 220m,
             ["contributionMargin"] = 209.19m, // 220 + 20 − 4 × 4 − (469.4 × 2.9% + 4 × 0.30)
             ["profitAfterAds"] = 59.19m,

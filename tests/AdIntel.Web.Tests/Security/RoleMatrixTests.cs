@@ -8,8 +8,8 @@ namespace AdIntel.Web.Tests.Security;
 /// <summary>
 /// Each role × each capability, enforced on the server: pages and their htmx/form handlers through a signed-in
 /// browser, the API through tokens and through the browser session alike.
-/// viewer: dashboards, campaigns, settings (read) · accountant: + reports and exports · marketer: + imports, cost
-/// settings, rules and actions · owner: + members, API tokens, audit log · installation administrator: + /jobs.
+/// viewer: dashboards, campaigns, settings (read) · accountant: + reports, exports and product costs (read) · marketer:
+/// + imports, cost settings and product costs, rules and actions · owner: + members, API tokens, audit log · installation administrator: + /jobs.
 /// </summary>
 [Collection(LocalAppCollection.Name)]
 public sealed class RoleMatrixTests(AppFixture fixture)
@@ -53,6 +53,11 @@ public sealed class RoleMatrixTests(AppFixture fixture)
             request.Headers.Add("RequestVerificationToken", await r.Browsers[role].AntiforgeryTokenAsync());
             return await r.Browsers[role].Client.SendAsync(request);
         }),
+        new("product costs page", StoreRole.Accountant, (r, role) => r.Browsers[role].GetAsync("/costs")),
+        new("product costs API", StoreRole.Accountant, (r, role) => r.Tokens[role].GetAsync("/api/costs")),
+        new("enter a product cost (form)", StoreRole.Marketer, (r, role) => r.Browsers[role].PostFormAsync("/costs", ("item", "v0"), ("unitCost", "1"))),
+        new("enter a product cost (htmx)", StoreRole.Marketer, (r, role) => r.Browsers[role].PostHtmxAsync("/costs", ("item", "v0"), ("unitCost", "1"))),
+        new("enter a product cost API", StoreRole.Marketer, (r, role) => r.Tokens[role].PutAsJsonAsync("/api/costs/0", new { unitCost = 1 })),
         new("rules page", StoreRole.Viewer, (r, role) => r.Browsers[role].GetAsync("/rules")),
         new("approvals page", StoreRole.Viewer, (r, role) => r.Browsers[role].GetAsync("/rules/approvals")),
         new("rules API", StoreRole.Viewer, (r, role) => r.Tokens[role].GetAsync("/api/rules")),

@@ -15,15 +15,16 @@ namespace AdIntel.Web.Tests.Pages.Imports;
 public sealed partial class ImportsPageTests(AppFixture fixture)
 {
     [Fact]
-    public async Task Get_shows_both_upload_forms_with_help_and_an_empty_history()
+    public async Task Get_shows_every_upload_form_with_help_and_an_empty_history()
     {
         var store = await fixture.SqliteApp.CreateStoreAsync();
 
         var html = await store.Api.GetStringAsync("/imports");
 
-        Assert.Equal(2, Regex.Count(html, "enctype=\"multipart/form-data\""));
+        Assert.Equal(3, Regex.Count(html, "enctype=\"multipart/form-data\""));
         Assert.Contains("hx-post=\"/imports?handler=ShopifyOrders\"", html);
         Assert.Contains("hx-post=\"/imports?handler=MetaAds\"", html);
+        Assert.Contains("hx-post=\"/imports?handler=ProductCosts\"", html);
         Assert.Contains("hx-encoding=\"multipart/form-data\"", html);
         Assert.Contains("__RequestVerificationToken", html);
         Assert.Contains("Plain CSV file", html);

@@ -791,6 +791,14 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<int>("LineItemsWithCost")
                         .HasColumnType("integer");
 
+                    b.Property<decimal>("LineSales")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<decimal>("LineSalesWithCost")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
                     b.Property<long>("LinkClicks")
                         .HasColumnType("bigint");
 
@@ -1395,6 +1403,60 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Products");
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ProductCost", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("EnteredAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EnteredBy")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal>("UnitCost")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<DateOnly?>("ValidFrom")
+                        .HasColumnType("date");
+
+                    b.Property<long?>("VariantId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VariantId");
+
+                    b.HasIndex("StoreId", "Sku", "EffectiveFrom");
+
+                    b.HasIndex("StoreId", "VariantId", "EffectiveFrom");
+
+                    b.ToTable("ProductCosts", t =>
+                        {
+                            t.HasCheckConstraint("CK_ProductCosts_Item", "\"VariantId\" IS NOT NULL OR \"Sku\" IS NOT NULL");
+                        });
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.ProductVariant", b =>
@@ -2530,6 +2592,20 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("StoreId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ProductCost", b =>
+                {
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AdIntel.Web.Domain.ProductVariant", null)
+                        .WithMany()
+                        .HasForeignKey("VariantId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.ProductVariant", b =>

@@ -760,6 +760,14 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int>("LineItemsWithCost")
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal>("LineSales")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("LineSalesWithCost")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("LinkClicks")
                         .HasColumnType("INTEGER");
 
@@ -1342,6 +1350,58 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Products");
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ProductCost", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EnteredAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnteredBy")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("UnitCost")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ValidFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("VariantId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VariantId");
+
+                    b.HasIndex("StoreId", "Sku", "EffectiveFrom");
+
+                    b.HasIndex("StoreId", "VariantId", "EffectiveFrom");
+
+                    b.ToTable("ProductCosts", t =>
+                        {
+                            t.HasCheckConstraint("CK_ProductCosts_Item", "\"VariantId\" IS NOT NULL OR \"Sku\" IS NOT NULL");
+                        });
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.ProductVariant", b =>
@@ -2445,6 +2505,20 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("StoreId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ProductCost", b =>
+                {
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AdIntel.Web.Domain.ProductVariant", null)
+                        .WithMany()
+                        .HasForeignKey("VariantId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.ProductVariant", b =>

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAdIntelDbContext))]
-    [Migration("20261207072236_CampaignAutomationAndTags")]
-    partial class CampaignAutomationAndTags
+    [Migration("20261207070933_ProductCostHistory")]
+    partial class ProductCostHistory
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -605,13 +605,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long>("AdAccountId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Automation")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT")
-                        .HasDefaultValue("inherit");
-
                     b.Property<decimal?>("DailyBudget")
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
@@ -763,6 +756,14 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int>("LineItemsWithCost")
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal>("LineSales")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("LineSalesWithCost")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("LinkClicks")
                         .HasColumnType("INTEGER");
 
@@ -813,42 +814,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("DailyFacts");
-                });
-
-            modelBuilder.Entity("AdIntel.Web.Domain.EntityTag", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ActionRecordId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("CreatedAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("EntityId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("EntityScope")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("StoreId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Tag")
-                        .IsRequired()
-                        .HasMaxLength(50)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("StoreId", "EntityScope", "EntityId", "Tag")
-                        .IsUnique();
-
-                    b.ToTable("EntityTags");
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.ImportRun", b =>
@@ -1345,6 +1310,58 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Products");
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ProductCost", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EnteredAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnteredBy")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("UnitCost")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ValidFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("VariantId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VariantId");
+
+                    b.HasIndex("StoreId", "Sku", "EffectiveFrom");
+
+                    b.HasIndex("StoreId", "VariantId", "EffectiveFrom");
+
+                    b.ToTable("ProductCosts", t =>
+                        {
+                            t.HasCheckConstraint("CK_ProductCosts_Item", "\"VariantId\" IS NOT NULL OR \"Sku\" IS NOT NULL");
+                        });
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.ProductVariant", b =>
@@ -2341,15 +2358,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("AdIntel.Web.Domain.EntityTag", b =>
-                {
-                    b.HasOne("AdIntel.Web.Domain.Store", null)
-                        .WithMany()
-                        .HasForeignKey("StoreId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("AdIntel.Web.Domain.ImportRun", b =>
                 {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
@@ -2448,6 +2456,20 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("StoreId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ProductCost", b =>
+                {
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AdIntel.Web.Domain.ProductVariant", null)
+                        .WithMany()
+                        .HasForeignKey("VariantId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.ProductVariant", b =>
