@@ -62,7 +62,11 @@ public sealed record BgNbdModel(double R, double Alpha, double A, double B)
 
     /// <summary>Σ over customers of the log-likelihood of their (x, tₓ, T) — equation (6) of the paper, in logs.</summary>
     public static double LogLikelihood(IReadOnlyList<BtydCustomer> customers, double r, double alpha, double a, double b) =>
-        LogLikelihood(CustomerGroups.Of(customers), r, alpha, a / (a + b), 1 / (a + b + 1), (a + b) / (a + b + 1));
+        LogLikelihood(CustomerGroups.Of(customers), r, alpha, a, b);
+
+    /// <summary>The same over customers already grouped (what one evaluation of the fit costs).</summary>
+    public static double LogLikelihood(CustomerGroups groups, double r, double alpha, double a, double b) =>
+        LogLikelihood(groups, r, alpha, a / (a + b), 1 / (a + b + 1), (a + b) / (a + b + 1));
 
     /// <summary>
     /// The log-likelihood in the dropout's mean μ and dispersion ρ (1 − ρ passed separately to keep its precision):
@@ -192,7 +196,7 @@ public sealed record BgNbdModel(double R, double Alpha, double A, double B)
 /// Customers with the same (x, tₓ, T) counted once with their number: the likelihood's cost then follows the distinct
 /// histories (a few thousand on a store whose days are the unit's sevenths) rather than the customers. Sorted by x.
 /// </summary>
-internal sealed class CustomerGroups
+public sealed class CustomerGroups
 {
     public required int[] Frequency { get; init; }
     public required double[] Recency { get; init; }
