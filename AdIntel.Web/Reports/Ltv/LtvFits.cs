@@ -88,37 +88,43 @@ public sealed class LtvFits(AdIntelDbContext db, StoreContext storeContext, Stor
                 .ExecuteUpdateAsync(f => f.SetProperty(x => x.State, LtvFitStates.Succeeded), cancellationToken);
             return;
         }
-        row ??= await CreateAsync(attempt, cancellationToken);
-        if (row is null)
+        // Without a row nobody has asked for this store's fit yet (the job follows a facts rebuild): its forecast is stored
+        // when there is one, and a store too small for one gets the explanation when someone opens the page.
+        var rowId = row?.Id;
+        if (rowId is { } claim)
         {
-            // Another request created the row at the same moment and queued its own fit.
-            return;
-        }
-        var staleBefore = Now - jobsOptions.Value.StaleAfter;
-        var claimed = await db.LtvFits.Where(f => f.Id == row.Id && !(f.State == LtvFitStates.Running && f.HeartbeatAtUtc >= staleBefore))
-            .ExecuteUpdateAsync(f => f
-                .SetProperty(x => x.State, LtvFitStates.Running)
-                .SetProperty(x => x.StartedAtUtc, Now)
-                .SetProperty(x => x.HeartbeatAtUtc, Now)
-                .SetProperty(x => x.Stage, (string?)null)
-                .SetProperty(x => x.AttemptVersion, attempt), cancellationToken);
-        if (claimed == 0)
-        {
-            return;
+            var staleBefore = Now - jobsOptions.Value.StaleAfter;
+            var claimed = await db.LtvFits.Where(f => f.Id == claim && !(f.State == LtvFitStates.Running && f.HeartbeatAtUtc >= staleBefore))
+                .ExecuteUpdateAsync(f => f
+                    .SetProperty(x => x.State, LtvFitStates.Running)
+                    .SetProperty(x => x.StartedAtUtc, Now)
+                    .SetProperty(x => x.HeartbeatAtUtc, Now)
+                    .SetProperty(x => x.Stage, (string?)null)
+                    .SetProperty(x => x.AttemptVersion, attempt), cancellationToken);
+            if (claimed == 0)
+            {
+                return;
+            }
         }
 
         var (version, today) = Split(attempt);
         var watch = Stopwatch.StartNew();
         try
         {
-            var fit = await models.FitNowAsync(today, BtydUnit.Week, stage => StageAsync(row.Id, stage, cancellationToken), cancellationToken);
-            await StageAsync(row.Id, LtvFitStage.Forecasting, cancellationToken);
+            var fit = await models.FitNowAsync(today, BtydUnit.Week, stage => StageAsync(rowId, stage, cancellationToken), cancellationToken);
+            await StageAsync(rowId, LtvFitStage.Forecasting, cancellationToken);
             var forecast = JsonSerializer.Serialize(LtvForecast.From(fit), Json);
             var took = (int)watch.ElapsedMilliseconds;
-            await db.LtvFits.Where(f => f.Id == row.Id).ExecuteUpdateAsync(f => f
+            if (rowId is null && (rowId = (await CreateAsync(attempt, cancellationToken))?.Id) is null)
+            {
+                // A page asked at the same moment; its own fit stores the forecast.
+                return;
+            }
+            await db.LtvFits.Where(f => f.Id == rowId).ExecuteUpdateAsync(f => f
                 .SetProperty(x => x.State, LtvFitStates.Succeeded)
                 .SetProperty(x => x.Stage, (string?)null)
                 .SetProperty(x => x.Error, (string?)null)
+                .SetProperty(x => x.AttemptVersion, attempt)
                 .SetProperty(x => x.ForecastJson, forecast)
                 .SetProperty(x => x.DataVersion, version)
                 .SetProperty(x => x.CalibrationEnd, today)
@@ -126,10 +132,14 @@ public sealed class LtvFits(AdIntelDbContext db, StoreContext storeContext, Stor
                 .SetProperty(x => x.FitMilliseconds, took), cancellationToken);
             logger.LogInformation("Predicted LTV of store {StoreId} fitted in {Milliseconds} ms", storeContext.RequiredStoreId, took);
         }
+        catch (InsufficientLtvDataException) when (rowId is null)
+        {
+            // Nothing to store: see above.
+        }
         catch (InsufficientLtvDataException e)
         {
             // The data no longer supports a forecast: an older one would describe customers the store no longer has.
-            await db.LtvFits.Where(f => f.Id == row.Id).ExecuteUpdateAsync(f => f
+            await db.LtvFits.Where(f => f.Id == rowId).ExecuteUpdateAsync(f => f
                 .SetProperty(x => x.State, LtvFitStates.Failed)
                 .SetProperty(x => x.Stage, (string?)null)
                 .SetProperty(x => x.Error, e.Message)
@@ -139,13 +149,13 @@ public sealed class LtvFits(AdIntelDbContext db, StoreContext storeContext, Stor
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await FailAsync(row.Id, "The fit was stopped before it finished (the app was shutting down). Fit again to finish it.");
+            await FailAsync(rowId, "The fit was stopped before it finished (the app was shutting down). Fit again to finish it.");
             throw;
         }
         catch (Exception e)
         {
             logger.LogError(e, "Predicted LTV of store {StoreId} could not be fitted", storeContext.RequiredStoreId);
-            await FailAsync(row.Id, "The fit failed: " + e.Message);
+            await FailAsync(rowId, "The fit failed: " + e.Message);
         }
     }
 
@@ -158,14 +168,14 @@ public sealed class LtvFits(AdIntelDbContext db, StoreContext storeContext, Stor
         _ => "Forecasting each customer's next 12 months",
     };
 
-    private Task FailAsync(long id, string error) =>
-        db.LtvFits.Where(f => f.Id == id).ExecuteUpdateAsync(f => f
+    private Task FailAsync(long? id, string error) =>
+        id is null ? Task.CompletedTask : db.LtvFits.Where(f => f.Id == id).ExecuteUpdateAsync(f => f
             .SetProperty(x => x.State, LtvFitStates.Failed)
             .SetProperty(x => x.Stage, (string?)null)
             .SetProperty(x => x.Error, error), CancellationToken.None);
 
-    private Task StageAsync(long id, LtvFitStage stage, CancellationToken cancellationToken) =>
-        db.LtvFits.Where(f => f.Id == id).ExecuteUpdateAsync(f => f
+    private Task StageAsync(long? id, LtvFitStage stage, CancellationToken cancellationToken) =>
+        id is null ? Task.CompletedTask : db.LtvFits.Where(f => f.Id == id).ExecuteUpdateAsync(f => f
             .SetProperty(x => x.Stage, stage.ToString())
             .SetProperty(x => x.HeartbeatAtUtc, Now), cancellationToken);
 
