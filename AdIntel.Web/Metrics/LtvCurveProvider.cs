@@ -1,14 +1,12 @@
 using AdIntel.Web.Infrastructure.Caching;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
-using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Metrics;
 
 /// <summary>
-/// The current store's LTV curve. Building it reads every order, so it is cached per store and reused while a
-/// fingerprint of the daily facts (rebuilt after every data change) and the as-of day stay the same. The fingerprint
-/// comes from the database rather than from an in-process signal, so several app instances stay consistent.
+/// The current store's LTV curve. Building it reads every order, so it is cached per store and reused while the
+/// <see cref="FactsFingerprint"/> and the as-of day stay the same.
 /// </summary>
 public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeContext, StoreCache cache, ILtvPredictor? predictor = null)
 {
@@ -21,22 +19,7 @@ public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeCont
 
     private async Task<LtvCurve> GetOrBuildAsync(DateOnly today, OrderLedger? ledger, CancellationToken cancellationToken)
     {
-        // Money is summed as floating point here: the fingerprint only has to change when the data does, and native
-        // sums keep this per-request query cheap (SQLite sums decimals through a managed function otherwise).
-        var fingerprint = await db.DailyFacts.AsNoTracking()
-            .GroupBy(f => 1)
-            .Select(g => new FactsFingerprint(
-                g.Count(),
-                g.Max(f => f.Orders > 0 ? (DateOnly?)f.Date : null),
-                g.Sum(f => f.Orders),
-                g.Sum(f => f.NewCustomers),
-                g.Sum(f => f.LineItemsWithCost),
-                g.Sum(f => (double)f.GrossSales),
-                g.Sum(f => (double)f.Discounts),
-                g.Sum(f => (double)f.Returns),
-                g.Sum(f => (double)f.Cogs),
-                g.Sum(f => (double)f.NewCustomerNetSales)))
-            .SingleOrDefaultAsync(cancellationToken);
+        var fingerprint = await FactsFingerprint.ReadAsync(db, cancellationToken);
         if (fingerprint?.LastOrderDate is not { } lastOrderDate)
         {
             return await PredictOrInsufficientAsync(predictor, today, cancellationToken);
@@ -70,9 +53,6 @@ public sealed class LtvCurveProvider(AdIntelDbContext db, StoreContext storeCont
 
     private static async Task<LtvCurve> PredictOrInsufficientAsync(ILtvPredictor? predictor, DateOnly asOf, CancellationToken cancellationToken) =>
         predictor is null ? LtvCurve.InsufficientHistory : await predictor.PredictAsync(asOf, cancellationToken) ?? LtvCurve.InsufficientHistory;
-
-    private sealed record FactsFingerprint(int Days, DateOnly? LastOrderDate, int Orders, int NewCustomers, int LineItemsWithCost,
-        double GrossSales, double Discounts, double Returns, double Cogs, double NewCustomerNetSales);
 
     private sealed record CurveVersion(FactsFingerprint Fingerprint, DateOnly AsOf);
 }

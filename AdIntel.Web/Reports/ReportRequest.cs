@@ -11,8 +11,10 @@ public static class ReportNames
     public const string Creative = "creative";
     public const string Benchmarks = "benchmarks";
     public const string Cohorts = "cohorts";
+    /// <summary>Predicted LTV: the stored BG/NBD + Gamma-Gamma forecast of the next 12 months (takes no period).</summary>
+    public const string Ltv = "ltv";
 
-    public static IReadOnlyList<string> All { get; } = [Summary, Creative, Benchmarks, Cohorts];
+    public static IReadOnlyList<string> All { get; } = [Summary, Creative, Benchmarks, Cohorts, Ltv];
 
     public static IReadOnlyList<string> Formats { get; } = ["csv", "xlsx", "pdf"];
 
@@ -22,6 +24,7 @@ public static class ReportNames
         Creative => "Creative performance",
         Benchmarks => "Industry benchmarks",
         Cohorts => "LTV cohorts",
+        Ltv => "Predicted LTV",
         _ => report,
     };
 }

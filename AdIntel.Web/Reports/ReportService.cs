@@ -4,6 +4,7 @@ using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Reports.Benchmarks;
 using AdIntel.Web.Reports.Export;
+using AdIntel.Web.Reports.Ltv;
 using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Reports;
@@ -16,7 +17,7 @@ public sealed record ExportFile(string FileName, string ContentType, byte[] Cont
 /// exports, and for the pages' tables, so a page and its downloads always show the same figures).
 /// </summary>
 public sealed class ReportService(AdIntelDbContext db, StoreContext storeContext, MetricsService metrics, StoreClock clock, TimeProvider time,
-    IEnumerable<IReportWriter> writers, LedgerCache ledgers)
+    IEnumerable<IReportWriter> writers, LedgerCache ledgers, LtvFits ltvFits)
 {
     public Task<ProfitAndLossReport> SummaryAsync(DateRange range, Granularity granularity, CancellationToken cancellationToken) =>
         ProfitAndLossReport.BuildAsync(metrics, range, granularity, cancellationToken);
@@ -44,6 +45,24 @@ public sealed class ReportService(AdIntelDbContext db, StoreContext storeContext
         return ReportDocuments.Cohorts(cohorts, storeName, currency, generated);
     }
 
+    /// <summary>The predicted-LTV page's tables, from the stored forecast it already read.</summary>
+    public async Task<ReportDocument> DocumentAsync(LtvForecast forecast, CancellationToken cancellationToken)
+    {
+        var (storeName, currency, generated) = await HeaderAsync(cancellationToken);
+        return ReportDocuments.Ltv(forecast, storeName, currency, generated);
+    }
+
+    /// <summary>The stored forecast; refused in words while there is none (the models are being fitted, or cannot be).</summary>
+    private async Task<LtvForecast> StoredForecastAsync(CancellationToken cancellationToken)
+    {
+        var status = await ltvFits.GetFreshAsync(cancellationToken);
+        return status.Forecast ?? throw new ReportUnavailableException(status.Error is { } error
+            ? "There is no predicted LTV for this store: " + error
+            : status.IsFitting
+                ? "The predicted LTV is being fitted; try again in a minute."
+                : "There is no predicted LTV for this store yet: it needs orders from repeat customers.");
+    }
+
     private async Task<(string StoreName, string Currency, DateTime GeneratedAtUtc)> HeaderAsync(CancellationToken cancellationToken)
     {
         var storeId = storeContext.RequiredStoreId;
@@ -61,6 +80,7 @@ public sealed class ReportService(AdIntelDbContext db, StoreContext storeContext
             ReportNames.Creative => ReportDocuments.Creative(await CreativeAsync(query.Range, cancellationToken), storeName, currency, generated),
             ReportNames.Cohorts => ReportDocuments.Cohorts(await CohortsAsync(query.Range, query.Basis, cancellationToken), storeName, currency, generated),
             ReportNames.Benchmarks => ReportDocuments.Benchmarks(await BenchmarksAsync(query.Range, query.Vertical, cancellationToken), storeName, currency, generated),
+            ReportNames.Ltv => ReportDocuments.Ltv(await StoredForecastAsync(cancellationToken), storeName, currency, generated),
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Report, "Unknown report."),
         };
     }
@@ -75,6 +95,9 @@ public sealed class ReportService(AdIntelDbContext db, StoreContext storeContext
         return new ExportFile(document.FileName(writer.Extension), writer.ContentType, buffer.ToArray());
     }
 }
+
+/// <summary>Why a report cannot be produced now, in words for people (e.g. the predicted LTV is still being fitted).</summary>
+public sealed class ReportUnavailableException(string message) : Exception(message);
 
 /// <summary>Each report as the tables (and chart) its page and its exports show.</summary>
 public static class ReportDocuments
@@ -211,6 +234,69 @@ public static class ReportDocuments
         ]).ToList();
         var section = new ReportSection("Benchmarks", columns, rows, Note: BenchmarkCatalog.Default.About);
         return new ReportDocument(ReportNames.Benchmarks, ReportNames.Title(ReportNames.Benchmarks), storeName, currency, report.Range, generatedAtUtc, [section]);
+    }
+
+    public static ReportDocument Ltv(LtvForecast forecast, string storeName, string currency, DateTime generatedAtUtc)
+    {
+        var bg = forecast.Purchases;
+        var gg = forecast.Value;
+        var outlook = new ReportSection("Next 12 months",
+        [
+            new("Forecast from", ColumnKind.Date, 11, Description: "The day the models were fitted on: orders up to this day"),
+            new("Customers", ColumnKind.Count, 10),
+            new("Expected sales", ColumnKind.Money, 13, Description: "Σ over today's customers of expected purchases × expected value per purchase, next 52 weeks; new customers not included"),
+            new("Expected gross profit", ColumnKind.Money, 13, Description: "Expected sales × the store's gross margin"),
+            new("Expected purchases", ColumnKind.Number, 11),
+            new("Likely still active", ColumnKind.Count, 11, Description: "Customers expected to buy at least once in the next 52 weeks (Σ of each one's chance)"),
+            new("Share likely active", ColumnKind.Percent, 10),
+            new("Top 10% customers' share of sales", ColumnKind.Percent, 12, Description: "Share of expected sales from the 10% of customers expected to spend the most"),
+            new("Chance of stopping after a purchase", ColumnKind.Percent, 12, Description: "Mean of the BG/NBD dropout probability, a ÷ (a + b)"),
+            new("Dropout", ColumnKind.Text, 30),
+        ],
+        [[
+            forecast.CalibrationEnd, forecast.Customers, Money(forecast.ExpectedSales), Money(forecast.ExpectedGrossProfit),
+            Math.Round((decimal)forecast.ExpectedPurchases, 2), Math.Round((decimal)forecast.ExpectedActiveCustomers, 0),
+            Share(forecast.ActiveShare), Share(forecast.TopDecileShare), Share(bg.MeanDropout),
+            bg.DropoutIsHomogeneous ? "About the same for every customer (the fit runs to a boundary)" : "Differs from customer to customer",
+        ]],
+        Note: forecast.DropoutInWords);
+        var customers = new ReportSection("Customers expected to spend the most",
+        [
+            new("Customer", ColumnKind.Text, 12), new("Repeat purchases", ColumnKind.Count, 10),
+            new("Weeks since last purchase", ColumnKind.Number, 10), new("Chance still active", ColumnKind.Percent, 10),
+            new("Expected purchases", ColumnKind.Number, 10), new("Expected sales", ColumnKind.Money, 12),
+        ],
+        forecast.TopCustomers.Select(c => (IReadOnlyList<object?>)
+        [
+            "#" + c.CustomerId.ToString(CultureInfo.InvariantCulture), c.RepeatPurchases, Math.Round((decimal)c.WeeksSinceLastPurchase, 2),
+            Share(c.ProbabilityAlive), Math.Round((decimal)c.ExpectedPurchases, 2), c.ExpectedSales is { } sales ? Money(sales) : null,
+        ]).ToList(),
+        Note: $"The {LtvForecast.CustomersShown} customers with the highest expected sales in the next 52 weeks.");
+        string Parameter(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+        var dropoutValue = bg.DropoutIsHomogeneous ? "unbounded" : null;
+        var parameters = new ReportSection("Model parameters",
+        [
+            new("Model", ColumnKind.Text, 14), new("Parameter", ColumnKind.Text, 10), new("Value", ColumnKind.Text, 12), new("Meaning", ColumnKind.Text, 60),
+        ],
+        [
+            ["BG/NBD", "r", Parameter(bg.R), "Shape of the purchase-rate distribution across customers"],
+            ["BG/NBD", "α", Parameter(bg.Alpha), "Scale of the purchase rate (weeks)"],
+            ["BG/NBD", "a", dropoutValue ?? Parameter(bg.A), "Dropout chance after a purchase ~ Beta(a, b)" + (bg.DropoutIsHomogeneous ? ": a and b grow without limit, the chance is the same for every customer" : "")],
+            ["BG/NBD", "b", dropoutValue ?? Parameter(bg.B), "Mean dropout chance a ÷ (a + b) = " + LtvForecast.Percent(bg.MeanDropout)],
+            ["Gamma-Gamma", "p", Parameter(gg.P), "Shape of a transaction's value"],
+            ["Gamma-Gamma", "q", Parameter(gg.Q), "Spread of customers' average spend"],
+            ["Gamma-Gamma", "γ (v)", Parameter(gg.V), "Scale of customers' average spend; mean value per purchase " +
+                (gg.PopulationMeanValue is { } mean ? new MetricFormatter(currency).Money(Money(mean)) : MetricFormatter.Missing)],
+            ["Both", "log-likelihood", Parameter(forecast.PurchasesLogLikelihood) + " / " + Parameter(forecast.ValueLogLikelihood), "BG/NBD / Gamma-Gamma, at the maximum"],
+            ["Both", "gross margin", Share(forecast.GrossMargin).ToString("0.00%", CultureInfo.InvariantCulture), "Turns expected sales into gross profit"],
+        ],
+        Note: string.Create(CultureInfo.InvariantCulture,
+            $"Fitted by maximum likelihood on {forecast.Customers:N0} customers ({forecast.RepeatCustomers:N0} repeat buyers), time in weeks, orders up to {forecast.CalibrationEnd:yyyy-MM-dd}."));
+        var period = new DateRange(forecast.CalibrationEnd.AddDays(1), forecast.CalibrationEnd.AddDays(7 * LtvForecast.HorizonWeeks));
+        return new ReportDocument(ReportNames.Ltv, ReportNames.Title(ReportNames.Ltv), storeName, currency, period, generatedAtUtc, [outlook, customers, parameters]);
+
+        static decimal Money(double value) => Math.Round((decimal)value, 2, MidpointRounding.AwayFromZero);
+        static decimal Share(double value) => Math.Round((decimal)value, 4, MidpointRounding.AwayFromZero);
     }
 
     private static string ShortLabel(DateRange period, Granularity granularity) =>

@@ -15,6 +15,10 @@ public static class ReportsFeature
         services.AddScoped<LedgerCache>();
         services.AddScoped<ReportService>();
         services.AddScoped<LtvModelService>();
+        // The predicted-LTV page and its downloads read a stored fit, refitted in a job after every data change.
+        services.AddScoped<LtvFits>();
+        services.AddTransient<LtvFitJob>();
+        services.AddSingleton<IFactsRebuiltObserver, LtvFitAfterFactsRebuild>();
         // Stores without a year of history get the model's LTV on the overview (see LtvCurveProvider).
         services.AddScoped<ILtvPredictor, BtydLtvPredictor>();
         services.AddScoped<ScheduledReports>();

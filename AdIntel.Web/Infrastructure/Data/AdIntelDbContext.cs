@@ -62,6 +62,7 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
     public DbSet<TrackingDataset> TrackingDatasets => Set<TrackingDataset>();
     public DbSet<TrackingEventDay> TrackingEventDays => Set<TrackingEventDay>();
+    public DbSet<LtvFit> LtvFits => Set<LtvFit>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

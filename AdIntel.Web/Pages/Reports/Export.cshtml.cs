@@ -30,7 +30,14 @@ public sealed class ExportModel(ReportService reports, StoreClock clock) : PageM
         {
             return BadRequest(error!.Message);
         }
-        var file = await reports.ExportAsync(query, kind, cancellationToken);
-        return File(file.Content, file.ContentType, file.FileName);
+        try
+        {
+            var file = await reports.ExportAsync(query, kind, cancellationToken);
+            return File(file.Content, file.ContentType, file.FileName);
+        }
+        catch (ReportUnavailableException e)
+        {
+            return new ConflictObjectResult(e.Message);
+        }
     }
 }

@@ -1,6 +1,8 @@
-using System.Globalization;
 using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Infrastructure.Htmx;
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Reports;
+using AdIntel.Web.Reports.Export;
 using AdIntel.Web.Reports.Ltv;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -8,47 +10,49 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AdIntel.Web.Pages.Reports;
 
-/// <summary>The fitted BG/NBD + Gamma-Gamma models and the customers they expect the most from over the next year.</summary>
-[Authorize(Policy = Policies.Accountant)]
-public sealed class LtvModel(LtvModelService models, StoreClock clock) : PageModel
+/// <summary>What the predicted-LTV body shows: the stored fit's state, and its forecast as the downloads write it.</summary>
+public sealed record LtvView(LtvFitStatus Status, ReportDocument? Document, MetricFormatter Format)
 {
-    public const int HorizonWeeks = 52;
-    public const int CustomersShown = 25;
+    public LtvForecast? Forecast => Status.Forecast;
 
-    public DateOnly CalibrationEnd { get; private set; }
-    public string? Error { get; private set; }
-    public LtvModelFit? Fit { get; private set; }
-    public IReadOnlyList<CustomerOutlook> TopCustomers { get; private set; } = [];
-    public double? ExpectedRepeatSales { get; private set; }
-    public MetricFormatter Format { get; private set; } = null!;
+    /// <summary>Money as the downloads round it (to cents).</summary>
+    public string Money(double value) => Format.Money(Math.Round((decimal)value, 2, MidpointRounding.AwayFromZero));
 
-    public async Task<IActionResult> OnGetAsync(string? calibrationEnd, CancellationToken cancellationToken)
+    public static string Count(double value) => Math.Round(value, 0, MidpointRounding.AwayFromZero).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The predicted LTV: the store's stored BG/NBD + Gamma-Gamma forecast in plain words, the customers expected to spend
+/// the most, the parameters on request, and the downloads. The page never fits: without a stored fit (or with an
+/// outdated one) it asks for one in the background and polls until it is stored.
+/// </summary>
+[Authorize(Policy = Policies.Accountant)]
+public sealed class LtvModel(LtvFits fits, ReportService reports, StoreClock clock) : PageModel
+{
+    public LtvView View { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Format = new MetricFormatter((await clock.GetCalendarAsync(cancellationToken)).Currency);
-        CalibrationEnd = await clock.GetTodayAsync(cancellationToken);
-        if (!string.IsNullOrWhiteSpace(calibrationEnd))
-        {
-            if (!DateOnly.TryParseExact(calibrationEnd, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end))
-            {
-                Error = $"\"{calibrationEnd}\" is not a date in the form YYYY-MM-DD.";
-                Response.StatusCode = StatusCodes.Status400BadRequest;
-                return Page();
-            }
-            CalibrationEnd = end;
-        }
-        try
-        {
-            Fit = await models.FitAsync(CalibrationEnd, BtydUnit.Week, cancellationToken);
-            var outlooks = Fit.Summary.Select(c => Fit.Outlook(c, HorizonWeeks)).ToList();
-            ExpectedRepeatSales = outlooks.Sum(o => o.ExpectedSales ?? 0);
-            TopCustomers = outlooks.OrderByDescending(o => o.ExpectedSales ?? 0).Take(CustomersShown).ToList();
-        }
-        catch (InsufficientLtvDataException e)
-        {
-            Error = e.Message;
-        }
-        return Page();
+        View = await ViewAsync(await fits.GetFreshAsync(cancellationToken), cancellationToken);
+        return this.PageOrPartial("_LtvBody", View);
     }
 
-    public static string Number(double value, string format = "0.000") => value.ToString(format, CultureInfo.InvariantCulture);
+    /// <summary>"Fit again": asks for a new fit (after a failure, or to refresh by hand).</summary>
+    public async Task<IActionResult> OnPostRefitAsync(CancellationToken cancellationToken)
+    {
+        var status = await fits.RefitAsync(cancellationToken);
+        if (!Request.IsHtmxFragmentRequest())
+        {
+            return RedirectToPage();
+        }
+        View = await ViewAsync(status, cancellationToken);
+        return Partial("_LtvBody", View);
+    }
+
+    private async Task<LtvView> ViewAsync(LtvFitStatus status, CancellationToken cancellationToken)
+    {
+        var format = new MetricFormatter((await clock.GetCalendarAsync(cancellationToken)).Currency);
+        var document = status.Forecast is { } forecast ? await reports.DocumentAsync(forecast, cancellationToken) : null;
+        return new LtvView(status, document, format);
+    }
 }

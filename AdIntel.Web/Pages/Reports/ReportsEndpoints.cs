@@ -154,6 +154,12 @@ public static class ReportsEndpoints
                 customers = fit.Customers,
                 repeatCustomers = fit.RepeatCustomers,
                 bgNbd = new { r = fit.Purchases.R, alpha = fit.Purchases.Alpha, a = fit.Purchases.A, b = fit.Purchases.B, logLikelihood = fit.PurchasesLogLikelihood },
+                // At the boundary (the same dropout chance for everyone) a and b only grow without limit: their mean is what they say.
+                dropout = new
+                {
+                    mean = Math.Round(fit.Purchases.MeanDropout, 4), sameForEveryCustomer = fit.Purchases.DropoutIsHomogeneous,
+                    description = fit.Purchases.DropoutInWords,
+                },
                 gammaGamma = new
                 {
                     p = fit.Value.P, q = fit.Value.Q, v = fit.Value.V, logLikelihood = fit.ValueLogLikelihood,
@@ -235,8 +241,15 @@ public static class ReportsEndpoints
         {
             return ApiResults.Error(StatusCodes.Status400BadRequest, error!.Code, error.Message, new { parameter = error.Parameter, value = error.Value });
         }
-        var file = await reports.ExportAsync(query, format, cancellationToken);
-        return Results.File(file.Content, file.ContentType, file.FileName);
+        try
+        {
+            var file = await reports.ExportAsync(query, format, cancellationToken);
+            return Results.File(file.Content, file.ContentType, file.FileName);
+        }
+        catch (ReportUnavailableException e)
+        {
+            return ApiResults.Error(StatusCodes.Status409Conflict, "report_unavailable", e.Message, new { report });
+        }
     }
 
     private static async Task<IResult> ListSchedulesAsync(ScheduledReports schedules, CancellationToken cancellationToken) =>

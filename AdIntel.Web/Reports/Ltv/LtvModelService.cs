@@ -39,29 +39,44 @@ public sealed record CustomerOutlook(BtydCustomer Customer, double ExpectedPurch
 /// <summary>Why a store's models cannot be fitted (too few customers or repeat buyers).</summary>
 public sealed class InsufficientLtvDataException(string message) : Exception(message);
 
+/// <summary>A step of a fit, for progress shown while it runs.</summary>
+public enum LtvFitStage
+{
+    ReadingOrders,
+    FittingPurchases,
+    FittingValue,
+    Forecasting,
+}
+
 /// <summary>
 /// Fits the current store's BTYD models on its orders (one transaction per customer and store-local day, valued at net
 /// sales: gross − discounts − refunds). Fits are cached per store, calibration end and unit while the store's daily facts
 /// (rebuilt after every data change) stay the same.
 /// </summary>
-public sealed class LtvModelService(AdIntelDbContext db, StoreContext storeContext, StoreCache cache)
+public sealed class LtvModelService(AdIntelDbContext db, StoreContext storeContext, StoreCache cache, LedgerCache ledgers)
 {
     /// <summary>Fewer repeat buyers than this leave the Gamma-Gamma and dropout parameters unidentified in practice.</summary>
     public const int MinimumRepeatCustomers = 10;
 
     public async Task<LtvModelFit> FitAsync(DateOnly calibrationEnd, BtydUnit unit, CancellationToken cancellationToken)
     {
-        var fingerprint = await db.DailyFacts.AsNoTracking()
-            .GroupBy(f => 1)
-            .Select(g => new { Days = g.Count(), Orders = g.Sum(f => f.Orders), Gross = g.Sum(f => (double)f.GrossSales), Returns = g.Sum(f => (double)f.Returns) })
-            .SingleOrDefaultAsync(cancellationToken);
+        var fingerprint = await FactsFingerprint.ReadAsync(db, cancellationToken);
         return await cache.GetOrBuildAsync(new StoreCacheKey(nameof(LtvModelService), storeContext.RequiredStoreId, (calibrationEnd, unit)),
-            new FitVersion(fingerprint?.Days, fingerprint?.Orders, fingerprint?.Gross, fingerprint?.Returns),
-            (services, ct) => FitUncachedAsync(services.GetRequiredService<LedgerCache>(), calibrationEnd, unit, ct), TimeSpan.FromHours(1), cancellationToken);
+            fingerprint?.Version ?? "",
+            (services, ct) => FitUncachedAsync(services.GetRequiredService<LedgerCache>(), calibrationEnd, unit, null, ct), TimeSpan.FromHours(1), cancellationToken);
     }
 
-    private static async Task<LtvModelFit> FitUncachedAsync(LedgerCache ledgers, DateOnly calibrationEnd, BtydUnit unit, CancellationToken cancellationToken)
+    /// <summary>A fit made now (not cached), telling <paramref name="onStage"/> as it moves on: the stored fit's job.</summary>
+    public Task<LtvModelFit> FitNowAsync(DateOnly calibrationEnd, BtydUnit unit, Func<LtvFitStage, Task> onStage, CancellationToken cancellationToken) =>
+        FitUncachedAsync(ledgers, calibrationEnd, unit, onStage, cancellationToken);
+
+    private static async Task<LtvModelFit> FitUncachedAsync(LedgerCache ledgers, DateOnly calibrationEnd, BtydUnit unit, Func<LtvFitStage, Task>? onStage,
+        CancellationToken cancellationToken)
     {
+        if (onStage is not null)
+        {
+            await onStage(LtvFitStage.ReadingOrders);
+        }
         var ledger = await ledgers.GetAsync(cancellationToken);
         var orders = ledger.Orders.Values.Where(o => o.CustomerId is not null && o.LocalDate <= calibrationEnd).ToList();
         var summary = BtydSummary.Build(orders.Select(o => new Purchase(o.CustomerId!.Value, o.LocalDate, o.NetSales)), calibrationEnd, unit);
@@ -69,10 +84,18 @@ public sealed class LtvModelService(AdIntelDbContext db, StoreContext storeConte
         if (summary.Count(c => c.Frequency > 0 && c.MeanRepeatValue > 0) < MinimumRepeatCustomers)
         {
             throw new InsufficientLtvDataException(
-                $"{summary.Count} customers bought by {calibrationEnd:yyyy-MM-dd} and {repeatCustomers} of them came back; the models need at least {MinimumRepeatCustomers} repeat customers.");
+                $"{summary.Count:N0} customers bought by {calibrationEnd:yyyy-MM-dd} and {repeatCustomers:N0} of them came back; the models need at least {MinimumRepeatCustomers} repeat customers.");
         }
 
-        var (purchases, purchasesLogLikelihood) = BgNbdModel.Fit(summary);
+        if (onStage is not null)
+        {
+            await onStage(LtvFitStage.FittingPurchases);
+        }
+        var purchases = BgNbdModel.Fit(summary);
+        if (onStage is not null)
+        {
+            await onStage(LtvFitStage.FittingValue);
+        }
         var (value, valueLogLikelihood, _) = GammaGammaModel.Fit(summary);
 
         var netSales = orders.Sum(o => o.NetSales);
@@ -80,12 +103,9 @@ public sealed class LtvModelService(AdIntelDbContext db, StoreContext storeConte
         var firstDays = orders.GroupBy(o => o.CustomerId!.Value)
             .Select(g => { var first = g.Min(o => o.LocalDate); return g.Where(o => o.LocalDate == first).Sum(o => o.NetSales - o.Cogs); })
             .ToList();
-        var fit = new LtvModelFit(calibrationEnd, unit, purchases, purchasesLogLikelihood, value, valueLogLikelihood, summary.Count, repeatCustomers,
+        return new LtvModelFit(calibrationEnd, unit, purchases.Model, purchases.LogLikelihood, value, valueLogLikelihood, summary.Count, repeatCustomers,
             netSales == 0 ? 0 : (double)(grossProfit / netSales), firstDays.Count == 0 ? 0 : (double)firstDays.Average(), summary);
-        return fit;
     }
-
-    private sealed record FitVersion(int? Days, int? Orders, double? Gross, double? Returns);
 }
 
 /// <summary>

@@ -40,7 +40,17 @@ public sealed class ScheduledReportJob(IServiceScopeFactory scopes, TimeProvider
         var period = ReportFrequency.PeriodBefore(schedule.Frequency, today);
         var query = new ReportQuery(schedule.Report, period, "custom",
             schedule.Frequency == ReportFrequency.Weekly ? Granularity.Week : Granularity.Month);
-        var file = await services.GetRequiredService<ReportService>().ExportAsync(query, schedule.Format, cancellationToken);
+        ExportFile file;
+        try
+        {
+            file = await services.GetRequiredService<ReportService>().ExportAsync(query, schedule.Format, cancellationToken);
+        }
+        catch (ReportUnavailableException ex)
+        {
+            schedule.LastError = ex.Message;
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
         var storeName = await db.Stores.AsNoTracking().Where(s => s.Id == storeId).Select(s => s.Name).SingleAsync(cancellationToken);
         var range = string.Create(CultureInfo.InvariantCulture, $"{period.From:MMM d, yyyy} – {period.To:MMM d, yyyy}");
         var message = new EmailMessage(schedule.Recipient, $"{ReportNames.Title(schedule.Report)} · {storeName} · {range}",

@@ -13,7 +13,6 @@ public sealed class ReportsPageTests(AppFixture fixture)
     [InlineData("/reports/creative", "Fatigue")]
     [InlineData("/reports/cohorts?basis=revenue", "Revenue LTV per customer")]
     [InlineData("/reports/benchmarks?vertical=apparel", "WordStream")]
-    [InlineData("/reports/ltv", "Fitted parameters")]
     public async Task Report_pages_show_their_report(string url, string expected)
     {
         var app = await fixture.HostAsync(AppFixture.Sqlite);

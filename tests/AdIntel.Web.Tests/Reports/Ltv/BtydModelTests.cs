@@ -33,8 +33,9 @@ public sealed class BtydModelTests
     [Fact]
     public void BgNbd_fit_on_cdnow_reproduces_the_published_parameters()
     {
-        var (model, logLikelihood) = BgNbdModel.Fit(Customers.Value);
+        var (model, logLikelihood, _) = BgNbdModel.Fit(Customers.Value);
 
+        Assert.False(model.DropoutIsHomogeneous);
         AssertWithinOnePercent(0.243, model.R, "r");
         AssertWithinOnePercent(4.414, model.Alpha, "alpha");
         AssertWithinOnePercent(0.793, model.A, "a");
@@ -46,12 +47,57 @@ public sealed class BtydModelTests
     [Fact]
     public void BgNbd_conditional_expectation_matches_the_papers_worked_example()
     {
-        var (model, _) = BgNbdModel.Fit(Customers.Value);
+        var model = BgNbdModel.Fit(Customers.Value).Model;
 
         AssertWithinOnePercent(1.226, model.ConditionalExpectedPurchases(39, 2, 30.43, 38.86), "E[Y(39) | 2, 30.43, 38.86]");
         // With the published parameters too, so the formula is checked independently of the optimiser.
         var published = new BgNbdModel(0.243, 4.414, 0.793, 2.426);
         AssertWithinOnePercent(1.226, published.ConditionalExpectedPurchases(39, 2, 30.43, 38.86), "with published parameters");
+    }
+
+    [Fact]
+    public void BgNbd_log_likelihood_at_the_published_parameters_is_the_papers()
+    {
+        // The likelihood is evaluated in the dropout's mean and dispersion; at finite a and b it is the paper's equation (6).
+        AssertWithinOnePercent(-9582.4, BgNbdModel.LogLikelihood(Customers.Value, 0.243, 4.414, 0.793, 2.426), "log-likelihood");
+    }
+
+    [Fact]
+    public void BgNbd_fit_recovers_known_parameters_of_simulated_customers()
+    {
+        var truth = new BgNbdModel(0.25, 4.0, 0.8, 2.5);
+        var customers = BtydSimulation.Customers(truth, new GammaGammaModel(6, 4, 15), 20_000, weeks: 78, seed: 42);
+
+        var fit = BgNbdModel.Fit(customers);
+
+        Assert.InRange(fit.Model.R, 0.25 * 0.9, 0.25 * 1.1);
+        Assert.InRange(fit.Model.Alpha, 4.0 * 0.85, 4.0 * 1.15);
+        Assert.InRange(fit.Model.MeanDropout, truth.MeanDropout - 0.03, truth.MeanDropout + 0.03);
+        Assert.InRange(fit.Model.A, 0.8 * 0.75, 0.8 * 1.25);
+        Assert.InRange(fit.Model.B, 2.5 * 0.75, 2.5 * 1.25);
+        Assert.False(fit.Model.DropoutIsHomogeneous);
+        Assert.Contains("differs from customer to customer", fit.Model.DropoutInWords, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Every customer drops out with the same chance (45%): in a and b the likelihood's maximum is at infinity, which the
+    /// fit in the dropout's mean and dispersion reaches as the point ρ = 0, converging, and reporting the mean in words.
+    /// </summary>
+    [Fact]
+    public void BgNbd_fit_at_the_homogeneous_dropout_boundary_converges_and_says_so()
+    {
+        var customers = BtydSimulation.Customers(new BgNbdModel(0.25, 4.0, 0.45e9, 0.55e9), new GammaGammaModel(6, 4, 15), 20_000, weeks: 78, seed: 43);
+
+        var fit = BgNbdModel.Fit(customers);
+
+        Assert.True(fit.Model.DropoutIsHomogeneous, $"a = {fit.Model.A}, b = {fit.Model.B}");
+        Assert.InRange(fit.Model.MeanDropout, 0.42, 0.48);
+        Assert.InRange(fit.Model.R, 0.25 * 0.9, 0.25 * 1.1);
+        Assert.True(fit.Evaluations < 5_000, $"{fit.Evaluations} evaluations");
+        Assert.Matches(@"^The chance of stopping after a purchase is about the same for every customer: 4[2-8]%\.$", fit.Model.DropoutInWords);
+        // The expectations stay finite at the boundary.
+        Assert.True(double.IsFinite(fit.Model.ConditionalExpectedPurchases(52, 3, 40, 60)));
+        Assert.InRange(fit.Model.ProbabilityBuysWithin(52, 3, 40, 60), 0, 1);
     }
 
     [Fact]
@@ -64,6 +110,9 @@ public sealed class BtydModelTests
         Assert.True(model.ProbabilityAlive(5, 5, 38.86) < 0.2);
         Assert.True(model.ProbabilityAlive(5, 38, 38.86) > 0.8);
         Assert.True(model.ExpectedPurchases(78) > model.ExpectedPurchases(39));
+        // Buying in the next year takes being alive, and is likelier for a frequent recent buyer than for a lapsed one.
+        Assert.True(model.ProbabilityBuysWithin(52, 5, 38, 38.86) <= model.ProbabilityAlive(5, 38, 38.86));
+        Assert.True(model.ProbabilityBuysWithin(52, 5, 38, 38.86) > model.ProbabilityBuysWithin(52, 5, 5, 38.86));
         Assert.Equal(0, model.ExpectedPurchases(0));
     }
 
