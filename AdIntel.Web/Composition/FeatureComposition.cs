@@ -11,6 +11,7 @@ using AdIntel.Web.Pages.Account;
 using AdIntel.Web.Pages.Alerts;
 using AdIntel.Web.Pages.Ask;
 using AdIntel.Web.Pages.Campaigns;
+using AdIntel.Web.Pages.Creatives;
 using AdIntel.Web.Pages.Costs;
 using AdIntel.Web.Pages.Imports;
 using AdIntel.Web.Pages.Overview;
@@ -70,6 +71,7 @@ public static class FeatureComposition
         api.MapPlannerPages();
         api.MapAlertsPages();
         api.MapTrackingPages();
+        api.MapCreativesPages();
         api.MapCostsPages();
         app.MapShopifyApp(api);
         app.MapIntegrationsEndpoints();

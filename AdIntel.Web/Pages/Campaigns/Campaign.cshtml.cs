@@ -20,6 +20,11 @@ public sealed class CampaignModel(CampaignPerformanceQuery performance, StoreClo
         {
             return Forbid();
         }
+        // Another store's campaign is not found, whatever the form says.
+        if (!await Executor.EntityExistsAsync(AdIntel.Web.Rules.Snapshots.RuleScope.Campaign, Id, cancellationToken))
+        {
+            return NotFound();
+        }
         if (!CampaignAutomation.IsValid(automationSetting))
         {
             return await AnswerAsync(new ControlOutcome("Choose one of the automation settings offered.", true, null, null), cancellationToken);

@@ -46,6 +46,9 @@ public abstract class PerformancePageModel(StoreClock clock, ActionExecutor exec
 
     public bool CanChange => User.GetStoreRole() >= StoreRole.Marketer;
 
+    /// <summary>The executor of the screen's changes, for the handlers of one screen (the campaign's automation).</summary>
+    protected ActionExecutor Executor => executor;
+
     /// <summary>The screen's report over <paramref name="query"/>, or null when its campaign or ad set does not exist.</summary>
     protected abstract Task<PerformanceReport?> LoadReportAsync(ReportQuery query, CancellationToken cancellationToken);
 
