@@ -1908,6 +1908,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<bool>("AutomationPaused")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("CommunityBenchmarks")
+                        .HasColumnType("boolean");
+
                     b.Property<int?>("MaxActionsPerDay")
                         .HasColumnType("integer");
 
