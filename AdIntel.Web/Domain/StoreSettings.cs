@@ -48,6 +48,11 @@ public sealed class StoreSettings : IStoreOwned
     public decimal? TargetPoas { get; set; }
     /// <summary>Cost per purchase the store accepts; null means break-even: the contribution margin per order of the last 30 days.</summary>
     public decimal? TargetCpa { get; set; }
+    /// <summary>
+    /// Opt-in to the installation's pooled benchmarks (Settings → Community, owners only; off by default): while on, the
+    /// store's period KPIs count towards the percentiles that other opted-in stores see, anonymously.
+    /// </summary>
+    public bool CommunityBenchmarks { get; set; }
     /// <summary>When the store's recommendations were last computed (Brain/Recommendations).</summary>
     public DateTime? RecommendationsComputedAtUtc { get; set; }
     public DateTime UpdatedAtUtc { get; set; }

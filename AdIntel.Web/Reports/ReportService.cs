@@ -17,7 +17,7 @@ public sealed record ExportFile(string FileName, string ContentType, byte[] Cont
 /// exports, and for the pages' tables, so a page and its downloads always show the same figures).
 /// </summary>
 public sealed class ReportService(AdIntelDbContext db, StoreContext storeContext, MetricsService metrics, StoreClock clock, TimeProvider time,
-    IEnumerable<IReportWriter> writers, LedgerCache ledgers, LtvFits ltvFits)
+    IEnumerable<IReportWriter> writers, LedgerCache ledgers, LtvFits ltvFits, CommunityBenchmarks community)
 {
     public Task<ProfitAndLossReport> SummaryAsync(DateRange range, Granularity granularity, CancellationToken cancellationToken) =>
         ProfitAndLossReport.BuildAsync(metrics, range, granularity, cancellationToken);
@@ -35,7 +35,7 @@ public sealed class ReportService(AdIntelDbContext db, StoreContext storeContext
         var cohorts = await CohortReport.BuildAsync(ledgers, metrics, new DateRange(today.AddDays(1 - DateRange.MaxDays), today), today,
             CohortBasis.GrossProfit, cancellationToken);
         var calendar = await clock.GetCalendarAsync(cancellationToken);
-        return await BenchmarkReport.BuildAsync(db, metrics, cohorts, range, vertical, calendar.Currency, cancellationToken);
+        return await BenchmarkReport.BuildAsync(db, metrics, community, cohorts, range, vertical, calendar.Currency, cancellationToken);
     }
 
     /// <summary>The cohorts page's tables, from the cohorts it already built for its heat map.</summary>
@@ -233,7 +233,32 @@ public static class ReportDocuments
             r.Benchmark.Url,
         ]).ToList();
         var section = new ReportSection("Benchmarks", columns, rows, Note: BenchmarkCatalog.Default.About);
-        return new ReportDocument(ReportNames.Benchmarks, ReportNames.Title(ReportNames.Benchmarks), storeName, currency, report.Range, generatedAtUtc, [section]);
+        return new ReportDocument(ReportNames.Benchmarks, ReportNames.Title(ReportNames.Benchmarks), storeName, currency, report.Range, generatedAtUtc,
+            [section, CommunitySection(report.Community, currency)]);
+    }
+
+    /// <summary>"Stores like yours": the store's figures beside the pooled percentiles, or why there are none.</summary>
+    private static ReportSection CommunitySection(CommunityBenchmarkReport community, string currency)
+    {
+        ReportColumn[] columns =
+        [
+            new("Figure", ColumnKind.Text, 30), new("Your store", ColumnKind.Text, 12), new("25th percentile", ColumnKind.Text, 14),
+            new("Median", ColumnKind.Text, 12), new("75th percentile", ColumnKind.Text, 14), new("Where you stand", ColumnKind.Text, 30),
+        ];
+        var rows = community.Metrics.Select(m => (IReadOnlyList<object?>)
+        [
+            m.Label,
+            CommunityFormat.Value(m.Unit, m.StoreValue, currency),
+            CommunityFormat.Value(m.Unit, m.P25, currency),
+            CommunityFormat.Value(m.Unit, m.P50, currency),
+            CommunityFormat.Value(m.Unit, m.P75, currency),
+            CommunityFormat.Position(m, community),
+        ]).ToList();
+        var note = !community.OptedIn
+            ? "Your store does not share its figures with the other stores of this installation, so it sees none of theirs. An owner can turn sharing on in Settings → Community."
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{community.Contributors} {(community.Contributors == 1 ? "store" : "stores")} of this installation (yours included) share their figures for this period; a percentile needs at least {community.MinimumStores} stores with the figure, money figures count stores selling in {currency} only. Only each store's totals are pooled, never names or orders, and only percentiles are shown.");
+        return new ReportSection("Stores like yours", columns, rows, Note: note);
     }
 
     public static ReportDocument Ltv(LtvForecast forecast, string storeName, string currency, DateTime generatedAtUtc)
@@ -301,6 +326,38 @@ public static class ReportDocuments
 
     private static string ShortLabel(DateRange period, Granularity granularity) =>
         period.From.ToString(granularity == Granularity.Month ? "MMM yy" : "MMM d", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The pooled benchmarks' figures as text: "3.10×", "$42.00", "31.5%".</summary>
+public static class CommunityFormat
+{
+    public static string Value(string unit, decimal? value, string currency) => value is not { } v ? MetricFormatter.Missing : unit switch
+    {
+        "money" => new MetricFormatter(currency).Money(Math.Round(v, 2, MidpointRounding.AwayFromZero)),
+        "percent" => v.ToString("0.0%", CultureInfo.InvariantCulture),
+        _ => v.ToString("0.00", CultureInfo.InvariantCulture) + "×",
+    };
+
+    public static string Position(CommunityMetric metric, CommunityBenchmarkReport community)
+    {
+        if (!community.OptedIn)
+        {
+            return "Not shared";
+        }
+        if (!metric.HasPercentiles)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"Needs {community.MinimumStores} stores ({metric.Stores} with this figure)");
+        }
+        var better = metric.HigherIsBetter ? "higher is better" : "lower is better";
+        return metric.Position switch
+        {
+            CommunityPosition.BelowP25 => $"Below the 25th percentile ({better})",
+            CommunityPosition.P25ToP50 => $"Between the 25th percentile and the median ({better})",
+            CommunityPosition.P50ToP75 => $"Between the median and the 75th percentile ({better})",
+            CommunityPosition.AboveP75 => $"Above the 75th percentile ({better})",
+            _ => "No figure for your store in this period",
+        };
+    }
 }
 
 /// <summary>Benchmark figures as text in their unit: "0.90%", "$1.72", "3.0×", "6–12 months".</summary>

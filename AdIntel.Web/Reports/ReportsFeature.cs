@@ -1,4 +1,5 @@
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Reports.Benchmarks;
 using AdIntel.Web.Reports.Export;
 using AdIntel.Web.Reports.Ltv;
 using AdIntel.Web.Reports.Scheduling;
@@ -14,6 +15,7 @@ public static class ReportsFeature
         services.AddSingleton<IReportWriter, PdfReportWriter>();
         services.AddScoped<LedgerCache>();
         services.AddScoped<ReportService>();
+        services.AddScoped<CommunityBenchmarks>();
         services.AddScoped<LtvModelService>();
         // The predicted-LTV page and its downloads read a stored fit, refitted in a job after every data change.
         services.AddScoped<LtvFits>();

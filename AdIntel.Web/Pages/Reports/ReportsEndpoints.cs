@@ -106,7 +106,26 @@ public static class ReportsEndpoints
                 },
                 why = r.Why, source = r.Benchmark.Source, url = r.Benchmark.Url,
             }),
+            community = new
+            {
+                optedIn = report.Community.OptedIn,
+                contributors = report.Community.Contributors,
+                minimumStores = report.Community.MinimumStores,
+                metrics = report.Community.Metrics.Select(m => new
+                {
+                    metric = m.Metric, label = m.Label, unit = m.Unit, higherIsBetter = m.HigherIsBetter, stores = m.Stores,
+                    store = Round(m.StoreValue, m.Unit), p25 = Round(m.P25, m.Unit), p50 = Round(m.P50, m.Unit), p75 = Round(m.P75, m.Unit),
+                    position = m.Position switch
+                    {
+                        CommunityPosition.BelowP25 => "below_p25", CommunityPosition.P25ToP50 => "p25_p50",
+                        CommunityPosition.P50ToP75 => "p50_p75", CommunityPosition.AboveP75 => "above_p75", _ => null,
+                    },
+                }),
+            },
         });
+
+        // Money to cents and ratios to 4 decimals, as everywhere in the API.
+        static decimal? Round(decimal? value, string unit) => value is { } v ? Math.Round(v, unit == "money" ? 2 : 4, MidpointRounding.AwayFromZero) : null;
     }
 
     private static async Task<IResult> CohortsAsync(string? from, string? to, string? preset, string? basis, StoreClock clock, ReportService reports,

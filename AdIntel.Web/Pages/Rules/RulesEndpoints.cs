@@ -304,11 +304,15 @@ public static class RulesEndpoints
         return [.. actions.Select(a => ActionView.From(a, a.RuleId is { } id ? names.GetValueOrDefault(id) : null))];
     }
 
-    private static async Task<IResult> GetAutomationAsync(AutomationSettings automation, ActionExecutor executor, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAutomationAsync(AutomationSettings automation, ActionExecutor executor, CancellationToken cancellationToken) =>
+        ApiResults.Ok(await ReadAutomationAsync(automation, executor, cancellationToken));
+
+    /// <summary>The data of <c>GET /api/settings/automation</c> (also the automation section of <c>GET /api/settings</c>): the settings and the tracking breaker's state.</summary>
+    public static async Task<object> ReadAutomationAsync(AutomationSettings automation, ActionExecutor executor, CancellationToken cancellationToken)
     {
         var settings = await automation.GetAsync(cancellationToken);
         var session = await executor.BeginAsync(cancellationToken);
-        return ApiResults.Ok(new { settings = AutomationSettingsDto.From(settings), tracking = new { broken = session.Tracking.Broken, explanation = session.Tracking.Explanation } });
+        return new { settings = AutomationSettingsDto.From(settings), tracking = new { broken = session.Tracking.Broken, explanation = session.Tracking.Explanation } };
     }
 
     private static async Task<IResult> PutAutomationAsync(AutomationSettingsDto? body, AutomationSettings automation, CancellationToken cancellationToken)

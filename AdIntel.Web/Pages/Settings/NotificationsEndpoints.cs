@@ -88,7 +88,12 @@ public static class NotificationsEndpoints
         ApiResults.List(await settings.ListDeliveriesAsync(100, cancellationToken));
 
     private static async Task<IResult> IntegrationsAsync(AdIntelDbContext db, NotificationSettings settings, IEmailSender email, LlmChatClients llm,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        ApiResults.Ok(await ReadIntegrationsAsync(db, settings, email, llm, cancellationToken));
+
+    /// <summary>Every connection's state: the data of <c>GET /api/settings/integrations</c> and the integrations section of <c>GET /api/settings</c>.</summary>
+    public static async Task<IReadOnlyList<IntegrationStatusView>> ReadIntegrationsAsync(AdIntelDbContext db, NotificationSettings settings, IEmailSender email,
+        LlmChatClients llm, CancellationToken cancellationToken)
     {
         var connections = await db.IntegrationConnections.AsNoTracking().ToListAsync(cancellationToken);
         var statuses = new List<IntegrationStatusView>();
@@ -118,6 +123,6 @@ public static class NotificationsEndpoints
         statuses.Add(llm.IsConfigured
             ? new IntegrationStatusView("llm", "connected", $"{llm.Options.ProviderLabel}, model {llm.Options.Model}", llm.Options.ProviderLabel, null, null)
             : new IntegrationStatusView("llm", "not_configured", "Not configured: recommendations use deterministic text", null, null, null));
-        return ApiResults.Ok(statuses);
+        return statuses;
     }
 }

@@ -1,8 +1,13 @@
+using AdIntel.Web.Alerts.Notifications;
+using AdIntel.Web.Brain.Llm;
 using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Audit;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Email;
 using AdIntel.Web.Metrics;
+using AdIntel.Web.Pages.Rules;
+using AdIntel.Web.Rules.Actions;
 
 namespace AdIntel.Web.Pages.Settings;
 
@@ -11,12 +16,50 @@ public static class SettingsEndpoints
     public static RouteGroupBuilder MapSettingsEndpoints(this RouteGroupBuilder api)
     {
         var settings = api.MapGroup("/settings");
-        settings.MapGet("", GetAsync).RequireAuthorization(Policies.Viewer);
+        settings.MapGet("", GetAllAsync).RequireAuthorization(Policies.Viewer);
         settings.MapGet("/costs", GetAsync).RequireAuthorization(Policies.Viewer);
         settings.MapPut("/costs", PutCostsAsync).RequireAuthorization(Policies.Marketer);
         settings.MapGet("/targets", GetTargetsAsync).RequireAuthorization(Policies.Viewer);
         settings.MapPut("/targets", PutTargetsAsync).RequireAuthorization(Policies.Marketer);
+        settings.MapGet("/community", GetCommunityAsync).RequireAuthorization(Policies.Viewer);
+        settings.MapPut("/community", PutCommunityAsync).RequireAuthorization(Policies.Owner);
         return api;
+    }
+
+    /// <summary>
+    /// Every settings section, each exactly as its own endpoint answers (read by the same code): costs, targets,
+    /// automation, notifications, community and integrations. The brand profile is not there until it exists.
+    /// </summary>
+    private static async Task<IResult> GetAllAsync(AdIntelDbContext db, TimeProvider time, MetricsService metrics, AutomationSettings automation,
+        ActionExecutor executor, NotificationSettings notifications, StoreCommunitySettings community, IEmailSender email, LlmChatClients llm,
+        CancellationToken cancellationToken) =>
+        ApiResults.Ok(new
+        {
+            costs = await ReadCostsAsync(db, time, cancellationToken),
+            targets = TargetsDto.From(await metrics.GetTargetsAsync(cancellationToken)),
+            automation = await RulesEndpoints.ReadAutomationAsync(automation, executor, cancellationToken),
+            notifications = await notifications.GetAsync(cancellationToken),
+            community = await community.GetAsync(cancellationToken),
+            integrations = await NotificationsEndpoints.ReadIntegrationsAsync(db, notifications, email, llm, cancellationToken),
+        });
+
+    private static async Task<IResult> GetCommunityAsync(StoreCommunitySettings community, CancellationToken cancellationToken) =>
+        ApiResults.Ok(await community.GetAsync(cancellationToken));
+
+    private static async Task<IResult> PutCommunityAsync(StoreCommunitySettings.CommunityDto? body, StoreCommunitySettings community,
+        CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ApiResults.BadRequest("Send a JSON body with benchmarks (true to share the store's figures in the pooled benchmarks, false not to).");
+        }
+        if (body.Benchmarks is not { } benchmarks)
+        {
+            return ApiResults.Unprocessable("invalid_settings", "Say whether the store takes part in the pooled benchmarks.",
+                new Dictionary<string, string> { ["benchmarks"] = "must be true or false" });
+        }
+        await community.SaveAsync(benchmarks, cancellationToken);
+        return ApiResults.Ok(await community.GetAsync(cancellationToken));
     }
 
     /// <summary>
@@ -54,11 +97,11 @@ public static class SettingsEndpoints
 
     public sealed record CostSettingsDto(decimal PaymentFeePercent, decimal PaymentFeeFixed, decimal ShippingCostPerOrder, decimal OtherMarketingCostPerMonth);
 
-    private static async Task<IResult> GetAsync(AdIntelDbContext db, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var s = await db.GetOrCreateStoreSettingsAsync(time, cancellationToken);
-        return ApiResults.Ok(new CostSettingsDto(s.PaymentFeePercent, s.PaymentFeeFixed, s.ShippingCostPerOrder, s.OtherMarketingCostPerMonth));
-    }
+    private static async Task<IResult> GetAsync(AdIntelDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        ApiResults.Ok(await ReadCostsAsync(db, time, cancellationToken));
+
+    private static async Task<CostSettingsDto> ReadCostsAsync(AdIntelDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        StoreCostSettings.Snapshot(await db.GetOrCreateStoreSettingsAsync(time, cancellationToken));
 
     private static async Task<IResult> PutCostsAsync(CostSettingsDto? body, AdIntelDbContext db, IAuditLog audit, TimeProvider time,
         CancellationToken cancellationToken)

@@ -16,11 +16,14 @@ public enum BenchmarkVerdict
 /// <summary>One benchmark beside the store's own figure for the period (null when the store has no such figure).</summary>
 public sealed record BenchmarkRow(Benchmark Benchmark, decimal? StoreValue, BenchmarkVerdict Verdict, string? Why);
 
-/// <summary>The store against the published benchmarks of <see cref="Vertical"/> for a period.</summary>
-public sealed record BenchmarkReport(DateRange Range, string Vertical, string Currency, IReadOnlyList<BenchmarkRow> Rows)
+/// <summary>
+/// The store against the published benchmarks of <see cref="Vertical"/> for a period, and against the opted-in stores
+/// of this installation (<see cref="Community"/>).
+/// </summary>
+public sealed record BenchmarkReport(DateRange Range, string Vertical, string Currency, IReadOnlyList<BenchmarkRow> Rows, CommunityBenchmarkReport Community)
 {
-    public static async Task<BenchmarkReport> BuildAsync(AdIntelDbContext db, MetricsService metrics, CohortReport cohorts, DateRange range,
-        string vertical, string currency, CancellationToken cancellationToken)
+    public static async Task<BenchmarkReport> BuildAsync(AdIntelDbContext db, MetricsService metrics, CommunityBenchmarks community, CohortReport cohorts,
+        DateRange range, string vertical, string currency, CancellationToken cancellationToken)
     {
         var kpis = await metrics.GetKpisAsync(range, cancellationToken);
         var facts = await db.DailyFacts.AsNoTracking().Where(f => f.Date >= range.From && f.Date <= range.To)
@@ -62,7 +65,7 @@ public sealed record BenchmarkReport(DateRange Range, string Vertical, string Cu
             }
             return new BenchmarkRow(benchmark, value, Judge(benchmark, value.Value), null);
         }).ToList();
-        return new BenchmarkReport(range, vertical, currency, rows);
+        return new BenchmarkReport(range, vertical, currency, rows, await community.BuildAsync(range, kpis, currency, cancellationToken));
     }
 
     private static BenchmarkVerdict Judge(Benchmark benchmark, decimal value)

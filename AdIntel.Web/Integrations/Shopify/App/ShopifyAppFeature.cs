@@ -16,7 +16,8 @@ public static class ShopifyAppFeature
             services.AddOptions<CookieAuthenticationOptions>(ShopifySessionAuthentication.SchemeName)
                 .Configure<IHostEnvironment>(ShopifySessionAuthentication.Configure);
         }
-        services.AddSingleton(services => new OAuthStateCookie<ShopifyInstallTicket>(ShopifyInstallTicket.CookieName, ShopifyAppPaths.Root,
+        // Path "/": the install and its callback live under ShopifyAppPaths.Root and under the API aliases alike.
+        services.AddSingleton(services => new OAuthStateCookie<ShopifyInstallTicket>(ShopifyInstallTicket.CookieName, "/",
             services.GetRequiredService<IDataProtectionProvider>(), services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ShopifyConnections>();
         services.AddSingleton<ShopifyWebhookProcessor>();
@@ -30,6 +31,7 @@ public static class ShopifyAppFeature
     {
         app.MapShopifyInstallEndpoints();
         app.MapShopifyWebhookEndpoint();
+        api.MapShopifyMeEndpoint();
         api.MapComplianceRequestEndpoints();
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Auth;
 using AdIntel.Web.Infrastructure.Options;
 using Microsoft.AspNetCore.Antiforgery;
@@ -20,8 +21,12 @@ public static class ShopifyInstallEndpoints
 {
     public static IEndpointRouteBuilder MapShopifyInstallEndpoints(this IEndpointRouteBuilder app)
     {
+        // The API paths are aliases of the same handlers (the original product's routes): an install started at
+        // ApiInstall comes back to ApiCallback, so either pair can be the app's URL and redirection URL.
         app.MapGet(ShopifyAppPaths.Install, InstallAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(ShopifyAppPaths.ApiInstall, InstallAsync).AllowAnonymous();
         app.MapGet(ShopifyAppPaths.Callback, CallbackAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(ShopifyAppPaths.ApiCallback, CallbackAsync).AllowAnonymous();
         app.MapPost(ShopifyAppPaths.Disconnect, DisconnectAsync)
             .RequireAuthorization(Policies.Owner).ExcludeFromDescription();
         return app;
@@ -36,16 +41,19 @@ public static class ShopifyInstallEndpoints
         IOptions<AuthOptions> auth, OAuthStateCookie<ShopifyInstallTicket> installState, ShopifyConnections connections, IntegrationSchedules schedules, PublicLinks links,
         TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (NotConfigured(shopify.Value) is { } notConfigured)
+        if (NotConfigured(context, shopify.Value) is { } notConfigured)
         {
             return notConfigured;
         }
         var query = Pairs(context.Request.Query);
         var signed = Value(query, "hmac") is not null;
         var shopParameter = Value(query, "shop");
+        var api = context.Request.IsApiRequest();
         if (!signed && shopParameter is null)
         {
-            return ShopifyAppPage.AskForShop(null, null);
+            return api
+                ? ApiResults.BadRequest("Say which shop to install on: ?shop=your-store.myshopify.com.", new { shop = "required" })
+                : ShopifyAppPage.AskForShop(null, null);
         }
         if (signed && CheckSignature(query, shopify.Value.ClientSecret!, time) is { } badSignature)
         {
@@ -55,6 +63,8 @@ public static class ShopifyInstallEndpoints
         {
             return signed
                 ? ShopifyAppPage.Problem(StatusCodes.Status400BadRequest, "Not a Shopify store", "The shop in this link is not a store's .myshopify.com address.")
+                : api ? ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_shop",
+                    "That is not a store's Shopify address: it ends in .myshopify.com, e.g. your-store.myshopify.com.", new { shop = shopParameter })
                 : ShopifyAppPage.AskForShop("That is not a store's Shopify address: it ends in .myshopify.com, e.g. your-store.myshopify.com.", shopParameter);
         }
 
@@ -83,7 +93,7 @@ public static class ShopifyInstallEndpoints
         {
             ReturnUrl = LocalPath(Value(query, "returnUrl")),
         });
-        var authorize = oauth.AuthorizeUrl(shop, links.Absolute(context.Request, ShopifyAppPaths.Callback), nonce);
+        var authorize = oauth.AuthorizeUrl(shop, links.Absolute(context.Request, api ? ShopifyAppPaths.ApiCallback : ShopifyAppPaths.Callback), nonce);
         return Value(query, "continue") == "page" ? ShopifyAppPage.ContinueTo(authorize) : Results.Redirect(authorize.ToString());
     }
 
@@ -95,7 +105,7 @@ public static class ShopifyInstallEndpoints
         IOptions<AuthOptions> auth, OAuthStateCookie<ShopifyInstallTicket> installState, ShopifyConnections connections, IntegrationSchedules schedules,
         TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (NotConfigured(shopify.Value) is { } notConfigured)
+        if (NotConfigured(context, shopify.Value) is { } notConfigured)
         {
             return notConfigured;
         }
@@ -293,11 +303,17 @@ public static class ShopifyInstallEndpoints
     }
 
     /// <summary>Without app credentials there is no Shopify app here at all: 404 with a page saying so (a server error would be wrong).</summary>
-    private static IResult? NotConfigured(ShopifyOptions options) =>
-        string.IsNullOrWhiteSpace(options.ClientId) || string.IsNullOrWhiteSpace(options.ClientSecret)
-            ? ShopifyAppPage.Problem(StatusCodes.Status404NotFound, "Shopify is not set up",
-                "This AdIntel installation has no Shopify app credentials yet (Shopify:ClientId and Shopify:ClientSecret).")
-            : null;
+    private static IResult? NotConfigured(HttpContext context, ShopifyOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.ClientId) && !string.IsNullOrWhiteSpace(options.ClientSecret))
+        {
+            return null;
+        }
+        const string message = "This AdIntel installation has no Shopify app credentials yet (Shopify:ClientId and Shopify:ClientSecret).";
+        return context.Request.IsApiRequest()
+            ? ApiResults.Error(StatusCodes.Status404NotFound, "shopify_not_configured", message)
+            : ShopifyAppPage.Problem(StatusCodes.Status404NotFound, "Shopify is not set up", message);
+    }
 
     private static List<KeyValuePair<string, string>> Pairs(IQueryCollection query) =>
         [.. query.Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()))];

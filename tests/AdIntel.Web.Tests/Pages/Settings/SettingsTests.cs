@@ -33,7 +33,7 @@ public sealed partial class SettingsTests(AppFixture fixture)
     {
         var store = await fixture.SqliteApp.CreateStoreAsync(StoreRole.Viewer);
 
-        var data = (await store.Api.GetFromJsonAsync<JsonElement>("/api/settings")).GetProperty("data");
+        var data = (await store.Api.GetFromJsonAsync<JsonElement>("/api/settings")).GetProperty("data").GetProperty("costs");
 
         Assert.Equal(2.9m, data.GetProperty("paymentFeePercent").GetDecimal());
         Assert.Equal(0.30m, data.GetProperty("paymentFeeFixed").GetDecimal());

@@ -2031,6 +2031,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<bool>("AutomationPaused")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("CommunityBenchmarks")
+                        .HasColumnType("boolean");
+
                     b.Property<int?>("MaxActionsPerDay")
                         .HasColumnType("integer");
 

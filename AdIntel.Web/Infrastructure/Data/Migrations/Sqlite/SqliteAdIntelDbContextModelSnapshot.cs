@@ -1954,6 +1954,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<bool>("AutomationPaused")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("CommunityBenchmarks")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("MaxActionsPerDay")
                         .HasColumnType("INTEGER");
 
