@@ -15,12 +15,16 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Rules.Actions;
 
 /// <summary>What the rails and the store's state are for one run (or one approval): loaded once by <see cref="ActionExecutor.BeginAsync"/>.</summary>
-public sealed class ActionSession(RailSettings settings, RailLedger ledger, TrackingStatus tracking, TimeZoneInfo timeZone)
+public sealed class ActionSession(RailSettings settings, RailLedger ledger, TrackingStatus tracking, TimeZoneInfo timeZone,
+    IReadOnlyDictionary<long, CampaignAutomationSetting> campaignAutomation)
 {
     public RailSettings Settings { get; } = settings;
     public RailLedger Ledger { get; } = ledger;
     public TrackingStatus Tracking { get; } = tracking;
     public TimeZoneInfo TimeZone { get; } = timeZone;
+
+    /// <summary>The campaigns whose automation setting is not the store's (usually none), by id.</summary>
+    public IReadOnlyDictionary<long, CampaignAutomationSetting> CampaignAutomation { get; } = campaignAutomation;
 }
 
 /// <summary>Where a proposal comes from and how to record it.</summary>
@@ -90,7 +94,10 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             RuleScopes.TryParse(a.EntityScope, out var scope) ? scope : RuleScope.Ad, a.EntityId, a.RuleId, a.Type, a.ExecutedAtUtc!.Value,
             a.BudgetBefore, a.DecidedBy is null)));
         var tracking = await trackingMonitor.StatusAsync(settings.TrackingDropPercent, cancellationToken);
-        return new ActionSession(settings, ledger, tracking, timeZone);
+        var campaignAutomation = await db.Campaigns.AsNoTracking().Where(c => c.Automation != CampaignAutomation.Inherit)
+            .Select(c => new { c.Id, c.Automation, c.Name })
+            .ToDictionaryAsync(c => c.Id, c => new CampaignAutomationSetting(c.Automation, c.Name), cancellationToken);
+        return new ActionSession(settings, ledger, tracking, timeZone, campaignAutomation);
     }
 
     /// <summary>Decides and carries out one proposal: executes it, queues it for approval, or says why not.</summary>
@@ -114,7 +121,7 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             return new(ActionOutcome.Blocked, "The entity no longer exists.");
         }
         var now = time.GetUtcNow().UtcDateTime;
-        var campaign = await CampaignAutomationAsync(proposal.Scope, proposal.EntityId, cancellationToken);
+        var campaign = await CampaignAutomationAsync(session, proposal.Scope, proposal.EntityId, cancellationToken);
         var decision = SafetyRails.Decide(proposal, state, session.Settings, session.Ledger, session.Tracking, now, approvedByPerson: false, campaign);
         switch (decision.Verdict)
         {
@@ -249,7 +256,7 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             Evidence = new EntityEvidence(0, 0, 0),
         };
         var decision = SafetyRails.Decide(proposal, state, session.Settings, session.Ledger, session.Tracking, time.GetUtcNow().UtcDateTime, approvedByPerson: true,
-            await CampaignAutomationAsync(scope, record.EntityId, cancellationToken));
+            await CampaignAutomationAsync(session, scope, record.EntityId, cancellationToken));
         if (decision.Verdict != RailVerdict.Execute)
         {
             return ActionCommandResult.Conflict(record, decision.Verdict == RailVerdict.NoChange
@@ -425,10 +432,15 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
 
     /// <summary>
     /// The automation setting of the campaign <paramref name="entityId"/> belongs to (itself for a campaign); inherited
-    /// for an account-level action.
+    /// for an account-level action, and without a query when no campaign of the store has its own setting.
     /// </summary>
-    public async Task<CampaignAutomationSetting> CampaignAutomationAsync(RuleScope scope, long entityId, CancellationToken cancellationToken)
+    private async Task<CampaignAutomationSetting> CampaignAutomationAsync(ActionSession session, RuleScope scope, long entityId,
+        CancellationToken cancellationToken)
     {
+        if (session.CampaignAutomation.Count == 0)
+        {
+            return CampaignAutomationSetting.Inherited;
+        }
         var campaignId = scope switch
         {
             RuleScope.Campaign => entityId,
@@ -436,11 +448,7 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             RuleScope.Ad => await db.Ads.Where(a => a.Id == entityId).Select(a => (long?)a.CampaignId).FirstOrDefaultAsync(cancellationToken),
             _ => null,
         };
-        var campaign = campaignId is null ? null : await db.Campaigns.AsNoTracking().Where(c => c.Id == campaignId)
-            .Select(c => new { c.Automation, c.Name }).FirstOrDefaultAsync(cancellationToken);
-        return campaign is null || campaign.Automation == CampaignAutomation.Inherit
-            ? CampaignAutomationSetting.Inherited
-            : new CampaignAutomationSetting(campaign.Automation, campaign.Name);
+        return campaignId is { } id && session.CampaignAutomation.TryGetValue(id, out var setting) ? setting : CampaignAutomationSetting.Inherited;
     }
 
     /// <summary>Puts <paramref name="tag"/> on the entity (the one writer of tags); false when it already had it.</summary>
