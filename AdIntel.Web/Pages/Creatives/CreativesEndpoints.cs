@@ -23,8 +23,10 @@ public static class CreativesEndpoints
     public sealed record ComplianceView(bool Compliant, IReadOnlyList<string> CheckedFields, IReadOnlyList<ComplianceFinding> Findings);
 
     /// <summary>The ad's thumbnail, drawn here (no fetch), for an ad of the signed-in store; 404 for any other.</summary>
-    private static async Task<IResult> Thumbnail(long adId, AdIntelDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> Thumbnail(long adId, AdIntelDbContext db, HttpContext context, CancellationToken cancellationToken)
     {
+        // It names the store's ad: the browser may keep it a while, shared caches never.
+        context.Response.Headers.CacheControl = "private, max-age=3600";
         var ad = await db.Ads.AsNoTracking().Where(a => a.Id == adId)
             .Select(a => new { a.Name, Creative = db.AdCreatives.FirstOrDefault(c => c.AdId == a.Id) })
             .SingleOrDefaultAsync(cancellationToken);

@@ -70,6 +70,7 @@ public sealed class CreativesTests(AppFixture fixture)
         using var response = await app.CreateClient().GetAsync(CreativeThumbnail.Path(demoAd.Id));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("private", response.Headers.CacheControl?.ToString());
         var svg = await response.Content.ReadAsStringAsync();
         Assert.StartsWith("<svg", svg, StringComparison.Ordinal);
         Assert.Contains(System.Security.SecurityElement.Escape(demoAd.Name), svg);
