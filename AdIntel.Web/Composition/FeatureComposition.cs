@@ -55,6 +55,7 @@ public static class FeatureComposition
         services.AddAskPages();
         services.AddAlertsPages();
         services.AddCostsPages();
+        services.AddCreativesPages();
         return builder;
     }
 

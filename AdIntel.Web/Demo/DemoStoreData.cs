@@ -31,6 +31,8 @@ public sealed class DemoStoreData
     public required IReadOnlyList<Campaign> Campaigns { get; init; }
     public required IReadOnlyList<AdSet> AdSets { get; init; }
     public required IReadOnlyList<Ad> Ads { get; init; }
+    /// <summary>One per ad.</summary>
+    public required IReadOnlyList<AdCreative> Creatives { get; init; }
     public required IReadOnlyList<AdInsightDaily> Insights { get; init; }
 
     /// <summary>The days on which Meta's pixel stopped reporting purchases while Shopify kept taking orders.</summary>

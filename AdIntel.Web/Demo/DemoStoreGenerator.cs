@@ -51,6 +51,7 @@ public static class DemoStoreGenerator
         var adsRandom = new Random(master.Next());
         var targetsRandom = new Random(master.Next());
         var budgetsRandom = new Random(master.Next());
+        var creativesRandom = new Random(master.Next());
 
         var calendar = new DemoCalendar(firstDay, lastDay, growthOverPeriod: Math.Pow(1.9, options.Months / 18.0));
         var catalog = DemoCatalog.Build(catalogRandom, calendar);
@@ -102,6 +103,7 @@ public static class DemoStoreGenerator
             Campaigns = ads.Campaigns,
             AdSets = ads.AdSets,
             Ads = ads.Ads,
+            Creatives = DemoCreatives.Build(creativesRandom, ads.Campaigns, ads.Ads),
             Insights = ads.Insights,
             TrackingOutageFrom = ads.OutageFrom,
             TrackingOutageTo = ads.OutageTo,

@@ -73,6 +73,7 @@ public sealed class DemoStoreSeeder(
             await InsertAsync(data.Campaigns, "campaigns", cancellationToken);
             await InsertAsync(data.AdSets, "ad sets", cancellationToken);
             await InsertAsync(data.Ads, "ads", cancellationToken);
+            await InsertAsync(data.Creatives, "ad creatives", cancellationToken);
             await InsertAsync(data.Insights, "ad insight rows", cancellationToken);
             logger.LogInformation("Demo store {StoreId}: data written in {ElapsedMs} ms", storeId, phase.ElapsedMilliseconds);
 
@@ -125,6 +126,7 @@ public sealed class DemoStoreSeeder(
         var adSets = await MaxIdAsync<AdSet>(cancellationToken);
         var ads = await MaxIdAsync<Ad>(cancellationToken);
         var insights = await MaxIdAsync<AdInsightDaily>(cancellationToken);
+        var creatives = await MaxIdAsync<AdCreative>(cancellationToken);
 
         data.Settings.Id += settings;
         foreach (var product in data.Products)
@@ -172,6 +174,11 @@ public sealed class DemoStoreSeeder(
             ad.Id += ads;
             ad.AdSetId += adSets;
             ad.CampaignId += campaigns;
+        }
+        foreach (var creative in data.Creatives)
+        {
+            creative.Id += creatives;
+            creative.AdId += ads;
         }
         foreach (var insight in data.Insights)
         {

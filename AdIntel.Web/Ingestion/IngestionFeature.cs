@@ -7,6 +7,7 @@ public static class IngestionFeature
     {
         services.AddScoped<OrderWriter>();
         services.AddScoped<MetaAdsWriter>();
+        services.AddScoped<AdCreativeWriter>();
         services.AddScoped<ProductCostWriter>();
         return services;
     }

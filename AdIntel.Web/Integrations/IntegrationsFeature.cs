@@ -47,6 +47,8 @@ public static class IntegrationsFeature
         // The syncs (run in this order), what runs and records them, and their schedules.
         services.AddIntegrationSync<ShopifySync>();
         services.AddIntegrationSync<MetaSync>();
+        // The ads' creatives (copy, call to action, preview), once the ads they belong to are stored.
+        services.AddIntegrationSync<MetaCreativesSync>();
         // After the ads: the pixel's status, events by source and Event Match Quality, then tracking health evaluated.
         services.AddIntegrationSync<DatasetQualitySync>();
         services.AddScoped<TestEventSender>();

@@ -34,6 +34,7 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<AdSet> AdSets => Set<AdSet>();
     public DbSet<Ad> Ads => Set<Ad>();
+    public DbSet<AdCreative> AdCreatives => Set<AdCreative>();
     public DbSet<AdInsightDaily> AdInsights => Set<AdInsightDaily>();
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<Order> Orders => Set<Order>();

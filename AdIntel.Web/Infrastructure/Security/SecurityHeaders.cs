@@ -25,6 +25,11 @@ public sealed class SecurityHeaders(IOptions<AuthOptions> auth, IServiceScopeFac
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "object-src 'none'; base-uri 'self'; form-action 'self'";
 
+    /// <summary>The Creatives page shows Meta's ad previews, served from Meta's image CDN; no other page loads outside images.</summary>
+    private const string CreativesPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://*.fbcdn.net; font-src 'self'; connect-src 'self'; " +
+        "object-src 'none'; base-uri 'self'; form-action 'self'";
+
     private const string ShopifyAdmin = "https://admin.shopify.com";
 
     private readonly ConcurrentDictionary<long, string?> _shopDomains = new();
@@ -36,7 +41,9 @@ public sealed class SecurityHeaders(IOptions<AuthOptions> auth, IServiceScopeFac
     public async Task ApplyAsync(HttpContext context, PathString requestPath)
     {
         var headers = context.Response.Headers;
-        var policy = requestPath.StartsWithSegments("/jobs", StringComparison.OrdinalIgnoreCase) ? JobsDashboardPolicy : BasePolicy;
+        var policy = requestPath.StartsWithSegments("/jobs", StringComparison.OrdinalIgnoreCase) ? JobsDashboardPolicy
+            : requestPath.StartsWithSegments("/creatives", StringComparison.OrdinalIgnoreCase) ? CreativesPolicy
+            : BasePolicy;
         if (auth.Value.IsShopify)
         {
             var shop = await FindShopDomainAsync(context);

@@ -1,16 +1,19 @@
 using AdIntel.Web.Creatives.Compliance;
 using AdIntel.Web.Infrastructure.Api;
 using AdIntel.Web.Infrastructure.Auth;
+using AdIntel.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Pages.Creatives;
 
-/// <summary><c>/api/creatives/*</c>: checks on ad copy (more of the creatives API lands with creative intelligence).</summary>
+/// <summary><c>/api/creatives/*</c>: checks on ad copy and the thumbnails the app draws for its ads' creatives.</summary>
 public static class CreativesEndpoints
 {
     public static RouteGroupBuilder MapCreativesEndpoints(this RouteGroupBuilder api)
     {
         var creatives = api.MapGroup("/creatives");
         creatives.MapPost("/compliance-check", CheckCompliance).RequireAuthorization(Policies.Viewer);
+        creatives.MapGet("/{adId:long}/thumbnail.svg", Thumbnail).RequireAuthorization(Policies.Viewer);
         return api;
     }
 
@@ -18,6 +21,19 @@ public static class CreativesEndpoints
     public sealed record ComplianceRequest(string? PrimaryText, string? Headline, string? Description, string? Text);
 
     public sealed record ComplianceView(bool Compliant, IReadOnlyList<string> CheckedFields, IReadOnlyList<ComplianceFinding> Findings);
+
+    /// <summary>The ad's thumbnail, drawn here (no fetch), for an ad of the signed-in store; 404 for any other.</summary>
+    private static async Task<IResult> Thumbnail(long adId, AdIntelDbContext db, HttpContext context, CancellationToken cancellationToken)
+    {
+        // It names the store's ad: the browser may keep it a while, shared caches never.
+        context.Response.Headers.CacheControl = "private, max-age=3600";
+        var ad = await db.Ads.AsNoTracking().Where(a => a.Id == adId)
+            .Select(a => new { a.Name, Creative = db.AdCreatives.FirstOrDefault(c => c.AdId == a.Id) })
+            .SingleOrDefaultAsync(cancellationToken);
+        return ad is null
+            ? ApiResults.NotFound("The ad")
+            : Results.Text(CreativeThumbnail.Render(ad.Name, ad.Creative), "image/svg+xml");
+    }
 
     private static IResult CheckCompliance(ComplianceRequest? body)
     {

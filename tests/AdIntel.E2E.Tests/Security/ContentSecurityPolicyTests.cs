@@ -11,7 +11,7 @@ namespace AdIntel.E2E.Tests.Security;
 public sealed class ContentSecurityPolicyTests(E2EFixture app)
 {
     private static readonly string[] Pages =
-        ["/", "/campaigns", "/planner", "/imports", "/settings", "/settings/members", "/settings/api-tokens", "/settings/audit", "/settings/plugins", "/jobs"];
+        ["/", "/campaigns", "/creatives", "/planner", "/imports", "/settings", "/settings/members", "/settings/api-tokens", "/settings/audit", "/settings/plugins", "/jobs"];
 
     [Fact]
     public async Task No_page_or_htmx_swap_violates_the_content_security_policy()

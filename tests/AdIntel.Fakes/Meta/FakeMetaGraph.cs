@@ -103,7 +103,7 @@ public static class FakeMetaGraph
                     ("GET", ["me", "adaccounts"]) => Page(context, version, state.Accounts.Select(AccountJson).ToList()),
                     ("GET", [var account, "campaigns" or "adsets" or "ads"]) when Account(state, account) is { } a =>
                         Page(context, version, state.Objects.Where(o => o.AccountId == a.AccountId && o.Kind == Kind(segments[1]))
-                            .OrderBy(o => o.Id, StringComparer.Ordinal).Select(ObjectJson).ToList()),
+                            .OrderBy(o => o.Id, StringComparer.Ordinal).Select(o => WithCreative(o, Param("fields"))).ToList()),
                     ("GET", [var account, "adspixels"]) when Account(state, account) is { } a =>
                         Page(context, version, state.Datasets.Where(d => d.AccountId == a.AccountId).OrderBy(d => d.Id, StringComparer.Ordinal)
                             .Select(d => FakeMetaDatasets.Fields(d, Param("fields"))).ToList()),
@@ -440,6 +440,17 @@ public static class FakeMetaGraph
 
     private static FakeAdAccount? Account(FakeMetaState state, string segment) =>
         segment.StartsWith("act_", StringComparison.Ordinal) ? state.Accounts.FirstOrDefault(a => a.AccountId == segment[4..]) : null;
+
+    /// <summary>The object, with its creative node inline when the fields ask for <c>creative{…}</c> (or <c>creative.…{…}</c>).</summary>
+    private static JsonObject WithCreative(FakeMetaObject o, string? fields)
+    {
+        var json = ObjectJson(o);
+        if (o.Creative is not null && fields is not null && fields.Contains("creative", StringComparison.Ordinal))
+        {
+            json["creative"] = o.Creative.DeepClone();
+        }
+        return json;
+    }
 
     private static string Kind(string edge) => edge switch { "campaigns" => "campaign", "adsets" => "adset", _ => "ad" };
 

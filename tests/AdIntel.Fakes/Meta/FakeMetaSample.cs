@@ -30,6 +30,7 @@ public static class FakeMetaSample
                         Id = (++id).ToString(System.Globalization.CultureInfo.InvariantCulture), Kind = "ad", AccountId = accountId, Name = $"Creative {s}.{a}",
                         CampaignId = campaign.Id, AdSetId = adSet.Id, CreatedTime = created,
                     };
+                    ad.Creative = SampleCreative(campaignName, ad.Id, s, a);
                     state.Objects.Add(ad);
                     for (var day = lastDay.AddDays(1 - days); day <= lastDay; day = day.AddDays(1))
                     {
@@ -47,6 +48,45 @@ public static class FakeMetaSample
         }
         AddDataset(state, accountId, lastDay, days);
         return state;
+    }
+
+    /// <summary>
+    /// The ad's creative in the shape its campaign uses: a link ad (prospecting), a video ad (retargeting) and a dynamic
+    /// creative whose copy lives only in its asset feed (catalog), as Meta sends them (absent fields omitted).
+    /// </summary>
+    private static System.Text.Json.Nodes.JsonObject SampleCreative(string campaignName, string adId, int adSet, int ad)
+    {
+        var creativeId = "7" + adId[1..];
+        var link = $"https://shop.example.com/products/item-{adSet}-{ad}";
+        var thumbnail = $"https://external.xx.fbcdn.net/emg1/v/t13/{creativeId}?w=600&h=600";
+        var json = campaignName switch
+        {
+            "Prospecting | Broad" => """
+                {"id":"$ID","status":"ACTIVE","object_type":"SHARE","title":"Linen shirts $SET.$AD","body":"Breathable linen for warm days.",
+                 "call_to_action_type":"SHOP_NOW","thumbnail_url":"$THUMB",
+                 "object_story_spec":{"page_id":"104000000000001","link_data":{"link":"$LINK","message":"Breathable linen for warm days.",
+                  "name":"Linen shirts $SET.$AD","description":"Free shipping over $50","call_to_action":{"type":"SHOP_NOW","value":{"link":"$LINK"}}}}}
+                """,
+            "Retargeting | Site visitors" => """
+                {"id":"$ID","status":"ACTIVE","object_type":"VIDEO","video_id":"146000000000000$AD",
+                 "object_story_spec":{"page_id":"104000000000001","video_data":{"video_id":"146000000000000$AD","image_url":"$THUMB",
+                  "message":"See how the fabric moves.","title":"Linen, in motion $SET.$AD","link_description":"Shop the summer edit",
+                  "call_to_action":{"type":"LEARN_MORE","value":{"link":"$LINK"}}}}}
+                """,
+            _ => """
+                {"id":"$ID","status":"ACTIVE","object_type":"SHARE","thumbnail_url":"$THUMB",
+                 "object_story_spec":{"page_id":"104000000000001"},
+                 "asset_feed_spec":{"ad_formats":["SINGLE_IMAGE"],"bodies":[{"text":"Dynamic body $SET.$AD"},{"text":"Free 30-day returns."}],
+                  "titles":[{"text":"Dynamic title $SET.$AD"},{"text":"The summer edit"}],"descriptions":[{"text":"Free shipping over $50"}],
+                  "images":[{"hash":"8f2c1e9a"},{"hash":"3b9d0c1e"}],"link_urls":[{"website_url":"$LINK","display_url":"shop.example.com"}],
+                  "call_to_action_types":["BUY_NOW"]}}
+                """,
+        };
+        // Tokens rather than interpolation: the JSON's own braces would need escaping.
+        json = json.Replace("$ID", creativeId, StringComparison.Ordinal).Replace("$SET", adSet.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("$AD", ad.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("$LINK", link, StringComparison.Ordinal).Replace("$THUMB", thumbnail, StringComparison.Ordinal);
+        return System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
     }
 
     /// <summary>

@@ -50,6 +50,8 @@ public sealed class FakeMetaObject
     public long? DailyBudgetMinor { get; set; }
     public string Objective { get; init; } = "OUTCOME_SALES";
     public DateTimeOffset CreatedTime { get; init; }
+    /// <summary>An ad's AdCreative node as Meta expands it in <c>ads?fields=creative{…}</c>; null for other kinds.</summary>
+    public System.Text.Json.Nodes.JsonObject? Creative { get; set; }
 }
 
 public sealed record FakeInsightRow(string AdId, DateOnly Date, decimal Spend, long Impressions, long Reach, long Clicks, long LinkClicks,
