@@ -8,6 +8,7 @@ public static class IngestionFeature
         services.AddScoped<OrderWriter>();
         services.AddScoped<MetaAdsWriter>();
         services.AddScoped<ProductCostWriter>();
+        services.AddScoped<CompetitorAdsWriter>();
         return services;
     }
 }

@@ -3,5 +3,5 @@ namespace AdIntel.Web.Pages.Creatives;
 /// <summary><c>/api/creatives</c>; the copy checks are the Creatives engine's.</summary>
 public static class CreativesPagesFeature
 {
-    public static void MapCreativesPages(this RouteGroupBuilder api) => api.MapCreativesEndpoints();
+    public static void MapCreativesPages(this RouteGroupBuilder api) => api.MapCreativesEndpoints().MapCompetitorsEndpoints();
 }
