@@ -43,7 +43,7 @@ public sealed class CompetitorsTests(AppFixture fixture)
         }
         for (var i = 0; i < 5; i++)
         {
-            state.ArchivedAds.Add(Ad($"94000000000{i:D4}", "105000000000002", "Other Shoes", "Running shoes for every day.", ["DE"], today.AddDays(-3), null));
+            state.ArchivedAds.Add(Ad($"94000000000{i:D4}", "105000000000002", "Other Shoes", "Running shoes for every day.", ["DE"], today.AddDays(-3), null, "Shoes – 20% off"));
         }
         await using var meta = await FakeServer.StartAsync(meta: state);
         var settings = new Dictionary<string, string?>(MetaTestKit.Settings(meta)) { ["Meta:PageSize"] = "25" };
@@ -201,8 +201,9 @@ public sealed class CompetitorsTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
     }
 
-    private static FakeArchivedAd Ad(string id, string pageId, string pageName, string body, string[] countries, DateOnly start, DateOnly? stop) =>
-        new(id, pageId, pageName, [body], ["Linen shirts – 30% off"], countries, start, stop, ["facebook", "instagram"], ["en"]);
+    private static FakeArchivedAd Ad(string id, string pageId, string pageName, string body, string[] countries, DateOnly start, DateOnly? stop,
+        string title = "Linen shirts – 30% off") =>
+        new(id, pageId, pageName, [body], [title], countries, start, stop, ["facebook", "instagram"], ["en"]);
 
     /// <summary>A Meta connection as the OAuth flow leaves it, with a token the fake issued.</summary>
     private static async Task ConnectMetaAsync(AdIntelApp app, long storeId, FakeMetaState state)
