@@ -9,6 +9,7 @@ public static class IngestionFeature
         services.AddScoped<MetaAdsWriter>();
         services.AddScoped<AdCreativeWriter>();
         services.AddScoped<ProductCostWriter>();
+        services.AddScoped<CompetitorAdsWriter>();
         return services;
     }
 }

@@ -26,6 +26,10 @@ public sealed class IntegrationSchedules(IRecurringJobManager recurring, IBackgr
     public string SyncNow(long storeId, string provider) =>
         jobs.Create<IntegrationSyncJob>(j => j.RunProviderAsync(storeId, provider, CancellationToken.None), new EnqueuedState(JobQueues.Critical));
 
+    /// <summary>Queues one sync (by its <see cref="IIntegrationSync.Name"/>) now, without the others of its connection.</summary>
+    public string RunNow(long storeId, string sync) =>
+        jobs.Create<IntegrationSyncJob>(j => j.RunSyncAsync(storeId, sync, CancellationToken.None), new EnqueuedState(JobQueues.Critical));
+
     /// <summary>Registers the recurring sync of every store with a connection once the app has started.</summary>
     internal sealed class Startup(IServiceScopeFactory scopes, ILogger<IntegrationSchedules> logger) : StoreJobsStartup(scopes, logger)
     {
@@ -71,6 +75,9 @@ public sealed class IntegrationSyncJob(IntegrationSyncRunner runner, IServiceSco
         }
         return RunAsync(storeId, names, cancellationToken);
     }
+
+    [AutomaticRetry(Attempts = 2)]
+    public Task RunSyncAsync(long storeId, string sync, CancellationToken cancellationToken) => RunAsync(storeId, [sync], cancellationToken);
 
     private async Task RunAsync(long storeId, IReadOnlyList<string> syncs, CancellationToken cancellationToken)
     {

@@ -51,6 +51,8 @@ public static class IntegrationsFeature
         services.AddIntegrationSync<MetaCreativesSync>();
         // After the ads: the pixel's status, events by source and Event Match Quality, then tracking health evaluated.
         services.AddIntegrationSync<DatasetQualitySync>();
+        // Watched competitors' ads from Meta's Ad Library, once a day each.
+        services.AddIntegrationSync<CompetitorAdsSync>();
         services.AddScoped<TestEventSender>();
         services.AddSingleton<IntegrationSyncRunner>();
         services.AddScoped<SyncRunRecorder>();

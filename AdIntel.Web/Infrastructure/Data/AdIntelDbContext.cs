@@ -64,6 +64,8 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<TrackingDataset> TrackingDatasets => Set<TrackingDataset>();
     public DbSet<TrackingEventDay> TrackingEventDays => Set<TrackingEventDay>();
     public DbSet<LtvFit> LtvFits => Set<LtvFit>();
+    public DbSet<Competitor> Competitors => Set<Competitor>();
+    public DbSet<CompetitorAd> CompetitorAds => Set<CompetitorAd>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -199,7 +199,9 @@ public sealed partial class MetaGraphClient(HttpClient http, IOptions<MetaOption
         bool IsPurchase(JsonElement action) => Text(action, "action_type") == _options.PurchaseActionType;
     }
 
-    private async Task<List<JsonElement>> GetAllAsync(string accessToken, string path, Dictionary<string, string?> query, CancellationToken cancellationToken)
+    /// <param name="maxRows">stop following pages once this many rows are read (null: all of them).</param>
+    private async Task<List<JsonElement>> GetAllAsync(string accessToken, string path, Dictionary<string, string?> query, CancellationToken cancellationToken,
+        int? maxRows = null)
     {
         query["limit"] = _options.PageSize.ToString(CultureInfo.InvariantCulture);
         var url = Url(accessToken, path, query);
@@ -214,6 +216,10 @@ public sealed partial class MetaGraphClient(HttpClient http, IOptions<MetaOption
                 throw new MetaApiException(new MetaGraphError(200, 0, null, $"Meta's answer to {path} has no data list.", null, false, null));
             }
             rows.AddRange(data.EnumerateArray().Select(e => e.Clone()));
+            if (rows.Count >= maxRows || data.GetArrayLength() == 0)
+            {
+                break;
+            }
             url = root.TryGetProperty("paging", out var paging) && paging.TryGetProperty("next", out var next) && next.GetString() is { } nextUrl
                 ? Uri.TryCreate(nextUrl, UriKind.Absolute, out var nextUri) && nextUri.Authority == graphHost
                     ? WithProof(accessToken, nextUrl)

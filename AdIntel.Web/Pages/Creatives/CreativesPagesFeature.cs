@@ -5,5 +5,5 @@ public static class CreativesPagesFeature
 {
     public static IServiceCollection AddCreativesPages(this IServiceCollection services) => services.AddScoped<CreativeCardsQuery>();
 
-    public static void MapCreativesPages(this RouteGroupBuilder api) => api.MapCreativesEndpoints();
+    public static void MapCreativesPages(this RouteGroupBuilder api) => api.MapCreativesEndpoints().MapCompetitorsEndpoints();
 }

@@ -11,9 +11,10 @@ namespace AdIntel.Fakes.Meta;
 /// A fake of Meta's Graph / Marketing API on one host: the OAuth dialog and token endpoints,
 /// <c>appsecret_proof</c> enforcement, ad accounts, campaigns / ad sets / ads with cursor paging, daily insights with
 /// <c>actions</c> and <c>action_values</c> arrays (sync and async report runs), status and <c>daily_budget</c> updates,
+/// the Ad Library (<c>ads_archive</c>, see FakeMetaGraph.AdLibrary.cs),
 /// Meta's error bodies, usage headers, and injected faults.
 /// </summary>
-public static class FakeMetaGraph
+public static partial class FakeMetaGraph
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
@@ -108,6 +109,7 @@ public static class FakeMetaGraph
                         Page(context, version, state.Datasets.Where(d => d.AccountId == a.AccountId).OrderBy(d => d.Id, StringComparer.Ordinal)
                             .Select(d => FakeMetaDatasets.Fields(d, Param("fields"))).ToList()),
                     ("GET", ["dataset_quality"]) => DatasetQuality(state, Param),
+                    ("GET", ["ads_archive"]) => AdLibrary(context, version, state, time, token, Param),
                     ("GET", [var dataset, "stats"]) when FakeMetaDatasets.Find(state, dataset) is { } d => DatasetStats(context, version, d, Param),
                     ("POST", [var dataset, "events"]) when FakeMetaDatasets.Find(state, dataset) is { } d => ReceiveEvents(d, time, Param),
                     ("GET", [var dataset]) when FakeMetaDatasets.Find(state, dataset) is { } d => Results.Json(FakeMetaDatasets.Fields(d, Param("fields"))),

@@ -19,6 +19,14 @@ public sealed class FakeMetaState
     public List<FakeDataset> Datasets { get; } = [];
     /// <summary>Every status or budget change received, in order (tests assert actions arrive exactly once).</summary>
     public List<FakeMetaUpdate> Updates { get; } = [];
+    /// <summary>Meta's Ad Library: ads of any advertiser, searched with <c>GET /ads_archive</c>.</summary>
+    public List<FakeArchivedAd> ArchivedAds { get; } = [];
+    /// <summary>The next this many Ad Library calls are answered with the rate limit (code 613).</summary>
+    public int ThrottleNextAdLibraryCalls { get; set; }
+    /// <summary>Whether the token's person has not confirmed their identity for the Ad Library (code 10, subcode 2332002).</summary>
+    public bool AdLibraryAccessDenied { get; set; }
+    /// <summary>The query of every Ad Library call answered, throttled ones included.</summary>
+    public List<Dictionary<string, string>> AdLibraryCalls { get; } = [];
     public FakeFaults Faults { get; } = new();
     /// <summary>Number of calls answered, by path, including faults.</summary>
     public int Calls { get; set; }
@@ -34,6 +42,10 @@ public sealed class FakeMetaState
 
     public FakeMetaObject? Find(string id) => Objects.FirstOrDefault(o => o.Id == id);
 }
+
+/// <summary>An ad in the Ad Library; <see cref="DeliveryStop"/> null while it runs.</summary>
+public sealed record FakeArchivedAd(string Id, string PageId, string PageName, IReadOnlyList<string> Bodies, IReadOnlyList<string> LinkTitles,
+    IReadOnlyList<string> Countries, DateOnly DeliveryStart, DateOnly? DeliveryStop, IReadOnlyList<string> Platforms, IReadOnlyList<string> Languages);
 
 public sealed record FakeAdAccount(string AccountId, string Name, string Currency, string TimeZone);
 
