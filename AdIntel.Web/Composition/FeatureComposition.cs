@@ -51,6 +51,7 @@ public static class FeatureComposition
         services.AddCampaignsPages();
         services.AddRulesPages();
         services.AddSettingsPages();
+        services.AddCreativesPages();
         services.AddPlannerPages();
         services.AddAskPages();
         services.AddAlertsPages();

@@ -11,6 +11,7 @@ public static class CreativesEndpoints
     {
         var creatives = api.MapGroup("/creatives");
         creatives.MapPost("/compliance-check", CheckCompliance).RequireAuthorization(Policies.Viewer);
+        creatives.MapCreativeScore();
         return api;
     }
 

@@ -3,5 +3,7 @@ namespace AdIntel.Web.Pages.Creatives;
 /// <summary><c>/api/creatives</c>; the copy checks are the Creatives engine's.</summary>
 public static class CreativesPagesFeature
 {
+    public static IServiceCollection AddCreativesPages(this IServiceCollection services) => services.AddScoped<AdPerformancePercentiles>();
+
     public static void MapCreativesPages(this RouteGroupBuilder api) => api.MapCreativesEndpoints();
 }
