@@ -18,6 +18,7 @@ public sealed class CreativeScoreApiTests(AppFixture fixture)
     public async Task The_stores_words_to_avoid_lower_its_brand_voice_score()
     {
         var store = await fixture.SqliteApp.CreateStoreAsync(StoreRole.Marketer);
+        using var voiceOnly = await store.Api.PutAsJsonAsync("/api/settings/brand-profile", new { voice = "warm" });
         var before = await ScoreAsync(store.Api, new { primaryText = Copy, headline = "Warm feet" });
 
         using var put = await store.Api.PutAsJsonAsync("/api/settings/brand-profile", new { voice = "warm", wordsToAvoid = new[] { "cheap" } });
