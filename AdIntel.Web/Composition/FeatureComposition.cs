@@ -51,11 +51,11 @@ public static class FeatureComposition
         services.AddCampaignsPages();
         services.AddRulesPages();
         services.AddSettingsPages();
+        services.AddCreativesPages();
         services.AddPlannerPages();
         services.AddAskPages();
         services.AddAlertsPages();
         services.AddCostsPages();
-        services.AddCreativesPages();
         return builder;
     }
 

@@ -53,6 +53,14 @@ public sealed class StoreSettings : IStoreOwned
     /// store's period KPIs count towards the percentiles that other opted-in stores see, anonymously.
     /// </summary>
     public bool CommunityBenchmarks { get; set; }
+    // Brand profile (Creatives/BrandProfile): what copy should sound like; lists are stored one item a line. Null: not set.
+    /// <summary>The brand's voice in a few words, e.g. "warm, playful, confident".</summary>
+    public string? BrandVoice { get; set; }
+    /// <summary>Who the ads speak to.</summary>
+    public string? BrandAudience { get; set; }
+    public string? BrandProductsToFeature { get; set; }
+    public string? BrandWordsToAvoid { get; set; }
+    public string? BrandClaimsAllowed { get; set; }
     /// <summary>When the store's recommendations were last computed (Brain/Recommendations).</summary>
     public DateTime? RecommendationsComputedAtUtc { get; set; }
     public DateTime UpdatedAtUtc { get; set; }

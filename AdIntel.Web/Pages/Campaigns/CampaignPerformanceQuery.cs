@@ -90,6 +90,14 @@ public sealed class CampaignPerformanceQuery(AdIntelDbContext db, StoreClock clo
         return await WithTagsAsync(ads.Select(a => AdRow(a, byAd.GetValueOrDefault(a.Id, DeliveryTotals.None))).ToList(), cancellationToken);
     }
 
+    /// <summary>Every ad of the store over the range (without tags): the account-wide comparison of creatives.</summary>
+    public async Task<IReadOnlyList<PerformanceRow>> GetAdsAsync(DateRange range, CancellationToken cancellationToken)
+    {
+        var ads = await db.Ads.AsNoTracking().ToListAsync(cancellationToken);
+        var byAd = await SumByAdAsync(range, adIds: null, cancellationToken);
+        return [.. ads.Select(a => AdRow(a, byAd.GetValueOrDefault(a.Id, DeliveryTotals.None)))];
+    }
+
     /// <summary>Null when the entity does not exist in the current store.</summary>
     public async Task<EntityDailyDelivery?> GetDailyDeliveryAsync(PerformanceLevel level, long id, DateRange range, CancellationToken cancellationToken)
     {

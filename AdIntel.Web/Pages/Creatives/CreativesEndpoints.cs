@@ -14,6 +14,7 @@ public static class CreativesEndpoints
         var creatives = api.MapGroup("/creatives");
         creatives.MapPost("/compliance-check", CheckCompliance).RequireAuthorization(Policies.Viewer);
         creatives.MapGet("/{adId:long}/thumbnail.svg", Thumbnail).RequireAuthorization(Policies.Viewer);
+        creatives.MapCreativeScore();
         return api;
     }
 

@@ -23,16 +23,18 @@ public static class SettingsEndpoints
         settings.MapPut("/targets", PutTargetsAsync).RequireAuthorization(Policies.Marketer);
         settings.MapGet("/community", GetCommunityAsync).RequireAuthorization(Policies.Viewer);
         settings.MapPut("/community", PutCommunityAsync).RequireAuthorization(Policies.Owner);
+        settings.MapGet("/brand-profile", GetBrandProfileAsync).RequireAuthorization(Policies.Viewer);
+        settings.MapPut("/brand-profile", PutBrandProfileAsync).RequireAuthorization(Policies.Marketer);
         return api;
     }
 
     /// <summary>
     /// Every settings section, each exactly as its own endpoint answers (read by the same code): costs, targets,
-    /// automation, notifications, community and integrations. The brand profile is not there until it exists.
+    /// automation, notifications, community, integrations and brand (the brand profile).
     /// </summary>
     private static async Task<IResult> GetAllAsync(AdIntelDbContext db, TimeProvider time, MetricsService metrics, AutomationSettings automation,
         ActionExecutor executor, NotificationSettings notifications, StoreCommunitySettings community, IEmailSender email, LlmChatClients llm,
-        CancellationToken cancellationToken) =>
+        StoreBrandProfile brand, CancellationToken cancellationToken) =>
         ApiResults.Ok(new
         {
             costs = await ReadCostsAsync(db, time, cancellationToken),
@@ -41,7 +43,28 @@ public static class SettingsEndpoints
             notifications = await notifications.GetAsync(cancellationToken),
             community = await community.GetAsync(cancellationToken),
             integrations = await NotificationsEndpoints.ReadIntegrationsAsync(db, notifications, email, llm, cancellationToken),
+            brand = await ReadBrandProfileAsync(brand, cancellationToken),
         });
+
+    private static async Task<StoreBrandProfile.BrandProfileDto> ReadBrandProfileAsync(StoreBrandProfile brand, CancellationToken cancellationToken) =>
+        StoreBrandProfile.BrandProfileDto.From(await brand.GetAsync(cancellationToken));
+
+    private static async Task<IResult> GetBrandProfileAsync(StoreBrandProfile brand, CancellationToken cancellationToken) =>
+        ApiResults.Ok(await ReadBrandProfileAsync(brand, cancellationToken));
+
+    private static async Task<IResult> PutBrandProfileAsync(StoreBrandProfile.BrandProfileDto? body, StoreBrandProfile brand, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ApiResults.BadRequest("Send a JSON body with voice, audience (text), productsToFeature, wordsToAvoid and claimsAllowed (lists of text); a missing field means empty.");
+        }
+        var problems = await brand.SaveAsync(body.ToProfile(), cancellationToken);
+        if (problems.Count > 0)
+        {
+            return ApiResults.Unprocessable("invalid_settings", "The brand profile is not valid; nothing was saved.", problems);
+        }
+        return ApiResults.Ok(await ReadBrandProfileAsync(brand, cancellationToken));
+    }
 
     private static async Task<IResult> GetCommunityAsync(StoreCommunitySettings community, CancellationToken cancellationToken) =>
         ApiResults.Ok(await community.GetAsync(cancellationToken));

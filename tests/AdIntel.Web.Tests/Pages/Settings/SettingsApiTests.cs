@@ -21,19 +21,22 @@ public sealed class SettingsApiTests(AppFixture fixture)
         await store.Api.PutAsJsonAsync("/api/settings/costs", new { paymentFeePercent = 2.2, paymentFeeFixed = 0.2, shippingCostPerOrder = 4.5, otherMarketingCostPerMonth = 900 });
         await store.Api.PutAsJsonAsync("/api/settings/targets", new { mer = 4.5, poas = 2 });
         await store.Api.PutAsJsonAsync("/api/settings/community", new { benchmarks = true });
+        await store.Api.PutAsJsonAsync("/api/settings/brand-profile", new { voice = "warm", wordsToAvoid = new[] { "cheap" } });
 
         var all = (await store.Api.GetFromJsonAsync<JsonElement>("/api/settings")).GetProperty("data");
 
-        string[] sections = ["costs", "targets", "automation", "notifications", "community", "integrations"];
+        string[] sections = ["costs", "targets", "automation", "notifications", "community", "integrations", "brand"];
         Assert.Equal(sections.Order(), all.EnumerateObject().Select(p => p.Name).Order());
         foreach (var section in sections)
         {
-            var own = (await store.Api.GetFromJsonAsync<JsonElement>($"/api/settings/{section}")).GetProperty("data");
+            var path = section == "brand" ? "brand-profile" : section;
+            var own = (await store.Api.GetFromJsonAsync<JsonElement>($"/api/settings/{path}")).GetProperty("data");
             Assert.True(own.GetRawText() == all.GetProperty(section).GetRawText(), $"{section}: {all.GetProperty(section)} vs {own}");
         }
         Assert.Equal(4.5m, all.GetProperty("costs").GetProperty("shippingCostPerOrder").GetDecimal());
         Assert.Equal(4.5m, all.GetProperty("targets").GetProperty("mer").GetDecimal());
         Assert.True(all.GetProperty("community").GetProperty("benchmarks").GetBoolean());
+        Assert.Equal("cheap", all.GetProperty("brand").GetProperty("wordsToAvoid")[0].GetString());
     }
 
     [Fact]

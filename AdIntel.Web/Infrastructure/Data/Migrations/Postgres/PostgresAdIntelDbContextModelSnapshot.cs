@@ -2212,6 +2212,21 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<bool>("AutomationPaused")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("BrandAudience")
+                        .HasColumnType("text");
+
+                    b.Property<string>("BrandClaimsAllowed")
+                        .HasColumnType("text");
+
+                    b.Property<string>("BrandProductsToFeature")
+                        .HasColumnType("text");
+
+                    b.Property<string>("BrandVoice")
+                        .HasColumnType("text");
+
+                    b.Property<string>("BrandWordsToAvoid")
+                        .HasColumnType("text");
+
                     b.Property<bool>("CommunityBenchmarks")
                         .HasColumnType("boolean");
 

@@ -2128,6 +2128,21 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<bool>("AutomationPaused")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("BrandAudience")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BrandClaimsAllowed")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BrandProductsToFeature")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BrandVoice")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BrandWordsToAvoid")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("CommunityBenchmarks")
                         .HasColumnType("INTEGER");
 
