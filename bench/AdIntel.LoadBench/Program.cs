@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-// End-to-end benchmarks of the real app on SQLite (see bench/README.md):
+// End-to-end benchmarks of the real app on SQLite, or PostgreSQL with ADINTEL_BENCH_POSTGRES (see bench/README.md):
 //   1. first start (migrations + demo seeding of the full 50k-order store),
 //   2. /api/overview for the last 30 days and for all 18 months, p50/p95 server time, against baselines measured in
 //      the same run: /api/health (the pipeline's floor) and the same KPIs summed straight from the orders table,
@@ -21,13 +21,14 @@ using Microsoft.Extensions.DependencyInjection;
 var orders = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 300;
 var directory = Directory.CreateTempSubdirectory("adintel-bench-").FullName;
-Console.WriteLine($"AdIntel load benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, work dir {directory}");
+var database = await BenchDatabase.CreateAsync(directory);
+Console.WriteLine($"AdIntel load benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {database.Label}, work dir {directory}");
 
 // WebApplicationFactory's own content-root setting: found from the working directory, so the benchmark also runs from
 // an --artifacts-path build outside the tree (where it cannot find the solution by walking up from its binaries).
 Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ADINTEL_WEB", Path.Combine(BenchApp.RepositoryRoot(), "AdIntel.Web"));
 var startWatch = Stopwatch.StartNew();
-await using var app = new BenchApp(directory);
+await using var app = new BenchApp(directory, database);
 // A real server on a loopback port: requests and the import's upload go through sockets and Kestrel as in production
 // (the in-memory test server copies a 68 MB upload through a pipe before the app sees it, ~0.7 s of harness time).
 app.UseKestrel(0);
@@ -45,7 +46,7 @@ var (demoStoreId, today) = await app.WithDbAsync(null, async db =>
 var last30 = $"from={today.AddDays(-29):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
 var all18 = $"from={today.AddMonths(-18):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
 
-Console.WriteLine($"\nOverview latency, {requests} sequential requests each after warm-up (app in this process on a loopback Kestrel port, SQLite):");
+Console.WriteLine($"\nOverview latency, {requests} sequential requests each after warm-up (app in this process on a loopback Kestrel port, {database.Label}):");
 var health = await MeasureAsync(() => client.GetAsync("/api/health"));
 var overview30 = await MeasureAsync(() => client.GetAsync("/api/overview?" + last30));
 var overview18 = await MeasureAsync(() => client.GetAsync("/api/overview?" + all18));
@@ -152,12 +153,13 @@ static int ParseOnly(string path)
 
 internal sealed record Stats(double P50, double P95, double Mean);
 
-internal sealed class BenchApp(string directory) : WebApplicationFactory<DemoStoreSeeder>
+internal sealed class BenchApp(string directory, BenchDatabase database) : WebApplicationFactory<DemoStoreSeeder>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:AdIntel", $"Data Source={Path.Combine(directory, "bench.db")}");
+        builder.UseSetting("Database:Provider", database.Provider);
+        builder.UseSetting("ConnectionStrings:AdIntel", database.ConnectionString);
         builder.UseSetting("Logging:Directory", Path.Combine(directory, "logs"));
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Orders", "50000");

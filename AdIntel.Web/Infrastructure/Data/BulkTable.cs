@@ -5,21 +5,24 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace AdIntel.Web.Infrastructure.Data;
 
 /// <summary>
 /// What <see cref="BulkWriter"/> needs to write entity <typeparamref name="T"/> in one EF model: quoted names, the
-/// column list, and compiled accessors — the key, each column's value converted to its provider type (value
-/// converters inlined), and a typed SQLite binding per column — built once per model instead of reflection and boxing
-/// on every value.
+/// column list, and compiled accessors — the key and, for each column's value converted to its provider type (value
+/// converters inlined), a typed SQLite binding and a typed PostgreSQL binary COPY write per column — built once per model
+/// instead of reflection and boxing on every value.
 /// </summary>
 internal sealed class BulkTable<T> where T : class
 {
     private static readonly ConditionalWeakTable<IModel, BulkTable<T>> Tables = new();
 
     private BulkTable(string quotedTable, string quotedKey, string keyColumn, string columnList, RelationalTypeMapping[] mappings,
-        Func<T, long> getKey, Action<T, long> setKey, Func<T, object?>[] providerValues, Action<T, SqliteRowBinder> bindSqlite)
+        Func<T, long> getKey, Action<T, long> setKey, Action<T, SqliteRowBinder> bindSqlite,
+        Lazy<Action<T, NpgsqlBinaryImporter>> writePostgres)
     {
         QuotedTable = quotedTable;
         QuotedKey = quotedKey;
@@ -28,9 +31,11 @@ internal sealed class BulkTable<T> where T : class
         Mappings = mappings;
         GetKey = getKey;
         SetKey = setKey;
-        ProviderValues = providerValues;
         BindSqlite = bindSqlite;
+        this.writePostgres = writePostgres;
     }
+
+    private readonly Lazy<Action<T, NpgsqlBinaryImporter>> writePostgres;
 
     public string QuotedTable { get; }
     public string QuotedKey { get; }
@@ -42,10 +47,10 @@ internal sealed class BulkTable<T> where T : class
     public int ColumnCount => Mappings.Length;
     public Func<T, long> GetKey { get; }
     public Action<T, long> SetKey { get; }
-    /// <summary>Per column: the row's value as the provider receives it (after the value converter), boxed; for ADO.NET parameters.</summary>
-    public Func<T, object?>[] ProviderValues { get; }
     /// <summary>Binds every column of a row to parameters 1…n of a single-row INSERT.</summary>
     public Action<T, SqliteRowBinder> BindSqlite { get; }
+    /// <summary>Writes every column of a row, in <see cref="ColumnList"/> order, to a started row of a binary COPY.</summary>
+    public Action<T, NpgsqlBinaryImporter> WritePostgres => writePostgres.Value;
 
     public static BulkTable<T> For(DbContext db) => Tables.TryGetValue(db.Model, out var table) ? table : Tables.GetValue(db.Model, _ => Build(db));
 
@@ -68,24 +73,81 @@ internal sealed class BulkTable<T> where T : class
         var getKey = Expression.Lambda<Func<T, long>>(Expression.Property(row, key.PropertyInfo), row).Compile();
         var setKey = Expression.Lambda<Action<T, long>>(Expression.Assign(Expression.Property(row, key.PropertyInfo), keyValue), row, keyValue).Compile();
 
-        var providerValues = new Func<T, object?>[columns.Length];
         var binder = Expression.Parameter(typeof(SqliteRowBinder), "binder");
         var binds = new List<Expression>(columns.Length);
+        var values = new Expression[columns.Length];
         for (var c = 0; c < columns.Length; c++)
         {
             var property = columns[c].PropertyInfo ?? throw new InvalidOperationException($"{columns[c].Name} has no CLR property.");
             var value = ProviderValue(Expression.Property(row, property), mappings[c].Converter);
-            providerValues[c] = Expression.Lambda<Func<T, object?>>(Expression.Convert(value, typeof(object)), row).Compile();
+            values[c] = value;
             binds.Add(BindSqliteValue(binder, c + 1, value));
         }
         var bindSqlite = Expression.Lambda<Action<T, SqliteRowBinder>>(Expression.Block(binds), row, binder).Compile();
+        // Built on first use, on PostgreSQL only: SQLite's store types mean nothing to it.
+        var writePostgres = new Lazy<Action<T, NpgsqlBinaryImporter>>(() =>
+        {
+            var importer = Expression.Parameter(typeof(NpgsqlBinaryImporter), "importer");
+            var writes = values.Select((value, c) => WritePostgresValue(importer, value, PostgresType(mappings[c].StoreType)));
+            return Expression.Lambda<Action<T, NpgsqlBinaryImporter>>(Expression.Block(writes), row, importer).Compile();
+        });
 
         return new BulkTable<T>(
             sql.DelimitIdentifier(table),
             sql.DelimitIdentifier(key.GetColumnName(storeObject)!),
             key.GetColumnName(storeObject)!,
             string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(storeObject)!))),
-            mappings, getKey, setKey, providerValues, bindSqlite);
+            mappings, getKey, setKey, bindSqlite, writePostgres);
+    }
+
+    /// <summary>The wire type of a PostgreSQL column: binary COPY sends each value in exactly its column's format.</summary>
+    private static NpgsqlDbType PostgresType(string storeType)
+    {
+        var facets = storeType.IndexOf('(', StringComparison.Ordinal);
+        var name = facets < 0 ? storeType : storeType[..facets];
+        return name switch
+        {
+            "bigint" => NpgsqlDbType.Bigint,
+            "integer" => NpgsqlDbType.Integer,
+            "smallint" => NpgsqlDbType.Smallint,
+            "boolean" => NpgsqlDbType.Boolean,
+            "numeric" => NpgsqlDbType.Numeric,
+            "double precision" => NpgsqlDbType.Double,
+            "real" => NpgsqlDbType.Real,
+            "text" => NpgsqlDbType.Text,
+            "character varying" => NpgsqlDbType.Varchar,
+            "text[]" => NpgsqlDbType.Array | NpgsqlDbType.Text,
+            "date" => NpgsqlDbType.Date,
+            "time without time zone" => NpgsqlDbType.Time,
+            "timestamp with time zone" => NpgsqlDbType.TimestampTz,
+            "timestamp without time zone" => NpgsqlDbType.Timestamp,
+            "bytea" => NpgsqlDbType.Bytea,
+            "uuid" => NpgsqlDbType.Uuid,
+            _ => throw new NotSupportedException($"BulkWriter has no PostgreSQL COPY format for columns of type {storeType}."),
+        };
+    }
+
+    /// <summary><c>importer.Write&lt;TValue&gt;(value, type)</c> for the value's provider type, or <c>WriteNull()</c>.</summary>
+    private static Expression WritePostgresValue(ParameterExpression importer, Expression value, NpgsqlDbType type)
+    {
+        var underlying = Nullable.GetUnderlyingType(value.Type);
+        var valueType = underlying ?? value.Type;
+        var write = typeof(NpgsqlBinaryImporter).GetMethods()
+            .Single(m => m.Name == nameof(NpgsqlBinaryImporter.Write) && m.IsGenericMethodDefinition
+                && m.GetParameters() is [_, { ParameterType: var second }] && second == typeof(NpgsqlDbType))
+            .MakeGenericMethod(valueType);
+        var writeNull = Expression.Call(importer, typeof(NpgsqlBinaryImporter).GetMethod(nameof(NpgsqlBinaryImporter.WriteNull))!);
+        var typeConstant = Expression.Constant(type);
+        if (value.Type.IsValueType && underlying is null)
+        {
+            return Expression.Call(importer, write, value, typeConstant);
+        }
+        var local = Expression.Variable(value.Type, "value");
+        var hasValue = underlying is null ? (Expression)Expression.NotEqual(local, Expression.Constant(null, value.Type)) : Expression.Property(local, "HasValue");
+        var nonNull = underlying is null ? (Expression)local : Expression.Property(local, "Value");
+        return Expression.Block([local],
+            Expression.Assign(local, value),
+            Expression.IfThenElse(hasValue, Expression.Call(importer, write, nonNull, typeConstant), writeNull));
     }
 
     /// <summary>
