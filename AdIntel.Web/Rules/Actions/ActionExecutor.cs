@@ -16,7 +16,7 @@ namespace AdIntel.Web.Rules.Actions;
 
 /// <summary>What the rails and the store's state are for one run (or one approval): loaded once by <see cref="ActionExecutor.BeginAsync"/>.</summary>
 public sealed class ActionSession(RailSettings settings, RailLedger ledger, TrackingStatus tracking, TimeZoneInfo timeZone,
-    IReadOnlyDictionary<long, CampaignAutomationSetting> campaignAutomation)
+    IReadOnlyDictionary<long, CampaignAutomationSetting> campaignAutomation, Dictionary<PendingKey, long> pendingApprovals)
 {
     public RailSettings Settings { get; } = settings;
     public RailLedger Ledger { get; } = ledger;
@@ -25,7 +25,19 @@ public sealed class ActionSession(RailSettings settings, RailLedger ledger, Trac
 
     /// <summary>The campaigns whose automation setting is not the store's (usually none), by id.</summary>
     public IReadOnlyDictionary<long, CampaignAutomationSetting> CampaignAutomation { get; } = campaignAutomation;
+
+    /// <summary>
+    /// The actions waiting for approval when the session began, and those it queued since (by rule, entity and type),
+    /// so a run asks the database once, not once per matched entity.
+    /// </summary>
+    public Dictionary<PendingKey, long> PendingApprovals { get; } = pendingApprovals;
+
+    /// <summary>Idempotency keys known to be taken (see <see cref="ActionExecutor.RememberRuleSlotAsync"/>).</summary>
+    public HashSet<string> TakenKeys { get; } = new(StringComparer.Ordinal);
 }
+
+/// <summary>One rule's action on one entity: at most one of these waits for approval at a time.</summary>
+public readonly record struct PendingKey(long? RuleId, string EntityScope, long EntityId, string Type);
 
 /// <summary>Where a proposal comes from and how to record it.</summary>
 /// <param name="IdempotencyKey">The same key never acts twice (rule × slot × entity × action for rules).</param>
@@ -97,22 +109,52 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
         var campaignAutomation = await db.Campaigns.AsNoTracking().Where(c => c.Automation != CampaignAutomation.Inherit)
             .Select(c => new { c.Id, c.Automation, c.Name })
             .ToDictionaryAsync(c => c.Id, c => new CampaignAutomationSetting(c.Automation, c.Name), cancellationToken);
-        return new ActionSession(settings, ledger, tracking, timeZone, campaignAutomation);
+        var pendingApprovals = new Dictionary<PendingKey, long>();
+        foreach (var pending in await db.ActionRecords.AsNoTracking().Where(a => a.Status == ActionStatuses.PendingApproval).OrderBy(a => a.Id)
+            .Select(a => new { a.Id, a.RuleId, a.EntityScope, a.EntityId, a.Type }).ToListAsync(cancellationToken))
+        {
+            pendingApprovals.TryAdd(new PendingKey(pending.RuleId, pending.EntityScope, pending.EntityId, pending.Type), pending.Id);
+        }
+        return new ActionSession(settings, ledger, tracking, timeZone, campaignAutomation, pendingApprovals);
     }
 
-    /// <summary>Decides and carries out one proposal: executes it, queues it for approval, or says why not.</summary>
-    public async Task<ActionOutcome> ProposeAsync(ActionSession session, ActionProposal proposal, ProposalOrigin origin, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides and carries out one proposal: executes it, queues it for approval, or says why not.
+    /// <paramref name="seen"/> is the entity as the caller's snapshot saw it (a rule run): what the rails refuse on that
+    /// state (a cooldown, nothing to change) is answered without the database, so a run over thousands of entities
+    /// pays only for what may act; anything that may act is decided again on the platform's state now.
+    /// </summary>
+    public async Task<ActionOutcome> ProposeAsync(ActionSession session, ActionProposal proposal, ProposalOrigin origin, CancellationToken cancellationToken,
+        AdEntityState? seen = null)
     {
+        var scopeName = proposal.Scope.ToApiName();
+        var pendingKey = new PendingKey(proposal.RuleId, scopeName, proposal.EntityId, proposal.Action.Type);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (seen is not null)
+        {
+            if (session.TakenKeys.Contains(origin.IdempotencyKey))
+            {
+                return new(ActionOutcome.Duplicate, "Already handled in this run slot.");
+            }
+            if (session.PendingApprovals.TryGetValue(pendingKey, out var waiting))
+            {
+                return new(ActionOutcome.AlreadyPending, "The same action already waits for approval.", waiting);
+            }
+            var early = SafetyRails.Decide(proposal, seen, session.Settings, session.Ledger, session.Tracking, now, approvedByPerson: false,
+                await CampaignAutomationAsync(session, proposal.Scope, proposal.EntityId, cancellationToken));
+            switch (early.Verdict)
+            {
+                case RailVerdict.NoChange:
+                    return new(ActionOutcome.NoChange, early.Reason);
+                case RailVerdict.Blocked:
+                    return new(ActionOutcome.Blocked, early.Reason);
+            }
+        }
         if (await db.ActionRecords.AsNoTracking().AnyAsync(a => a.IdempotencyKey == origin.IdempotencyKey, cancellationToken))
         {
             return new(ActionOutcome.Duplicate, "Already handled in this run slot.");
         }
-        var scopeName = proposal.Scope.ToApiName();
-        var pending = await db.ActionRecords.AsNoTracking()
-            .Where(a => a.Status == ActionStatuses.PendingApproval && a.RuleId == proposal.RuleId && a.EntityScope == scopeName
-                && a.EntityId == proposal.EntityId && a.Type == proposal.Action.Type)
-            .Select(a => (long?)a.Id).FirstOrDefaultAsync(cancellationToken);
-        if (pending is { } pendingId)
+        if (session.PendingApprovals.TryGetValue(pendingKey, out var pendingId))
         {
             return new(ActionOutcome.AlreadyPending, "The same action already waits for approval.", pendingId);
         }
@@ -120,7 +162,6 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
         {
             return new(ActionOutcome.Blocked, "The entity no longer exists.");
         }
-        var now = time.GetUtcNow().UtcDateTime;
         var campaign = await CampaignAutomationAsync(session, proposal.Scope, proposal.EntityId, cancellationToken);
         var decision = SafetyRails.Decide(proposal, state, session.Settings, session.Ledger, session.Tracking, now, approvedByPerson: false, campaign);
         switch (decision.Verdict)
@@ -157,11 +198,24 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
         {
             return new(ActionOutcome.Duplicate, "Already handled in this run slot.");
         }
+        session.TakenKeys.Add(record.IdempotencyKey);
         if (decision.Verdict == RailVerdict.NeedsApproval)
         {
+            session.PendingApprovals[pendingKey] = record.Id;
             return new(ActionOutcome.Queued, decision.Reason, record.Id);
         }
         return await ApplyAsync(session, record, proposal.Action, state, decision, origin.RuleName, actor: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads once which actions a rule already claimed in a run slot (a retried or overlapping run), so the proposals of
+    /// the run that follows find their duplicates without a query each.
+    /// </summary>
+    public async Task RememberRuleSlotAsync(ActionSession session, long ruleId, DateTime slotStartUtc, string keyPrefix, CancellationToken cancellationToken)
+    {
+        var keys = await db.ActionRecords.AsNoTracking().Where(a => a.RuleId == ruleId && a.CreatedAtUtc >= slotStartUtc)
+            .Select(a => a.IdempotencyKey).ToListAsync(cancellationToken);
+        session.TakenKeys.UnionWith(keys.Where(k => k.StartsWith(keyPrefix, StringComparison.Ordinal)));
     }
 
     /// <summary>Whether the current store has this campaign, ad set or ad (another store's is not found).</summary>

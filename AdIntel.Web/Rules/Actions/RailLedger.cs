@@ -11,25 +11,35 @@ public sealed record LedgerEntry(RuleScope Scope, long EntityId, long? RuleId, s
 /// <summary>
 /// The actions already executed that the rails must take into account: today's (store-local day) for the daily
 /// budget limit and the daily count, and those within the cooldown. Built from <see cref="ActionRecord"/>s at the
-/// start of a run and updated as the run executes actions, so decisions within one run see each other.
+/// start of a run and updated as the run executes actions, so decisions within one run see each other. Kept by
+/// entity, so a run that notifies about thousands of entities asks in constant time per proposal.
 /// </summary>
-public sealed class RailLedger(DateTime dayStartUtc, IEnumerable<LedgerEntry> executed)
+public sealed class RailLedger
 {
-    private readonly List<LedgerEntry> _entries = [.. executed.OrderBy(e => e.AtUtc)];
+    private readonly Dictionary<(RuleScope Scope, long EntityId), List<LedgerEntry>> _byEntity = [];
 
-    public DateTime DayStartUtc { get; } = dayStartUtc;
+    public RailLedger(DateTime dayStartUtc, IEnumerable<LedgerEntry> executed)
+    {
+        DayStartUtc = dayStartUtc;
+        foreach (var entry in executed.OrderBy(e => e.AtUtc))
+        {
+            Add(entry);
+        }
+    }
+
+    public DateTime DayStartUtc { get; }
 
     /// <summary>Automatic platform changes in the current run (see <see cref="BeginRun"/>).</summary>
     public int AutomaticThisRun { get; private set; }
 
     /// <summary>Automatic platform changes since the start of the store's day.</summary>
-    public int AutomaticToday => _entries.Count(e => e.Automatic && ChangesPlatform(e.Type) && e.AtUtc >= DayStartUtc);
+    public int AutomaticToday { get; private set; }
 
     public void BeginRun() => AutomaticThisRun = 0;
 
     public void Record(LedgerEntry entry)
     {
-        _entries.Add(entry);
+        Add(entry);
         if (entry.Automatic && ChangesPlatform(entry.Type))
         {
             AutomaticThisRun++;
@@ -38,16 +48,32 @@ public sealed class RailLedger(DateTime dayStartUtc, IEnumerable<LedgerEntry> ex
 
     /// <summary>The entity's budget before its first budget change today; null when it has not changed today.</summary>
     public decimal? DayBaselineBudget(RuleScope scope, long entityId) =>
-        _entries.FirstOrDefault(e => e.Scope == scope && e.EntityId == entityId && e.AtUtc >= DayStartUtc && e.BudgetBefore is not null
-            && new RuleActionSpec { Type = e.Type }.ChangesBudget)?.BudgetBefore;
+        Of(scope, entityId).FirstOrDefault(e => e.AtUtc >= DayStartUtc && e.BudgetBefore is not null && ChangesBudget(e.Type))?.BudgetBefore;
 
     public DateTime? LastPlatformChange(RuleScope scope, long entityId) =>
-        _entries.LastOrDefault(e => e.Scope == scope && e.EntityId == entityId && ChangesPlatform(e.Type))?.AtUtc;
+        Of(scope, entityId).LastOrDefault(e => ChangesPlatform(e.Type))?.AtUtc;
 
     public DateTime? LastInformational(long? ruleId, RuleScope scope, long entityId, string type) =>
-        _entries.LastOrDefault(e => e.Scope == scope && e.EntityId == entityId && e.RuleId == ruleId && e.Type == type)?.AtUtc;
+        Of(scope, entityId).LastOrDefault(e => e.RuleId == ruleId && e.Type == type)?.AtUtc;
 
-    public IReadOnlyList<LedgerEntry> Entries => _entries;
+    private void Add(LedgerEntry entry)
+    {
+        if (!_byEntity.TryGetValue((entry.Scope, entry.EntityId), out var entries))
+        {
+            entries = [];
+            _byEntity[(entry.Scope, entry.EntityId)] = entries;
+        }
+        entries.Add(entry);
+        if (entry.Automatic && ChangesPlatform(entry.Type) && entry.AtUtc >= DayStartUtc)
+        {
+            AutomaticToday++;
+        }
+    }
 
-    private static bool ChangesPlatform(string type) => new RuleActionSpec { Type = type }.ChangesPlatform;
+    private IReadOnlyList<LedgerEntry> Of(RuleScope scope, long entityId) =>
+        _byEntity.TryGetValue((scope, entityId), out var entries) ? entries : [];
+
+    private static bool ChangesPlatform(string type) => RuleActionSpec.TypeChangesPlatform(type);
+
+    private static bool ChangesBudget(string type) => RuleActionSpec.TypeChangesBudget(type);
 }

@@ -41,10 +41,14 @@ public sealed record RuleActionSpec
 
     /// <summary>Whether it changes something on the ad platform (status or budget); notify and tag only inform.</summary>
     [JsonIgnore]
-    public bool ChangesPlatform => Type is ActionTypes.Pause or ActionTypes.Enable or ActionTypes.ScaleBudget or ActionTypes.SetBudget;
+    public bool ChangesPlatform => TypeChangesPlatform(Type);
 
     [JsonIgnore]
-    public bool ChangesBudget => Type is ActionTypes.ScaleBudget or ActionTypes.SetBudget;
+    public bool ChangesBudget => TypeChangesBudget(Type);
+
+    public static bool TypeChangesPlatform(string type) => type is ActionTypes.Pause or ActionTypes.Enable or ActionTypes.ScaleBudget or ActionTypes.SetBudget;
+
+    public static bool TypeChangesBudget(string type) => type is ActionTypes.ScaleBudget or ActionTypes.SetBudget;
 
     public string? Problem(RuleScope scope)
     {

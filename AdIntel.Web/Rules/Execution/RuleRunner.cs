@@ -8,6 +8,7 @@ using AdIntel.Web.Rules.Expressions;
 using AdIntel.Web.Rules.Plugins;
 using AdIntel.Web.Rules.Scripting;
 using AdIntel.Web.Rules.Snapshots;
+using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Rules.Execution;
 
@@ -49,6 +50,7 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
             var prepared = preparer.Prepare(rule);
             var ruleActions = RuleJson.Actions(rule);
             session.Ledger.BeginRun();
+            await executor.RememberRuleSlotAsync(session, rule.Id, execution.SlotStartUtc, SlotKeyPrefix(rule.Id, execution.SlotStartUtc), cancellationToken);
             foreach (var evaluation in prepared.Evaluate(snapshot))
             {
                 execution.Evaluated++;
@@ -109,7 +111,10 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
 
     /// <summary>rule × run slot × entity × action: the same slot never acts twice on the same entity with the same action.</summary>
     public static string IdempotencyKey(long ruleId, DateTime slotStartUtc, RuleScope scope, long entityId, int actionIndex, string type) =>
-        string.Create(CultureInfo.InvariantCulture, $"rule:{ruleId}:{slotStartUtc:yyyyMMddTHHmm}:{scope.ToApiName()}:{entityId}:{actionIndex}:{type}");
+        string.Create(CultureInfo.InvariantCulture, $"{SlotKeyPrefix(ruleId, slotStartUtc)}{scope.ToApiName()}:{entityId}:{actionIndex}:{type}");
+
+    private static string SlotKeyPrefix(long ruleId, DateTime slotStartUtc) =>
+        string.Create(CultureInfo.InvariantCulture, $"rule:{ruleId}:{slotStartUtc:yyyyMMddTHHmm}:");
 
     private async Task<ActionOutcome> ProposeAsync(Rule rule, RuleExecution execution, EntityEvaluation evaluation, RuleActionSpec action, int index,
         IReadOnlyDictionary<string, string> vetoes, ActionSession session, CancellationToken cancellationToken)
@@ -118,6 +123,22 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
         var proposal = RuleProposals.For(rule, entity, action, vetoes);
         var origin = new ProposalOrigin(IdempotencyKey(rule.Id, execution.SlotStartUtc, entity.Scope, entity.Id, index, action.Type), execution.Id,
             rule.Name, entity.ExternalId, entity.Name, evaluation.Values);
-        return await executor.ProposeAsync(session, proposal, origin, cancellationToken);
+        var seen = new AdEntityState(entity.Scope, entity.Id, entity.ExternalId, entity.Name, entity.Status, entity.OwnBudget);
+        var outcome = await executor.ProposeAsync(session, proposal, origin, cancellationToken, seen);
+        ForgetSaved();
+        return outcome;
+    }
+
+    /// <summary>
+    /// Stops tracking what a proposal saved (its record, audit entries, alerts, the changed entity), keeping the run and
+    /// its rule, which are saved again at the end: a run proposing thousands of actions would otherwise make every later
+    /// save scan all of them for changes.
+    /// </summary>
+    private void ForgetSaved()
+    {
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Unchanged && e.Entity is not (RuleExecution or Rule)).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
     }
 }

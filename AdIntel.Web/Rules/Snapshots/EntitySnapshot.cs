@@ -16,6 +16,7 @@ public sealed class EntitySnapshot
         ExternalId = entity.ExternalId;
         Name = entity.Name;
         Status = entity.Status;
+        OwnBudget = entity.OwnBudget;
         StartDate = entity.StartDate;
         LastSignificantEditAtUtc = entity.LastSignificantEditAtUtc;
         AdAccountId = entity.AdAccountId;
@@ -37,6 +38,9 @@ public sealed class EntitySnapshot
 
     /// <summary>The status as the platform names it (for accounts: ACTIVE while any campaign is).</summary>
     public string Status { get; }
+
+    /// <summary>The entity's own daily budget as the platform holds it (null for ads and for ad sets under a campaign budget).</summary>
+    public decimal? OwnBudget { get; }
 
     /// <summary>The <c>daily_budget</c> variable: the budget the entity spends from.</summary>
     public double? DailyBudget => RuleOps.ToNullable(Values[BudgetSlot]);
