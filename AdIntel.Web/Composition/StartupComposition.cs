@@ -17,5 +17,9 @@ public static class StartupComposition
             await scope.ServiceProvider.GetRequiredService<PendingFactsRecovery>().RebuildStaleStoresAsync(cancellationToken);
         }
         await app.Services.SeedDemoStoreAsync(cancellationToken);
+        // Seeding and rebuilding facts leave a heap sized for tens of thousands of rows; the app serves pages in a
+        // fraction of it. One compacting collection hands that memory back before the first request.
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 }
