@@ -153,7 +153,8 @@ public sealed class AppFixture : IAsyncLifetime
         return restarted;
     }
 
-    private async Task<string> CreateDatabaseAsync(string provider)
+    /// <summary>A fresh, empty database of <paramref name="provider"/>: its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string provider)
     {
         if (provider != Postgres)
         {

@@ -15,7 +15,7 @@ public static class SharedSignInLimit
 {
     private const int WindowSeconds = 60;
 
-    /// <summary>Windows older than this are deleted (when a new window starts for some address).</summary>
+    /// <summary>Windows that started longer ago are deleted (whenever a new window starts for some address).</summary>
     private const int KeepSeconds = 3600;
 
     public static WebApplication UseSharedSignInLimit(this WebApplication app)
@@ -38,23 +38,36 @@ public static class SharedSignInLimit
         var services = context.RequestServices;
         var permits = services.GetRequiredService<IOptionsMonitor<SecurityOptions>>().CurrentValue.SignInPermitsPerMinute;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
-        var window = now - now % WindowSeconds;
         var key = "sign-in:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         var db = services.GetRequiredService<AdIntelDbContext>();
-        var count = await CountAsync(db, key, window, context.RequestAborted);
-        if (count == 1)
+        var counted = await CountAsync(db, key, now, context.RequestAborted);
+        if (counted.Count == 1)
         {
-            var expired = window - KeepSeconds;
+            var expired = now - KeepSeconds;
             await db.RateLimitCounters.Where(c => c.WindowStart < expired).ExecuteDeleteAsync(context.RequestAborted);
         }
-        return count > permits ? (int)Math.Max(1, window + WindowSeconds - now) : null;
+        return counted.Count > permits ? (int)Math.Max(1, counted.WindowStart + WindowSeconds - now) : null;
     }
 
-    /// <summary>Adds one to the key's count in the window, atomically on every instance; returns the new count.</summary>
-    private static async Task<int> CountAsync(AdIntelDbContext db, string key, long window, CancellationToken cancellationToken) =>
-        (await db.Database.SqlQuery<int>($"""
-            INSERT INTO "RateLimitCounters" ("Key", "WindowStart", "Count") VALUES ({key}, {window}, 1)
-            ON CONFLICT ("Key", "WindowStart") DO UPDATE SET "Count" = "RateLimitCounters"."Count" + 1
-            RETURNING "Count" AS "Value"
+    /// <summary>
+    /// Adds one to the key's count, or starts a new window at <paramref name="now"/> when the last one has ended: one
+    /// statement, so instances counting at the same moment never lose a request.
+    /// </summary>
+    private static async Task<CountedWindow> CountAsync(AdIntelDbContext db, string key, long now, CancellationToken cancellationToken)
+    {
+        var ended = now - WindowSeconds;
+        return (await db.Database.SqlQuery<CountedWindow>($"""
+            INSERT INTO "RateLimitCounters" ("Key", "WindowStart", "Count") VALUES ({key}, {now}, 1)
+            ON CONFLICT ("Key") DO UPDATE SET
+                "Count" = CASE WHEN "RateLimitCounters"."WindowStart" <= {ended} THEN 1 ELSE "RateLimitCounters"."Count" + 1 END,
+                "WindowStart" = CASE WHEN "RateLimitCounters"."WindowStart" <= {ended} THEN {now} ELSE "RateLimitCounters"."WindowStart" END
+            RETURNING "Count", "WindowStart"
             """).ToListAsync(cancellationToken)).Single();
+    }
+
+    private sealed class CountedWindow
+    {
+        public int Count { get; set; }
+        public long WindowStart { get; set; }
+    }
 }

@@ -8,7 +8,7 @@ public sealed class RateLimitCounterConfiguration : IEntityTypeConfiguration<Rat
 {
     public void Configure(EntityTypeBuilder<RateLimitCounter> builder)
     {
-        builder.HasKey(x => new { x.Key, x.WindowStart });
+        builder.HasKey(x => x.Key);
         builder.HasIndex(x => x.WindowStart);
         builder.Property(x => x.Key).HasMaxLength(200);
     }

@@ -1793,13 +1793,13 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<long>("WindowStart")
-                        .HasColumnType("bigint");
-
                     b.Property<int>("Count")
                         .HasColumnType("integer");
 
-                    b.HasKey("Key", "WindowStart");
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
 
                     b.HasIndex("WindowStart");
 

@@ -1725,13 +1725,13 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("WindowStart")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Key", "WindowStart");
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
 
                     b.HasIndex("WindowStart");
 

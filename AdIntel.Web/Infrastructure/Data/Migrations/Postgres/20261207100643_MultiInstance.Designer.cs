@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAdIntelDbContext))]
-    [Migration("20261207095013_MultiInstance")]
+    [Migration("20261207100643_MultiInstance")]
     partial class MultiInstance
     {
         /// <inheritdoc />
@@ -1796,13 +1796,13 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<long>("WindowStart")
-                        .HasColumnType("bigint");
-
                     b.Property<int>("Count")
                         .HasColumnType("integer");
 
-                    b.HasKey("Key", "WindowStart");
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
 
                     b.HasIndex("WindowStart");
 

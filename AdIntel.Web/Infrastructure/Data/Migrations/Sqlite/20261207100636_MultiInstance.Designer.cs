@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAdIntelDbContext))]
-    [Migration("20261207095009_MultiInstance")]
+    [Migration("20261207100636_MultiInstance")]
     partial class MultiInstance
     {
         /// <inheritdoc />
@@ -1728,13 +1728,13 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("WindowStart")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Key", "WindowStart");
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
 
                     b.HasIndex("WindowStart");
 

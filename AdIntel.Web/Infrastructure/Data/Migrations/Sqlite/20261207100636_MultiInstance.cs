@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
+namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class MultiInstance : Migration
@@ -16,14 +15,14 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                 name: "ImportUploadChunks",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    StoreId = table.Column<long>(type: "bigint", nullable: false),
-                    UploadName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Sequence = table.Column<int>(type: "integer", nullable: false),
-                    Length = table.Column<int>(type: "integer", nullable: false),
-                    Bytes = table.Column<byte[]>(type: "bytea", nullable: false),
-                    CreatedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StoreId = table.Column<long>(type: "INTEGER", nullable: false),
+                    UploadName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Sequence = table.Column<int>(type: "INTEGER", nullable: false),
+                    Length = table.Column<int>(type: "INTEGER", nullable: false),
+                    Bytes = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -40,13 +39,13 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                 name: "RateLimitCounters",
                 columns: table => new
                 {
-                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    WindowStart = table.Column<long>(type: "bigint", nullable: false),
-                    Count = table.Column<int>(type: "integer", nullable: false)
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    WindowStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_RateLimitCounters", x => new { x.Key, x.WindowStart });
+                    table.PrimaryKey("PK_RateLimitCounters", x => x.Key);
                 });
 
             migrationBuilder.CreateIndex(
