@@ -63,7 +63,7 @@ public sealed partial class MultiInstanceTests(AppFixture fixture, ITestOutputHe
         {
             _instances.Add(new AppProcess(name, port, new Dictionary<string, string>(settings)
             {
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+                ["Urls"] = $"http://127.0.0.1:{port}",
                 ["Logging__Directory"] = Path.Combine(fixture.TempDirectory, "multi-logs-" + name + "-" + Guid.NewGuid().ToString("N")[..8]),
             }));
         }
@@ -119,7 +119,9 @@ public sealed partial class MultiInstanceTests(AppFixture fixture, ITestOutputHe
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"Import on A: {(int)response.StatusCode} {body}{Environment.NewLine}{Describe()}");
 
         Assert.Equal(RunStatuses.Succeeded, await ScalarAsync<string>($"""SELECT "Status" FROM "ImportRuns" WHERE "StoreId" = {demoStoreId}"""));
-        Assert.Equal(0, await ScalarAsync<long>("""SELECT count(*) FROM "ImportUploadChunks" """));
+        // The upload is deleted once the run has ended (just after its result is recorded).
+        await Eventually.HoldsAsync(async () => await ScalarAsync<long>("""SELECT count(*) FROM "ImportUploadChunks" """) == 0,
+            "The import's upload should be deleted from the database once its run ended", () => Task.FromResult(Describe()));
         var servers = await ProcessingServersAsync("ImportJob");
         output.WriteLine($"The import job ran on {string.Join(", ", servers)}");
         Assert.Single(servers);
