@@ -22,7 +22,8 @@ public static class StartupComposition
                 await scope.ServiceProvider.GetRequiredService<PendingFactsRecovery>().RebuildStaleStoresAsync(cancellationToken);
             }
             await app.Services.SeedDemoStoreAsync(cancellationToken);
-            // Hangfire creates or upgrades its own schema when its storage is first made: under the same lock.
+            // Hangfire creates or upgrades its own schema when its storage is first made: under the same lock, before the
+            // pipeline's jobs dashboard or a hosted service asks for it.
             app.Services.GetRequiredService<JobStorage>();
         }
     }

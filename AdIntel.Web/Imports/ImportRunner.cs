@@ -53,7 +53,8 @@ public sealed class ImportRunner(AdIntelDbContext db, ImportRunRecorder recorder
         var progress = new RunProgress(recorder, run.Id, time);
         try
         {
-            await using var csv = await uploads.OpenAsync(run.UploadName, cancellationToken) ?? throw new ImportProblemException(503, "upload_missing", UploadMissingMessage);
+            await using var csv = await uploads.OpenAsync(run.UploadName, cancellationToken)
+                ?? throw new ImportProblemException(503, "upload_missing", UploadMissingMessage);
             ImportResult result = run.Kind switch
             {
                 ImportKinds.ShopifyOrders => await shopifyOrders.ImportAsync(csv, run.FileBytes, run.FileName, progress, cancellationToken),

@@ -34,7 +34,10 @@ public sealed class ImportUploads(AdIntelDbContext db, StoreContext storeContext
                 {
                     break;
                 }
-                var chunk = new ImportUploadChunk { UploadName = name, Sequence = sequence, Length = length, Bytes = buffer[..length], CreatedAtUtc = now };
+                var chunk = new ImportUploadChunk
+                {
+                    UploadName = name, Sequence = sequence, Length = length, Bytes = buffer[..length], CreatedAtUtc = now,
+                };
                 db.ImportUploadChunks.Add(chunk);
                 await db.SaveChangesAsync(cancellationToken);
                 // Not kept tracked: a large file would stay in memory until the request ends.
@@ -122,7 +125,8 @@ public sealed class ImportUploads(AdIntelDbContext db, StoreContext storeContext
         {
             if (NextChunk() is { } index && index != _chunkIndex)
             {
-                Load(index, _db.ImportUploadChunks.AsNoTracking().Where(c => c.UploadName == _name && c.Sequence == index).Select(c => c.Bytes).Single());
+                Load(index, _db.ImportUploadChunks.AsNoTracking().Where(c => c.UploadName == _name && c.Sequence == index)
+                    .Select(c => c.Bytes).Single());
             }
             return CopyTo(buffer);
         }

@@ -11,12 +11,12 @@ namespace AdIntel.Web.Infrastructure.Data;
 /// still "running" are marked interrupted with what to do next. With jobs kept in memory (SQLite: one instance) nothing
 /// can still be running or waiting, so every unfinished import and sync is interrupted; with jobs shared in PostgreSQL
 /// other instances may be running theirs and waiting jobs survive a restart, so only runs whose process stopped beating
-/// are (<see cref="RunRecorder{TRun}"/>), and only rule runs whose store's rule lock nobody holds (<see cref="DatabaseLocks"/>). (Daily facts that miss committed writes are the metrics' to rebuild: see
+/// are (<see cref="RunRecorder{TRun}"/>), and only rule runs whose store's rule lock nobody holds
+/// (<see cref="DatabaseLocks"/>). (Daily facts that miss committed writes are the metrics' to rebuild: see
 /// Metrics/PendingFactsRecovery.)
 /// </summary>
 public sealed class CrashRecovery(AdIntelDbContext db, IEnumerable<IRecordedRuns> recordedRuns, IOptions<DatabaseOptions> database, DatabaseLocks locks,
-    TimeProvider time,
-    ILogger<CrashRecovery> logger)
+    TimeProvider time, ILogger<CrashRecovery> logger)
 {
     public const string RuleRunInterruptedMessage =
         "The app stopped before this run finished. The next scheduled run evaluates the rule again; actions already taken are recorded and not repeated.";
