@@ -21,8 +21,9 @@ builder.AddAdIntelConfiguration()
     .AddAdIntelWeb();
 
 var app = builder.Build();
-app.UseAdIntelPipeline();
+// Before the pipeline: mapping the jobs dashboard makes Hangfire's storage, which creates its schema (start-up lock).
 await app.PrepareDataAsync();
+app.UseAdIntelPipeline();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -103,6 +103,7 @@ public static class HostComposition
         app.UseAuthentication();
         app.UseStoreContext();
         app.UseRateLimiter();
+        app.UseSharedSignInLimit();
         app.UseAuthorization();
         app.UseApiAntiforgery();
         app.UseAntiforgery();

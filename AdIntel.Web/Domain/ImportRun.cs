@@ -20,7 +20,7 @@ public sealed class ImportRun : IRecordedRun
     /// </summary>
     public string ResultJson { get; set; } = "{}";
     /// <summary>
-    /// The stored upload's file name in <c>Import:UploadDirectory</c> while the run waits or runs; null once it is deleted.
+    /// The name of the stored upload (<see cref="ImportUploadChunk.UploadName"/>) while the run waits or runs; null once it is deleted.
     /// </summary>
     public string? UploadName { get; set; }
     public DateTime StartedAtUtc { get; set; }

@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Imports;
 
 /// <summary>
-/// The one way an import starts, for the Imports page and the API alike: the upload is stored where every instance's
-/// job can read it (<see cref="ImportUploads"/>), the run recorded as queued, and an <see cref="ImportJob"/> enqueued on
+/// The one way an import starts, for the Imports page and the API alike: the upload is stored in the database, where
+/// every instance's job can read it (<see cref="ImportUploads"/>), the run recorded as queued, and an <see cref="ImportJob"/> enqueued on
 /// Hangfire's critical queue. The page then polls the run; the API waits for it (<see cref="WaitAsync"/>).
 /// </summary>
 public sealed class ImportJobs(AdIntelDbContext db, ImportUploads uploads, ImportRunRecorder recorder, IBackgroundJobClient jobs, TimeProvider time)
@@ -43,7 +43,7 @@ public sealed class ImportJobs(AdIntelDbContext db, ImportUploads uploads, Impor
         }
         catch
         {
-            uploads.Delete(uploadName);
+            await uploads.DeleteAsync(uploadName, CancellationToken.None);
             throw;
         }
         db.Entry(run).State = EntityState.Detached;
@@ -56,7 +56,7 @@ public sealed class ImportJobs(AdIntelDbContext db, ImportUploads uploads, Impor
             await recorder.FinishAsync(run.Id, RunStatuses.Failed, set => set
                 .SetProperty(r => r.ResultJson, ImportResults.Error(new ImportProblem(503, "not_queued", "The import could not be queued; please try again.")))
                 .SetProperty(r => r.UploadName, (string?)null));
-            uploads.Delete(uploadName);
+            await uploads.DeleteAsync(uploadName, CancellationToken.None);
             throw new InvalidOperationException($"Import run {run.Id} could not be enqueued.", e);
         }
         return run;

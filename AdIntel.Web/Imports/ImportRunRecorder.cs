@@ -25,11 +25,8 @@ public sealed class ImportRunRecorder(AdIntelDbContext db, ImportUploads uploads
     protected override async Task OnInterruptedAsync(IReadOnlyList<long> runIds, CancellationToken cancellationToken)
     {
         var names = await Db.ImportRuns.IgnoreQueryFilters().Where(r => runIds.Contains(r.Id) && r.UploadName != null)
-            .Select(r => r.UploadName).ToListAsync(cancellationToken);
-        foreach (var name in names)
-        {
-            uploads.Delete(name);
-        }
+            .Select(r => r.UploadName!).ToListAsync(cancellationToken);
+        await uploads.DeleteAsync(names, cancellationToken);
         await Db.ImportRuns.IgnoreQueryFilters().Where(r => runIds.Contains(r.Id))
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.UploadName, (string?)null), cancellationToken);
     }
@@ -37,7 +34,7 @@ public sealed class ImportRunRecorder(AdIntelDbContext db, ImportUploads uploads
     public override async Task<int> InterruptAsync(bool everyUnfinished, CancellationToken cancellationToken)
     {
         var interrupted = await base.InterruptAsync(everyUnfinished, cancellationToken);
-        uploads.DeleteAbandoned();
+        await uploads.DeleteAbandonedAsync(cancellationToken);
         return interrupted;
     }
 }

@@ -15,7 +15,7 @@ public sealed class ImportRunner(AdIntelDbContext db, ImportRunRecorder recorder
     MetaAdsCsvImporter metaAds, ProductCostsCsvImporter productCosts, DailyFactsBuilder dailyFacts, TimeProvider time, ILogger<ImportRunner> logger)
 {
     public const string UploadMissingMessage =
-        "The uploaded file could not be found by the app instance that ran the import: every instance must share the directory Import:UploadDirectory names. Upload the file again.";
+        "The uploaded file is no longer stored (it is deleted when an import is interrupted). Upload the file again.";
 
     /// <summary>
     /// Imports run <paramref name="runId"/>. File-level problems and the "nothing could be imported" verdict are recorded
@@ -44,7 +44,7 @@ public sealed class ImportRunner(AdIntelDbContext db, ImportRunRecorder recorder
         }
         finally
         {
-            uploads.Delete(run.UploadName);
+            await uploads.DeleteAsync(run.UploadName, CancellationToken.None);
         }
     }
 
@@ -53,7 +53,8 @@ public sealed class ImportRunner(AdIntelDbContext db, ImportRunRecorder recorder
         var progress = new RunProgress(recorder, run.Id, time);
         try
         {
-            await using var csv = uploads.Open(run.UploadName) ?? throw new ImportProblemException(503, "upload_missing", UploadMissingMessage);
+            await using var csv = await uploads.OpenAsync(run.UploadName, cancellationToken)
+                ?? throw new ImportProblemException(503, "upload_missing", UploadMissingMessage);
             ImportResult result = run.Kind switch
             {
                 ImportKinds.ShopifyOrders => await shopifyOrders.ImportAsync(csv, run.FileBytes, run.FileName, progress, cancellationToken),

@@ -1,87 +1,208 @@
-using AdIntel.Web.Infrastructure.Options;
-using Microsoft.Extensions.Options;
+using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Imports;
 
 /// <summary>
-/// Uploads waiting for their import job: files in <see cref="ImportOptions.UploadDirectory"/>, a directory every
-/// instance that runs jobs shares, so whichever picks the job up reads the file. Each is deleted once its run has ended.
+/// Uploads waiting for their import job, kept in the database as chunks (<see cref="ImportUploadChunk"/>) so whichever
+/// instance picks the job up reads the file. Each is deleted once its run has ended; the stale-run sweep deletes those
+/// no run will read.
 /// </summary>
-public sealed class ImportUploads(IOptions<ImportOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<ImportUploads> logger)
+public sealed class ImportUploads(AdIntelDbContext db, StoreContext storeContext, IServiceScopeFactory scopes, TimeProvider time)
 {
+    /// <summary>Bytes per row: large enough that a 100 MB file is 100 rows, small enough to hold one in memory while reading.</summary>
+    public const int ChunkBytes = 1024 * 1024;
+
     /// <summary>Uploads of runs that vanished (their store deleted while they waited); a day is far longer than any import waits.</summary>
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromDays(1);
 
-    private readonly string _directory = options.Value.ResolveUploadDirectory(environment.ContentRootPath);
-
-    /// <summary>Copies the upload into the directory; returns its file name there.</summary>
+    /// <summary>Stores the upload for the current store, chunk by chunk; returns its name.</summary>
     public async Task<string> SaveAsync(CsvUpload upload, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(_directory);
         var name = $"{Guid.NewGuid():N}.csv";
+        var now = time.GetUtcNow().UtcDateTime;
         try
         {
-            await using var target = new FileStream(PathOf(name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
             await using var source = upload.OpenReadStream();
-            await source.CopyToAsync(target, cancellationToken);
+            var buffer = new byte[ChunkBytes];
+            for (var sequence = 0; ; sequence++)
+            {
+                var length = await source.ReadAtLeastAsync(buffer, ChunkBytes, throwOnEndOfStream: false, cancellationToken);
+                if (length == 0 && sequence > 0)
+                {
+                    break;
+                }
+                var chunk = new ImportUploadChunk
+                {
+                    UploadName = name, Sequence = sequence, Length = length, Bytes = buffer[..length], CreatedAtUtc = now,
+                };
+                db.ImportUploadChunks.Add(chunk);
+                await db.SaveChangesAsync(cancellationToken);
+                // Not kept tracked: a large file would stay in memory until the request ends.
+                db.Entry(chunk).State = EntityState.Detached;
+                if (length < ChunkBytes)
+                {
+                    break;
+                }
+            }
         }
         catch
         {
-            Delete(name);
+            await DeleteAsync(name, CancellationToken.None);
             throw;
         }
         return name;
     }
 
-    /// <summary>The stored upload, seekable; null when this instance cannot see it.</summary>
-    public FileStream? Open(string? name)
-    {
-        try
-        {
-            return name is null ? null : new FileStream(PathOf(name), FileMode.Open, FileAccess.Read, FileShare.Read, 81920,
-                FileOptions.Asynchronous | FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    public void Delete(string? name)
+    /// <summary>The stored upload of the current store as a seekable stream read chunk by chunk; null when it is gone.</summary>
+    public async Task<Stream?> OpenAsync(string? name, CancellationToken cancellationToken)
     {
         if (name is null)
         {
-            return;
+            return null;
         }
-        try
-        {
-            File.Delete(PathOf(name));
-        }
-        catch (IOException e)
-        {
-            logger.LogWarning(e, "Could not delete the import upload {Name}", name);
-        }
+        var lengths = await db.ImportUploadChunks.AsNoTracking().Where(c => c.UploadName == name).OrderBy(c => c.Sequence)
+            .Select(c => c.Length).ToListAsync(cancellationToken);
+        // Read through a context of its own: the importer writes through this scope's while it reads the file.
+        return lengths.Count == 0 ? null : new UploadStream(scopes.CreateStoreScope(storeContext.RequiredStoreId), name, lengths);
     }
 
-    /// <summary>Deletes uploads no run will read any more.</summary>
-    public void DeleteAbandoned()
+    public Task DeleteAsync(string? name, CancellationToken cancellationToken) =>
+        name is null ? Task.CompletedTask : DeleteAsync([name], cancellationToken);
+
+    /// <summary>Deletes uploads by name, whatever their store (names are random and only ever read from the runs this class serves).</summary>
+    public Task DeleteAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
+        db.ImportUploadChunks.IgnoreQueryFilters().Where(c => names.Contains(c.UploadName)).ExecuteDeleteAsync(cancellationToken);
+
+    /// <summary>Deletes uploads no run will read any more, in every store.</summary>
+    public async Task<int> DeleteAbandonedAsync(CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(_directory))
-        {
-            return;
-        }
         var cutoff = time.GetUtcNow().UtcDateTime - AbandonedAfter;
-        foreach (var path in Directory.EnumerateFiles(_directory, "*.csv"))
+        return await db.ImportUploadChunks.IgnoreQueryFilters().Where(c => c.CreatedAtUtc < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>A read-only, seekable view of one upload's chunks; holds one chunk in memory at a time.</summary>
+    private sealed class UploadStream : Stream
+    {
+        private readonly AsyncServiceScope _scope;
+        private readonly AdIntelDbContext _db;
+        private readonly string _name;
+        private readonly long[] _starts;
+        private readonly long _length;
+        private int _chunkIndex = -1;
+        private byte[] _chunk = [];
+        private long _position;
+
+        public UploadStream(AsyncServiceScope scope, string name, IReadOnlyList<int> lengths)
         {
-            if (File.GetLastWriteTimeUtc(path) < cutoff)
+            _scope = scope;
+            _db = scope.ServiceProvider.GetRequiredService<AdIntelDbContext>();
+            _name = name;
+            _starts = new long[lengths.Count];
+            for (var i = 0; i < lengths.Count; i++)
             {
-                Delete(Path.GetFileName(path));
+                _starts[i] = _length;
+                _length += lengths[i];
             }
         }
-    }
 
-    /// <summary>Names come from the run rows this class wrote; anything but a plain file name is refused all the same.</summary>
-    private string PathOf(string name) => Path.GetFileName(name) == name && name.Length > 0
-        ? Path.Combine(_directory, name)
-        : throw new ArgumentException($"“{name}” is not an upload's file name.", nameof(name));
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _position;
+            set => _position = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (NextChunk() is { } index && index != _chunkIndex)
+            {
+                Load(index, _db.ImportUploadChunks.AsNoTracking().Where(c => c.UploadName == _name && c.Sequence == index)
+                    .Select(c => c.Bytes).Single());
+            }
+            return CopyTo(buffer);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (NextChunk() is { } index && index != _chunkIndex)
+            {
+                Load(index, await _db.ImportUploadChunks.AsNoTracking().Where(c => c.UploadName == _name && c.Sequence == index)
+                    .Select(c => c.Bytes).SingleAsync(cancellationToken));
+            }
+            return CopyTo(buffer.Span);
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            SeekOrigin.End => _length + offset,
+            _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+        };
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask DisposeAsync()
+        {
+            await _scope.DisposeAsync();
+            await base.DisposeAsync();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _scope.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+
+        /// <summary>The chunk holding the position; null at the end.</summary>
+        private int? NextChunk()
+        {
+            if (_position >= _length)
+            {
+                return null;
+            }
+            var index = Array.BinarySearch(_starts, _position);
+            return index >= 0 ? index : ~index - 1;
+        }
+
+        private void Load(int index, byte[] bytes)
+        {
+            _chunkIndex = index;
+            _chunk = bytes;
+        }
+
+        private int CopyTo(Span<byte> buffer)
+        {
+            if (_position >= _length)
+            {
+                return 0;
+            }
+            var offset = (int)(_position - _starts[_chunkIndex]);
+            var count = Math.Min(buffer.Length, _chunk.Length - offset);
+            _chunk.AsSpan(offset, count).CopyTo(buffer);
+            _position += count;
+            return count;
+        }
+    }
 }

@@ -9,7 +9,7 @@ public static class ImportsFeature
         services.AddScoped<ShopifyOrdersCsvImporter>();
         services.AddScoped<MetaAdsCsvImporter>();
         services.AddScoped<ProductCostsCsvImporter>();
-        services.AddSingleton<ImportUploads>();
+        services.AddScoped<ImportUploads>();
         services.AddScoped<ImportRunRecorder>();
         services.AddScoped<IRecordedRuns>(s => s.GetRequiredService<ImportRunRecorder>());
         services.AddScoped<ImportRunner>();

@@ -164,7 +164,6 @@ internal sealed class BenchApp(string directory, BenchDatabase database) : WebAp
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Orders", "50000");
         builder.UseSetting("Import:MaxFileMegabytes", "500");
-        builder.UseSetting("Import:UploadDirectory", Path.Combine(directory, "uploads"));
         // The benchmark measures latency, not the API rate limiter.
         builder.UseSetting("Security:ApiPermitsPerMinute", "100000");
         builder.UseSetting("Security:ImportPermitsPerMinute", "100000");

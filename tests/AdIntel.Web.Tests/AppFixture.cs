@@ -117,7 +117,6 @@ public sealed class AppFixture : IAsyncLifetime
             ["ConnectionStrings:AdIntel"] = await CreateDatabaseAsync(provider),
             ["Demo:Enabled"] = "false",
             ["Logging:Directory"] = Path.Combine(_directory, "logs-" + provider + "-" + Guid.NewGuid().ToString("N")[..8]),
-            ["Import:UploadDirectory"] = Path.Combine(_directory, "uploads"),
             // Many tests share one app and its demo session: on a fast machine they would exceed the production
             // per-minute limits together. The rate-limit tests set their own low limits.
             ["Security:SignInPermitsPerMinute"] = "100000",
@@ -154,7 +153,8 @@ public sealed class AppFixture : IAsyncLifetime
         return restarted;
     }
 
-    private async Task<string> CreateDatabaseAsync(string provider)
+    /// <summary>A fresh, empty database of <paramref name="provider"/>: its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string provider)
     {
         if (provider != Postgres)
         {

@@ -12,7 +12,8 @@ public sealed class DetectAnomaliesJob(IServiceScopeFactory scopes, ILogger<Dete
     [AutomaticRetry(Attempts = 2)]
     public async Task RunAsync(long storeId, CancellationToken cancellationToken)
     {
-        var findings = await HourlyStoreJob.RunAsync(scopes, storeId, (services, ct) => services.GetRequiredService<AnomalyScan>().RunAsync(ct),
+        var findings = await HourlyStoreJob.RunAsync(scopes, storeId, LockKind.StoreAnomalies,
+            (services, ct) => services.GetRequiredService<AnomalyScan>().RunAsync(ct),
             (services, id) => services.GetRequiredService<AnomalySchedules>().Ensure(id),
             (services, id) => services.GetRequiredService<AnomalySchedules>().Remove(id), cancellationToken);
         if (findings is not null)

@@ -12,7 +12,7 @@ public sealed class RecomputeRecommendationsJob(IServiceScopeFactory scopes, ILo
     [AutomaticRetry(Attempts = 2)]
     public async Task RunAsync(long storeId, CancellationToken cancellationToken)
     {
-        var recommendations = await HourlyStoreJob.RunAsync(scopes, storeId,
+        var recommendations = await HourlyStoreJob.RunAsync(scopes, storeId, LockKind.StoreRecommendations,
             (services, ct) => services.GetRequiredService<RecommendationService>().ComputeAsync(ct),
             (services, id) => services.GetRequiredService<RecommendationSchedules>().Ensure(id),
             (services, id) => services.GetRequiredService<RecommendationSchedules>().Remove(id), cancellationToken);

@@ -52,10 +52,12 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<DailyStoreFacts> DailyFacts => Set<DailyStoreFacts>();
     public DbSet<PendingFactsChange> PendingFactsChanges => Set<PendingFactsChange>();
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
+    public DbSet<ImportUploadChunk> ImportUploadChunks => Set<ImportUploadChunk>();
     public DbSet<ScheduledReport> ScheduledReports => Set<ScheduledReport>();
     public DbSet<IntegrationConnection> IntegrationConnections => Set<IntegrationConnection>();
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
     public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
+    public DbSet<RateLimitCounter> RateLimitCounters => Set<RateLimitCounter>();
     public DbSet<ComplianceRequest> ComplianceRequests => Set<ComplianceRequest>();
     public DbSet<LlmUsage> LlmUsage => Set<LlmUsage>();
     public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();

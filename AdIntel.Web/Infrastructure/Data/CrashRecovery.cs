@@ -11,11 +11,12 @@ namespace AdIntel.Web.Infrastructure.Data;
 /// still "running" are marked interrupted with what to do next. With jobs kept in memory (SQLite: one instance) nothing
 /// can still be running or waiting, so every unfinished import and sync is interrupted; with jobs shared in PostgreSQL
 /// other instances may be running theirs and waiting jobs survive a restart, so only runs whose process stopped beating
-/// are (<see cref="RunRecorder{TRun}"/>). (Daily facts that miss committed writes are the metrics' to rebuild: see
+/// are (<see cref="RunRecorder{TRun}"/>), and only rule runs whose store's rule lock nobody holds
+/// (<see cref="DatabaseLocks"/>). (Daily facts that miss committed writes are the metrics' to rebuild: see
 /// Metrics/PendingFactsRecovery.)
 /// </summary>
-public sealed class CrashRecovery(AdIntelDbContext db, IEnumerable<IRecordedRuns> recordedRuns, IOptions<DatabaseOptions> database, TimeProvider time,
-    ILogger<CrashRecovery> logger)
+public sealed class CrashRecovery(AdIntelDbContext db, IEnumerable<IRecordedRuns> recordedRuns, IOptions<DatabaseOptions> database, DatabaseLocks locks,
+    TimeProvider time, ILogger<CrashRecovery> logger)
 {
     public const string RuleRunInterruptedMessage =
         "The app stopped before this run finished. The next scheduled run evaluates the rule again; actions already taken are recorded and not repeated.";
@@ -31,8 +32,22 @@ public sealed class CrashRecovery(AdIntelDbContext db, IEnumerable<IRecordedRuns
                 logger.LogWarning("Marked {Count} {Runs} interrupted at start", count, runs.Name);
             }
         }
-        var ruleRuns = await db.RuleExecutions.IgnoreQueryFilters()
-            .Where(e => e.Status == RuleExecutionStatuses.Running)
+        var running = db.RuleExecutions.IgnoreQueryFilters().Where(e => e.Status == RuleExecutionStatuses.Running);
+        if (!jobsInMemory)
+        {
+            // A rule run holds its store's rule lock while it runs; another instance's live run keeps it.
+            var stores = await running.Select(e => e.StoreId).Distinct().ToListAsync(cancellationToken);
+            var abandoned = new List<long>();
+            foreach (var storeId in stores)
+            {
+                if (await locks.IsFreeAsync(LockKind.StoreRules, storeId, cancellationToken))
+                {
+                    abandoned.Add(storeId);
+                }
+            }
+            running = running.Where(e => abandoned.Contains(e.StoreId));
+        }
+        var ruleRuns = await running
             .ExecuteUpdateAsync(set => set
                 .SetProperty(e => e.Status, RuleExecutionStatuses.Interrupted)
                 .SetProperty(e => e.Message, RuleRunInterruptedMessage)

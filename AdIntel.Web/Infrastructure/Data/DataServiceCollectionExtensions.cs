@@ -16,6 +16,7 @@ public static class DataServiceCollectionExtensions
 
         var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = ResolveConnectionString(builder.Configuration, builder.Environment, database);
+        builder.Services.AddSingleton(new DatabaseLocks(connectionString, database.IsPostgres));
 
         if (database.IsPostgres)
         {

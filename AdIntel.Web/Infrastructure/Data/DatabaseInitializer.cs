@@ -8,6 +8,24 @@ namespace AdIntel.Web.Infrastructure.Data;
 public static class DatabaseInitializer
 {
     /// <summary>
+    /// The lock the start-up's database work runs under (<see cref="LockKind.Startup"/>): with several instances on one
+    /// PostgreSQL database, one migrates and seeds while the others wait, so no two run the same migration.
+    /// </summary>
+    public static async Task<IAsyncDisposable> AcquireStartupLockAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var locks = services.GetRequiredService<DatabaseLocks>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AdIntel.Startup");
+        if (!await locks.IsFreeAsync(LockKind.Startup, 0, cancellationToken))
+        {
+            logger.LogInformation("Another instance is preparing the database; waiting for it to finish");
+        }
+        var stopwatch = Stopwatch.StartNew();
+        var held = await locks.AcquireAsync(LockKind.Startup, 0, cancellationToken);
+        logger.LogInformation("Start-up lock taken after {ElapsedMs} ms", stopwatch.ElapsedMilliseconds);
+        return held;
+    }
+
+    /// <summary>
     /// Applies migrations and marks what a stop without warning left running as interrupted (<see cref="CrashRecovery"/>).
     /// The features' own start-up work (facts, demo store) follows in Composition/StartupComposition.
     /// </summary>

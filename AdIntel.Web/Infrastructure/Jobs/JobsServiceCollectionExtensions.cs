@@ -36,8 +36,15 @@ public static class JobsServiceCollectionExtensions
             {
                 var connectionString = DataServiceCollectionExtensions.ResolveConnectionString(builder.Configuration, builder.Environment, database);
                 // The default 15 s queue poll would leave "send now" and queued imports waiting that long for a worker.
+                // A fetched job stays invisible to other instances' workers while its worker lives (sliding), however
+                // long it runs; only a job whose instance died is handed to another after the timeout.
                 storage.Value = configuration.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString),
-                    new PostgreSqlStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }).Entry;
+                    new PostgreSqlStorageOptions
+                    {
+                        QueuePollInterval = TimeSpan.FromSeconds(1),
+                        UseSlidingInvisibilityTimeout = true,
+                        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    }).Entry;
             }
             else
             {

@@ -9,9 +9,10 @@ using Microsoft.Extensions.Options;
 namespace AdIntel.Web.Infrastructure.Security;
 
 /// <summary>
-/// One global limiter, partitioned by what the request is (<see cref="RequestKinds"/>) and who sends it: credential
-/// forms per client address (password guessing), uploads per store (they are heavy), the API per token, session or
-/// address (webhooks: see <see cref="WebhookRateLimits"/>). Refusals are 429 with Retry-After and, for the API, the
+/// One global limiter in each instance's memory, partitioned by what the request is (<see cref="RequestKinds"/>) and who
+/// sends it: uploads per store (they are heavy), the API per token, session or
+/// address (webhooks: see <see cref="WebhookRateLimits"/>). Credential forms (password guessing) are limited per client
+/// address across instances by <see cref="SharedSignInLimit"/>. Refusals are 429 with Retry-After and, for the API, the
 /// API's error body.
 /// </summary>
 public static class RateLimits
@@ -31,7 +32,8 @@ public static class RateLimits
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         return RequestKinds.Classify(context.Request) switch
         {
-            RequestKind.CredentialForm => PerMinute("sign-in:" + address, limits.SignInPermitsPerMinute),
+            // Counted in the database, so the limit holds across instances (SharedSignInLimit).
+            RequestKind.CredentialForm => RateLimitPartition.GetNoLimiter("sign-in"),
             RequestKind.Upload => PerMinute("upload:" + (StoreKey(context) ?? address), limits.ImportPermitsPerMinute),
             RequestKind.Api => PerMinute("api:" + (CallerKey(context) ?? address), limits.ApiPermitsPerMinute),
             // Charged by their endpoint once the signature is checked (WebhookRateLimits): only then is the shop they name
@@ -70,10 +72,15 @@ public static class RateLimits
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
-        var context = rejected.HttpContext;
         var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
             : (int)Window.TotalSeconds;
+        await RejectAsync(rejected.HttpContext, seconds, cancellationToken);
+    }
+
+    /// <summary>The answer to a request over its limit: 429 with Retry-After, and the API's error body for the API.</summary>
+    public static async Task RejectAsync(HttpContext context, int seconds, CancellationToken cancellationToken)
+    {
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var message = $"Too many requests; wait {seconds} seconds and try again.";

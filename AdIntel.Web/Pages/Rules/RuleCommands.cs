@@ -24,7 +24,7 @@ public sealed record RuleSaveResult(Rule? Rule, RuleValidation? Invalid, string?
 /// </summary>
 public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler compiler, RulePreparer preparer, RulePluginRunner plugins,
     CSharpRuleScriptCompiler scripts, RuleSchedules schedules, StoreContext storeContext, IAuditLog audit, TimeProvider time,
-    RuleSnapshotBuilder snapshots, ActionExecutor executor, RuleRunner runner, IHttpContextAccessor http)
+    RuleSnapshotBuilder snapshots, ActionExecutor executor, RuleRunner runner, DatabaseLocks locks, IHttpContextAccessor http)
 {
     /// <summary>Why a C# script rule is refused to everyone but the installation's administrator.</summary>
     public const string ScriptsAreTheAdministrators =
@@ -145,6 +145,8 @@ public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler com
     /// <summary>Runs the rule now (manual trigger): the same path as the schedule, rails and idempotency included.</summary>
     public async Task<RuleExecution> RunNowAsync(Rule rule, CancellationToken cancellationToken)
     {
+        // Waits for a scheduled run of the store in progress (on any instance): the rails count what it did.
+        await using var storeLock = await locks.AcquireAsync(LockKind.StoreRules, rule.StoreId, cancellationToken);
         var session = await executor.BeginAsync(cancellationToken);
         var snapshot = await snapshots.BuildAsync(null, cancellationToken);
         return await runner.RunAsync(rule, RuleRunner.ManualTrigger, snapshot, session, cancellationToken);

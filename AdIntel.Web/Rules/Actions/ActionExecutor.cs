@@ -317,6 +317,14 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
                 ? $"Nothing to do any more: {decision.Reason} Reject it to clear it from the queue."
                 : $"The safety rails refuse it now: {decision.Reason}");
         }
+        // Claimed by moving it out of the queue: of two approvals at once (two tabs, two instances) only one applies it.
+        var claimed = await db.ActionRecords.Where(a => a.Id == record.Id && a.Status == ActionStatuses.PendingApproval)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, ActionStatuses.Executing), cancellationToken);
+        if (claimed == 0)
+        {
+            await db.Entry(record).ReloadAsync(cancellationToken);
+            return ActionCommandResult.Conflict(record, $"This action is {record.Status.Replace('_', ' ')}, not waiting for approval.");
+        }
         record.DecidedAtUtc = time.GetUtcNow().UtcDateTime;
         record.DecidedBy = Truncate(actor, 256);
         record.Status = ActionStatuses.Executing;

@@ -12,8 +12,9 @@ namespace AdIntel.Web.Rules.Execution;
 
 /// <summary>
 /// The recurring job of one store (every 15 minutes, see <see cref="RuleSchedules"/>): runs each active rule whose
-/// schedule slot has no successful run yet, all over one snapshot. Reentrant: a retried or overlapping job re-runs only
-/// unfinished slots, and the actions' idempotency keys keep any slot from acting twice.
+/// schedule slot has no successful run yet, all over one snapshot. Runs of one store take turns under its rule lock
+/// (<see cref="DatabaseLocks"/>, shared by every instance), so a slot runs once whichever instance picks it; a retried job
+/// re-runs only unfinished slots, and the actions' idempotency keys keep any slot from acting twice.
 /// </summary>
 public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider time, ILogger<RunStoreRulesJob> logger)
 {
@@ -28,6 +29,8 @@ public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider t
             services.GetRequiredService<RuleSchedules>().Remove(storeId);
             return;
         }
+        // One run of a store at a time, on every instance: a second job for the same slot waits, then finds it done.
+        await using var storeLock = await services.GetRequiredService<DatabaseLocks>().AcquireAsync(LockKind.StoreRules, storeId, cancellationToken);
         var rules = await db.Rules.Where(r => r.Active).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         if (rules.Count == 0)
         {

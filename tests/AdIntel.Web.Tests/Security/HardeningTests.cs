@@ -194,6 +194,29 @@ public sealed partial class HardeningTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account/sign-in")).StatusCode);
     }
 
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task The_sign_in_limit_holds_across_instances_sharing_the_database(string provider)
+    {
+        await using var first = await fixture.StartLocalAsync(provider, new Dictionary<string, string?> { ["Security:SignInPermitsPerMinute"] = "3" });
+        await using var second = new LocalApp(AppFixture.Restart(first.App));
+        await first.CreateAccountAsync("guessed@adintel.test", LocalApp.Password, administrator: true);
+        var browsers = new[] { first.NewBrowser(), second.NewBrowser() };
+        var tokens = new[] { await browsers[0].AntiforgeryTokenAsync("/account/sign-in"), await browsers[1].AntiforgeryTokenAsync("/account/sign-in") };
+
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            // Alternating instances, from the same address: each instance alone has seen at most two attempts.
+            var instance = attempt % 2;
+            using var response = await browsers[instance].Client.PostAsync("/account/sign-in",
+                Browser.Form(tokens[instance], ("Input.Email", "guessed@adintel.test"), ("Input.Password", "guess " + attempt + " wrong!")));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+
     [Fact]
     public async Task Api_over_its_limit_gets_429_with_the_contract_error_body_per_token()
     {

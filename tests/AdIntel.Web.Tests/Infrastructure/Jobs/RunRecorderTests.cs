@@ -33,7 +33,7 @@ public sealed class RunRecorderTests(AppFixture fixture)
         Assert.Null(after.StaleImport.UploadName);
         Assert.Equal((RunStatuses.Interrupted, SyncRunRecorder.InterruptedMessage), (after.StaleSync.Status, after.StaleSync.Error));
         Assert.Equal((RunStatuses.Running, RunStatuses.Queued, RunStatuses.Running), (after.LiveImport.Status, after.QueuedImport.Status, after.LiveSync.Status));
-        Assert.Equal(["live.csv", "queued.csv"], Uploads(app));
+        Assert.Equal(["live.csv", "queued.csv"], await UploadsAsync(app));
         using var connection = app.Services.GetRequiredService<JobStorage>().GetConnection();
         Assert.Contains(connection.GetRecurringJobs(), j => j.Id == StaleRunSweep.JobId);
     }
@@ -55,13 +55,13 @@ public sealed class RunRecorderTests(AppFixture fixture)
             // Jobs were in this process's memory: nothing is running or waiting any more.
             Assert.Equal((RunStatuses.Interrupted, RunStatuses.Interrupted, RunStatuses.Interrupted),
                 (after.LiveImport.Status, after.QueuedImport.Status, after.LiveSync.Status));
-            Assert.Empty(Uploads(restarted));
+            Assert.Empty(await UploadsAsync(restarted));
         }
         else
         {
             // Jobs are shared in PostgreSQL: another instance still beats for these, and the waiting job survives.
             Assert.Equal((RunStatuses.Running, RunStatuses.Queued, RunStatuses.Running), (after.LiveImport.Status, after.QueuedImport.Status, after.LiveSync.Status));
-            Assert.Equal(["live.csv", "queued.csv"], Uploads(restarted));
+            Assert.Equal(["live.csv", "queued.csv"], await UploadsAsync(restarted));
         }
     }
 
@@ -69,15 +69,11 @@ public sealed class RunRecorderTests(AppFixture fixture)
 
     private sealed record Runs(ImportRun LiveImport, ImportRun StaleImport, ImportRun QueuedImport, SyncRun LiveSync, SyncRun StaleSync);
 
-    private Task<AdIntelApp> StartAsync(string provider) => fixture.StartAppAsync(provider, new Dictionary<string, string?>
-    {
-        ["Import:UploadDirectory"] = Path.Combine(fixture.TempDirectory, "uploads-" + Guid.NewGuid().ToString("N")[..8]),
-    });
+    private Task<AdIntelApp> StartAsync(string provider) => fixture.StartAppAsync(provider, new Dictionary<string, string?>());
 
-    private static string UploadDirectory(AdIntelApp app) => app.Settings["Import:UploadDirectory"]!;
-
-    private static List<string> Uploads(AdIntelApp app) =>
-        Directory.EnumerateFiles(UploadDirectory(app)).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+    /// <summary>The uploads stored in the app's database, by name.</summary>
+    private static Task<List<string>> UploadsAsync(AdIntelApp app) => app.WithDbAsync(null, db =>
+        db.ImportUploadChunks.IgnoreQueryFilters().Select(c => c.UploadName).Distinct().OrderBy(n => n).ToListAsync());
 
     /// <summary>Imports and syncs as processes leave them: beating now, silent for longer than Jobs:StaleAfter, waiting for a worker.</summary>
     private static async Task<SeededRuns> SeedRunsAsync(AdIntelApp app)
@@ -85,13 +81,12 @@ public sealed class RunRecorderTests(AppFixture fixture)
         var store = await app.CreateStoreAsync();
         var now = PinnedDate.UtcNow;
         var silent = now.AddMinutes(-6);
-        Directory.CreateDirectory(UploadDirectory(app));
-        foreach (var upload in (string[])["live.csv", "stale.csv", "queued.csv"])
-        {
-            await File.WriteAllTextAsync(Path.Combine(UploadDirectory(app), upload), "Name\n#1\n");
-        }
         return await app.WithDbAsync(store.StoreId, async db =>
         {
+            foreach (var upload in (string[])["live.csv", "stale.csv", "queued.csv"])
+            {
+                db.ImportUploadChunks.Add(new ImportUploadChunk { UploadName = upload, Length = 8, Bytes = "Name\n#1\n"u8.ToArray(), CreatedAtUtc = now });
+            }
             ImportRun Import(string status, DateTime beat, string upload) => new()
             {
                 Kind = ImportKinds.ShopifyOrders, FileName = upload, Status = status, UploadName = upload, StartedAtUtc = now.AddMinutes(-30), HeartbeatAtUtc = beat,

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
+using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Rules.Actions;
 using AdIntel.Web.Rules.Execution;
 using AdIntel.Web.Rules.Snapshots;
@@ -92,6 +94,48 @@ public sealed class RuleExecutionTests(AppFixture fixture)
         Assert.Single(actions);
         Assert.Equal(ActionStatuses.Executed, actions[0].Status);
         Assert.Equal("automation", await app.WithDbAsync(store.Store.StoreId, db => db.AuditEntries.Where(a => a.Action == "action.executed").Select(a => a.Actor).SingleAsync()));
+    }
+
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Two_evaluations_of_one_store_at_the_same_moment_apply_the_action_once(string provider)
+    {
+        var app = await fixture.HostAsync(provider);
+        var store = await RuleTestStore.CreateAsync(app);
+        await store.SetAutomationAsync();
+        var ruleId = (await store.CreateRuleAsync(PauseLosers())).GetProperty("id").GetInt64();
+        await app.WithDbAsync(store.Store.StoreId, db => db.Rules.Where(r => r.Id == ruleId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAtUtc, PinnedDate.UtcNow.AddDays(-1))));
+        var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
+
+        // Two instances' store jobs for the same slot: the store's rule lock makes the second find the slot done.
+        var job = app.Services.GetRequiredService<RunStoreRulesJob>();
+        await Task.WhenAll(Task.Run(() => job.RunAsync(store.Store.StoreId, CancellationToken.None)),
+            Task.Run(() => job.RunAsync(store.Store.StoreId, CancellationToken.None)));
+
+        var runs = await app.WithDbAsync(store.Store.StoreId, db => db.RuleExecutions.Where(e => e.RuleId == ruleId).ToListAsync());
+        Assert.Equal(RuleExecutionStatuses.Succeeded, Assert.Single(runs).Status);
+
+        // Two evaluations that bypass the lock (as runs without it would): the action's claim on its idempotency key
+        // lets one apply it; the other finds it claimed (or already applied).
+        await store.PostAsync($"/api/actions/{(await store.GetAsync("/api/actions")).EnumerateArray().Single().GetProperty("id").GetInt64()}/undo");
+        await app.WithDbAsync(store.Store.StoreId, db => db.ActionRecords.ExecuteDeleteAsync());
+        async Task<RuleExecution> EvaluateAsync()
+        {
+            await using var scope = scopes.CreateStoreScope(store.Store.StoreId);
+            var services = scope.ServiceProvider;
+            var rule = await services.GetRequiredService<AdIntelDbContext>().Rules.SingleAsync(r => r.Id == ruleId);
+            var session = await services.GetRequiredService<ActionExecutor>().BeginAsync(CancellationToken.None);
+            var snapshot = await services.GetRequiredService<RuleSnapshotBuilder>().BuildAsync(null, CancellationToken.None);
+            return await services.GetRequiredService<RuleRunner>().RunAsync(rule, RuleRunner.ScheduleTrigger, snapshot, session, CancellationToken.None);
+        }
+        var raced = await Task.WhenAll(Task.Run(EvaluateAsync), Task.Run(EvaluateAsync));
+
+        Assert.Equal([0, 1], raced.Select(r => r.ActionsExecuted).Order());
+        var actions = await app.WithDbAsync(store.Store.StoreId, db => db.ActionRecords.ToListAsync());
+        Assert.Equal(ActionStatuses.Executed, Assert.Single(actions).Status);
+        Assert.Equal(EntityStatus.Paused, await StatusAsync(app, store, store.LoserAdSetId));
+        Assert.Equal(2, await app.WithDbAsync(store.Store.StoreId, db => db.AuditEntries.CountAsync(a => a.Action == "action.executed")));
     }
 
     [Theory]

@@ -1126,6 +1126,47 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("ImportRuns");
                 });
 
+            modelBuilder.Entity("AdIntel.Web.Domain.ImportUploadChunk", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Length")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UploadName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("StoreId");
+
+                    b.HasIndex("UploadName", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("ImportUploadChunks");
+                });
+
             modelBuilder.Entity("AdIntel.Web.Domain.IntegrationConnection", b =>
                 {
                     b.Property<long>("Id")
@@ -1744,6 +1785,25 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("StoreId", "Sku");
 
                     b.ToTable("ProductVariants");
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.RateLimitCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("RateLimitCounters");
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.RecommendationRecord", b =>
@@ -2794,6 +2854,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.ImportRun", b =>
+                {
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ImportUploadChunk", b =>
                 {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()

@@ -1084,6 +1084,45 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("ImportRuns");
                 });
 
+            modelBuilder.Entity("AdIntel.Web.Domain.ImportUploadChunk", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StoreId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("StoreId");
+
+                    b.HasIndex("UploadName", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("ImportUploadChunks");
+                });
+
             modelBuilder.Entity("AdIntel.Web.Domain.IntegrationConnection", b =>
                 {
                     b.Property<long>("Id")
@@ -1678,6 +1717,25 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("StoreId", "Sku");
 
                     b.ToTable("ProductVariants");
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.RateLimitCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("RateLimitCounters");
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.RecommendationRecord", b =>
@@ -2698,6 +2756,15 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.ImportRun", b =>
+                {
+                    b.HasOne("AdIntel.Web.Domain.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AdIntel.Web.Domain.ImportUploadChunk", b =>
                 {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()
