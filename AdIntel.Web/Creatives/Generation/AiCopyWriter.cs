@@ -31,7 +31,7 @@ public sealed class AiCopyWriter(LlmChatClients clients, LlmUsageLedger ledger, 
     {
         if (!clients.IsConfigured)
         {
-            return AiDrafts.None("No LLM is configured (Llm:Provider), so " + char.ToLowerInvariant(Fallback[0]) + Fallback[1..]);
+            return AiDrafts.None("No LLM is configured (Llm:Provider), so AdIntel's templates wrote these variants.");
         }
         if (await ledger.GetThisMonthAsync(cancellationToken) is { Exhausted: true })
         {

@@ -27,7 +27,7 @@ public static partial class TemplateCopyWriter
         List<string> Usable(IEnumerable<string> phrases) =>
             [.. phrases.Select(Fill).Where(text => brand.WordsToAvoidIn(text).Count == 0).Distinct(StringComparer.OrdinalIgnoreCase)];
 
-        var hooks = Usable(book.Hooks);
+        var hooks = Usable(book.Hooks).Select(h => Exclaimed(h, voice)).ToList();
         var bodies = Usable(book.Bodies);
         var formatLines = Usable(book.FormatLines);
         var closers = Usable(book.Closers);
@@ -35,19 +35,22 @@ public static partial class TemplateCopyWriter
         var descriptions = Usable(book.Descriptions).Select(Label).Where(d => d.Length <= CopyLimits.Description).ToList();
         var seed = StableHash($"{request.Product}|{request.Angle}|{request.Format}");
 
+        // Each variant gets its own primary text while the phrases allow, then at least its own headline.
         var drafts = new List<CopyDraft>();
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; drafts.Count < request.Count && i < request.Count * 8; i++)
+        for (var i = 0; drafts.Count < request.Count && i < request.Count * 16; i++)
         {
+            var distinctPrimary = i < request.Count * 8;
+            // Hook and body as digits of i (the body turning with the hook, then a step each round): every pair differs until all are used.
+            var round = i / Math.Max(1, hooks.Count);
             var hook = Pick(hooks, seed, i);
-            var body = Pick(bodies, seed / 3, i + i / Math.Max(1, hooks.Count));
+            var body = Pick(bodies, seed / 3, round + i % Math.Max(1, hooks.Count));
             var formatLine = Pick(formatLines, seed / 5, i);
-            var closer = Pick(closers, seed / 7, i + i / Math.Max(1, hooks.Count));
+            var closer = Pick(closers, seed / 7, i + round);
             var primary = PrimaryText(hook, body, formatLine, closer);
             var headline = Pick(headlines, seed / 11, i) ?? Fit(product, CopyLimits.Headline);
             var description = Pick(descriptions, seed / 13, i + i / Math.Max(1, descriptions.Count)) ?? "";
             var draft = new CopyDraft(Scrub(primary, brand), Scrub(headline, brand), Scrub(description, brand), book.CallToAction);
-            if (seen.Add(draft.PrimaryText + "\n" + draft.Headline))
+            if (!drafts.Any(d => d.PrimaryText == draft.PrimaryText && (distinctPrimary || d.Headline == draft.Headline)))
             {
                 drafts.Add(draft);
             }
@@ -71,7 +74,7 @@ public static partial class TemplateCopyWriter
     }
 
     /// <summary>Headlines and descriptions are labels: no closing full stop.</summary>
-    private static string Label(string text) => text.EndsWith('.') ? text[..^1] : text;
+    private static string Label(string text) => text.TrimEnd('.', '!');
 
     private static string? Pick(IReadOnlyList<string> options, uint seed, int index) =>
         options.Count == 0 ? null : options[(int)((seed + (uint)index) % (uint)options.Count)];
@@ -88,19 +91,12 @@ public static partial class TemplateCopyWriter
         return (space > max / 2 ? cut[..space] : cut).TrimEnd(' ', ',', ';', ':', '-', '–');
     }
 
-    /// <summary>The voice's punctuation: a playful voice exclaims (once), a calm or premium one never does.</summary>
-    private static string Finish(string text, Voice voice)
-    {
-        if (voice.Quiet)
-        {
-            return text.Replace('!', '.');
-        }
-        if (voice.Playful && text.EndsWith('.') && !text.EndsWith("..", StringComparison.Ordinal))
-        {
-            return text[..^1] + "!";
-        }
-        return text;
-    }
+    /// <summary>The voice's punctuation: a calm or premium voice never exclaims.</summary>
+    private static string Finish(string text, Voice voice) => voice.Quiet ? text.Replace('!', '.') : text;
+
+    /// <summary>A playful voice's hook ends on an exclamation (one: the rest of the copy stays level).</summary>
+    private static string Exclaimed(string hook, Voice voice) =>
+        voice.Playful && hook.EndsWith('.') && !hook.EndsWith("..", StringComparison.Ordinal) ? hook[..^1] + "!" : hook;
 
     /// <summary>Words the brand avoids taken out of text that came from outside the phrase book (product names, audience).</summary>
     private static string Clean(string? text, BrandProfile brand)
@@ -226,7 +222,7 @@ public static partial class TemplateCopyWriter
                     "LEARN_MORE"),
                 CreativeAngles.Offer => new(
                     claims.Offers.Count > 0
-                        ? [.. claims.Offers.Select(o => o + " Treat yourself to {p}."), .. claims.Offers.Select(o => "{p}: " + o)]
+                        ? [.. claims.Offers.SelectMany(o => new[] { o + " Treat yourself to {p}.", "{p}: " + o, o + " Meet {p}.", "Good news for {p} fans: " + o })]
                         : ["See today's price on {p}.", "Take a fresh look at {p}.", "Your next favourite is waiting: {p}."],
                     [.. claims.Benefits, .. forAudience, "Made to be enjoyed every day."],
                     formatLines,
