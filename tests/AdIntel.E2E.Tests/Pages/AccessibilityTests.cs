@@ -57,7 +57,7 @@ public sealed partial class AccessibilityTests(E2EFixture app)
 
         // The scan reached the app's sections and a detail page of each kind, or it proves nothing.
         foreach (var expected in new[] { "/", "/campaigns", "/campaigns/{id}", "/campaigns/{id}/adsets/{id}", "/rules", "/rules/{id}", "/reports",
-                     "/reports/cohorts", "/creatives", "/alerts", "/tracking", "/imports", "/planner", "/settings", "/settings/automation" })
+                     "/reports/cohorts", "/creatives", "/creatives/studio", "/alerts", "/tracking", "/imports", "/planner", "/settings", "/settings/automation" })
         {
             Assert.True(scanned.Select(Pattern).Contains(expected), $"{expected} was not reached; scanned: {string.Join(", ", scanned)}");
         }
