@@ -45,10 +45,15 @@ public sealed class CreativeVariantWriter(AdIntelDbContext db, IAuditLog audit, 
             CreatedBy = Actor(actor), UpdatedBy = Actor(actor), CreatedAtUtc = now, UpdatedAtUtc = now,
         };
         Apply(variant, input, brand);
-        db.CreativeVariants.Add(variant);
-        await db.SaveChangesAsync(cancellationToken);
-        audit.Record(new AuditChange("creatives.variant_saved", "creative_variant", Id(variant), $"Saved a {CreativeVariantOrigins.Label(variant.Origin).ToLowerInvariant()} variant for {variant.Product} (score {variant.Score})."));
-        await db.SaveChangesAsync(cancellationToken);
+        // The audit entry names the new id: the variant and its entry are saved in one transaction.
+        await db.Database.InTransactionAsync(async () =>
+        {
+            db.CreativeVariants.Add(variant);
+            await db.SaveChangesAsync(cancellationToken);
+            audit.Record(new AuditChange("creatives.variant_saved", "creative_variant", Id(variant),
+                $"Saved a variant ({CreativeVariantOrigins.Label(variant.Origin).ToLowerInvariant()}) for {variant.Product}, score {variant.Score}."));
+            return await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
         return new(variant, problems);
     }
 
