@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using AdIntel.Web.Domain;
 
 namespace AdIntel.Web.Creatives;
@@ -53,6 +54,16 @@ public sealed record BrandProfile(string? Voice, string? Audience, IReadOnlyList
     public bool SameAs(BrandProfile other) => Voice == other.Voice && Audience == other.Audience
         && ProductsToFeature.SequenceEqual(other.ProductsToFeature) && WordsToAvoid.SequenceEqual(other.WordsToAvoid)
         && ClaimsAllowed.SequenceEqual(other.ClaimsAllowed);
+
+    /// <summary>
+    /// The words to avoid that <paramref name="text"/> uses: each as a whole word or phrase, in any case. The one test of
+    /// "uses a word to avoid", for the score's brand voice and for generated copy alike.
+    /// </summary>
+    public IReadOnlyList<string> WordsToAvoidIn(string text) => [.. WordsToAvoid.Where(word => Uses(text, word))];
+
+    /// <summary>Whether <paramref name="text"/> holds <paramref name="term"/> as a whole word or phrase, in any case.</summary>
+    public static bool Uses(string text, string term) =>
+        Regex.IsMatch(text, $@"(?<![\w]){Regex.Escape(term)}(?![\w])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>The list fields as one item a line (the Settings form's text areas).</summary>
     public static string Joined(IReadOnlyList<string> items) => string.Join('\n', items);

@@ -41,6 +41,9 @@ public static class CreativeFormats
 
 public static class CallToActions
 {
+    /// <summary>The button types the Creative Studio writes and saves: Meta's shop-relevant ones.</summary>
+    public static IReadOnlyList<string> ForVariants { get; } = ["SHOP_NOW", "BUY_NOW", "ORDER_NOW", "GET_OFFER", "LEARN_MORE", "SEE_MORE", "SIGN_UP", "SUBSCRIBE"];
+
     /// <summary>"SHOP_NOW" → "Shop now", as Meta labels the button.</summary>
     public static string Label(string type)
     {

@@ -18,6 +18,12 @@ public static class LlmPrompts
     /// <summary>The JSON schema a rewrite must match.</summary>
     public const string NarrationSchema = "narration.schema.v1";
 
+    /// <summary>The direct-response copywriter of the Creative Studio.</summary>
+    public const string Copywriter = "copywriter.v1";
+
+    /// <summary>The JSON schema the copywriter's variants must match.</summary>
+    public const string VariantsSchema = "variants.schema.v1";
+
     private static readonly ConcurrentDictionary<string, string> Texts = new();
 
     public static string Text(string name) => Texts.GetOrAdd(name + ".md", Read);

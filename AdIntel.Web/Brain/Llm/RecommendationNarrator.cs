@@ -70,75 +70,39 @@ public sealed class RecommendationNarrator(
         CancellationToken cancellationToken)
     {
         List<ChatMessage> messages = [new(ChatRole.System, LlmPrompts.Text(LlmPrompts.MediaBuyer)), new(ChatRole.User, request)];
-        var options = new ChatOptions
-        {
-            ResponseFormat = ChatResponseFormat.ForJsonSchema(LlmPrompts.Schema(LlmPrompts.NarrationSchema), "recommendations",
-                "The recommendations rewritten in plain language, and any added"),
-            MaxOutputTokens = clients.Options.MaxOutputTokens,
-        };
-        if (clients.Options.Provider == LlmOptions.OpenAi)
-        {
-            // OpenAI's strict structured output (json_schema.strict): the model cannot answer off the schema's shape.
-            options.AdditionalProperties = new AdditionalPropertiesDictionary { ["strict"] = true };
-        }
+        var options = LlmJsonReplies.SchemaOptions(clients.Options, LlmPrompts.NarrationSchema, "recommendations",
+            "The recommendations rewritten in plain language, and any added");
         using var client = clients.Create();
-        for (var attempt = 1; attempt <= 2; attempt++)
+        var outcome = await LlmJsonReplies.AskAsync(client, messages, options, ledger, text => Parse(text, inputs),
+            (attempt, problem) => logger.LogWarning("LLM rewrite attempt {Attempt} did not match the schema: {Problem} (prompt {Prompt})", attempt, problem,
+                LlmPrompts.MediaBuyer),
+            cancellationToken);
+        switch (outcome.Failure)
         {
-            ChatResponse response;
-            try
-            {
-                response = await client.GetResponseAsync(messages, options, cancellationToken);
-            }
-            catch (Exception e) when (LlmFailures.IsProviderFailure(e, cancellationToken))
-            {
+            case LlmJsonFailure.ProviderError:
                 logger.LogWarning("Recommendations keep the deterministic text: the LLM call failed with {Failure} (prompt {Prompt})",
-                    LlmFailures.Describe(e), LlmPrompts.MediaBuyer);
+                    outcome.Problem, LlmPrompts.MediaBuyer);
                 return (null, NarrationFallback.ProviderError);
-            }
-            await ledger.RecordAsync(response.Usage, LlmUsageLedger.Estimate(messages.Select(m => m.Text).Append(response.Text)), cancellationToken);
-            if (IsRefusal(response))
-            {
+            case LlmJsonFailure.Refused:
                 logger.LogWarning("Recommendations keep the deterministic text: the LLM refused (prompt {Prompt})", LlmPrompts.MediaBuyer);
                 return (null, NarrationFallback.Refused);
-            }
-            var (reply, problem) = Parse(response.Text, inputs);
-            if (reply is not null)
-            {
-                return (reply, NarrationFallback.None);
-            }
-            logger.LogWarning("LLM rewrite attempt {Attempt} did not match the schema: {Problem} (prompt {Prompt})", attempt, problem, LlmPrompts.MediaBuyer);
-            messages.AddRange(response.Messages);
-            messages.Add(new ChatMessage(ChatRole.User,
-                $"That answer does not match the schema ({problem}). Answer again with JSON only, exactly matching the schema."));
+            case LlmJsonFailure.InvalidReply:
+                return (null, NarrationFallback.InvalidReply);
+            default:
+                return (outcome.Reply, NarrationFallback.None);
         }
-        return (null, NarrationFallback.InvalidReply);
     }
-
-    /// <summary>
-    /// OpenAI reports a refusal as a <c>refusal</c> field (an <see cref="ErrorContent"/> here); Anthropic as
-    /// <c>stop_reason: refusal</c> (<see cref="ChatFinishReason.ContentFilter"/>).
-    /// </summary>
-    internal static bool IsRefusal(ChatResponse response) =>
-        response.FinishReason == ChatFinishReason.ContentFilter || response.Messages.SelectMany(m => m.Contents).OfType<ErrorContent>().Any();
 
     /// <summary>The reply, or why it is not acceptable: not JSON, not the schema, or keys that were not asked about.</summary>
     private static (NarrationReply? Reply, string? Problem) Parse(string text, IReadOnlyList<NarrationInput> inputs)
     {
-        JsonDocument document;
-        try
+        var (document, error) = LlmJsonReplies.ParseAgainst(text, LlmPrompts.NarrationSchema);
+        if (document is null)
         {
-            document = JsonDocument.Parse(StripCodeFence(text));
-        }
-        catch (JsonException)
-        {
-            return (null, "not JSON");
+            return (null, error);
         }
         using (document)
         {
-            if (JsonSchemaCheck.FirstError(LlmPrompts.Schema(LlmPrompts.NarrationSchema), document.RootElement) is { } error)
-            {
-                return (null, error);
-            }
             var reply = document.RootElement.Deserialize<NarrationReply>(ReplyJson)!;
             var keys = inputs.Select(i => i.Key).ToHashSet(StringComparer.Ordinal);
             if (reply.Recommendations.Any(r => !keys.Contains(r.Key)))
@@ -151,19 +115,6 @@ public sealed class RecommendationNarrator(
             }
             return (reply, null);
         }
-    }
-
-    /// <summary>Some models wrap JSON in a markdown fence even when asked not to; the JSON inside is still the answer.</summary>
-    private static string StripCodeFence(string text)
-    {
-        var trimmed = text.Trim();
-        if (!trimmed.StartsWith("```", StringComparison.Ordinal))
-        {
-            return trimmed;
-        }
-        var start = trimmed.IndexOf('\n', StringComparison.Ordinal);
-        var end = trimmed.LastIndexOf("```", StringComparison.Ordinal);
-        return start > 0 && end > start ? trimmed[(start + 1)..end] : trimmed;
     }
 
     private NarrationResult Check(IReadOnlyList<NarrationInput> inputs, IReadOnlyDictionary<string, (NarrationInput Input, NarrationFigure Figure)> figures,

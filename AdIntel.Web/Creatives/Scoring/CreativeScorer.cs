@@ -211,7 +211,7 @@ public static partial class CreativeScorer
         }
         var points = 70;
         var said = new List<string>();
-        var avoided = Found(all, brand.WordsToAvoid);
+        var avoided = brand.WordsToAvoidIn(all);
         if (avoided.Count > 0)
         {
             points -= 25 * avoided.Count;
@@ -271,8 +271,7 @@ public static partial class CreativeScorer
     private static List<string> Found(string text, IEnumerable<string> terms) =>
         [.. terms.Where(t => HasAny(text, [t])).Distinct(StringComparer.OrdinalIgnoreCase)];
 
-    private static bool HasAny(string text, IEnumerable<string> terms) =>
-        terms.Any(t => Regex.IsMatch(text, $@"(?<![\w]){Regex.Escape(t)}(?![\w])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
+    private static bool HasAny(string text, IEnumerable<string> terms) => terms.Any(t => BrandProfile.Uses(text, t));
 
     private static string List(IReadOnlyList<string> items) => items.Count == 0 ? "" : $" ({string.Join(", ", items.Select(i => $"\"{i}\""))})";
 

@@ -68,6 +68,7 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
     public DbSet<LtvFit> LtvFits => Set<LtvFit>();
     public DbSet<Competitor> Competitors => Set<Competitor>();
     public DbSet<CompetitorAd> CompetitorAds => Set<CompetitorAd>();
+    public DbSet<CreativeVariant> CreativeVariants => Set<CreativeVariant>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

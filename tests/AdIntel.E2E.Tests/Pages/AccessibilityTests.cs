@@ -57,7 +57,7 @@ public sealed partial class AccessibilityTests(E2EFixture app)
 
         // The scan reached the app's sections and a detail page of each kind, or it proves nothing.
         foreach (var expected in new[] { "/", "/campaigns", "/campaigns/{id}", "/campaigns/{id}/adsets/{id}", "/rules", "/rules/{id}", "/reports",
-                     "/reports/cohorts", "/creatives", "/alerts", "/tracking", "/imports", "/planner", "/settings", "/settings/automation" })
+                     "/reports/cohorts", "/creatives", "/creatives/studio", "/alerts", "/tracking", "/imports", "/planner", "/settings", "/settings/automation" })
         {
             Assert.True(scanned.Select(Pattern).Contains(expected), $"{expected} was not reached; scanned: {string.Join(", ", scanned)}");
         }
@@ -98,6 +98,12 @@ public sealed partial class AccessibilityTests(E2EFixture app)
             return;
         }
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle, new() { Timeout = 90_000 });
+        await AppendViolationsAsync(page, path, axe, report);
+    }
+
+    /// <summary>Runs axe-core on the page as it is now (e.g. after htmx swapped results in) and adds each serious or critical violation to <paramref name="report"/>.</summary>
+    internal static async Task AppendViolationsAsync(IPage page, string path, string axe, StringBuilder report)
+    {
         await page.EvaluateAsync(axe);
         var violations = await page.EvaluateAsync<JsonElement>("""
             async () => {
@@ -131,7 +137,7 @@ public sealed partial class AccessibilityTests(E2EFixture app)
     private static string Pattern(string path) => NumericSegment().Replace(path.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/", "/{id}");
 
     /// <summary>axe.min.js from tests/browser-tools/node_modules (npm ci there, or ./test.sh, installs it).</summary>
-    private static string AxeScript()
+    internal static string AxeScript()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -96,6 +96,11 @@ public sealed class TwoStores
             Email = "invitee-" + marker + "@adintel.test", Role = StoreRole.Viewer, TokenHash = Secrets.Hash(marker), InvitedBy = owner.Email,
             CreatedAtUtc = now, ExpiresAtUtc = now.AddDays(7),
         });
+        db.CreativeVariants.Add(new CreativeVariant
+        {
+            Product = "Product " + marker, Angle = CreativeAngles.Benefit, PrimaryText = "Shop " + marker, Headline = marker, CallToAction = "SHOP_NOW",
+            Origin = CreativeVariantOrigins.Template, Score = 50, ComplianceSummary = marker, CreatedBy = owner.Email, UpdatedBy = owner.Email, CreatedAtUtc = now, UpdatedAtUtc = now,
+        });
         db.AuditEntries.Add(new AuditEntry { AtUtc = now, Actor = owner.Email, Action = "test.marker", EntityType = "test", EntityId = "1", Summary = "Entry " + marker });
         var recommendation = new Recommendation("fix:tracking:" + marker, "fix", "high", "Recommendation " + marker, marker, [],
             new RecommendationImpact(0, 0, 0, marker), 1, [new RecommendationEntity("store", 1, marker, marker)], null);

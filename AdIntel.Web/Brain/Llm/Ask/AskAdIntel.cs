@@ -95,7 +95,7 @@ public sealed class AskAdIntel(LlmChatClients clients, LlmUsageLedger ledger, St
         var calls = contents.OfType<FunctionCallContent>().ToList();
         var results = contents.OfType<FunctionResultContent>().ToDictionary(r => r.CallId, r => ToJson(r.Result), StringComparer.Ordinal);
         var toolCalls = calls.Select(c => new AskToolCall(c.Name, JsonSerializer.Serialize(c.Arguments ?? new Dictionary<string, object?>()))).ToList();
-        if (RecommendationNarrator.IsRefusal(response))
+        if (LlmJsonReplies.IsRefusal(response))
         {
             logger.LogInformation("Ask AdIntel: the LLM refused after {Calls} tool call(s)", calls.Count);
             return new AskAnswer(AskOutcome.Refused, null, toolCalls, [], 0);
