@@ -6,7 +6,7 @@ namespace AdIntel.Web.Pages.Creatives;
 public static class CreativesPagesFeature
 {
     public static IServiceCollection AddCreativesPages(this IServiceCollection services) =>
-        services.AddScoped<CreativeCardsQuery>().AddScoped<AdPerformancePercentiles>().AddScoped<CreativeTrendsQuery>();
+        services.AddScoped<CreativeCardsQuery>().AddScoped<AdPerformancePercentiles>().AddScoped<CreativeTrendsQuery>().AddScoped<CompetitorWatch>();
 
     public static void MapCreativesPages(this RouteGroupBuilder api) => api.MapCreativesEndpoints().MapCompetitorsEndpoints();
 }
