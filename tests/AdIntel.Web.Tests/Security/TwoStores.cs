@@ -62,7 +62,7 @@ public sealed class TwoStores
         var adSet = new AdSet { CampaignId = campaign.Id, ExternalId = "as_" + marker, Name = "Ad set " + marker, UpdatedAtUtc = now };
         db.AdSets.Add(adSet);
         await db.SaveChangesAsync();
-        var ad = new Ad { AdSetId = adSet.Id, CampaignId = campaign.Id, ExternalId = "ad_" + marker, Name = "Ad " + marker, Headline = marker, UpdatedAtUtc = now };
+        var ad = new Ad { AdSetId = adSet.Id, CampaignId = campaign.Id, ExternalId = "ad_" + marker, Name = "Ad " + marker, UpdatedAtUtc = now };
         db.Ads.Add(ad);
         await db.SaveChangesAsync();
         db.AdInsights.Add(new AdInsightDaily { AdId = ad.Id, Date = today.AddDays(-1), Impressions = 1000, Reach = 800, Frequency = 1.25m, LinkClicks = 20, Spend = 12.34m, Purchases = 1, PurchaseValue = 56.78m });
