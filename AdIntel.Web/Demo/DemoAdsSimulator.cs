@@ -86,6 +86,7 @@ internal sealed class DemoAdsSimulator
     private sealed class AdPlan(Ad entity, int start)
     {
         public Ad Entity { get; } = entity;
+        public string HeadlineTemplate { get; init; } = "";
         public int Start { get; } = start;
         public int End { get; set; }
         public double Quality { get; init; }
@@ -98,8 +99,9 @@ internal sealed class DemoAdsSimulator
         public double CpmFactor { get; init; }
     }
 
+    /// <param name="HeadlineTemplates">Each ad's headline template by ad id ("{{product.name}}" stands for the product), for its creative.</param>
     public sealed record Result(AdAccount Account, IReadOnlyList<Campaign> Campaigns, IReadOnlyList<AdSet> AdSets, IReadOnlyList<Ad> Ads,
-        IReadOnlyList<AdInsightDaily> Insights, DateOnly OutageFrom, DateOnly OutageTo);
+        IReadOnlyDictionary<long, string> HeadlineTemplates, IReadOnlyList<AdInsightDaily> Insights, DateOnly OutageFrom, DateOnly OutageTo);
 
     private const decimal LearningAdSetBudget = 55m;
 
@@ -240,6 +242,7 @@ internal sealed class DemoAdsSimulator
         return new Result(account, _campaigns.Select(c => c.Entity).ToList(),
             _campaigns.SelectMany(c => c.AdSets).Select(s => s.Entity).ToList(),
             _campaigns.SelectMany(c => c.AdSets).SelectMany(s => s.Ads).Select(a => a.Entity).ToList(),
+            _campaigns.SelectMany(c => c.AdSets).SelectMany(s => s.Ads).ToDictionary(a => a.Entity.Id, a => a.HeadlineTemplate),
             insights, _calendar.Day(outageStart), _calendar.Day(Math.Min(_calendar.Days - 1, outageStart + 2)));
     }
 
@@ -417,6 +420,7 @@ internal sealed class DemoAdsSimulator
         var version = adSet.Ads.Count + 1;
         var theme = _random.Pick(creatives.Themes);
         var name = $"{theme} | {CultureInfo.InvariantCulture.TextInfo.ToTitleCase(creativeType)} | {_random.Pick(creatives.Angles)} | v{version}";
+        var headline = _random.Pick(creatives.Headlines);
         var entity = new Ad
         {
             Id = _campaigns.SelectMany(c => c.AdSets).Sum(s => s.Ads.Count) + 1,
@@ -425,7 +429,6 @@ internal sealed class DemoAdsSimulator
             ExternalId = "",
             Name = name,
             CreativeType = creativeType,
-            Headline = _random.Pick(creatives.Headlines),
             StartDate = _calendar.Day(start),
         };
         var (ctrLow, ctrHigh, frequency0, slopeLow, slopeHigh, cap) = adSet.Kind switch
@@ -438,6 +441,7 @@ internal sealed class DemoAdsSimulator
         };
         return new AdPlan(entity, start)
         {
+            HeadlineTemplate = headline,
             Quality = _random.Between(0.6, 1.4),
             BaseCtr = _random.Between(ctrLow, ctrHigh),
             CtrFloor = _random.Between(0.4, 0.6),

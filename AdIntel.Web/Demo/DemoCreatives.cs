@@ -44,7 +44,7 @@ internal static class DemoCreatives
     private static readonly string[] Descriptions =
         ["Free shipping over $75", "60-day free returns", "Lifetime repairs", "Rated 4.8/5", "Ships in 1–2 days"];
 
-    public static List<AdCreative> Build(Random random, IReadOnlyList<Campaign> campaigns, IReadOnlyList<Ad> ads)
+    public static List<AdCreative> Build(Random random, IReadOnlyList<Campaign> campaigns, IReadOnlyList<Ad> ads, IReadOnlyDictionary<long, string> headlineTemplates)
     {
         var objectives = campaigns.ToDictionary(c => c.Id, c => c.Objective);
         var creatives = new List<AdCreative>(ads.Count);
@@ -55,7 +55,7 @@ internal static class DemoCreatives
             var angle = parts.Length > 2 ? parts[2] : "";
             var objective = objectives.GetValueOrDefault(ad.CampaignId);
             var product = Products.Contains(theme) ? theme : random.Pick(Products);
-            var headline = ad.Headline?.Replace("{{product.name}}", product, StringComparison.Ordinal);
+            var headline = headlineTemplates.GetValueOrDefault(ad.Id)?.Replace("{{product.name}}", product, StringComparison.Ordinal);
             var text = objective switch
             {
                 "OUTCOME_TRAFFIC" => $"{angle}: our field notes from 10 years on the trail. Read it before your next trip.",

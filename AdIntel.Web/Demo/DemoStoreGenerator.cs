@@ -103,7 +103,7 @@ public static class DemoStoreGenerator
             Campaigns = ads.Campaigns,
             AdSets = ads.AdSets,
             Ads = ads.Ads,
-            Creatives = DemoCreatives.Build(creativesRandom, ads.Campaigns, ads.Ads),
+            Creatives = DemoCreatives.Build(creativesRandom, ads.Campaigns, ads.Ads, ads.HeadlineTemplates),
             Insights = ads.Insights,
             TrackingOutageFrom = ads.OutageFrom,
             TrackingOutageTo = ads.OutageTo,

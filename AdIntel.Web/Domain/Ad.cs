@@ -1,5 +1,6 @@
 namespace AdIntel.Web.Domain;
 
+/// <summary>An ad; what it shows (copy, headline, call to action) is its <see cref="AdCreative"/>.</summary>
 public sealed class Ad : IStoreOwned
 {
     public long Id { get; set; }
@@ -13,7 +14,6 @@ public sealed class Ad : IStoreOwned
     public string Status { get; set; } = EntityStatus.Active;
     /// <summary>"image", "video" or "carousel".</summary>
     public string? CreativeType { get; set; }
-    public string? Headline { get; set; }
     public DateOnly? StartDate { get; set; }
     public DateTime UpdatedAtUtc { get; set; }
 }

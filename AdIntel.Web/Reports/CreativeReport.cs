@@ -41,10 +41,7 @@ public sealed record CreativeReport(DateRange Range, IReadOnlyList<CreativeRow> 
     public static async Task<CreativeReport> BuildAsync(AdIntelDbContext db, DateRange range, CancellationToken cancellationToken)
     {
         // The fatigue baseline is the ad's first week, which may lie before the period: read each ad's days up to the period's end.
-        var days = await db.AdInsights.AsNoTracking()
-            .Where(i => i.Date <= range.To)
-            .Select(i => new InsightDay(i.AdId, i.Date, i.Impressions, i.Reach, i.LinkClicks, i.Spend, i.Purchases, i.PurchaseValue))
-            .ToListAsync(cancellationToken);
+        var days = await Days(db.AdInsights.Where(i => i.Date <= range.To)).ToListAsync(cancellationToken);
         var ads = await db.Ads.AsNoTracking()
             .Join(db.Campaigns, a => a.CampaignId, c => c.Id, (a, c) => new { a.Id, a.ExternalId, a.Name, Campaign = c.Name, a.CreativeType, a.Status })
             .ToDictionaryAsync(a => a.Id, cancellationToken);
@@ -61,15 +58,27 @@ public sealed record CreativeReport(DateRange Range, IReadOnlyList<CreativeRow> 
             {
                 continue;
             }
-            var history = ad.OrderBy(d => d.Date)
-                .Select(d => new DailyDelivery(d.Date, (double)d.Spend, d.Impressions, d.Reach, d.Clicks, (double)d.Purchases, (double)d.PurchaseValue))
-                .ToList();
+            var history = History(ad);
             rows.Add(new CreativeRow(ad.Key, info.ExternalId, info.Name, info.Campaign, info.CreativeType, info.Status,
                 inPeriod.Sum(d => d.Spend), inPeriod.Sum(d => d.Impressions), inPeriod.Sum(d => d.Reach), inPeriod.Sum(d => d.Clicks),
                 inPeriod.Sum(d => d.Purchases), inPeriod.Sum(d => d.PurchaseValue), JudgeFatigue(history, range.To)));
         }
         return new CreativeReport(range, rows.OrderByDescending(r => r.Spend).ThenBy(r => r.Name, StringComparer.Ordinal).ToList());
     }
+
+    /// <summary>The fatigue verdict of one ad at the end of a period ending on <paramref name="lastDay"/> (null: not fatigued), as the report judges it.</summary>
+    public static async Task<string?> JudgeFatigueAsync(AdIntelDbContext db, long adId, DateOnly lastDay, CancellationToken cancellationToken)
+    {
+        var days = await Days(db.AdInsights.Where(i => i.AdId == adId && i.Date <= lastDay)).ToListAsync(cancellationToken);
+        return days.Count == 0 ? null : JudgeFatigue(History(days), lastDay);
+    }
+
+    private static IQueryable<InsightDay> Days(IQueryable<Domain.AdInsightDaily> insights) => insights.AsNoTracking()
+        .Select(i => new InsightDay(i.AdId, i.Date, i.Impressions, i.Reach, i.LinkClicks, i.Spend, i.Purchases, i.PurchaseValue));
+
+    private static List<DailyDelivery> History(IEnumerable<InsightDay> days) => days.OrderBy(d => d.Date)
+        .Select(d => new DailyDelivery(d.Date, (double)d.Spend, d.Impressions, d.Reach, d.Clicks, (double)d.Purchases, (double)d.PurchaseValue))
+        .ToList();
 
     /// <summary>Why the ad looks fatigued at the end of a period ending on <paramref name="lastDay"/>, or null.</summary>
     /// <param name="history">The ad's daily delivery up to <paramref name="lastDay"/>, oldest first.</param>

@@ -25,12 +25,18 @@ public sealed class SecurityHeaders(IOptions<AuthOptions> auth, IServiceScopeFac
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "object-src 'none'; base-uri 'self'; form-action 'self'";
 
-    /// <summary>The Creatives page shows Meta's ad previews, served from Meta's image CDN; no other page loads outside images.</summary>
+    /// <summary>The Creatives page and each ad's page show Meta's ad previews, served from Meta's image CDN; no other page loads outside images.</summary>
     private const string CreativesPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://*.fbcdn.net; font-src 'self'; connect-src 'self'; " +
         "object-src 'none'; base-uri 'self'; form-action 'self'";
 
     private const string ShopifyAdmin = "https://admin.shopify.com";
+
+    /// <summary><c>/campaigns/{id}/adsets/{id}/ads/{id}</c>.</summary>
+    private static bool IsAdPage(PathString path) =>
+        path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) is [var campaigns, _, var adSets, _, var ads, _]
+        && campaigns.Equals("campaigns", StringComparison.OrdinalIgnoreCase) && adSets.Equals("adsets", StringComparison.OrdinalIgnoreCase)
+        && ads.Equals("ads", StringComparison.OrdinalIgnoreCase);
 
     private readonly ConcurrentDictionary<long, string?> _shopDomains = new();
 
@@ -42,7 +48,7 @@ public sealed class SecurityHeaders(IOptions<AuthOptions> auth, IServiceScopeFac
     {
         var headers = context.Response.Headers;
         var policy = requestPath.StartsWithSegments("/jobs", StringComparison.OrdinalIgnoreCase) ? JobsDashboardPolicy
-            : requestPath.StartsWithSegments("/creatives", StringComparison.OrdinalIgnoreCase) ? CreativesPolicy
+            : requestPath.StartsWithSegments("/creatives", StringComparison.OrdinalIgnoreCase) || IsAdPage(requestPath) ? CreativesPolicy
             : BasePolicy;
         if (auth.Value.IsShopify)
         {

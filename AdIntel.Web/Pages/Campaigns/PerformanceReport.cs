@@ -35,6 +35,15 @@ public sealed class PerformanceReport
     /// <summary>The campaign or ad set this screen is about (null on the campaign list).</summary>
     public PerformanceRow? Subject { get; init; }
 
+    /// <summary>The ad's creative on an ad's page (null elsewhere, or when the ad has none yet).</summary>
+    public AdIntel.Web.Domain.AdCreative? Creative { get; init; }
+
+    /// <summary>On an ad's page: the creative report's fatigue verdict at the range's end (null: not fatigued).</summary>
+    public string? Fatigue { get; init; }
+
+    /// <summary>This screen is one ad's page: its creative instead of a table of rows.</summary>
+    public bool IsAdPage => Subject?.Level == PerformanceLevel.Ad;
+
     /// <summary>False when the store has no campaigns at all: the screen shows how to import them.</summary>
     public bool HasAdData { get; init; } = true;
 
@@ -76,12 +85,12 @@ public sealed class PerformanceReport
     /// <summary>This screen over a preset's range, in the same order.</summary>
     public string Url(DatePreset preset) => UrlFor(Path, preset.Key, Selection.Range, Sort);
 
-    /// <summary>Where a row drills down to, keeping range and order; ads are the last level.</summary>
-    public string? RowUrl(PerformanceRow row) => row.Level switch
+    /// <summary>Where a row drills down to, keeping range and order.</summary>
+    public string RowUrl(PerformanceRow row) => row.Level switch
     {
         PerformanceLevel.Campaign => UrlFor($"/campaigns/{row.Id}", Selection, Sort),
         PerformanceLevel.AdSet => UrlFor($"/campaigns/{row.CampaignId}/adsets/{row.Id}", Selection, Sort),
-        _ => null,
+        _ => UrlFor($"/campaigns/{row.CampaignId}/adsets/{row.AdSetId}/ads/{row.Id}", Selection, Sort),
     };
 
     /// <summary>Presets stay relative (<c>?preset=7d</c> means "the last 7 days" whenever the link is opened); custom ranges carry dates.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AdIntel.Web.Creatives;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Pages.Campaigns;
 
@@ -14,15 +15,11 @@ public sealed record AdPerformanceStanding(long AdId, string AdName, DateOnly Fr
 /// <summary>
 /// Where a running ad's CTR, CPA and ROAS stand among the account's ads over the last 30 days, from the campaign
 /// performance query's per-ad delivery (the same figures as the campaign screens). Only ads with enough evidence
-/// count: at least <see cref="MinImpressions"/> impressions and <see cref="MinSpend"/> of spend in the window.
+/// count: <see cref="AdEvidence"/>'s threshold over the window.
 /// </summary>
 public sealed class AdPerformancePercentiles(CampaignPerformanceQuery performance, StoreClock clock)
 {
-    public const long MinImpressions = 1000;
-    public const decimal MinSpend = 20m;
-
-    public static string Threshold => string.Create(CultureInfo.InvariantCulture,
-        $"at least {MinImpressions:N0} impressions and {MinSpend:0} spend in the last 30 days");
+    public static string Threshold => AdEvidence.Threshold + " in the last 30 days";
 
     /// <summary>Null when the ad does not exist in the current store.</summary>
     public async Task<AdPerformanceStanding?> GetAsync(long adId, CancellationToken cancellationToken)
@@ -54,7 +51,7 @@ public sealed class AdPerformancePercentiles(CampaignPerformanceQuery performanc
             metrics);
     }
 
-    private static bool HasEvidence(DeliveryTotals totals) => totals.Impressions >= MinImpressions && totals.Spend >= MinSpend;
+    private static bool HasEvidence(DeliveryTotals totals) => AdEvidence.IsEnough(totals.Impressions, totals.Spend);
 
     /// <summary>Percent of the compared ads (itself included) it does better than, ties counting half: 100 × (worse + ½ × equal) ÷ n.</summary>
     private static MetricPercentile Rank(string metric, decimal? value, IEnumerable<decimal?> peerValues, bool higherIsBetter)

@@ -9,8 +9,14 @@ namespace AdIntel.Web.Pages.Creatives;
 /// <summary>One creative as a card: the ad it belongs to, its copy and its delivery in the period (null: none).</summary>
 public sealed record CreativeCard(long AdId, string AdName, string Campaign, string AdStatus, AdCreative Creative, CreativeRow? Performance)
 {
-    /// <summary>Meta's preview when it is on Meta's image CDN (the only image host the Creatives page allows), else the app's own.</summary>
-    public string ThumbnailSrc => IsMetaImage(Creative.ThumbnailUrl) ? Creative.ThumbnailUrl! : CreativeThumbnail.Path(AdId);
+    public long CampaignId { get; init; }
+    public long AdSetId { get; init; }
+
+    /// <summary>The ad's own page, under its campaign and ad set.</summary>
+    public string AdPath => $"/campaigns/{CampaignId}/adsets/{AdSetId}/ads/{AdId}";
+
+    /// <summary>Meta's preview when it is on Meta's image CDN (the only image host the app's pages allow), else the app's own.</summary>
+    public static string ThumbnailFor(long adId, AdCreative creative) => IsMetaImage(creative.ThumbnailUrl) ? creative.ThumbnailUrl! : CreativeThumbnail.Path(adId);
 
     public static bool IsMetaImage(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
@@ -46,12 +52,17 @@ public sealed class CreativeCardsQuery(AdIntelDbContext db, ReportService report
         var creatives = await db.AdCreatives.AsNoTracking()
             .Where(c => format == null || c.Format == format)
             .Join(db.Ads, c => c.AdId, a => a.Id, (c, a) => new { Creative = c, Ad = a })
-            .Join(db.Campaigns, x => x.Ad.CampaignId, c => c.Id, (x, c) => new { x.Creative, x.Ad.Name, x.Ad.Status, x.Ad.StartDate, Campaign = c.Name })
+            .Join(db.Campaigns, x => x.Ad.CampaignId, c => c.Id,
+                (x, c) => new { x.Creative, x.Ad.Name, x.Ad.Status, x.Ad.StartDate, x.Ad.CampaignId, x.Ad.AdSetId, Campaign = c.Name })
             .ToListAsync(cancellationToken);
         var report = await reports.CreativeAsync(range, cancellationToken);
         var performance = report.Rows.ToDictionary(r => r.AdId);
         var cards = creatives
-            .Select(c => (Card: new CreativeCard(c.Creative.AdId, c.Name, c.Campaign, c.Status, c.Creative, performance.GetValueOrDefault(c.Creative.AdId)), c.StartDate))
+            .Select(c => (Card: new CreativeCard(c.Creative.AdId, c.Name, c.Campaign, c.Status, c.Creative, performance.GetValueOrDefault(c.Creative.AdId))
+            {
+                CampaignId = c.CampaignId,
+                AdSetId = c.AdSetId,
+            }, c.StartDate))
             .Where(c => !deliveringOnly || c.Card.Performance is not null)
             .Where(c => !fatiguedOnly || c.Card.Performance is { IsFatigued: true });
         var sorted = sort switch

@@ -15,6 +15,7 @@ public static class CreativesEndpoints
         creatives.MapPost("/compliance-check", CheckCompliance).RequireAuthorization(Policies.Viewer);
         creatives.MapGet("/{adId:long}/thumbnail.svg", Thumbnail).RequireAuthorization(Policies.Viewer);
         creatives.MapCreativeScore();
+        creatives.MapCreativeTrends();
         return api;
     }
 

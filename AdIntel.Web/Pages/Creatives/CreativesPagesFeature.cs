@@ -1,5 +1,6 @@
 using AdIntel.Web.Creatives;
 using AdIntel.Web.Creatives.Generation;
+using AdIntel.Web.Creatives.Trends;
 
 namespace AdIntel.Web.Pages.Creatives;
 
@@ -7,7 +8,7 @@ namespace AdIntel.Web.Pages.Creatives;
 public static class CreativesPagesFeature
 {
     public static IServiceCollection AddCreativesPages(this IServiceCollection services) =>
-        services.AddScoped<CreativeCardsQuery>().AddScoped<AdPerformancePercentiles>()
+        services.AddScoped<CreativeCardsQuery>().AddScoped<AdPerformancePercentiles>().AddScoped<CreativeTrendsQuery>().AddScoped<CompetitorWatch>()
             .AddScoped<AiCopyWriter>().AddScoped<VariantGenerator>().AddScoped<CreativeVariantWriter>();
 
     public static void MapCreativesPages(this RouteGroupBuilder api) => api.MapCreativesEndpoints().MapCompetitorsEndpoints().MapVariantsEndpoints();

@@ -206,7 +206,7 @@ public sealed class CompetitorsTests(AppFixture fixture)
         new(id, pageId, pageName, [body], [title], countries, start, stop, ["facebook", "instagram"], ["en"]);
 
     /// <summary>A Meta connection as the OAuth flow leaves it, with a token the fake issued.</summary>
-    private static async Task ConnectMetaAsync(AdIntelApp app, long storeId, FakeMetaState state)
+    internal static async Task ConnectMetaAsync(AdIntelApp app, long storeId, FakeMetaState state)
     {
         string token;
         lock (state)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AdIntel.Web.Creatives;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Pages.Campaigns;
@@ -50,11 +51,11 @@ public sealed class CreativeScoreApiTests(AppFixture fixture)
         {
             var today = await app.WithServiceAsync<StoreClock, DateOnly>(app.DemoStoreId, clock => clock.GetTodayAsync(CancellationToken.None));
             var rows = await query.GetAdsAsync(DatePreset.Last30Days.RangeEndingOn(today), CancellationToken.None);
-            return (rows, rows.Count(r => r.Totals.Impressions >= AdPerformancePercentiles.MinImpressions && r.Totals.Spend >= AdPerformancePercentiles.MinSpend));
+            return (rows, rows.Count(r => r.Totals.Impressions >= AdEvidence.MinImpressions && r.Totals.Spend >= AdEvidence.MinSpend));
         });
-        var proven = ads.Where(r => r.Totals.Impressions >= AdPerformancePercentiles.MinImpressions && r.Totals.Spend >= AdPerformancePercentiles.MinSpend)
+        var proven = ads.Where(r => r.Totals.Impressions >= AdEvidence.MinImpressions && r.Totals.Spend >= AdEvidence.MinSpend)
             .MaxBy(r => r.Totals.Spend)!;
-        var unproven = ads.First(r => r.Totals.Impressions < AdPerformancePercentiles.MinImpressions);
+        var unproven = ads.First(r => r.Totals.Impressions < AdEvidence.MinImpressions);
         var client = app.CreateClient();
 
         var standing = (await ScoreAsync(client, new { primaryText = Copy, adId = proven.Id })).GetProperty("performance");
@@ -62,7 +63,7 @@ public sealed class CreativeScoreApiTests(AppFixture fixture)
         Assert.True(standing.GetProperty("enoughEvidence").GetBoolean());
         Assert.Contains("1,000 impressions", standing.GetProperty("evidence").GetString(), StringComparison.Ordinal);
         var ctr = standing.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "ctr");
-        var ctrs = ads.Where(r => r.Totals.Impressions >= AdPerformancePercentiles.MinImpressions && r.Totals.Spend >= AdPerformancePercentiles.MinSpend)
+        var ctrs = ads.Where(r => r.Totals.Impressions >= AdEvidence.MinImpressions && r.Totals.Spend >= AdEvidence.MinSpend)
             .Select(r => r.Totals.Ctr!.Value).ToList();
         var mine = proven.Totals.Ctr!.Value;
         var expected = (int)Math.Round(100m * (ctrs.Count(c => c < mine) + ctrs.Count(c => c == mine) / 2m) / ctrs.Count, MidpointRounding.AwayFromZero);

@@ -250,7 +250,8 @@ public sealed class DemoStoreGeneratorTests
         Assert.All(Store.AdSets.Where(s => s.Status == EntityStatus.Active && Store.Campaigns.Single(c => c.Id == s.CampaignId).DailyBudget is null),
             s => Assert.True(s.DailyBudget > 0));
         Assert.Equal(["carousel", "image", "video"], Store.Ads.Select(a => a.CreativeType!).Distinct().Order().ToArray());
-        Assert.All(Store.Ads, a => Assert.False(string.IsNullOrWhiteSpace(a.Headline)));
+        Assert.Equal(Store.Ads.Select(a => a.Id).Order(), Store.Creatives.Select(c => c.AdId).Order());
+        Assert.All(Store.Creatives, c => Assert.False(string.IsNullOrWhiteSpace(c.Headline)));
         var externalIds = Store.Campaigns.Select(c => c.ExternalId).Concat(Store.AdSets.Select(s => s.ExternalId))
             .Concat(Store.Ads.Select(a => a.ExternalId)).ToList();
         Assert.Equal(externalIds.Count, externalIds.Distinct().Count());

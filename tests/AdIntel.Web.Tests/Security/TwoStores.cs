@@ -62,10 +62,19 @@ public sealed class TwoStores
         var adSet = new AdSet { CampaignId = campaign.Id, ExternalId = "as_" + marker, Name = "Ad set " + marker, UpdatedAtUtc = now };
         db.AdSets.Add(adSet);
         await db.SaveChangesAsync();
-        var ad = new Ad { AdSetId = adSet.Id, CampaignId = campaign.Id, ExternalId = "ad_" + marker, Name = "Ad " + marker, Headline = marker, UpdatedAtUtc = now };
+        var ad = new Ad { AdSetId = adSet.Id, CampaignId = campaign.Id, ExternalId = "ad_" + marker, Name = "Ad " + marker, UpdatedAtUtc = now };
         db.Ads.Add(ad);
         await db.SaveChangesAsync();
         db.AdInsights.Add(new AdInsightDaily { AdId = ad.Id, Date = today.AddDays(-1), Impressions = 1000, Reach = 800, Frequency = 1.25m, LinkClicks = 20, Spend = 12.34m, Purchases = 1, PurchaseValue = 56.78m });
+        db.AdCreatives.Add(new AdCreative { AdId = ad.Id, PrimaryText = "Copy " + marker, Headline = "Headline " + marker, CallToAction = "SHOP_NOW", UpdatedAtUtc = now });
+        var competitor = new Competitor { Name = "Competitor " + marker, SearchTerms = [marker], Countries = ["DE"], CreatedAtUtc = now };
+        db.Competitors.Add(competitor);
+        await db.SaveChangesAsync();
+        db.CompetitorAds.Add(new CompetitorAd
+        {
+            CompetitorId = competitor.Id, ArchiveId = "lib_" + marker, PageName = "Page " + marker, Bodies = ["Body " + marker], DeliveryStart = today.AddDays(-3),
+            FirstSeenAtUtc = now, LastSeenAtUtc = now,
+        });
         var customer = new Customer { ExternalId = "cu_" + marker, Email = marker + "@customer.test", FirstName = marker, CreatedAtUtc = now };
         db.Customers.Add(customer);
         var product = new Product { ExternalId = "p_" + marker, Title = "Product " + marker };
