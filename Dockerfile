@@ -23,7 +23,8 @@ COPY --from=build /app ./
 # The base image's unprivileged user (uid 1654); it owns only the data folder (SQLite file, logs).
 RUN mkdir -p /app/data && chown app:app /app/data
 USER app
-ENV ASPNETCORE_URLS=http://+:8080 \
+# Urls, not ASPNETCORE_URLS: the repository's appsettings.json sets Urls, and only a source above it overrides it.
+ENV Urls=http://+:8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     Logging__Directory=/app/data/logs
 EXPOSE 8080
