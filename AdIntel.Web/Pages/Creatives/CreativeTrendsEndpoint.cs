@@ -20,6 +20,9 @@ public static class CreativeTrendsEndpoint
         return creatives;
     }
 
+    /// <summary>Meta's Ad Library and the store's own delivery do not reach further back; it also keeps both windows real dates.</summary>
+    private const int MaxYearsBack = 10;
+
     /// <summary>The query as the screen and the API take it: the window's length and end, or every problem by parameter.</summary>
     public static (int Days, DateOnly To, Dictionary<string, string> Errors) ReadQuery(string? window, string? to, DateOnly today)
     {
@@ -41,6 +44,10 @@ public static class CreativeTrendsEndpoint
             else if (end > today)
             {
                 errors["to"] = $"to cannot be after today ({today:yyyy-MM-dd}).";
+            }
+            else if (end < today.AddYears(-MaxYearsBack))
+            {
+                errors["to"] = $"to can go back at most {MaxYearsBack} years (to {today.AddYears(-MaxYearsBack):yyyy-MM-dd}).";
             }
         }
         return (days, end, errors);

@@ -90,6 +90,7 @@ public sealed class CreativeTrendsApiTests(AppFixture fixture)
         Assert.Contains("from 14 to 365", (await Refused("window=ninety")).GetProperty("details").GetProperty("window").GetString(), StringComparison.Ordinal);
         Assert.Equal("to is a date as YYYY-MM-DD.", (await Refused("to=2026-13-01")).GetProperty("details").GetProperty("to").GetString());
         Assert.Contains("cannot be after today", (await Refused("to=2999-01-01")).GetProperty("details").GetProperty("to").GetString(), StringComparison.Ordinal);
+        Assert.Contains("at most 10 years", (await Refused("to=0001-01-01")).GetProperty("details").GetProperty("to").GetString(), StringComparison.Ordinal);
         Assert.Equal("bad_request", (await Refused("competitorId=abc")).GetProperty("code").GetString());
 
         var other = await app.CreateStoreAsync(StoreRole.Owner);
