@@ -66,8 +66,14 @@ public sealed class MetaConnectAndSyncTests(AppFixture fixture)
 
         Assert.Equal(("incremental", RunStatuses.Succeeded), (secondRun.Kind, secondRun.Status));
         await AssertSameAsFakeAsync(local.App, storeId, meta.Meta);
-        var card = await browser.Client.GetStringAsync("/settings/integrations");
-        Assert.Contains("Last sync (incremental) finished", card);
+        // The same job goes on with the connection's other syncs (creatives, competitors); the card shows their progress
+        // until they end too, then the last sync's line.
+        var card = "";
+        await Eventually.HoldsAsync(async () =>
+        {
+            card = await browser.Client.GetStringAsync("/settings/integrations");
+            return card.Contains("Last sync (incremental) finished", StringComparison.Ordinal);
+        }, "The Meta card never said \"Last sync (incremental) finished\"", TimeSpan.FromSeconds(60), () => card);
     }
 
     [Fact]
