@@ -130,6 +130,7 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
         var scopeName = proposal.Scope.ToApiName();
         var pendingKey = new PendingKey(proposal.RuleId, scopeName, proposal.EntityId, proposal.Action.Type);
         var now = time.GetUtcNow().UtcDateTime;
+        var campaign = await CampaignAutomationAsync(session, proposal.Scope, proposal.EntityId, cancellationToken);
         if (seen is not null)
         {
             if (session.TakenKeys.Contains(origin.IdempotencyKey))
@@ -140,8 +141,7 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
             {
                 return new(ActionOutcome.AlreadyPending, "The same action already waits for approval.", waiting);
             }
-            var early = SafetyRails.Decide(proposal, seen, session.Settings, session.Ledger, session.Tracking, now, approvedByPerson: false,
-                await CampaignAutomationAsync(session, proposal.Scope, proposal.EntityId, cancellationToken));
+            var early = SafetyRails.Decide(proposal, seen, session.Settings, session.Ledger, session.Tracking, now, approvedByPerson: false, campaign);
             switch (early.Verdict)
             {
                 case RailVerdict.NoChange:
@@ -162,7 +162,6 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
         {
             return new(ActionOutcome.Blocked, "The entity no longer exists.");
         }
-        var campaign = await CampaignAutomationAsync(session, proposal.Scope, proposal.EntityId, cancellationToken);
         var decision = SafetyRails.Decide(proposal, state, session.Settings, session.Ledger, session.Tracking, now, approvedByPerson: false, campaign);
         switch (decision.Verdict)
         {
