@@ -21,8 +21,13 @@ public sealed class RuleExecution : IStoreOwned
     public string? Message { get; set; }
     /// <summary>running, succeeded, failed or interrupted (see <see cref="RuleExecutionStatuses"/>).</summary>
     public string Status { get; set; } = RuleExecutionStatuses.Running;
-    /// <summary>Per-entity log: values used and why it matched or not.</summary>
+    /// <summary>Per-entity log: values used and why it matched or not (every entity, or only the matched ones on a large level).</summary>
     public string DetailsJson { get; set; } = "[]";
+    /// <summary>
+    /// The entities <see cref="DetailsJson"/> does not list, counted by reason (<c>ExecutionNotListed</c>); null when it
+    /// lists every entity judged.
+    /// </summary>
+    public string? NotListedJson { get; set; }
 }
 
 public static class RuleExecutionStatuses

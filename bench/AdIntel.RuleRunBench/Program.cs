@@ -232,8 +232,10 @@ internal sealed class RuleRunBenchApp(string directory, BenchDatabase database) 
         var preparer = scope.ServiceProvider.GetRequiredService<RulePreparer>();
         var prepared = rules.Select(preparer.Prepare).ToList();
         var watch = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var snapshot = await scope.ServiceProvider.GetRequiredService<RuleSnapshotBuilder>().BuildAsync(null, CancellationToken.None);
         var snapshotMs = watch.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"    snapshot alone: CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:F0} ms");
         var conditions = rules.Select(r => RuleExpressionCompiler.Default.CompileCondition(r.Expression)).ToList();
         var rows = snapshot.Entities(RuleScope.Ad).Select(a => a.Values).ToList();
         watch.Restart();

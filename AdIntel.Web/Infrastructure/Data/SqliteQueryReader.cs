@@ -80,6 +80,44 @@ public sealed class SqliteQueryReader : IDisposable
             : decimal.Parse(Encoding.UTF8.GetString(text), NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// A decimal in whole ten-thousandths (the model's precision: 12.5 is 125,000), parsed from the text without making a
+    /// decimal; a value with finer digits or an exponent goes through <see cref="GetDecimal"/> and is rounded to it.
+    /// </summary>
+    public long GetTenThousandths(int column)
+    {
+        var text = raw.sqlite3_column_blob(_statement, column);
+        var negative = text.Length > 0 && text[0] == (byte)'-';
+        long units = 0;
+        var fractionDigits = -1;
+        for (var i = negative ? 1 : 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == (byte)'.' && fractionDigits < 0)
+            {
+                fractionDigits = 0;
+            }
+            else if (c is >= (byte)'0' and <= (byte)'9' && fractionDigits < 4 && units < long.MaxValue / 100)
+            {
+                units = units * 10 + (c - '0');
+                fractionDigits += fractionDigits >= 0 ? 1 : 0;
+            }
+            else
+            {
+                return decimal.ToOACurrency(GetDecimal(column));
+            }
+        }
+        if (text.Length == (negative ? 1 : 0))
+        {
+            return decimal.ToOACurrency(GetDecimal(column));
+        }
+        for (var d = Math.Max(fractionDigits, 0); d < 4; d++)
+        {
+            units *= 10;
+        }
+        return negative ? -units : units;
+    }
+
     public decimal? GetNullableDecimal(int column) => IsNull(column) ? null : GetDecimal(column);
 
     public string? GetNullableString(int column) => IsNull(column) ? null : Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, column));
@@ -178,7 +216,9 @@ public sealed class SqliteQueryReader : IDisposable
                 int value => raw.sqlite3_bind_int64(_statement, index, value),
                 bool value => raw.sqlite3_bind_int64(_statement, index, value ? 1 : 0),
                 string value => raw.sqlite3_bind_text(_statement, index, value),
-                var other => throw new NotSupportedException($"Parameter {parameter.ParameterName} is a {other.GetType().Name}; only integers, booleans and strings are bound here."),
+                // The text form EF writes and compares dates in.
+                DateOnly value => raw.sqlite3_bind_text(_statement, index, value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                var other => throw new NotSupportedException($"Parameter {parameter.ParameterName} is a {other.GetType().Name}; only integers, booleans, strings and dates are bound here."),
             };
             if (result != raw.SQLITE_OK)
             {

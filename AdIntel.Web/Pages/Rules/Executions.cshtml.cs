@@ -20,6 +20,9 @@ public sealed class ExecutionsModel(AdIntelDbContext db) : PageModel
     public RuleExecution? Selected { get; private set; }
     public IReadOnlyList<ExecutionEntityLog> Entities { get; private set; } = [];
 
+    /// <summary>The entities the selected run does not list one by one (a level larger than <see cref="RuleRunner.ListEveryEntityUpTo"/>).</summary>
+    public ExecutionNotListed? NotListed { get; private set; }
+
     [BindProperty(SupportsGet = true)]
     public long? Run { get; set; }
 
@@ -45,6 +48,7 @@ public sealed class ExecutionsModel(AdIntelDbContext db) : PageModel
         {
             var all = JsonSerializer.Deserialize<List<ExecutionEntityLog>>(Selected.DetailsJson, RuleJson.Options) ?? [];
             Entities = ShowAll ? all : [.. all.Where(e => e.InFilter)];
+            NotListed = Selected.NotListedJson is { } notListed ? JsonSerializer.Deserialize<ExecutionNotListed>(notListed, RuleJson.Options) : null;
         }
         return Page();
     }

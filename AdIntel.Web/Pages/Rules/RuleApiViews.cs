@@ -29,11 +29,15 @@ public sealed record ActionView(long Id, string Source, long? RuleId, string? Ru
     }
 }
 
-/// <summary>A run of a rule; <see cref="Entities"/> (the per-entity log) only in the execution's detail.</summary>
+/// <summary>
+/// A run of a rule; <see cref="Entities"/> (the per-entity log) and <see cref="NotListed"/> (the entities it does not
+/// list, counted by reason; null when it lists every one) only in the execution's detail.
+/// </summary>
 public sealed record ExecutionView(long Id, long RuleId, string Trigger, DateTime SlotStart, DateTime StartedAt, DateTime? FinishedAt, string Status,
-    int Evaluated, int Matched, int ActionsExecuted, int ActionsQueued, int ActionsBlocked, string? Message, JsonElement? Entities)
+    int Evaluated, int Matched, int ActionsExecuted, int ActionsQueued, int ActionsBlocked, string? Message, JsonElement? Entities, JsonElement? NotListed)
 {
     public static ExecutionView From(RuleExecution e, bool withEntities) => new(e.Id, e.RuleId, e.Trigger, e.SlotStartUtc, e.StartedAtUtc, e.FinishedAtUtc,
         e.Status, e.Evaluated, e.Matched, e.ActionsExecuted, e.ActionsQueued, e.ActionsBlocked, e.Message,
-        withEntities ? ActionView.Json(string.IsNullOrWhiteSpace(e.DetailsJson) ? "[]" : e.DetailsJson) : null);
+        withEntities ? ActionView.Json(string.IsNullOrWhiteSpace(e.DetailsJson) ? "[]" : e.DetailsJson) : null,
+        withEntities && e.NotListedJson is { } notListed ? ActionView.Json(notListed) : null);
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using AdIntel.Plugins.Abstractions;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Rules.Definitions;
@@ -11,11 +13,47 @@ namespace AdIntel.Web.Rules.Execution;
 
 /// <summary>
 /// One entity judged by a rule: in the filter or not, matched or not, the values used and why. A plugin rule's
-/// <paramref name="ProposedActions"/> are what its plugin proposes for this entity (null for expression and script rules,
-/// whose actions are the rule's own).
+/// <see cref="ProposedActions"/> are what its plugin proposes for this entity (null for expression and script rules,
+/// whose actions are the rule's own). The values and the reason are worked out when first read: a run over thousands
+/// of entities needs them only for the entities its log lists.
 /// </summary>
-public sealed record EntityEvaluation(EntitySnapshot Entity, bool InFilter, bool Matched, IReadOnlyDictionary<string, object?> Values, string Reason,
-    IReadOnlyList<RuleActionSpec>? ProposedActions = null);
+public sealed class EntityEvaluation
+{
+    private readonly PreparedRule _rule;
+    private readonly string? _reason;
+    private readonly string _explanationPrefix = "";
+    private IReadOnlyDictionary<string, object?>? _values;
+
+    internal EntityEvaluation(PreparedRule rule, EntitySnapshot entity, bool inFilter, bool matched, string reason,
+        IReadOnlyList<RuleActionSpec>? proposedActions = null)
+    {
+        _rule = rule;
+        Entity = entity;
+        InFilter = inFilter;
+        Matched = matched;
+        _reason = reason;
+        ProposedActions = proposedActions;
+    }
+
+    /// <summary>An entity in the filter whose condition was false: the reason names the parts that were false.</summary>
+    internal EntityEvaluation(PreparedRule rule, EntitySnapshot entity, string explanationPrefix)
+    {
+        _rule = rule;
+        Entity = entity;
+        InFilter = true;
+        _explanationPrefix = explanationPrefix;
+    }
+
+    public EntitySnapshot Entity { get; }
+    public bool InFilter { get; }
+    public bool Matched { get; }
+    public IReadOnlyList<RuleActionSpec>? ProposedActions { get; }
+
+    /// <summary>The rule's variables for this entity, rounded as the API shows them.</summary>
+    public IReadOnlyDictionary<string, object?> Values => _values ??= _rule.ValuesOf(Entity);
+
+    public string Reason => _reason ?? _explanationPrefix + _rule.Explain(Entity);
+}
 
 /// <summary>
 /// A rule ready to judge entities of its scope, with an explanation for each. Three kinds (<see cref="RuleKinds"/>):
@@ -25,10 +63,14 @@ public sealed record EntityEvaluation(EntitySnapshot Entity, bool InFilter, bool
 /// </summary>
 public sealed class PreparedRule : IDisposable
 {
+    // The explanation of a compiled condition (its and-parts compiled on their own, the texts of each way to fail) is
+    // made once per condition: saved rules' conditions are cached per version, so runs after the first reuse it.
+    private static readonly ConditionalWeakTable<CompiledRuleCondition, Explanation> Explanations = [];
+
     private readonly RuleScope _scope;
     private readonly RuleFilter _filter;
     private readonly CompiledRuleCondition? _condition;
-    private readonly IReadOnlyList<(string Text, CompiledRuleCondition Condition)> _parts;
+    private readonly RuleExpressionCompiler _compiler;
     private readonly PluginJudge? _plugin;
     private readonly CompiledRuleScript? _script;
     private readonly bool _ownsScript;
@@ -47,27 +89,9 @@ public sealed class PreparedRule : IDisposable
         _scope = scope;
         _filter = filter;
         _condition = condition;
+        _compiler = compiler;
         _plugin = plugin;
         _script = script;
-        var parts = new List<(string, CompiledRuleCondition)>();
-        var texts = condition is null ? [] : SplitTopLevelAnd(condition.Check.NormalizedText ?? condition.Source);
-        if (texts.Count > 1)
-        {
-            foreach (var text in texts)
-            {
-                try
-                {
-                    parts.Add((text, compiler.CompileCondition(text)));
-                }
-                catch (RuleExpressionException)
-                {
-                    // A part that is not a condition on its own (cannot happen for an and-chain of conditions): explain as a whole.
-                    parts.Clear();
-                    break;
-                }
-            }
-        }
-        _parts = parts;
         Variables = [.. (condition?.Variables ?? []).Concat(script?.Variables ?? []).Distinct().OrderBy(v => v.Slot)];
     }
 
@@ -101,10 +125,15 @@ public sealed class PreparedRule : IDisposable
     /// <exception cref="RuleScriptException">A script rule's script threw or ran out of time.</exception>
     public IReadOnlyList<EntityEvaluation> Evaluate(RuleSnapshot snapshot)
     {
-        var entities = snapshot.Entities(_scope).ToList();
+        var entities = snapshot.Entities(_scope);
         if (_script is null)
         {
-            return [.. entities.Select(e => Evaluate(e, snapshot, null))];
+            var evaluations = new EntityEvaluation[entities.Count];
+            for (var i = 0; i < entities.Count; i++)
+            {
+                evaluations[i] = Evaluate(entities[i], snapshot, null);
+            }
+            return evaluations;
         }
         // One time budget for the whole batch: a script that loops forever stops once, not once per entity.
         var candidates = entities.Where(e => _filter.Matches(e) && (_condition?.Evaluate(e.Values) ?? true)).ToList();
@@ -115,59 +144,146 @@ public sealed class PreparedRule : IDisposable
 
     private EntityEvaluation Evaluate(EntitySnapshot entity, RuleSnapshot snapshot, bool? scriptVerdict)
     {
-        var values = Rounded(entity.Describe(Variables));
         if (!_filter.Matches(entity))
         {
-            return new(entity, false, false, values, "Left out by the rule's filter.");
+            return new(this, entity, false, false, "Left out by the rule's filter.");
         }
         if (Kind == RuleKinds.Expression || _condition is not null)
         {
-            var holds = _condition!.Evaluate(entity.Values);
-            if (!holds)
+            if (!_condition!.Evaluate(entity.Values))
             {
-                var explained = Explain(entity, values);
-                return new(entity, true, false, values, Kind == RuleKinds.Expression ? explained : "Pre-condition not met. " + explained);
+                return new(this, entity, Kind == RuleKinds.Expression ? "" : "Pre-condition not met. ");
             }
             if (Kind == RuleKinds.Expression)
             {
-                return new(entity, true, true, values, "Every condition holds.");
+                return new(this, entity, true, true, "Every condition holds.");
             }
         }
         if (_plugin is not null)
         {
-            return _plugin.Judge(entity, snapshot, values);
+            return _plugin.Judge(this, entity, snapshot);
         }
         return scriptVerdict == true
-            ? new(entity, true, true, values, "The script returned true.")
-            : new(entity, true, false, values, "The script returned false.");
+            ? new(this, entity, true, true, "The script returned true.")
+            : new(this, entity, true, false, "The script returned false.");
     }
 
-    private string Explain(EntitySnapshot entity, IReadOnlyDictionary<string, object?> values)
+    /// <summary>
+    /// Why the condition was false for an entity: the parts of its top-level <c>and</c> chain that were false, and the
+    /// variables in them that had no data. Entities fail in few distinct ways, so the text of each way is made once.
+    /// </summary>
+    internal string Explain(EntitySnapshot entity)
     {
-        var failed = _parts.Where(p => !p.Condition.Evaluate(entity.Values)).Select(p => p.Text).ToList();
-        if (failed.Count == 0)
+        var explanation = Explanations.GetValue(_condition!, condition => new Explanation(condition, _compiler));
+        if (explanation.Parts.Count == 0)
         {
             return "The condition is false.";
         }
-        var missing = _condition!.Variables.Where(v => v.Type == RuleValueType.Number && values[v.Name] is null
-            && failed.Any(f => f.Contains(v.Name, StringComparison.Ordinal))).Select(v => v.Name).ToList();
-        var reason = "False: " + string.Join("; ", failed) + ".";
-        return missing.Count == 0 ? reason : reason + $" Missing (no data): {string.Join(", ", missing)}.";
+        var failed = 0UL;
+        for (var i = 0; i < explanation.Parts.Count; i++)
+        {
+            if (!explanation.Parts[i].Condition.Evaluate(entity.Values))
+            {
+                failed |= 1UL << i;
+            }
+        }
+        if (failed == 0)
+        {
+            return "The condition is false.";
+        }
+        var missing = 0UL;
+        for (var v = 0; v < explanation.Numbers.Count; v++)
+        {
+            if ((explanation.Numbers[v].InParts & failed) != 0 && double.IsNaN(entity.Values[explanation.Numbers[v].Variable.Slot]))
+            {
+                missing |= 1UL << v;
+            }
+        }
+        return explanation.Reasons.GetOrAdd((failed, missing), explanation.Text);
+    }
+
+    /// <summary>The rule's variables for an entity as the API shows them: money to cents, ratios to 4 decimals, counts whole.</summary>
+    internal IReadOnlyDictionary<string, object?> ValuesOf(EntitySnapshot entity)
+    {
+        var values = new Dictionary<string, object?>(Variables.Count, StringComparer.Ordinal);
+        foreach (var variable in Variables)
+        {
+            values[variable.Name] = variable.Type switch
+            {
+                RuleValueType.Text => entity.Status,
+                RuleValueType.Boolean => entity.Values[variable.Slot] != 0,
+                _ => entity.Value(variable) is { } number ? Math.Round(number, variable.Unit switch
+                {
+                    RuleUnit.Money => 2,
+                    RuleUnit.Count => 0,
+                    _ => 4,
+                }, MidpointRounding.AwayFromZero) : null,
+            };
+        }
+        return values;
+    }
+
+    /// <summary>A condition's and-parts, each compiled on its own, and the texts of the ways it has failed so far.</summary>
+    private sealed class Explanation
+    {
+        // Up to 64 parts and numeric variables fit the bit masks that key the texts; a longer chain is explained as a whole.
+        private const int MaxParts = 64;
+
+        public Explanation(CompiledRuleCondition condition, RuleExpressionCompiler compiler)
+        {
+            var texts = SplitTopLevelAnd(condition.Check.NormalizedText ?? condition.Source);
+            var parts = new List<(string, CompiledRuleCondition)>();
+            if (texts.Count > 1 && texts.Count <= MaxParts)
+            {
+                foreach (var text in texts)
+                {
+                    try
+                    {
+                        parts.Add((text, compiler.CompileCondition(text)));
+                    }
+                    catch (RuleExpressionException)
+                    {
+                        // A part that is not a condition on its own (cannot happen for an and-chain of conditions): explain as a whole.
+                        parts.Clear();
+                        break;
+                    }
+                }
+            }
+            Parts = parts;
+            var numbers = condition.Variables.Where(v => v.Type == RuleValueType.Number).Take(MaxParts).ToList();
+            Numbers = [.. numbers.Select(v => (v, Mask(parts.Select(p => p.Item1.Contains(v.Name, StringComparison.Ordinal)))))];
+        }
+
+        public IReadOnlyList<(string Text, CompiledRuleCondition Condition)> Parts { get; }
+
+        /// <summary>The numeric variables, each with the parts whose text names it.</summary>
+        public IReadOnlyList<(RuleVariable Variable, ulong InParts)> Numbers { get; }
+
+        public ConcurrentDictionary<(ulong Failed, ulong Missing), string> Reasons { get; } = new();
+
+        public string Text((ulong Failed, ulong Missing) key)
+        {
+            var reason = "False: " + string.Join("; ", Parts.Where((_, i) => (key.Failed & (1UL << i)) != 0).Select(p => p.Text)) + ".";
+            var missing = Numbers.Where((_, v) => (key.Missing & (1UL << v)) != 0).Select(n => n.Variable.Name).ToList();
+            return missing.Count == 0 ? reason : reason + $" Missing (no data): {string.Join(", ", missing)}.";
+        }
+
+        private static ulong Mask(IEnumerable<bool> bits) => bits.Select((bit, i) => bit ? 1UL << i : 0).Aggregate(0UL, (a, b) => a | b);
     }
 
     /// <summary>Asks a plugin about one entity and turns its proposals into rule actions (invalid ones are dropped, and said so).</summary>
     private sealed class PluginJudge(RulePluginRunner runner, string pluginId, IReadOnlyDictionary<string, double> parameters)
     {
-        public EntityEvaluation Judge(EntitySnapshot entity, RuleSnapshot snapshot, IReadOnlyDictionary<string, object?> values)
+        public EntityEvaluation Judge(PreparedRule rule, EntitySnapshot entity, RuleSnapshot snapshot)
         {
             var result = runner.Evaluate(pluginId, entity, snapshot, parameters);
             if (result.Outcome is not { } outcome)
             {
-                return new(entity, true, false, values, result.Error ?? $"Plugin {pluginId} gave no verdict.");
+                return new(rule, entity, true, false, result.Error ?? $"Plugin {pluginId} gave no verdict.");
             }
             if (!outcome.Matched)
             {
-                return new(entity, true, false, values, outcome.Reason);
+                return new(rule, entity, true, false, outcome.Reason);
             }
             var proposals = new List<RuleActionSpec>();
             var dropped = new List<string>();
@@ -184,7 +300,7 @@ public sealed class PreparedRule : IDisposable
                 }
             }
             var reason = dropped.Count == 0 ? outcome.Reason : $"{outcome.Reason} Ignored invalid proposals: {string.Join("; ", dropped)}.";
-            return new(entity, true, true, values, reason, proposals);
+            return new(rule, entity, true, true, reason, proposals);
         }
 
         /// <summary>A plugin's proposal in the rule actions' shape (settings are invariant-culture strings).</summary>
@@ -205,23 +321,6 @@ public sealed class PreparedRule : IDisposable
 
         private static decimal? Number(IReadOnlyDictionary<string, string> settings, string name) =>
             settings.TryGetValue(name, out var text) && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
-    }
-
-    /// <summary>The API's rounding: money to cents, ratios and fractions to 4 decimals, counts to whole numbers.</summary>
-    private IReadOnlyDictionary<string, object?> Rounded(IReadOnlyDictionary<string, object?> values)
-    {
-        var rounded = new Dictionary<string, object?>(values.Count, StringComparer.Ordinal);
-        foreach (var variable in Variables)
-        {
-            var value = values[variable.Name];
-            rounded[variable.Name] = value is double number ? Math.Round(number, variable.Unit switch
-            {
-                RuleUnit.Money => 2,
-                RuleUnit.Count => 0,
-                _ => 4,
-            }, MidpointRounding.AwayFromZero) : value;
-        }
-        return rounded;
     }
 
     /// <summary>The operands of a top-level <c>and</c>/<c>&amp;&amp;</c> chain (one item when there is none), outer parentheses removed.</summary>

@@ -20,15 +20,31 @@ public sealed record ExecutionEntityLog(long EntityId, string ExternalId, string
 public sealed record ExecutionActionLog(string Type, string Result, string Reason, long? ActionId);
 
 /// <summary>
+/// The entities a run's log does not list one by one (<see cref="RuleExecution.NotListedJson"/>): how many, and how many
+/// for each reason, the most frequent first.
+/// </summary>
+public sealed record ExecutionNotListed(int Entities, IReadOnlyList<ExecutionReasonCount> Reasons);
+
+public sealed record ExecutionReasonCount(string Reason, int Entities);
+
+/// <summary>
 /// Runs one rule over a snapshot: judges every entity of its scope, logs each with the values used and why it
 /// matched or not, and hands each matched entity's actions to <see cref="ActionExecutor"/> (the safety rails decide).
-/// Guard plugins are asked about every matched entity; their vetoes travel with the proposal.
+/// Guard plugins are asked about every matched entity; their vetoes travel with the proposal. A level with more than
+/// <see cref="ListEveryEntityUpTo"/> entities has its matched entities listed and the others counted by reason: a
+/// store of 10,000 ads would otherwise store 10,000 lines per rule every quarter hour.
 /// </summary>
 public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleProposals proposals, ActionExecutor executor, TimeProvider time,
     ILogger<RuleRunner> logger)
 {
     public const string ScheduleTrigger = "schedule";
     public const string ManualTrigger = "manual";
+
+    /// <summary>Up to this many entities at the rule's level, the log lists every one, matched or not.</summary>
+    public const int ListEveryEntityUpTo = 1_000;
+
+    /// <summary>The most reasons a log counts the unlisted entities by; the rest are counted together.</summary>
+    public const int MaxReasonsCounted = 20;
 
     public async Task<RuleExecution> RunAsync(Rule rule, string trigger, RuleSnapshot snapshot, ActionSession session, CancellationToken cancellationToken)
     {
@@ -45,12 +61,14 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
         await db.SaveChangesAsync(cancellationToken);
 
         var log = new List<ExecutionEntityLog>();
+        var notListed = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
             var prepared = preparer.Prepare(rule);
             var ruleActions = RuleJson.Actions(rule);
             session.Ledger.BeginRun();
             await executor.RememberRuleSlotAsync(session, rule.Id, execution.SlotStartUtc, SlotKeyPrefix(rule.Id, execution.SlotStartUtc), cancellationToken);
+            var listEvery = snapshot.Entities(prepared.Scope).Count <= ListEveryEntityUpTo;
             foreach (var evaluation in prepared.Evaluate(snapshot))
             {
                 execution.Evaluated++;
@@ -73,9 +91,17 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
                         }
                     }
                 }
-                var entity = evaluation.Entity;
-                log.Add(new ExecutionEntityLog(entity.Id, entity.ExternalId, entity.Name, entity.Status, evaluation.InFilter, evaluation.Matched,
-                    evaluation.Reason, evaluation.Values, actionLogs));
+                if (listEvery || evaluation.Matched)
+                {
+                    var entity = evaluation.Entity;
+                    log.Add(new ExecutionEntityLog(entity.Id, entity.ExternalId, entity.Name, entity.Status, evaluation.InFilter, evaluation.Matched,
+                        evaluation.Reason, evaluation.Values, actionLogs));
+                }
+                else
+                {
+                    var reason = evaluation.Reason;
+                    notListed[reason] = notListed.GetValueOrDefault(reason) + 1;
+                }
             }
             execution.Status = RuleExecutionStatuses.Succeeded;
             execution.Message = session.Settings.KillSwitch ? "Automation is paused (kill switch): actions wait for approval."
@@ -105,8 +131,21 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
         execution.Message = execution.Message is { Length: > 1000 } m ? m[..999] + "…" : execution.Message;
         execution.FinishedAtUtc = time.GetUtcNow().UtcDateTime;
         execution.DetailsJson = JsonSerializer.Serialize(log, RuleJson.Options);
+        execution.NotListedJson = notListed.Count == 0 ? null : JsonSerializer.Serialize(Summarise(notListed), RuleJson.Options);
         await db.SaveChangesAsync(cancellationToken);
         return execution;
+    }
+
+    private static ExecutionNotListed Summarise(Dictionary<string, int> byReason)
+    {
+        var reasons = byReason.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .Select(r => new ExecutionReasonCount(r.Key, r.Value)).ToList();
+        if (reasons.Count > MaxReasonsCounted)
+        {
+            var others = reasons.Skip(MaxReasonsCounted - 1).ToList();
+            reasons = [.. reasons.Take(MaxReasonsCounted - 1), new($"{others.Count:N0} other reasons", others.Sum(r => r.Entities))];
+        }
+        return new ExecutionNotListed(byReason.Values.Sum(), reasons);
     }
 
     /// <summary>rule × run slot × entity × action: the same slot never acts twice on the same entity with the same action.</summary>

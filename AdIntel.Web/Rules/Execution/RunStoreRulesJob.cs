@@ -39,22 +39,19 @@ public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider t
         var executor = services.GetRequiredService<ActionExecutor>();
         var session = await executor.BeginAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var due = new List<Rule>();
-        foreach (var rule in rules)
+        // A rule's first scheduled run is its first slot that starts after it was created.
+        var slots = rules.Select(r => (Rule: r, Slot: RuleJson.Schedule(r).SlotStartUtc(now, session.TimeZone))).Where(r => r.Slot >= r.Rule.CreatedAtUtc).ToList();
+        if (slots.Count == 0)
         {
-            var slot = RuleJson.Schedule(rule).SlotStartUtc(now, session.TimeZone);
-            // A rule's first scheduled run is its first slot that starts after it was created.
-            if (slot < rule.CreatedAtUtc)
-            {
-                continue;
-            }
-            var done = await db.RuleExecutions.AnyAsync(e => e.RuleId == rule.Id && e.Trigger == RuleRunner.ScheduleTrigger
-                && e.SlotStartUtc == slot && e.Status == RuleExecutionStatuses.Succeeded, cancellationToken);
-            if (!done)
-            {
-                due.Add(rule);
-            }
+            return;
         }
+        var earliest = slots.Min(r => r.Slot);
+        var ruleIds = slots.Select(r => r.Rule.Id).ToList();
+        var succeeded = (await db.RuleExecutions.AsNoTracking()
+            .Where(e => ruleIds.Contains(e.RuleId) && e.SlotStartUtc >= earliest && e.Trigger == RuleRunner.ScheduleTrigger
+                && e.Status == RuleExecutionStatuses.Succeeded)
+            .Select(e => new { e.RuleId, e.SlotStartUtc }).ToListAsync(cancellationToken)).Select(e => (e.RuleId, e.SlotStartUtc)).ToHashSet();
+        var due = slots.Where(r => !succeeded.Contains((r.Rule.Id, r.Slot))).Select(r => r.Rule).ToList();
         if (due.Count == 0)
         {
             return;

@@ -9,8 +9,14 @@ namespace AdIntel.Web.Rules.Snapshots;
 /// </summary>
 public sealed class EntitySnapshot
 {
-    internal EntitySnapshot(EntityRecord entity, double[] values, ArraySegment<DailyDelivery> history)
+    private readonly EntityRecord _record;
+    private readonly DateOnly _day;
+    private IReadOnlyList<DailyDelivery>? _history;
+
+    internal EntitySnapshot(EntityRecord entity, double[] values, DateOnly day)
     {
+        _record = entity;
+        _day = day;
         Scope = entity.Scope;
         Id = entity.Id;
         ExternalId = entity.ExternalId;
@@ -25,7 +31,6 @@ public sealed class EntitySnapshot
         Tags = entity.Tags;
         CampaignAutomation = entity.CampaignAutomation;
         Values = values;
-        History = history;
     }
 
     public RuleScope Scope { get; }
@@ -67,8 +72,8 @@ public sealed class EntitySnapshot
     /// </summary>
     public double[] Values { get; }
 
-    /// <summary>Days with delivery, oldest first, up to and including the snapshot's day.</summary>
-    public IReadOnlyList<DailyDelivery> History { get; }
+    /// <summary>Days with delivery, oldest first, up to and including the snapshot's day (made when first asked for).</summary>
+    public IReadOnlyList<DailyDelivery> History => _history ??= _record.Series.Value.Through(_day);
 
     public double? Value(RuleVariable variable) => RuleOps.ToNullable(Values[variable.Slot]);
 
@@ -86,7 +91,7 @@ public sealed class EntitySnapshot
     private static readonly int BudgetSlot = RuleVariableCatalogue.Get(RuleVariableCatalogue.DailyBudget).Slot;
 }
 
-/// <summary>An entity as loaded from the database, with its delivery series.</summary>
+/// <summary>An entity as loaded from the database, with its delivery series (a parent's is merged from its ads' when first asked for).</summary>
 internal sealed record EntityRecord(
     RuleScope Scope,
     long Id,
@@ -99,7 +104,7 @@ internal sealed record EntityRecord(
     long? AdAccountId,
     long? CampaignId,
     long? AdSetId,
-    DeliverySeries Series)
+    Lazy<DeliverySeries> Series)
 {
     public IReadOnlyList<string> Tags { get; init; } = [];
 

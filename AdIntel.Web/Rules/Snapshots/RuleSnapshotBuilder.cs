@@ -3,6 +3,7 @@ using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
 using AdIntel.Web.Metrics;
 using AdIntel.Web.Rules.Definitions;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Rules.Snapshots;
@@ -53,72 +54,90 @@ public sealed class RuleSnapshotBuilder(AdIntelDbContext db, StoreContext storeC
         var facts = await db.DailyFacts.AsNoTracking().Where(f => f.Date <= lastDay).OrderBy(f => f.Date).ToArrayAsync(cancellationToken);
 
         var accountOfCampaign = campaigns.ToDictionary(c => c.Id, c => c.AdAccountId);
-        var adSetOfAd = ads.ToDictionary(a => a.Id, a => a.AdSetId);
-        var campaignOfAd = ads.ToDictionary(a => a.Id, a => a.CampaignId);
-        var series = new SeriesAccumulator();
-
-        // The one large query: every insight row of the store up to the last day, streamed and summed per entity and day.
-        var rows = db.AdInsights.AsNoTracking().Where(r => r.Date <= lastDay)
-            .Select(r => new { r.AdId, r.Date, r.Spend, r.Impressions, r.Reach, r.LinkClicks, r.Purchases, r.PurchaseValue })
-            .AsAsyncEnumerable();
-        await foreach (var row in rows.WithCancellation(cancellationToken))
+        var adIndex = new Dictionary<long, int>(ads.Count);
+        for (var i = 0; i < ads.Count; i++)
         {
-            if (!adSetOfAd.TryGetValue(row.AdId, out var adSetId))
-            {
-                continue;
-            }
-            var totals = new DeliveryTotals(row.Spend, row.Impressions, row.Reach, row.LinkClicks, row.Purchases, row.PurchaseValue);
-            var campaignId = campaignOfAd[row.AdId];
-            series.Add(RuleScope.Ad, row.AdId, row.Date, totals);
-            series.Add(RuleScope.AdSet, adSetId, row.Date, totals);
-            series.Add(RuleScope.Campaign, campaignId, row.Date, totals);
-            if (accountOfCampaign.TryGetValue(campaignId, out var accountId))
-            {
-                series.Add(RuleScope.Account, accountId, row.Date, totals);
-            }
+            adIndex[ads[i].Id] = i;
         }
+        var adSeries = await ReadDeliveryAsync(adIndex, lastDay, cancellationToken);
+
+        // An ad set's, campaign's or account's delivery is its ads' (the ad's own campaign, as Meta reports it), summed
+        // when a snapshot is taken; its day-by-day history is merged only if something asks for it.
+        Lazy<DeliverySeries> MergedSeries(IEnumerable<int> adIndexes) =>
+            new(() => DeliverySeries.Merge([.. adIndexes.Select(i => adSeries[i])]));
+        var adsOfAdSet = Enumerable.Range(0, ads.Count).ToLookup(i => ads[i].AdSetId);
+        var adsOfCampaign = Enumerable.Range(0, ads.Count).ToLookup(i => ads[i].CampaignId);
+        var adsOfAccount = Enumerable.Range(0, ads.Count).Where(i => accountOfCampaign.ContainsKey(ads[i].CampaignId))
+            .ToLookup(i => accountOfCampaign[ads[i].CampaignId]);
 
         var activeAccounts = campaigns.Where(c => IsActive(c.Status)).Select(c => c.AdAccountId).ToHashSet();
         var entities = new Dictionary<RuleScope, IReadOnlyList<EntityRecord>>
         {
             [RuleScope.Account] = [.. accounts.Select(a => new EntityRecord(RuleScope.Account, a.Id, a.ExternalId, a.Name,
                 activeAccounts.Contains(a.Id) ? EntityStatus.Active : EntityStatus.Paused, null, null, null,
-                null, null, null, series.Get(RuleScope.Account, a.Id)))],
+                null, null, null, MergedSeries(adsOfAccount[a.Id])))],
             [RuleScope.Campaign] = [.. campaigns.Select(c => new EntityRecord(RuleScope.Campaign, c.Id, c.ExternalId, c.Name, c.Status,
-                c.DailyBudget, c.StartDate, null, c.AdAccountId, null, null, series.Get(RuleScope.Campaign, c.Id))
+                c.DailyBudget, c.StartDate, null, c.AdAccountId, null, null, MergedSeries(adsOfCampaign[c.Id]))
                 { Tags = TagsOf(RuleScope.Campaign, c.Id), CampaignAutomation = AutomationOf(c.Id) })],
             [RuleScope.AdSet] = [.. adSets.Select(a => new EntityRecord(RuleScope.AdSet, a.Id, a.ExternalId, a.Name, a.Status,
                 a.DailyBudget, a.StartDate, a.LastSignificantEditAtUtc, accountOfCampaign.GetValueOrDefault(a.CampaignId), a.CampaignId, null,
-                series.Get(RuleScope.AdSet, a.Id)) { Tags = TagsOf(RuleScope.AdSet, a.Id), CampaignAutomation = AutomationOf(a.CampaignId) })],
+                MergedSeries(adsOfAdSet[a.Id])) { Tags = TagsOf(RuleScope.AdSet, a.Id), CampaignAutomation = AutomationOf(a.CampaignId) })],
         };
         var adSetEdits = adSets.ToDictionary(a => a.Id, a => a.LastSignificantEditAtUtc);
-        entities[RuleScope.Ad] = [.. ads.Select(a => new EntityRecord(RuleScope.Ad, a.Id, a.ExternalId, a.Name, a.Status,
+        entities[RuleScope.Ad] = [.. ads.Select((a, i) => new EntityRecord(RuleScope.Ad, a.Id, a.ExternalId, a.Name, a.Status,
             null, a.StartDate, adSetEdits.GetValueOrDefault(a.AdSetId), accountOfCampaign.GetValueOrDefault(a.CampaignId), a.CampaignId, a.AdSetId,
-            series.Get(RuleScope.Ad, a.Id)) { Tags = TagsOf(RuleScope.Ad, a.Id), CampaignAutomation = AutomationOf(a.CampaignId) })];
+            new Lazy<DeliverySeries>(adSeries[i])) { Tags = TagsOf(RuleScope.Ad, a.Id), CampaignAutomation = AutomationOf(a.CampaignId) })];
 
         return new DeliveryHistory(storeId, timeZone, asOf, entities, facts, settings);
     }
 
-    private static bool IsActive(string status) => string.Equals(status, EntityStatus.Active, StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Sums delivery per (scope, entity, day) and turns each entity's days into a <see cref="DeliverySeries"/>.</summary>
-    private sealed class SeriesAccumulator
+    /// <summary>
+    /// The one large query: every insight row of the store up to <paramref name="lastDay"/>, streamed into each ad's
+    /// series (by the ad's position in <paramref name="adIndex"/>). On SQLite the rows are read straight from the
+    /// statement (<see cref="SqliteQueryReader"/>), which for a store's whole delivery is most of a rule run.
+    /// </summary>
+    private async Task<DeliverySeries[]> ReadDeliveryAsync(Dictionary<long, int> adIndex, DateOnly lastDay, CancellationToken cancellationToken)
     {
-        private readonly Dictionary<(RuleScope Scope, long Id), Dictionary<DateOnly, DeliveryTotals>> _days = [];
-
-        public void Add(RuleScope scope, long id, DateOnly date, DeliveryTotals totals)
+        var builders = new DeliverySeries.Builder?[adIndex.Count];
+        void Add(long adId, DateOnly date, DeliverySums sums)
         {
-            if (!_days.TryGetValue((scope, id), out var days))
+            // Rows of an ad deleted since (or of another level) have no place.
+            if (adIndex.TryGetValue(adId, out var i))
             {
-                days = [];
-                _days[(scope, id)] = days;
+                (builders[i] ??= new DeliverySeries.Builder(32)).Add(date.DayNumber, sums);
             }
-            days[date] = days.TryGetValue(date, out var existing) ? existing + totals : totals;
         }
 
-        public DeliverySeries Get(RuleScope scope, long id) =>
-            _days.TryGetValue((scope, id), out var days)
-                ? new DeliverySeries([.. days.OrderBy(d => d.Key).Select(d => (d.Key, d.Value))])
-                : DeliverySeries.Empty;
+        var rows = db.AdInsights.AsNoTracking().Where(r => r.Date <= lastDay)
+            .Select(r => new { r.AdId, r.Date, r.Spend, r.Impressions, r.Reach, r.LinkClicks, r.Purchases, r.PurchaseValue });
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                using var reader = SqliteQueryReader.Open(rows, sqlite, "AdId", "Date", "Spend", "Impressions", "Reach", "LinkClicks", "Purchases", "PurchaseValue");
+                while (reader.Read())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Add(reader.GetInt64(0), reader.GetDateOnly(1), new DeliverySums(reader.GetTenThousandths(2), reader.GetInt64(3), reader.GetInt64(4),
+                        reader.GetInt64(5), reader.GetTenThousandths(6), reader.GetTenThousandths(7)));
+                }
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        else
+        {
+            await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                Add(row.AdId, row.Date, new DeliverySums(DeliverySums.Units(row.Spend), row.Impressions, row.Reach, row.LinkClicks,
+                    DeliverySums.Units(row.Purchases), DeliverySums.Units(row.PurchaseValue)));
+            }
+        }
+        return [.. builders.Select(b => b?.Build() ?? DeliverySeries.Empty)];
     }
+
+    private static bool IsActive(string status) => string.Equals(status, EntityStatus.Active, StringComparison.OrdinalIgnoreCase);
 }

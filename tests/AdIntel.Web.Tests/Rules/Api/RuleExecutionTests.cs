@@ -73,6 +73,53 @@ public sealed class RuleExecutionTests(AppFixture fixture)
 
     [Theory]
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task A_level_larger_than_the_log_lists_keeps_the_matched_entities_and_counts_the_rest_by_reason(string provider)
+    {
+        var app = await fixture.HostAsync(provider);
+        var store = await RuleTestStore.CreateAsync(app);
+        await store.SetAutomationAsync();
+        // Enough ads without delivery to take the ad level past what a log lists one by one.
+        await app.WithDbAsync(store.Store.StoreId, async db =>
+        {
+            var adSet = await db.AdSets.SingleAsync(a => a.Id == store.LoserAdSetId);
+            var quiet = Enumerable.Range(0, RuleRunner.ListEveryEntityUpTo).Select(i => new Ad
+            {
+                AdSetId = adSet.Id, CampaignId = adSet.CampaignId, ExternalId = $"quiet{store.Store.StoreId}-{i}", Name = $"Quiet ad {i}", UpdatedAtUtc = PinnedDate.UtcNow,
+            }).ToList();
+            await BulkWriter.InsertAsync(db, quiet, CancellationToken.None);
+            return quiet.Count;
+        });
+        var ruleId = (await store.CreateRuleAsync(new
+        {
+            name = "Flag spenders without sales",
+            scope = "ad",
+            expression = "spend_7d > 100 and purchases_7d == 0",
+            actions = new object[] { new { type = "notify" } },
+            schedule = new { everyMinutes = 60 },
+        })).GetProperty("id").GetInt64();
+
+        var run = await store.PostAsync($"/api/rules/{ruleId}/run");
+
+        Assert.Equal(RuleRunner.ListEveryEntityUpTo + 2, run.GetProperty("evaluated").GetInt32());
+        Assert.Equal(1, run.GetProperty("matched").GetInt32());
+        var listed = Assert.Single(run.GetProperty("entities").EnumerateArray());
+        Assert.Equal(store.LoserAdId, listed.GetProperty("entityId").GetInt64());
+        Assert.Equal(315m, listed.GetProperty("values").GetProperty("spend_7d").GetDecimal());
+        var notListed = run.GetProperty("notListed");
+        Assert.Equal(RuleRunner.ListEveryEntityUpTo + 1, notListed.GetProperty("entities").GetInt32());
+        var reasons = notListed.GetProperty("reasons").EnumerateArray()
+            .Select(r => (r.GetProperty("reason").GetString(), r.GetProperty("entities").GetInt32())).ToList();
+        Assert.Equal([("False: spend_7d > 100.", RuleRunner.ListEveryEntityUpTo), ("False: purchases_7d == 0.", 1)], reasons);
+
+        // A small level is still listed entity by entity, with nothing counted apart.
+        var adSetRule = (await store.CreateRuleAsync(PauseLosers())).GetProperty("id").GetInt64();
+        var small = await store.PostAsync($"/api/rules/{adSetRule}/run");
+        Assert.Equal(2, small.GetProperty("entities").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, small.GetProperty("notListed").ValueKind);
+    }
+
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task Store_job_runs_due_rules_once_per_slot_even_when_retried(string provider)
     {
         var app = await fixture.HostAsync(provider);

@@ -25,7 +25,8 @@ public sealed class RulePagesTests(AppFixture fixture)
             db.Rules.Add(rule);
             await db.SaveChangesAsync();
             db.RuleExecutions.Add(new RuleExecution { RuleId = rule.Id, Trigger = "manual", SlotStartUtc = now, StartedAtUtc = now, FinishedAtUtc = now, Status = RuleExecutionStatuses.Succeeded,
-                Evaluated = 1, Matched = 1, DetailsJson = """[{"entityId":1,"externalId":"x1","name":"Logged ad","status":"ACTIVE","inFilter":true,"matched":true,"reason":"Every condition holds.","values":{"spend_7d":12.5},"actions":[]}]""" });
+                Evaluated = 1, Matched = 1, DetailsJson = """[{"entityId":1,"externalId":"x1","name":"Logged ad","status":"ACTIVE","inFilter":true,"matched":true,"reason":"Every condition holds.","values":{"spend_7d":12.5},"actions":[]}]""",
+                NotListedJson = """{"entities":1500,"reasons":[{"reason":"False: spend_7d > 0.","entities":1500}]}""" });
             await db.SaveChangesAsync();
             return rule.Id;
         });
@@ -39,7 +40,10 @@ public sealed class RulePagesTests(AppFixture fixture)
         Assert.Contains("spend_7d &gt; 0", editor, StringComparison.Ordinal);
         Assert.Contains("roas_7d", editor, StringComparison.Ordinal);
         Assert.Contains("hx-trigger=\"keyup changed delay:500ms\"", editor, StringComparison.Ordinal);
-        Assert.Contains("Logged ad", await browser.GetStringAsync($"/rules/{ruleId}/executions"), StringComparison.Ordinal);
+        var log = await browser.GetStringAsync($"/rules/{ruleId}/executions");
+        Assert.Contains("Logged ad", log, StringComparison.Ordinal);
+        Assert.Contains("counts the other 1,500 by reason", log, StringComparison.Ordinal);
+        Assert.Contains("<td>False: spend_7d &gt; 0.</td><td class=\"num\">1,500</td>", log, StringComparison.Ordinal);
         Assert.Contains("Nothing waits for approval", await browser.GetStringAsync("/rules/approvals"), StringComparison.Ordinal);
         Assert.Contains("Kill switch", await browser.GetStringAsync("/settings/automation"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/rules/new")).StatusCode);
