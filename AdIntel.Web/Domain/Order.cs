@@ -28,7 +28,9 @@ public sealed class Order : IStoreOwned
     /// <summary>What the customer paid: gross − discounts + shipping + taxes.</summary>
     public decimal Total { get; set; }
     public string? DiscountCode { get; set; }
+    /// <summary>Not loaded by queries: the writer and readers that need an order's lines or refunds fill these (by <see cref="OrderLine.OrderId"/>).</summary>
     public List<OrderLine> Lines { get; set; } = [];
+    /// <summary>See <see cref="Lines"/>.</summary>
     public List<Refund> Refunds { get; set; } = [];
 
     public bool CountsAsSale => !IsTest && CancelledAtUtc is null;

@@ -269,26 +269,38 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     public async Task<bool> UpsertRefundsAsync(string orderExternalId, IReadOnlyList<IncomingRefund> refunds, CancellationToken cancellationToken)
     {
         var store = await StoreAsync(cancellationToken);
-        var order = await db.Orders.AsTracking().Include(o => o.Refunds).SingleOrDefaultAsync(o => o.ExternalId == orderExternalId, cancellationToken);
-        if (order is null)
+        return await db.Database.InTransactionAsync(async () =>
         {
-            return false;
-        }
-        // Shopify's own refunds make the export's single estimate obsolete.
-        order.Refunds.RemoveAll(IsEstimate);
-        foreach (var incoming in refunds)
-        {
-            var refund = order.Refunds.FirstOrDefault(r => r.ExternalId == incoming.ExternalId);
-            if (refund is null)
+            var orderId = await db.Orders.Where(o => o.ExternalId == orderExternalId).Select(o => (long?)o.Id).SingleOrDefaultAsync(cancellationToken);
+            if (orderId is not { } id)
             {
-                refund = new Refund { ExternalId = incoming.ExternalId! };
-                order.Refunds.Add(refund);
+                return false;
             }
-            Apply(refund, incoming, store.Zone);
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        Detach(order);
-        return true;
+            var stored = await db.Refunds.AsTracking().Where(r => r.OrderId == id).ToListAsync(cancellationToken);
+            // Shopify's own refunds make the export's single estimate obsolete.
+            foreach (var estimate in stored.Where(IsEstimate))
+            {
+                db.Refunds.Remove(estimate);
+            }
+            var created = new List<Refund>();
+            foreach (var incoming in refunds)
+            {
+                var refund = stored.FirstOrDefault(r => r.ExternalId == incoming.ExternalId && !IsEstimate(r)) ?? created.FirstOrDefault(r => r.ExternalId == incoming.ExternalId);
+                if (refund is null)
+                {
+                    refund = new Refund { ExternalId = incoming.ExternalId!, OrderId = id };
+                    created.Add(refund);
+                }
+                Apply(refund, incoming, store.Zone);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await BulkWriter.InsertAsync(db, created, cancellationToken);
+            foreach (var refund in stored)
+            {
+                db.Entry(refund).State = EntityState.Detached;
+            }
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -499,29 +511,16 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
                 || p.First.LocalDate != p.Second.LocalDate || p.First.CreatedAtUtc != p.Second.CreatedAtUtc);
     }
 
-    /// <summary>
-    /// Stored orders with their lines and refunds, untracked, by id. Lines and refunds are found by order id without the
-    /// store filter: with it SQLite's planner picks the StoreId index and scans every line of the store for each batch.
-    /// The ids were just read through the store filter, so nothing of another store can come back.
-    /// </summary>
+    /// <summary>Stored orders with their lines and refunds, untracked, by id.</summary>
     private async Task<Dictionary<long, Order>> LoadOrdersAsync(List<long> ids, CancellationToken cancellationToken)
     {
         var stored = new Dictionary<long, Order>(ids.Count);
         foreach (var chunk in ids.Distinct().Chunk(QueryChunk))
         {
-            foreach (var order in await db.Orders.AsNoTracking().Where(o => chunk.Contains(o.Id)).ToListAsync(cancellationToken))
+            var orders = await db.Orders.AsNoTracking().Where(o => chunk.Contains(o.Id)).ToListAsync(cancellationToken);
+            foreach (var order in await db.LoadLinesAndRefundsAsync(orders, cancellationToken))
             {
                 stored[order.Id] = order;
-            }
-            await foreach (var line in db.OrderLines.IgnoreQueryFilters().AsNoTracking().Where(l => chunk.Contains(l.OrderId)).AsAsyncEnumerable()
-                .WithCancellation(cancellationToken))
-            {
-                stored[line.OrderId].Lines.Add(line);
-            }
-            await foreach (var refund in db.Refunds.IgnoreQueryFilters().AsNoTracking().Where(r => chunk.Contains(r.OrderId)).AsAsyncEnumerable()
-                .WithCancellation(cancellationToken))
-            {
-                stored[refund.OrderId].Refunds.Add(refund);
             }
         }
         return stored;
@@ -530,7 +529,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     /// <summary>
     /// Rewrites stored orders: fields through EF; lines, and refunds unless an estimate meets Shopify's own, deleted here
     /// and returned for one bulk insert with the new orders' (child rows found by order id without the store filter, as
-    /// in <see cref="LoadOrdersAsync"/>). Also returns how many of the orders got refunds.
+    /// in <see cref="OrderChildren.LoadLinesAndRefundsAsync"/>). Also returns how many of the orders got refunds.
     /// </summary>
     private async Task<(List<OrderLine> Lines, List<Refund> Refunds, int OrdersWithRefunds)> RewriteAsync(List<Rewrite> rewrites, int lineCapacity,
         CancellationToken cancellationToken)
@@ -903,15 +902,6 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     }
 
     // ---- plumbing ----
-
-    private void Detach(Order order)
-    {
-        foreach (var refund in order.Refunds)
-        {
-            db.Entry(refund).State = EntityState.Detached;
-        }
-        db.Entry(order).State = EntityState.Detached;
-    }
 
     private async Task<StoreDefaults> StoreAsync(CancellationToken cancellationToken)
     {

@@ -92,10 +92,62 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
             {
                 continue;
             }
-            modelBuilder.Entity(entityType.ClrType).HasOne(typeof(Store)).WithMany().HasForeignKey(nameof(IStoreOwned.StoreId))
-                .OnDelete(DeleteBehavior.Cascade);
+            if (!IsBulkLoaded(entityType.ClrType))
+            {
+                modelBuilder.Entity(entityType.ClrType).HasOne(typeof(Store)).WithMany().HasForeignKey(nameof(IStoreOwned.StoreId))
+                    .OnDelete(DeleteBehavior.Cascade);
+            }
             modelBuilder.Entity(entityType.ClrType).HasQueryFilter(BuildStoreFilter(entityType.ClrType));
         }
+    }
+
+    /// <summary>
+    /// The store's orders, their lines and refunds, and its customers: the tables an import or a backfill fills by the
+    /// hundred thousand rows. They have no foreign keys, because the database checks a foreign key row by row (on
+    /// PostgreSQL a <c>SELECT … FOR KEY SHARE</c> of the parent per row and key: two thirds of a bulk write's time).
+    /// What the keys guaranteed is kept by the code, once per batch instead of once per row:
+    /// <list type="bullet">
+    /// <item>a row's store exists: every new row of these tables goes in through <see cref="BulkWriter"/>, which locks the
+    /// store's row in the writing transaction (<see cref="LockStoreAsync"/>), so a store deleted meanwhile refuses the
+    /// batch and a deletion waits for a batch being written;</item>
+    /// <item>a line's or refund's order and an order's customer exist: their one writer (<see cref="Ingestion.OrderWriter"/>)
+    /// sets those ids itself, in the same transaction, to rows it has just written or read; orders and customers are only
+    /// ever deleted with their store;</item>
+    /// <item>nothing is left when a store goes: <see cref="DeleteBulkLoadedRowsAsync"/> deletes these rows in the store
+    /// deletion's transaction, as the cascades delete the rest.</item>
+    /// </list>
+    /// </summary>
+    public static bool IsBulkLoaded(Type entityType) =>
+        entityType == typeof(Order) || entityType == typeof(OrderLine) || entityType == typeof(Refund) || entityType == typeof(Customer);
+
+    /// <summary>
+    /// Locks the current store's row until the transaction ends (PostgreSQL: <c>FOR KEY SHARE</c>, what a foreign key
+    /// check takes; SQLite: a write transaction already excludes every other writer), so the store cannot be deleted
+    /// before the transaction's rows are committed; throws when the store is already gone. Call inside the transaction.
+    /// </summary>
+    public async Task LockStoreAsync(CancellationToken cancellationToken)
+    {
+        var storeId = storeContext.RequiredStoreId;
+        var found = Database.IsNpgsql()
+            ? await Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Stores" WHERE "Id" = {storeId} FOR KEY SHARE""").ToListAsync(cancellationToken)
+            : await Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Stores" WHERE "Id" = {storeId}""").ToListAsync(cancellationToken);
+        if (found.Count == 0)
+        {
+            throw new StoreDeletedException(storeId);
+        }
+    }
+
+    /// <summary>
+    /// Deletes a store's <see cref="IsBulkLoaded"/> rows (no cascade reaches them). In the store deletion's transaction,
+    /// after the store's row: that waits for any batch still being written (see <see cref="LockStoreAsync"/>).
+    /// </summary>
+    public async Task DeleteBulkLoadedRowsAsync(long storeId, CancellationToken cancellationToken)
+    {
+        // In the order the order writer writes them, so the two never wait for each other's tables in opposite orders.
+        await Customers.IgnoreQueryFilters().Where(c => c.StoreId == storeId).ExecuteDeleteAsync(cancellationToken);
+        await Orders.IgnoreQueryFilters().Where(o => o.StoreId == storeId).ExecuteDeleteAsync(cancellationToken);
+        await OrderLines.IgnoreQueryFilters().Where(l => l.StoreId == storeId).ExecuteDeleteAsync(cancellationToken);
+        await Refunds.IgnoreQueryFilters().Where(r => r.StoreId == storeId).ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>Builds <c>e =&gt; e.StoreId == this.CurrentStoreId</c>; EF re-reads the property on every query.</summary>

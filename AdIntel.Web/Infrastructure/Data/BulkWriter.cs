@@ -27,6 +27,11 @@ public static class BulkWriter
         var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
+            if (AdIntelDbContext.IsBulkLoaded(typeof(T)))
+            {
+                // These tables have no foreign keys: what the store's would check row by row is checked once here.
+                await db.LockStoreAsync(cancellationToken);
+            }
             if (isPostgres)
             {
                 // Serialise id assignment between app instances sharing the database.

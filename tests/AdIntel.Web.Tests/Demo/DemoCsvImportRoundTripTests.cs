@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using AdIntel.Web.Demo;
+using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Options;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,7 +31,7 @@ public sealed class DemoCsvImportRoundTripTests(AppFixture fixture)
         Assert.Equal(0, ads.GetProperty("errors").GetArrayLength());
         await app.WithDbAsync(store.StoreId, async db =>
         {
-            var imported = await db.Orders.Include(o => o.Lines).AsNoTracking().ToListAsync();
+            var imported = await db.LoadLinesAndRefundsAsync(await db.Orders.AsNoTracking().ToListAsync(), CancellationToken.None);
             var generated = data.Orders.ToDictionary(o => o.ExternalId);
             Assert.Equal(generated.Count, imported.Count);
             foreach (var order in imported)

@@ -1,4 +1,5 @@
 using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 using static AdIntel.Web.Tests.Imports.ImportTestFiles;
 
@@ -30,7 +31,7 @@ public sealed class ShopifyOrdersImportTests(AppFixture fixture)
 
         await app.WithDbAsync(store.StoreId, async db =>
         {
-            var orders = await db.Orders.Include(o => o.Lines).Include(o => o.Refunds).ToDictionaryAsync(o => o.Name);
+            var orders = (await db.LoadLinesAndRefundsAsync(await db.Orders.AsNoTracking().ToListAsync(), CancellationToken.None)).ToDictionary(o => o.Name);
             var first = orders["#1001"];
             Assert.Equal("450789469", first.ExternalId);
             Assert.Equal(new DateTime(2008, 1, 10, 16, 0, 0, DateTimeKind.Utc), first.CreatedAtUtc);
@@ -111,7 +112,7 @@ public sealed class ShopifyOrdersImportTests(AppFixture fixture)
         Assert.Equal(1, data.Int("refunds"));
         await app.WithDbAsync(store.StoreId, async db =>
         {
-            var order = await db.Orders.Include(o => o.Lines).Include(o => o.Refunds).SingleAsync(o => o.Name == "#1004");
+            var order = (await db.LoadLinesAndRefundsAsync([await db.Orders.AsNoTracking().SingleAsync(o => o.Name == "#1004")], CancellationToken.None)).Single();
             Assert.Equal(90m, order.GrossSales);
             Assert.Equal(2, Assert.Single(order.Lines).Quantity);
             Assert.Empty(order.Refunds);

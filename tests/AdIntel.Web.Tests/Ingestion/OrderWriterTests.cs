@@ -1,4 +1,5 @@
 using System.Globalization;
+using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Ingestion;
 using AdIntel.Web.Integrations.Shopify.Sync;
 using Microsoft.EntityFrameworkCore;
@@ -41,7 +42,7 @@ public sealed class OrderWriterTests(AppFixture fixture)
         {
             Assert.Equal(8, await db.Orders.CountAsync());
             Assert.Equal(5, await db.Customers.CountAsync());
-            var order = await db.Orders.AsNoTracking().Include(o => o.Refunds).Include(o => o.Lines).SingleAsync(o => o.Name == "#1001");
+            var order = (await db.LoadLinesAndRefundsAsync([await db.Orders.AsNoTracking().SingleAsync(o => o.Name == "#1001")], CancellationToken.None)).Single();
             var refund = Assert.Single(order.Refunds);
             Assert.Equal(("509562969", new DateOnly(2008, 1, 12), 202.91m, 6.09m), (refund.ExternalId, refund.LocalDate, refund.Amount, refund.TaxRefunded));
             Assert.Equal(3, order.Lines.Count);

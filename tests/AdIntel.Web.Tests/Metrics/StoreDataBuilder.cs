@@ -55,6 +55,14 @@ public static class StoreDataBuilder
         {
             db.Orders.AddRange(orders);
             await db.SaveChangesAsync();
+            foreach (var order in orders)
+            {
+                order.Lines.ForEach(l => l.OrderId = order.Id);
+                order.Refunds.ForEach(r => r.OrderId = order.Id);
+                db.OrderLines.AddRange(order.Lines);
+                db.Refunds.AddRange(order.Refunds);
+            }
+            await db.SaveChangesAsync();
         });
 
     /// <summary>An ad account with one campaign per name, each with one ad set and one ad; returns the ad ids by campaign name.</summary>

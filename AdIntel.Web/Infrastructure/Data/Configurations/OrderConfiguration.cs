@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AdIntel.Web.Infrastructure.Data.Configurations;
 
+/// <summary>No foreign keys: see <see cref="AdIntelDbContext.IsBulkLoaded"/>.</summary>
 public sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
 {
     public void Configure(EntityTypeBuilder<Order> builder)
@@ -11,9 +12,9 @@ public sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasIndex(x => new { x.StoreId, x.ExternalId }).IsUnique();
         builder.HasIndex(x => new { x.StoreId, x.LocalDate });
         builder.HasIndex(x => new { x.StoreId, x.CustomerId });
-        builder.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId);
-        builder.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.OrderId);
-        builder.HasMany(x => x.Refunds).WithOne().HasForeignKey(x => x.OrderId);
+        // Carried by the writer and the readers that fill them; not a mapped relationship.
+        builder.Ignore(x => x.Lines);
+        builder.Ignore(x => x.Refunds);
         builder.Ignore(x => x.CountsAsSale);
     }
 }

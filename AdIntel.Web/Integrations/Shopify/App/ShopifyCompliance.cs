@@ -130,16 +130,25 @@ public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, IRec
     }
 
     /// <summary>
-    /// shop/redact: deletes the store and, through the database's cascades, every row it owns, then the store's recurring
-    /// jobs. Work already running for the store (a sync, a rule run, a facts rebuild, a webhook) cannot leave a row behind:
-    /// every store-owned table has a foreign key to the store, so the database refuses its writes once the store is gone.
-    /// Webhook receipts are not store-owned and stay as the record that the request was honoured.
+    /// shop/redact: deletes the store and every row it owns — through the database's cascades, and the orders, lines,
+    /// refunds and customers, which have no foreign keys (<see cref="AdIntelDbContext.IsBulkLoaded"/>), explicitly in the
+    /// same transaction — then the store's recurring jobs. Work already running for the store (a sync, a rule run, a facts
+    /// rebuild, a webhook) cannot leave a row behind: the other store-owned tables have a foreign key to the store, and
+    /// the bulk-loaded ones are written under a lock of the store's row, so the database refuses their writes once the
+    /// store is gone, and the deletion waits for a batch being written. Webhook receipts are not store-owned and stay as
+    /// the record that the request was honoured.
     /// </summary>
     public async Task<int> DeleteStoreAsync(long storeId, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var reportSchedules = await db.ScheduledReports.IgnoreQueryFilters().Where(r => r.StoreId == storeId).Select(r => r.Id).ToListAsync(cancellationToken);
-        var deleted = await db.Stores.Where(s => s.Id == storeId).ExecuteDeleteAsync(cancellationToken);
+        var deleted = await db.Database.InTransactionAsync(async () =>
+        {
+            // The store's row first: it waits for the writers holding it, and from then on refuses new ones.
+            var count = await db.Stores.Where(s => s.Id == storeId).ExecuteDeleteAsync(cancellationToken);
+            await db.DeleteBulkLoadedRowsAsync(storeId, cancellationToken);
+            return count;
+        }, cancellationToken);
         recurringJobs.RemoveIfExists(IntegrationSchedules.JobId(storeId));
         recurringJobs.RemoveIfExists(RuleSchedules.JobId(storeId));
         recurringJobs.RemoveIfExists(RecommendationSchedules.JobId(storeId));
@@ -175,11 +184,8 @@ public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, IRec
         IQueryable<Order> query = db.Orders.Where(o =>
             (o.CustomerId != null && customerIds.Contains(o.CustomerId.Value)) || orderKeys.Contains(o.ExternalId)
             || (email != null && email != "" && o.Email != null && o.Email.ToLower() == email.ToLower()));
-        if (includeChildren)
-        {
-            query = query.Include(o => o.Lines).Include(o => o.Refunds).AsSplitQuery();
-        }
-        return await (tracking ? query.AsTracking() : query.AsNoTracking()).OrderBy(o => o.CreatedAtUtc).ThenBy(o => o.Id).ToListAsync(cancellationToken);
+        var orders = await (tracking ? query.AsTracking() : query.AsNoTracking()).OrderBy(o => o.CreatedAtUtc).ThenBy(o => o.Id).ToListAsync(cancellationToken);
+        return includeChildren ? await db.LoadLinesAndRefundsAsync(orders, cancellationToken) : orders;
     }
 
     private static bool IsShopifyId(string externalId) => externalId.Length > 0 && externalId.All(char.IsAsciiDigit);

@@ -3,6 +3,7 @@ using System.Text;
 using AdIntel.Fakes;
 using AdIntel.Fakes.Shopify;
 using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Sync;
 using Microsoft.EntityFrameworkCore;
@@ -117,7 +118,7 @@ internal sealed class ShopifySyncHarness : IAsyncDisposable
     public Task<string> SnapshotAsync(long storeId) => App.WithDbAsync(storeId, async db =>
     {
         var text = new StringBuilder();
-        var orders = await db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Refunds).OrderBy(o => o.ExternalId).ToListAsync();
+        var orders = await db.LoadLinesAndRefundsAsync(await db.Orders.AsNoTracking().OrderBy(o => o.ExternalId).ToListAsync(), CancellationToken.None);
         var customers = await db.Customers.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.ExternalId);
         var variants = await db.ProductVariants.AsNoTracking().ToDictionaryAsync(v => v.Id, v => v.ExternalId);
         foreach (var o in orders)

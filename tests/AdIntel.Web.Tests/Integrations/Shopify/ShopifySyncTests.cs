@@ -1,5 +1,6 @@
 using AdIntel.Fakes.Shopify;
 using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Integrations;
 using AdIntel.Web.Integrations.Shopify.Sync;
 using AdIntel.Web.Integrations.Sync;
@@ -129,7 +130,8 @@ public sealed class ShopifySyncTests(AppFixture fixture)
             (stored.Orders, stored.TotalPrice, stored.Refunds, stored.RefundedTotal, stored.RefundedMerchandise, stored.VariantUnitCosts));
         var (storedRefund, newOrder) = await harness.App.WithDbAsync(store.StoreId, async db => (
             await db.Refunds.AsNoTracking().SingleAsync(r => r.ExternalId == refund.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            await db.Orders.AsNoTracking().Include(o => o.Lines).SingleAsync(o => o.ExternalId == added.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            (await db.LoadLinesAndRefundsAsync([await db.Orders.AsNoTracking().SingleAsync(o => o.ExternalId == added.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                CancellationToken.None)).Single()));
         Assert.Equal(refund.Lines.Sum(l => l.Subtotal), storedRefund.Amount);
         Assert.Equal(refund.Shipping, storedRefund.ShippingRefunded);
         Assert.Equal(12.34m, Assert.Single(newOrder.Lines).UnitCost);

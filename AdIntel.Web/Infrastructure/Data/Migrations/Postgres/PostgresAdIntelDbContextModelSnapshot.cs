@@ -1660,8 +1660,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId");
-
                     b.HasIndex("StoreId", "CustomerId");
 
                     b.HasIndex("StoreId", "ExternalId")
@@ -2918,15 +2916,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("AdIntel.Web.Domain.Customer", b =>
-                {
-                    b.HasOne("AdIntel.Web.Domain.Store", null)
-                        .WithMany()
-                        .HasForeignKey("StoreId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("AdIntel.Web.Domain.DailyStoreFacts", b =>
                 {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
@@ -3017,34 +3006,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("AdIntel.Web.Domain.Order", b =>
-                {
-                    b.HasOne("AdIntel.Web.Domain.Customer", null)
-                        .WithMany()
-                        .HasForeignKey("CustomerId");
-
-                    b.HasOne("AdIntel.Web.Domain.Store", null)
-                        .WithMany()
-                        .HasForeignKey("StoreId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("AdIntel.Web.Domain.OrderLine", b =>
-                {
-                    b.HasOne("AdIntel.Web.Domain.Order", null)
-                        .WithMany("Lines")
-                        .HasForeignKey("OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("AdIntel.Web.Domain.Store", null)
-                        .WithMany()
-                        .HasForeignKey("StoreId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("AdIntel.Web.Domain.PendingFactsChange", b =>
                 {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
@@ -3094,21 +3055,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
 
             modelBuilder.Entity("AdIntel.Web.Domain.RecommendationRecord", b =>
                 {
-                    b.HasOne("AdIntel.Web.Domain.Store", null)
-                        .WithMany()
-                        .HasForeignKey("StoreId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("AdIntel.Web.Domain.Refund", b =>
-                {
-                    b.HasOne("AdIntel.Web.Domain.Order", null)
-                        .WithMany("Refunds")
-                        .HasForeignKey("OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()
                         .HasForeignKey("StoreId")
@@ -3233,13 +3179,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("AdIntel.Web.Domain.Order", b =>
-                {
-                    b.Navigation("Lines");
-
-                    b.Navigation("Refunds");
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.Product", b =>

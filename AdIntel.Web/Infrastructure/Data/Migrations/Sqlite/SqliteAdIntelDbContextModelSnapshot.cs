@@ -1600,8 +1600,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId");
-
                     b.HasIndex("StoreId", "CustomerId");
 
                     b.HasIndex("StoreId", "ExternalId")
@@ -2818,15 +2816,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("AdIntel.Web.Domain.Customer", b =>
-                {
-                    b.HasOne("AdIntel.Web.Domain.Store", null)
-                        .WithMany()
-                        .HasForeignKey("StoreId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("AdIntel.Web.Domain.DailyStoreFacts", b =>
                 {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
@@ -2917,34 +2906,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("AdIntel.Web.Domain.Order", b =>
-                {
-                    b.HasOne("AdIntel.Web.Domain.Customer", null)
-                        .WithMany()
-                        .HasForeignKey("CustomerId");
-
-                    b.HasOne("AdIntel.Web.Domain.Store", null)
-                        .WithMany()
-                        .HasForeignKey("StoreId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("AdIntel.Web.Domain.OrderLine", b =>
-                {
-                    b.HasOne("AdIntel.Web.Domain.Order", null)
-                        .WithMany("Lines")
-                        .HasForeignKey("OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("AdIntel.Web.Domain.Store", null)
-                        .WithMany()
-                        .HasForeignKey("StoreId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("AdIntel.Web.Domain.PendingFactsChange", b =>
                 {
                     b.HasOne("AdIntel.Web.Domain.Store", null)
@@ -2994,21 +2955,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 
             modelBuilder.Entity("AdIntel.Web.Domain.RecommendationRecord", b =>
                 {
-                    b.HasOne("AdIntel.Web.Domain.Store", null)
-                        .WithMany()
-                        .HasForeignKey("StoreId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("AdIntel.Web.Domain.Refund", b =>
-                {
-                    b.HasOne("AdIntel.Web.Domain.Order", null)
-                        .WithMany("Refunds")
-                        .HasForeignKey("OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("AdIntel.Web.Domain.Store", null)
                         .WithMany()
                         .HasForeignKey("StoreId")
@@ -3133,13 +3079,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("AdIntel.Web.Domain.Order", b =>
-                {
-                    b.Navigation("Lines");
-
-                    b.Navigation("Refunds");
                 });
 
             modelBuilder.Entity("AdIntel.Web.Domain.Product", b =>
