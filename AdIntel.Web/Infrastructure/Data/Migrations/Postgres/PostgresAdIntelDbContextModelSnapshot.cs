@@ -341,7 +341,8 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("AdId", "Date")
                         .IsUnique();
 
-                    b.HasIndex("StoreId", "Date");
+                    b.HasIndex("StoreId", "Date", "AdId", "Spend", "Impressions", "Reach", "LinkClicks", "Purchases", "PurchaseValue")
+                        .HasDatabaseName("IX_AdInsights_StoreId_Date_Delivery");
 
                     b.ToTable("AdInsights");
                 });
@@ -2117,6 +2118,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<string>("Message")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("NotListedJson")
+                        .HasColumnType("text");
 
                     b.Property<long>("RuleId")
                         .HasColumnType("bigint");

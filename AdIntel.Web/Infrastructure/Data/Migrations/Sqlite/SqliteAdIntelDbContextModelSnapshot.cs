@@ -325,7 +325,8 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("AdId", "Date")
                         .IsUnique();
 
-                    b.HasIndex("StoreId", "Date");
+                    b.HasIndex("StoreId", "Date", "AdId", "Spend", "Impressions", "Reach", "LinkClicks", "Purchases", "PurchaseValue")
+                        .HasDatabaseName("IX_AdInsights_StoreId_Date_Delivery");
 
                     b.ToTable("AdInsights");
                 });
@@ -2038,6 +2039,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<string>("Message")
                         .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NotListedJson")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("RuleId")
