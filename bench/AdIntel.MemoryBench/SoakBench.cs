@@ -45,7 +45,7 @@ internal static partial class SoakBench
             new("GET /api/campaigns/{id}/adsets", HttpMethod.Get, "/api/campaigns/{campaign}/adsets"),
             new("GET /api/rules", HttpMethod.Get, "/api/rules"),
             new("GET /api/alerts", HttpMethod.Get, "/api/alerts"),
-            new("GET /api/creatives", HttpMethod.Get, "/api/creatives"),
+            new("GET /api/creatives/variants", HttpMethod.Get, "/api/creatives/variants"),
             new("GET /api/reports/summary", HttpMethod.Get, "/api/reports/summary?preset=90d&granularity=week"),
             new("GET /api/reports/cohorts", HttpMethod.Get, "/api/reports/cohorts"),
             new("POST /api/reports/export (pdf)", HttpMethod.Post, "/api/reports/export",
