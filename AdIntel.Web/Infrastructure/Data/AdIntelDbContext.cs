@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using AdIntel.Web.Domain;
+using AdIntel.Web.Infrastructure.Data.Configurations;
 using AdIntel.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -84,7 +85,7 @@ public abstract class AdIntelDbContext(DbContextOptions options, StoreContext st
         // leave it at its default (version 1: password and lockout, no passkeys) so both build the same model.
         base.OnModelCreating(modelBuilder);
         // Each entity's keys, indexes, lengths and relations: one IEntityTypeConfiguration per entity in Configurations/.
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AdIntelDbContext).Assembly);
+        EntityConfigurations.ApplyAll(modelBuilder);
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes())
         {

@@ -103,12 +103,10 @@ public static class BulkWriter
     private static void InsertWithSqliteStatement<T>(AdIntelDbContext db, IReadOnlyList<T> rows, BulkTable<T> table) where T : class
     {
         var handle = ((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection()).Handle!;
+        ThrowOnError(handle, raw.sqlite3_exec(handle, SqliteConnectionSettings.BulkWriteCache));
         var placeholders = string.Join(", ", Enumerable.Repeat("?", table.ColumnCount));
         var prepared = raw.sqlite3_prepare_v2(handle, $"INSERT INTO {table.QuotedTable} ({table.ColumnList}) VALUES ({placeholders})", out var statement);
-        if (prepared != raw.SQLITE_OK)
-        {
-            throw new Microsoft.Data.Sqlite.SqliteException(raw.sqlite3_errmsg(handle).utf8_to_string(), prepared, raw.sqlite3_extended_errcode(handle));
-        }
+        ThrowOnError(handle, prepared);
         using (statement)
         {
             var binder = new SqliteRowBinder(handle, statement);
@@ -118,6 +116,14 @@ public static class BulkWriter
                 bind(rows[i], binder);
                 binder.Step();
             }
+        }
+    }
+
+    private static void ThrowOnError(sqlite3 handle, int result)
+    {
+        if (result != raw.SQLITE_OK)
+        {
+            throw new Microsoft.Data.Sqlite.SqliteException(raw.sqlite3_errmsg(handle).utf8_to_string(), result, raw.sqlite3_extended_errcode(handle));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using NetArchTest.Rules;
 
 namespace AdIntel.Web.Tests.Infrastructure;
@@ -51,6 +52,23 @@ public sealed class ArchitectureTests
         Assert.Contains("Metrics", graph["Reports"].Keys);
         Assert.Contains("Infrastructure", graph["Composition"].Keys);
         Assert.Contains("Pages.Overview", graph.Keys);
+    }
+
+    [Fact]
+    public void Every_entity_configuration_is_applied()
+    {
+        // The DbContext applies a list (a scan of the assembly would load every type of the app at start): a
+        // configuration left out of it would silently drop its entity's keys and indexes.
+        var assembly = typeof(Program).Assembly;
+        var configurations = assembly.GetTypes()
+            .Where(type => !type.IsAbstract && type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEntityTypeConfiguration<>)))
+            .Select(type => type.FullName!)
+            .Order()
+            .ToList();
+        Assert.True(configurations.Count > 40, $"only {configurations.Count} entity configurations found");
+        var missing = configurations.Where(name => !Types.InAssembly(assembly).That().HaveName("EntityConfigurations")
+            .Should().HaveDependencyOnAny(name).GetResult().IsSuccessful).ToList();
+        Assert.True(missing.Count == 0, "Infrastructure/Data/Configurations/EntityConfigurations.cs does not apply " + string.Join(", ", missing));
     }
 
     /// <summary>Nodes are the top-level folders, with Pages split into one node per screen folder.</summary>
