@@ -89,17 +89,8 @@ internal sealed class RecommendationTestStore
 
     /// <summary>Guest orders of one line each, <paramref name="perDay"/> a day on each of the last <paramref name="days"/> complete days.</summary>
     public Task AddDailyOrdersAsync(int days, int perDay, decimal price, decimal? unitCost, int firstDaysAgo = 1) =>
-        App.WithDbAsync(StoreId, async db =>
-        {
-            for (var ago = firstDaysAgo; ago < firstDaysAgo + days; ago++)
-            {
-                for (var n = 0; n < perDay; n++)
-                {
-                    db.Orders.Add(StoreDataBuilder.Order($"o{ago}-{n}-{Guid.NewGuid():N}", Today.AddDays(-ago), null, lines: [StoreDataBuilder.Line(1, price, unitCost)]));
-                }
-            }
-            await db.SaveChangesAsync();
-        });
+        App.AddOrdersAsync(StoreId, [.. Enumerable.Range(firstDaysAgo, days).SelectMany(ago => Enumerable.Range(0, perDay).Select(n =>
+            StoreDataBuilder.Order($"o{ago}-{n}-{Guid.NewGuid():N}", Today.AddDays(-ago), null, lines: [StoreDataBuilder.Line(1, price, unitCost)])))]);
 
     public Task RebuildFactsAsync() => App.RebuildFactsAsync(StoreId);
 
