@@ -79,15 +79,6 @@ public sealed class EntitySnapshot
 
     public double? Value(string variable) => Value(RuleVariableCatalogue.Get(variable));
 
-    /// <summary>The values of some variables by name (what a dry run shows for a match); text as its status word.</summary>
-    public IReadOnlyDictionary<string, object?> Describe(IEnumerable<RuleVariable> variables) =>
-        variables.ToDictionary(v => v.Name, v => v.Type switch
-        {
-            RuleValueType.Text => (object?)Status,
-            RuleValueType.Boolean => Values[v.Slot] != 0,
-            _ => Value(v),
-        });
-
     private static readonly int BudgetSlot = RuleVariableCatalogue.Get(RuleVariableCatalogue.DailyBudget).Slot;
 }
 

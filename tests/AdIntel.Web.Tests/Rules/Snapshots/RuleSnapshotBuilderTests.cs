@@ -153,7 +153,7 @@ public sealed class RuleSnapshotBuilderTests(AppFixture fixture)
         var matches = snapshot.Entities(RuleScope.Ad).Where(a => rule.Evaluate(a.Values)).Select(a => a.Id).ToList();
 
         Assert.Equal([ids.AdWithDailyDelivery], matches);
-        Assert.Equal(3.0, snapshot.Find(RuleScope.Ad, ids.AdWithDailyDelivery)!.Describe(rule.Variables)["roas_7d"]);
+        Assert.Equal(3.0, snapshot.Find(RuleScope.Ad, ids.AdWithDailyDelivery)!.Value("roas_7d"));
     }
 
     private sealed record Ids(long Account, long CampaignWithAdSetBudgets, long AdSetWithBudget, long CboAdSet,
