@@ -103,7 +103,31 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     public async Task<OrderWriteResult> UpsertAsync(IReadOnlyList<IncomingOrder> orders, OrderWriteMode mode, CancellationToken cancellationToken)
     {
         await StoreAsync(cancellationToken);
-        return await UpsertAsync(Latest(orders.Select(Prepare).ToList()), mode, cancellationToken);
+        return await UpsertAsync(PrepareLatest(orders), mode, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="Prepare"/>s a batch, keeping one version per order id (the newest by the source's updated_at, the first
+    /// of equals), ready for <see cref="UpsertAsync(IReadOnlyList{PreparedOrder}, OrderWriteMode, CancellationToken)"/>.
+    /// </summary>
+    public List<PreparedOrder> PrepareLatest(IReadOnlyList<IncomingOrder> orders)
+    {
+        var byId = new Dictionary<string, int>(orders.Count, StringComparer.Ordinal);
+        var latest = new List<PreparedOrder>(orders.Count);
+        foreach (var incoming in orders)
+        {
+            var order = Prepare(incoming);
+            if (!byId.TryGetValue(order.Row.ExternalId, out var index))
+            {
+                byId[order.Row.ExternalId] = latest.Count;
+                latest.Add(order);
+            }
+            else if (order.SourceUpdatedAtUtc > latest[index].SourceUpdatedAtUtc)
+            {
+                latest[index] = order;
+            }
+        }
+        return latest;
     }
 
     /// <summary>
@@ -314,26 +338,6 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
     }
 
     // ---- orders ----
-
-    /// <summary>One version per order id: the newest by the source's updated_at (the first of equals).</summary>
-    private static List<PreparedOrder> Latest(IReadOnlyList<PreparedOrder> orders)
-    {
-        var byId = new Dictionary<string, int>(orders.Count, StringComparer.Ordinal);
-        var latest = new List<PreparedOrder>(orders.Count);
-        foreach (var order in orders)
-        {
-            if (!byId.TryGetValue(order.Row.ExternalId, out var index))
-            {
-                byId[order.Row.ExternalId] = latest.Count;
-                latest.Add(order);
-            }
-            else if (order.SourceUpdatedAtUtc > latest[index].SourceUpdatedAtUtc)
-            {
-                latest[index] = order;
-            }
-        }
-        return latest;
-    }
 
     private static bool MustWrite(DateTime storedUpdatedAt, DateTime? incomingUpdatedAt, OrderWriteMode mode) => mode switch
     {

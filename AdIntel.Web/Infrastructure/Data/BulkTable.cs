@@ -5,8 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace AdIntel.Web.Infrastructure.Data;
 
@@ -22,7 +20,7 @@ internal sealed class BulkTable<T> where T : class
 
     private BulkTable(string quotedTable, string quotedKey, string keyColumn, string columnList, RelationalTypeMapping[] mappings,
         Func<T, long> getKey, Action<T, long> setKey, Action<T, SqliteRowBinder> bindSqlite,
-        Lazy<Action<T, NpgsqlBinaryImporter>> writePostgres)
+        Lazy<Action<T, PostgresCopyBuffer>> writePostgres)
     {
         QuotedTable = quotedTable;
         QuotedKey = quotedKey;
@@ -35,7 +33,7 @@ internal sealed class BulkTable<T> where T : class
         this.writePostgres = writePostgres;
     }
 
-    private readonly Lazy<Action<T, NpgsqlBinaryImporter>> writePostgres;
+    private readonly Lazy<Action<T, PostgresCopyBuffer>> writePostgres;
 
     public string QuotedTable { get; }
     public string QuotedKey { get; }
@@ -49,8 +47,8 @@ internal sealed class BulkTable<T> where T : class
     public Action<T, long> SetKey { get; }
     /// <summary>Binds every column of a row to parameters 1…n of a single-row INSERT.</summary>
     public Action<T, SqliteRowBinder> BindSqlite { get; }
-    /// <summary>Writes every column of a row, in <see cref="ColumnList"/> order, to a started row of a binary COPY.</summary>
-    public Action<T, NpgsqlBinaryImporter> WritePostgres => writePostgres.Value;
+    /// <summary>Writes a row (its start and every column, in <see cref="ColumnList"/> order) in binary COPY format.</summary>
+    public Action<T, PostgresCopyBuffer> WritePostgres => writePostgres.Value;
 
     public static BulkTable<T> For(DbContext db) => Tables.TryGetValue(db.Model, out var table) ? table : Tables.GetValue(db.Model, _ => Build(db));
 
@@ -85,11 +83,12 @@ internal sealed class BulkTable<T> where T : class
         }
         var bindSqlite = Expression.Lambda<Action<T, SqliteRowBinder>>(Expression.Block(binds), row, binder).Compile();
         // Built on first use, on PostgreSQL only: SQLite's store types mean nothing to it.
-        var writePostgres = new Lazy<Action<T, NpgsqlBinaryImporter>>(() =>
+        var writePostgres = new Lazy<Action<T, PostgresCopyBuffer>>(() =>
         {
-            var importer = Expression.Parameter(typeof(NpgsqlBinaryImporter), "importer");
-            var writes = values.Select((value, c) => WritePostgresValue(importer, value, PostgresType(mappings[c].StoreType)));
-            return Expression.Lambda<Action<T, NpgsqlBinaryImporter>>(Expression.Block(writes), row, importer).Compile();
+            var buffer = Expression.Parameter(typeof(PostgresCopyBuffer), "buffer");
+            var startRow = Expression.Call(buffer, typeof(PostgresCopyBuffer).GetMethod(nameof(PostgresCopyBuffer.StartRow))!, Expression.Constant(columns.Length));
+            var writes = values.Select((value, c) => WritePostgresValue(buffer, value, mappings[c].StoreType));
+            return Expression.Lambda<Action<T, PostgresCopyBuffer>>(Expression.Block(writes.Prepend(startRow)), row, buffer).Compile();
         });
 
         return new BulkTable<T>(
@@ -100,54 +99,47 @@ internal sealed class BulkTable<T> where T : class
             mappings, getKey, setKey, bindSqlite, writePostgres);
     }
 
-    /// <summary>The wire type of a PostgreSQL column: binary COPY sends each value in exactly its column's format.</summary>
-    private static NpgsqlDbType PostgresType(string storeType)
+    /// <summary>
+    /// The <see cref="PostgresCopyBuffer"/> method writing a value of a PostgreSQL column type (binary COPY sends each value
+    /// in exactly its column's format), or <c>Null()</c>.
+    /// </summary>
+    private static Expression WritePostgresValue(ParameterExpression buffer, Expression value, string storeType)
     {
         var facets = storeType.IndexOf('(', StringComparison.Ordinal);
         var name = facets < 0 ? storeType : storeType[..facets];
-        return name switch
+        var valueType = Nullable.GetUnderlyingType(value.Type) ?? value.Type;
+        var (method, argumentType) = name switch
         {
-            "bigint" => NpgsqlDbType.Bigint,
-            "integer" => NpgsqlDbType.Integer,
-            "smallint" => NpgsqlDbType.Smallint,
-            "boolean" => NpgsqlDbType.Boolean,
-            "numeric" => NpgsqlDbType.Numeric,
-            "double precision" => NpgsqlDbType.Double,
-            "real" => NpgsqlDbType.Real,
-            "text" => NpgsqlDbType.Text,
-            "character varying" => NpgsqlDbType.Varchar,
-            "text[]" => NpgsqlDbType.Array | NpgsqlDbType.Text,
-            "date" => NpgsqlDbType.Date,
-            "time without time zone" => NpgsqlDbType.Time,
-            "timestamp with time zone" => NpgsqlDbType.TimestampTz,
-            "timestamp without time zone" => NpgsqlDbType.Timestamp,
-            "bytea" => NpgsqlDbType.Bytea,
-            "uuid" => NpgsqlDbType.Uuid,
+            "bigint" => (nameof(PostgresCopyBuffer.Int64), typeof(long)),
+            "integer" => (nameof(PostgresCopyBuffer.Int32), typeof(int)),
+            "smallint" => (nameof(PostgresCopyBuffer.Int16), typeof(short)),
+            "boolean" => (nameof(PostgresCopyBuffer.Boolean), typeof(bool)),
+            "numeric" => (nameof(PostgresCopyBuffer.Numeric), typeof(decimal)),
+            "double precision" => (nameof(PostgresCopyBuffer.Double), typeof(double)),
+            "real" => (nameof(PostgresCopyBuffer.Real), typeof(float)),
+            "text" or "character varying" => (nameof(PostgresCopyBuffer.Text), typeof(string)),
+            "text[]" => (nameof(PostgresCopyBuffer.TextArray), typeof(IReadOnlyList<string?>)),
+            "bytea" => (nameof(PostgresCopyBuffer.Bytea), typeof(byte[])),
+            "date" => (nameof(PostgresCopyBuffer.Date), typeof(DateOnly)),
+            "time without time zone" => (nameof(PostgresCopyBuffer.Time), valueType == typeof(TimeSpan) ? typeof(TimeSpan) : typeof(TimeOnly)),
+            "timestamp with time zone" => (nameof(PostgresCopyBuffer.TimestampTz), valueType == typeof(DateTimeOffset) ? typeof(DateTimeOffset) : typeof(DateTime)),
+            "timestamp without time zone" => (nameof(PostgresCopyBuffer.Timestamp), typeof(DateTime)),
             _ => throw new NotSupportedException($"BulkWriter has no PostgreSQL COPY format for columns of type {storeType}."),
         };
-    }
-
-    /// <summary><c>importer.Write&lt;TValue&gt;(value, type)</c> for the value's provider type, or <c>WriteNull()</c>.</summary>
-    private static Expression WritePostgresValue(ParameterExpression importer, Expression value, NpgsqlDbType type)
-    {
-        var underlying = Nullable.GetUnderlyingType(value.Type);
-        var valueType = underlying ?? value.Type;
-        var write = typeof(NpgsqlBinaryImporter).GetMethods()
-            .Single(m => m.Name == nameof(NpgsqlBinaryImporter.Write) && m.IsGenericMethodDefinition
-                && m.GetParameters() is [_, { ParameterType: var second }] && second == typeof(NpgsqlDbType))
-            .MakeGenericMethod(valueType);
-        var writeNull = Expression.Call(importer, typeof(NpgsqlBinaryImporter).GetMethod(nameof(NpgsqlBinaryImporter.WriteNull))!);
-        var typeConstant = Expression.Constant(type);
-        if (value.Type.IsValueType && underlying is null)
+        var write = (Expression argument) => Expression.Call(buffer, typeof(PostgresCopyBuffer).GetMethod(method, [argumentType])!,
+            argument.Type == argumentType ? argument : Expression.Convert(argument, argumentType));
+        var writeNull = Expression.Call(buffer, typeof(PostgresCopyBuffer).GetMethod(nameof(PostgresCopyBuffer.Null))!);
+        if (value.Type.IsValueType && Nullable.GetUnderlyingType(value.Type) is null)
         {
-            return Expression.Call(importer, write, value, typeConstant);
+            return write(value);
         }
         var local = Expression.Variable(value.Type, "value");
-        var hasValue = underlying is null ? (Expression)Expression.NotEqual(local, Expression.Constant(null, value.Type)) : Expression.Property(local, "HasValue");
-        var nonNull = underlying is null ? (Expression)local : Expression.Property(local, "Value");
+        var isValueType = value.Type.IsValueType;
+        var hasValue = isValueType ? Expression.Property(local, "HasValue") : (Expression)Expression.NotEqual(local, Expression.Constant(null, value.Type));
+        var nonNull = isValueType ? Expression.Property(local, "Value") : (Expression)local;
         return Expression.Block([local],
             Expression.Assign(local, value),
-            Expression.IfThenElse(hasValue, Expression.Call(importer, write, nonNull, typeConstant), writeNull));
+            Expression.IfThenElse(hasValue, write(nonNull), writeNull));
     }
 
     /// <summary>

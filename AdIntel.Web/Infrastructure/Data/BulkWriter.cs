@@ -73,22 +73,39 @@ public static class BulkWriter
     }
 
     /// <summary>
-    /// PostgreSQL: binary COPY, each value written in its column's wire format by compiled, typed writers
-    /// (<see cref="BulkTable{T}.WritePostgres"/>) — no SQL text to parse, no parameters, one round trip per buffer.
+    /// PostgreSQL: binary COPY over Npgsql's raw COPY stream, each row encoded by a compiled, typed writer
+    /// (<see cref="BulkTable{T}.WritePostgres"/>) into a <see cref="PostgresCopyBuffer"/> sent every 64 KiB — no SQL text
+    /// to parse, no parameters, no per-value work in Npgsql.
     /// </summary>
     private static async Task CopyIntoPostgresAsync<T>(AdIntelDbContext db, IReadOnlyList<T> rows, BulkTable<T> table,
         CancellationToken cancellationToken) where T : class
     {
+        const int SendAt = 1 << 16;
         var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
         var write = table.WritePostgres;
-        await using var importer = await connection.BeginBinaryImportAsync(
+        using var buffer = new PostgresCopyBuffer(SendAt + (1 << 12));
+        await using var copy = await connection.BeginRawBinaryCopyAsync(
             $"COPY {table.QuotedTable} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        for (var i = 0; i < rows.Count; i++)
+        try
         {
-            await importer.StartRowAsync(cancellationToken);
-            write(rows[i], importer);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                write(rows[i], buffer);
+                if (buffer.Length >= SendAt)
+                {
+                    await copy.WriteAsync(buffer.Written, cancellationToken);
+                    buffer.Clear();
+                }
+            }
+            buffer.Finish();
+            await copy.WriteAsync(buffer.Written, cancellationToken);
         }
-        await importer.CompleteAsync(cancellationToken);
+        catch
+        {
+            // Nothing of a half-written COPY reaches the table; disposing would otherwise complete it.
+            await copy.CancelAsync();
+            throw;
+        }
     }
 
     /// <summary>

@@ -62,48 +62,63 @@ public sealed class BulkWriterTests(AppFixture fixture)
             fixture.SqliteApp.WithDbAsync(store.StoreId, db => BulkWriter.InsertAsync(db, foreign, CancellationToken.None)));
     }
 
-    [Fact]
-    public async Task InsertAsync_on_sqlite_stores_the_same_values_and_types_as_EF()
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task InsertAsync_stores_the_same_values_and_types_as_EF(string provider)
     {
-        var app = fixture.SqliteApp;
+        var app = await fixture.HostAsync(provider);
         var store = await app.CreateStoreAsync();
-        Order Sample(string externalId) => new()
+        // Values at the edges of each column's format: signs, scales finer than the column's (rounded on arrival),
+        // the largest amount a numeric(18,4) holds, sub-microsecond times, text beyond ASCII.
+        Order Sample(string externalId, int variant) => new()
         {
-            ExternalId = externalId, Name = "#Ü-1001 “quoted”", Email = null, CreatedAtUtc = new DateTime(2025, 3, 5, 19, 22, 10, 123, DateTimeKind.Utc).AddTicks(4567),
-            LocalDate = new DateOnly(2025, 3, 5), UpdatedAtUtc = new DateTime(2025, 3, 6, 0, 0, 0, DateTimeKind.Utc), Currency = "EUR",
-            CancelledAtUtc = null, IsTest = true, GrossSales = 1234.5m, Discounts = 0m, Shipping = 4.99m, Taxes = 0.0001m, Total = 1_000_000.125m,
-            DiscountCode = "SPRING", SourceName = "",
+            ExternalId = externalId, Name = variant == 0 ? "#Ü-1001 “quoted” 🧾" : "", Email = variant == 1 ? "a@b.example" : null,
+            CreatedAtUtc = new DateTime(2025, 3, 5, 19, 22, 10, 123, DateTimeKind.Utc).AddTicks(4567 + variant),
+            LocalDate = new DateOnly(2025, 3, 5).AddDays(-400 * variant), UpdatedAtUtc = new DateTime(1999, 12, 31, 23, 59, 59, DateTimeKind.Utc).AddDays(variant),
+            Currency = "EUR", CancelledAtUtc = variant == 2 ? new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc) : null, IsTest = variant % 2 == 0,
+            GrossSales = variant switch { 0 => 1234.5m, 1 => -0.0001m, 2 => 99_999_999_999_999.9999m, _ => 0m },
+            Discounts = variant switch { 0 => 0m, 1 => 0.00005m, 2 => -12.34m, _ => 10_000m },
+            Shipping = variant switch { 0 => 4.99m, 1 => 12_345_678.12345678m, 2 => 0.1m, _ => -10_000.0001m },
+            Taxes = variant switch { 0 => 0.0001m, 1 => 100m, 2 => 1e-8m, _ => 123_456_789.0123m },
+            Total = variant switch { 0 => 1_000_000.125m, 1 => -99_999_999_999_999.9999m, 2 => 20_000.02m, _ => 0.0000m },
+            DiscountCode = variant == 3 ? null : "SPRING", SourceName = "",
         };
-        var viaEf = Sample("via-ef");
-        var viaBulk = Sample("via-bulk");
+        var variants = Enumerable.Range(0, 4).ToList();
+        var viaEf = variants.Select(v => Sample($"via-ef-{v}", v)).ToList();
+        var viaBulk = variants.Select(v => Sample($"via-bulk-{v}", v)).ToList();
         await app.WithDbAsync(store.StoreId, async db =>
         {
-            db.Orders.Add(viaEf);
+            db.Orders.AddRange(viaEf);
             await db.SaveChangesAsync();
         });
-        await app.WithDbAsync(store.StoreId, db => BulkWriter.InsertAsync(db, new[] { viaBulk }, CancellationToken.None));
+        await app.WithDbAsync(store.StoreId, db => BulkWriter.InsertAsync(db, viaBulk, CancellationToken.None));
 
         var stored = await app.WithDbAsync(store.StoreId, async db =>
         {
             var connection = db.Database.GetDbConnection();
             await db.Database.OpenConnectionAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"Orders\" WHERE \"Id\" IN ({viaEf.Id}, {viaBulk.Id}) ORDER BY \"Id\" = {viaBulk.Id}";
+            command.CommandText = $"SELECT * FROM \"Orders\" WHERE \"StoreId\" = {store.StoreId}";
             await using var reader = await command.ExecuteReaderAsync();
-            var rows = new List<Dictionary<string, string>>();
+            var rows = new Dictionary<string, Dictionary<string, string>>();
             while (await reader.ReadAsync())
             {
-                rows.Add(Enumerable.Range(0, reader.FieldCount).ToDictionary(
+                var row = Enumerable.Range(0, reader.FieldCount).ToDictionary(
                     reader.GetName,
-                    i => reader.IsDBNull(i) ? "NULL" : $"{reader.GetValue(i).GetType().Name}:{Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)}"));
+                    i => reader.IsDBNull(i) ? "NULL" : $"{reader.GetValue(i).GetType().Name}:{Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)}");
+                rows[row["ExternalId"]] = row;
             }
             return rows;
         });
 
-        Assert.Equal(2, stored.Count);
-        foreach (var (column, efValue) in stored[0].Where(c => c.Key is not "Id" and not "ExternalId"))
+        Assert.Equal(8, stored.Count);
+        foreach (var variant in variants)
         {
-            Assert.True(efValue == stored[1][column], $"{column}: EF wrote {efValue}, BulkWriter wrote {stored[1][column]}");
+            var (ef, bulk) = (stored[$"String:via-ef-{variant}"], stored[$"String:via-bulk-{variant}"]);
+            foreach (var (column, efValue) in ef.Where(c => c.Key is not "Id" and not "ExternalId"))
+            {
+                Assert.True(efValue == bulk[column], $"sample {variant}, {column}: EF wrote {efValue}, BulkWriter wrote {bulk[column]}");
+            }
         }
     }
 }

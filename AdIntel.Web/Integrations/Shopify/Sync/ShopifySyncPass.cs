@@ -116,8 +116,8 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
         }, cancellationToken);
     }
 
-    /// <summary>Orders read from a bulk result, ready to write, with the result rows they account for.</summary>
-    private sealed record OrderBatch(List<ShopifyOrderRecord> Orders, long RowsDone, Stragglers Stragglers);
+    /// <summary>Orders read from a bulk result, prepared for the writer, with the result rows they account for.</summary>
+    private sealed record OrderBatch(List<OrderWriter.PreparedOrder> Orders, long RowsDone, Stragglers Stragglers);
 
     /// <summary>Child rows that came apart from their order: the orders to read again (and whether refunded orders must be).</summary>
     private sealed class Stragglers
@@ -131,7 +131,8 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
     /// its refunds' lines with <c>__parentId</c> = the refund. Orders are written in batches at an order row's boundary
     /// (Shopify writes children after their parent, so every order before it is whole); a child whose parent was already
     /// handed on is noted and its order read again at the end, because Shopify does not promise that order. Reading and
-    /// parsing the next batch overlaps writing the last one (one batch ahead at most).
+    /// parsing and preparing the next batch (its rows, local dates and customers: CPU only) overlaps writing the last one (one
+    /// batch ahead at most).
     /// </summary>
     protected async Task ReadOrdersAsync(ShopifyBulkRead read, CancellationToken cancellationToken)
     {
@@ -181,7 +182,7 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
                     {
                         if (pending.Count >= Options.BatchSize)
                         {
-                            await batches.WriteAsync(new OrderBatch(pending.Select(b => b.Build()).ToList(), row, stragglers), cancellationToken);
+                            await batches.WriteAsync(new OrderBatch(Prepared(pending), row, stragglers), cancellationToken);
                             pending.Clear();
                             parents.Clear();
                             stragglers = new Stragglers();
@@ -203,7 +204,7 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
                     rowsDone = row + 1;
                 }
             }
-            await batches.WriteAsync(new OrderBatch(pending.Select(b => b.Build()).ToList(), rowsDone, stragglers), cancellationToken);
+            await batches.WriteAsync(new OrderBatch(Prepared(pending), rowsDone, stragglers), cancellationToken);
             batches.Complete();
         }
         catch (Exception e)
@@ -212,6 +213,9 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
             throw;
         }
     }
+
+    private List<OrderWriter.PreparedOrder> Prepared(List<ShopifyGraphQlReader.OrderBuilder> orders) =>
+        Orders.PrepareLatest(ShopifyOrderRecord.ToIncoming(orders.Select(b => b.Build())));
 
     private static void AttachOrderChild(Stragglers stragglers, Dictionary<string, ShopifyGraphQlReader.OrderBuilder> parents,
         Dictionary<string, long> refundOwners, string parent, JsonElement element)
@@ -252,7 +256,7 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
     {
         await InTransactionAsync(async () =>
         {
-            var result = await Orders.UpsertAsync(ShopifyOrderRecord.ToIncoming(batch.Orders), OrderWriteMode.IfUpdatedAtDiffers, cancellationToken);
+            var result = await Orders.UpsertAsync(batch.Orders, OrderWriteMode.IfUpdatedAtDiffers, cancellationToken);
             Changed |= result.Created + result.Updated > 0;
             Run.Processed += batch.Orders.Count;
             read.RowsDone = batch.RowsDone;
