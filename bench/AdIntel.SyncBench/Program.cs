@@ -39,10 +39,36 @@ Console.WriteLine($"Fake shop: {expected.Orders:N0} orders, {expected.Lines:N0} 
 
 var storeId = await app.ConnectAsync(shop);
 
+// CPU (this process's, and a local PostgreSQL server's) from the moment the orders file is requested to the end.
+using var syncDone = new CancellationTokenSource();
+var cpuAtOrdersDownload = Task.Run(async () =>
+{
+    while (true)
+    {
+        string? ordersOperationId;
+        lock (fake.Shopify.Admin.BulkOperations)
+        {
+            ordersOperationId = fake.Shopify.Admin.BulkOperations.Values.FirstOrDefault(o => o.Shop == shop && o.Query.Contains("orders", StringComparison.Ordinal))?.Id;
+        }
+        var downloading = false;
+        lock (fake.Shopify.Admin.Calls)
+        {
+            downloading = ordersOperationId is not null && fake.Shopify.Admin.Calls.Any(c => c.Root == "download " + ordersOperationId);
+        }
+        if (downloading || syncDone.IsCancellationRequested)
+        {
+            return (App: Process.GetCurrentProcess().TotalProcessorTime, Server: await database.ServerCpuSecondsAsync());
+        }
+        await Task.Delay(20);
+    }
+});
 var syncWatch = Stopwatch.StartNew();
 var runId = await app.Services.GetRequiredService<IntegrationSyncRunner>().RunAsync(storeId, IntegrationProviders.Shopify, SyncMode.Backfill, CancellationToken.None);
 syncWatch.Stop();
 var syncEnded = DateTimeOffset.UtcNow;
+var (appCpuEnd, serverCpuEnd) = (Process.GetCurrentProcess().TotalProcessorTime, await database.ServerCpuSecondsAsync());
+await syncDone.CancelAsync();
+var (appCpuStart, serverCpuStart) = await cpuAtOrdersDownload;
 
 var operations = fake.Shopify.Admin.BulkOperations.Values.Where(o => o.Shop == shop).ToList();
 var ordersOperation = operations.Single(o => o.Query.Contains("orders", StringComparison.Ordinal));
@@ -77,6 +103,8 @@ var ingest = fromJsonl.TotalSeconds;
 Console.WriteLine($"\nBackfill of {orders:N0} orders ({ordersOperation.FileSize / 1024.0 / 1024.0:F1} MiB orders JSONL, {ordersOperation.ObjectCount:N0} rows):");
 Console.WriteLine($"  baseline: download + parse every row of the orders JSONL: {parseWatch.Elapsed.TotalSeconds:F2} s = {orders / parseWatch.Elapsed.TotalSeconds:N0} orders/s");
 Console.WriteLine($"  orders JSONL → {database.Label} (download, parse, upsert, checkpoints, facts rebuild): {ingest:F2} s = {orders / ingest:N0} orders/s (target ≥ 20,000); ratio to baseline {ingest / parseWatch.Elapsed.TotalSeconds:F1}");
+Console.WriteLine($"  CPU over those {ingest:F2} s: this process (app and fake) {(appCpuEnd - appCpuStart).TotalSeconds:F2} s"
+    + (serverCpuEnd - serverCpuStart is { } server ? $", the PostgreSQL server {server:F2} s" : ""));
 Console.WriteLine($"  whole backfill (run {run.Status}; products, customers, orders, waiting for the fake to write its files: {string.Join(" + ", operations.Select(o => o.GenerationTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s"))}): {endToEnd:F2} s = {orders / endToEnd:N0} orders/s");
 Console.WriteLine($"Load average at end: {LoadAverage()}");
 
