@@ -87,30 +87,59 @@ internal sealed class OrderLedger
             return ledger;
         }
 
-        await foreach (var o in orderQuery.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        // PostgreSQL: the same queries through the provider's reader with typed getters, without EF's per-row shaping.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            ledger.AddOrder(new LedgerOrder
+            await using (var rows = await ExecuteAsync(orderQuery, cancellationToken))
             {
-                Id = o.Id,
-                CustomerId = o.CustomerId,
-                LocalDate = o.LocalDate,
-                CreatedAtUtc = o.CreatedAtUtc,
-                GrossSales = o.GrossSales,
-                Discounts = o.Discounts,
-                Shipping = o.Shipping,
-                Taxes = o.Taxes,
-                Total = o.Total,
-            });
+                while (await rows.ReadAsync(cancellationToken))
+                {
+                    ledger.AddOrder(new LedgerOrder
+                    {
+                        Id = rows.GetInt64(0),
+                        CustomerId = rows.IsDBNull(1) ? null : rows.GetInt64(1),
+                        LocalDate = rows.GetFieldValue<DateOnly>(2),
+                        CreatedAtUtc = rows.GetDateTime(3),
+                        GrossSales = rows.GetDecimal(4),
+                        Discounts = rows.GetDecimal(5),
+                        Shipping = rows.GetDecimal(6),
+                        Taxes = rows.GetDecimal(7),
+                        Total = rows.GetDecimal(8),
+                    });
+                }
+            }
+            await using (var rows = await ExecuteAsync(lineQuery, cancellationToken))
+            {
+                while (await rows.ReadAsync(cancellationToken))
+                {
+                    // Columns in order: the reader is sequential.
+                    var orderId = rows.GetInt64(0);
+                    var variantId = rows.IsDBNull(1) ? (long?)null : rows.GetInt64(1);
+                    ledger.AddLine(costs, orderId, variantId, variantId is null && !rows.IsDBNull(2) ? rows.GetString(2) : null, rows.GetInt32(3),
+                        rows.GetDecimal(4), rows.GetDecimal(5), rows.IsDBNull(6) ? null : rows.GetDecimal(6));
+                }
+            }
+            await using (var rows = await ExecuteAsync(refundQuery, cancellationToken))
+            {
+                while (await rows.ReadAsync(cancellationToken))
+                {
+                    ledger.AddRefund(rows.GetInt64(0), rows.GetFieldValue<DateOnly>(1), rows.GetDecimal(2));
+                }
+            }
         }
-        await foreach (var line in lineQuery.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        finally
         {
-            ledger.AddLine(costs, line.OrderId, line.VariantId, line.Sku, line.Quantity, line.UnitPrice, line.Discount, line.UnitCost);
-        }
-        await foreach (var refund in refundQuery.AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            ledger.AddRefund(refund.OrderId, refund.LocalDate, refund.Amount);
+            await db.Database.CloseConnectionAsync();
         }
         return ledger;
+    }
+
+    /// <summary>Runs an EF query's own SQL (the store filter included) on the open connection; columns in the projection's order.</summary>
+    private static async Task<System.Data.Common.DbDataReader> ExecuteAsync(IQueryable query, CancellationToken cancellationToken)
+    {
+        await using var command = query.CreateDbCommand();
+        return await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
     }
 
     private void AddOrder(LedgerOrder order) => Orders.Add(order.Id, order);

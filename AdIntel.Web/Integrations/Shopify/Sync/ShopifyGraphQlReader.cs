@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace AdIntel.Web.Integrations.Shopify.Sync;
@@ -228,8 +230,18 @@ internal static class ShopifyGraphQlReader
     public static string? Text(JsonElement node, string name) =>
         node.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static DateTimeOffset? Instant(JsonElement node, string name) =>
-        Text(node, name) is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
+    private static DateTimeOffset? Instant(JsonElement node, string name)
+    {
+        if (!node.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+        // Shopify writes UTC ("…Z"): read in place, without a string. Anything else goes through the lenient parser.
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        return raw.Length > 2 && raw[^2] == (byte)'Z' && value.TryGetDateTimeOffset(out var instant)
+            ? instant
+            : DateTimeOffset.Parse(value.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    }
 
     /// <summary>Shopify's Decimal is a JSON string; a number is accepted too.</summary>
     private static decimal? Decimal(JsonElement node, string name)
@@ -240,6 +252,9 @@ internal static class ShopifyGraphQlReader
         }
         return value.ValueKind switch
         {
+            // In place from the UTF-8 text between the quotes when it is a plain number (no escapes, no spaces).
+            JsonValueKind.String when JsonMarshal.GetRawUtf8Value(value) is { Length: > 2 } raw
+                && Utf8Parser.TryParse(raw[1..^1], out decimal amount, out var consumed) && consumed == raw.Length - 2 => amount,
             JsonValueKind.String => decimal.Parse(value.GetString()!, NumberStyles.Number, CultureInfo.InvariantCulture),
             JsonValueKind.Number => value.GetDecimal(),
             _ => null,
