@@ -46,20 +46,43 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
     /// <summary>The most reasons a log counts the unlisted entities by; the rest are counted together.</summary>
     public const int MaxReasonsCounted = 20;
 
-    public async Task<RuleExecution> RunAsync(Rule rule, string trigger, RuleSnapshot snapshot, ActionSession session, CancellationToken cancellationToken)
+    /// <summary>Runs one rule now (see <see cref="RunAllAsync"/>).</summary>
+    public async Task<RuleExecution> RunAsync(Rule rule, string trigger, RuleSnapshot snapshot, ActionSession session, CancellationToken cancellationToken) =>
+        (await RunAllAsync([rule], trigger, snapshot, session, cancellationToken))[0];
+
+    /// <summary>
+    /// Runs rules one after the other over one snapshot, with a few database round trips for all of them: the actions
+    /// their slots already claimed are read in one query, their runs are recorded as running in one save before the
+    /// first acts (an action points at its run), and their logs are written in one save at the end. A stop in between
+    /// leaves them running, which the next start marks interrupted (<see cref="CrashRecovery"/>); their slots then run
+    /// again, and the actions already claimed are found by their keys and not repeated.
+    /// </summary>
+    public async Task<IReadOnlyList<RuleExecution>> RunAllAsync(IReadOnlyList<Rule> rules, string trigger, RuleSnapshot snapshot, ActionSession session,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var execution = new RuleExecution
+        var executions = rules.Select(rule => new RuleExecution
         {
             RuleId = rule.Id,
             Trigger = trigger,
             SlotStartUtc = RuleJson.Schedule(rule).SlotStartUtc(now, session.TimeZone),
             StartedAtUtc = now.UtcDateTime,
             Status = RuleExecutionStatuses.Running,
-        };
-        db.RuleExecutions.Add(execution);
+        }).ToList();
+        await executor.RememberRuleSlotsAsync(session, [.. executions.Select(e => (e.RuleId, e.SlotStartUtc, SlotKeyPrefix(e.RuleId, e.SlotStartUtc)))],
+            cancellationToken);
+        db.RuleExecutions.AddRange(executions);
         await db.SaveChangesAsync(cancellationToken);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            await RunOneAsync(rules[i], executions[i], snapshot, session, cancellationToken);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return executions;
+    }
 
+    private async Task RunOneAsync(Rule rule, RuleExecution execution, RuleSnapshot snapshot, ActionSession session, CancellationToken cancellationToken)
+    {
         var log = new List<ExecutionEntityLog>();
         var notListed = new Dictionary<string, int>(StringComparer.Ordinal);
         try
@@ -67,7 +90,6 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
             var prepared = preparer.Prepare(rule);
             var ruleActions = RuleJson.Actions(rule);
             session.Ledger.BeginRun();
-            await executor.RememberRuleSlotAsync(session, rule.Id, execution.SlotStartUtc, SlotKeyPrefix(rule.Id, execution.SlotStartUtc), cancellationToken);
             var listEvery = snapshot.Entities(prepared.Scope).Count <= ListEveryEntityUpTo;
             foreach (var evaluation in prepared.Evaluate(snapshot))
             {
@@ -109,7 +131,7 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
                 : null;
             if (execution.Matched > 0)
             {
-                rule.LastTriggeredAtUtc = now.UtcDateTime;
+                rule.LastTriggeredAtUtc = execution.StartedAtUtc;
             }
         }
         catch (RuleExpressionException ex)
@@ -132,8 +154,6 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
         execution.FinishedAtUtc = time.GetUtcNow().UtcDateTime;
         execution.DetailsJson = JsonSerializer.Serialize(log, RuleJson.Options);
         execution.NotListedJson = notListed.Count == 0 ? null : JsonSerializer.Serialize(Summarise(notListed), RuleJson.Options);
-        await db.SaveChangesAsync(cancellationToken);
-        return execution;
     }
 
     private static ExecutionNotListed Summarise(Dictionary<string, int> byReason)
@@ -164,7 +184,12 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
             rule.Name, entity.ExternalId, entity.Name, evaluation.Values);
         var seen = new AdEntityState(entity.Scope, entity.Id, entity.ExternalId, entity.Name, entity.Status, entity.OwnBudget);
         var outcome = await executor.ProposeAsync(session, proposal, origin, cancellationToken, seen);
-        ForgetSaved();
+        // Only a proposal that recorded an action saved anything; most are answered from the run's snapshot (a
+        // cooldown, already waiting for approval) and leave nothing to forget.
+        if (outcome.Result is ActionOutcome.Executed or ActionOutcome.Queued or ActionOutcome.Failed)
+        {
+            ForgetSaved();
+        }
         return outcome;
     }
 

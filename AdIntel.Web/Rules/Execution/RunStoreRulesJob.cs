@@ -57,12 +57,11 @@ public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider t
             return;
         }
         var snapshot = await services.GetRequiredService<RuleSnapshotBuilder>().BuildAsync(now, cancellationToken);
-        var runner = services.GetRequiredService<RuleRunner>();
-        foreach (var rule in due)
+        var executions = await services.GetRequiredService<RuleRunner>().RunAllAsync(due, RuleRunner.ScheduleTrigger, snapshot, session, cancellationToken);
+        foreach (var execution in executions)
         {
-            var execution = await runner.RunAsync(rule, RuleRunner.ScheduleTrigger, snapshot, session, cancellationToken);
             logger.LogInformation("Rule {RuleId} of store {StoreId}: {Evaluated} evaluated, {Matched} matched, {Executed} executed, {Queued} queued ({Status})",
-                rule.Id, storeId, execution.Evaluated, execution.Matched, execution.ActionsExecuted, execution.ActionsQueued, execution.Status);
+                execution.RuleId, storeId, execution.Evaluated, execution.Matched, execution.ActionsExecuted, execution.ActionsQueued, execution.Status);
         }
     }
 }
