@@ -20,6 +20,8 @@ public sealed class SqliteQueryReader : IDisposable
 {
     private readonly sqlite3 _connection;
     private readonly sqlite3_stmt _statement;
+    private readonly byte[] _lastDateText = new byte[10];
+    private DateOnly _lastDate;
 
     private SqliteQueryReader(sqlite3 connection, sqlite3_stmt statement)
     {
@@ -122,13 +124,26 @@ public sealed class SqliteQueryReader : IDisposable
 
     public string? GetNullableString(int column) => IsNull(column) ? null : Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, column));
 
-    /// <summary>"yyyy-MM-dd" as EF writes it; other text as Microsoft.Data.Sqlite parses it.</summary>
+    /// <summary>
+    /// "yyyy-MM-dd" as EF writes it; other text as Microsoft.Data.Sqlite parses it. A scan in date order reads the same
+    /// date row after row, so the last one parsed is kept.
+    /// </summary>
     public DateOnly GetDateOnly(int column)
     {
         var text = raw.sqlite3_column_blob(_statement, column);
-        return text.Length == 10 && TryDate(text, out var year, out var month, out var day)
-            ? new DateOnly(year, month, day)
-            : DateOnly.Parse(raw.sqlite3_column_text(_statement, column).utf8_to_string(), CultureInfo.InvariantCulture);
+        if (text.Length == 10)
+        {
+            if (_lastDate != default && text.SequenceEqual(_lastDateText))
+            {
+                return _lastDate;
+            }
+            if (TryDate(text, out var year, out var month, out var day))
+            {
+                text.CopyTo(_lastDateText);
+                return _lastDate = new DateOnly(year, month, day);
+            }
+        }
+        return DateOnly.Parse(raw.sqlite3_column_text(_statement, column).utf8_to_string(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>"yyyy-MM-dd HH:mm:ss[.fffffff]" as EF writes it, as UTC (the model's converter); other text as Microsoft.Data.Sqlite parses it.</summary>

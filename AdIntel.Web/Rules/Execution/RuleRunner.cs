@@ -73,9 +73,23 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
             cancellationToken);
         db.RuleExecutions.AddRange(executions);
         await db.SaveChangesAsync(cancellationToken);
+        // The runs and their rules stay out of the change tracker while the rules act: a proposal that records an action
+        // saves, and every save looks through everything tracked.
+        foreach (var entity in executions.Cast<object>().Concat(rules))
+        {
+            db.Entry(entity).State = EntityState.Detached;
+        }
         for (var i = 0; i < rules.Count; i++)
         {
             await RunOneAsync(rules[i], executions[i], snapshot, session, cancellationToken);
+        }
+        db.RuleExecutions.UpdateRange(executions);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (executions[i].Matched > 0)
+            {
+                db.Rules.Attach(rules[i]).Property(r => r.LastTriggeredAtUtc).IsModified = true;
+            }
         }
         await db.SaveChangesAsync(cancellationToken);
         return executions;
@@ -194,13 +208,12 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
     }
 
     /// <summary>
-    /// Stops tracking what a proposal saved (its record, audit entries, alerts, the changed entity), keeping the run and
-    /// its rule, which are saved again at the end: a run proposing thousands of actions would otherwise make every later
-    /// save scan all of them for changes.
+    /// Stops tracking what a proposal saved (its record, audit entries, alerts, the changed entity): a run proposing
+    /// thousands of actions would otherwise make every later save scan all of them for changes.
     /// </summary>
     private void ForgetSaved()
     {
-        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Unchanged && e.Entity is not (RuleExecution or Rule)).ToList())
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Unchanged).ToList())
         {
             entry.State = EntityState.Detached;
         }

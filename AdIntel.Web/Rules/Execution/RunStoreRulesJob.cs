@@ -31,7 +31,7 @@ public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider t
         }
         // One run of a store at a time, on every instance: a second job for the same slot waits, then finds it done.
         await using var storeLock = await services.GetRequiredService<DatabaseLocks>().AcquireAsync(LockKind.StoreRules, storeId, cancellationToken);
-        var rules = await db.Rules.Where(r => r.Active).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        var rules = await db.Rules.AsNoTracking().Where(r => r.Active).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         if (rules.Count == 0)
         {
             return;
