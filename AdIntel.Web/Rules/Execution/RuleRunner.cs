@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
@@ -135,8 +136,7 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
                 }
                 else
                 {
-                    var reason = evaluation.Reason;
-                    notListed[reason] = notListed.GetValueOrDefault(reason) + 1;
+                    CollectionsMarshal.GetValueRefOrAddDefault(notListed, evaluation.Reason, out _)++;
                 }
             }
             execution.Status = RuleExecutionStatuses.Succeeded;

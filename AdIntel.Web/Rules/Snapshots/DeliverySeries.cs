@@ -203,14 +203,17 @@ internal sealed class DeliverySeries
                 start += _perEntity[e];
             }
             var dayStart = (int[])next.Clone();
-            for (var i = 0; i < _count; i++)
+            for (var b = 0; b < _blocks.Count; b++)
             {
-                var (entity, day, sums) = _blocks[i >> BlockShift];
-                var offset = i & (BlockSize - 1);
-                var e = entity[offset];
-                var at = next[e]++;
-                days[at] = day[offset];
-                running[at + e + 1] = sums[offset];
+                var (entity, day, sums) = _blocks[b];
+                var rows = Math.Min(BlockSize, _count - b * BlockSize);
+                for (var i = 0; i < rows; i++)
+                {
+                    var e = entity[i];
+                    var at = next[e]++;
+                    days[at] = day[i];
+                    running[at + e + 1] = sums[i];
+                }
             }
             var series = new DeliverySeries[entities];
             for (var e = 0; e < entities; e++)
