@@ -207,14 +207,38 @@ public sealed class ActionExecutor(AdIntelDbContext db, IAdPlatform platform, IA
     }
 
     /// <summary>
-    /// Reads once which actions a rule already claimed in a run slot (a retried or overlapping run), so the proposals of
-    /// the run that follows find their duplicates without a query each.
+    /// Reads once which actions rules already claimed in their run slots (a retried or overlapping run), so the proposals
+    /// of the runs that follow find their duplicates without a query each. <paramref name="slots"/>: each rule, the start
+    /// of its slot and the prefix its slot's idempotency keys begin with (rule:{id}:{slot}:).
     /// </summary>
-    public async Task RememberRuleSlotAsync(ActionSession session, long ruleId, DateTime slotStartUtc, string keyPrefix, CancellationToken cancellationToken)
+    public async Task RememberRuleSlotsAsync(ActionSession session, IReadOnlyList<(long RuleId, DateTime SlotStartUtc, string KeyPrefix)> slots,
+        CancellationToken cancellationToken)
     {
-        var keys = await db.ActionRecords.AsNoTracking().Where(a => a.RuleId == ruleId && a.CreatedAtUtc >= slotStartUtc)
+        if (slots.Count == 0)
+        {
+            return;
+        }
+        var ruleIds = slots.Select(s => (long?)s.RuleId).Distinct().ToList();
+        var earliest = slots.Min(s => s.SlotStartUtc);
+        var keys = await db.ActionRecords.AsNoTracking().Where(a => ruleIds.Contains(a.RuleId) && a.CreatedAtUtc >= earliest)
             .Select(a => a.IdempotencyKey).ToListAsync(cancellationToken);
-        session.TakenKeys.UnionWith(keys.Where(k => k.StartsWith(keyPrefix, StringComparison.Ordinal)));
+        var prefixes = slots.Select(s => s.KeyPrefix).ToHashSet(StringComparer.Ordinal);
+        session.TakenKeys.UnionWith(keys.Where(k => SlotPrefix(k) is { } prefix && prefixes.Contains(prefix)));
+    }
+
+    /// <summary>A rule key's "rule:{id}:{slot}:" (up to its third colon); null for a key of another form.</summary>
+    private static string? SlotPrefix(string key)
+    {
+        var end = -1;
+        for (var colons = 0; colons < 3; colons++)
+        {
+            end = key.IndexOf(':', end + 1);
+            if (end < 0)
+            {
+                return null;
+            }
+        }
+        return key[..(end + 1)];
     }
 
     /// <summary>Whether the current store has this campaign, ad set or ad (another store's is not found).</summary>

@@ -74,6 +74,7 @@ public sealed class PreparedRule : IDisposable
     private readonly PluginJudge? _plugin;
     private readonly CompiledRuleScript? _script;
     private readonly bool _ownsScript;
+    private Explanation? _explanation;
 
     /// <summary>An expression rule.</summary>
     public PreparedRule(RuleScope scope, RuleFilter filter, CompiledRuleCondition condition, RuleExpressionCompiler compiler)
@@ -174,7 +175,7 @@ public sealed class PreparedRule : IDisposable
     /// </summary>
     internal string Explain(EntitySnapshot entity)
     {
-        var explanation = Explanations.GetValue(_condition!, condition => new Explanation(condition, _compiler));
+        var explanation = _explanation ??= Explanations.GetValue(_condition!, condition => new Explanation(condition, _compiler));
         if (explanation.Parts.Count == 0)
         {
             return "The condition is false.";
@@ -199,7 +200,7 @@ public sealed class PreparedRule : IDisposable
                 missing |= 1UL << v;
             }
         }
-        return explanation.Reasons.GetOrAdd((failed, missing), explanation.Text);
+        return explanation.Reasons.TryGetValue((failed, missing), out var reason) ? reason : explanation.Reasons.GetOrAdd((failed, missing), explanation.Text);
     }
 
     /// <summary>The rule's variables for an entity as the API shows them: money to cents, ratios to 4 decimals, counts whole.</summary>

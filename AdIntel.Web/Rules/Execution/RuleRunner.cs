@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
@@ -46,20 +47,57 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
     /// <summary>The most reasons a log counts the unlisted entities by; the rest are counted together.</summary>
     public const int MaxReasonsCounted = 20;
 
-    public async Task<RuleExecution> RunAsync(Rule rule, string trigger, RuleSnapshot snapshot, ActionSession session, CancellationToken cancellationToken)
+    /// <summary>Runs one rule now (see <see cref="RunAllAsync"/>).</summary>
+    public async Task<RuleExecution> RunAsync(Rule rule, string trigger, RuleSnapshot snapshot, ActionSession session, CancellationToken cancellationToken) =>
+        (await RunAllAsync([rule], trigger, snapshot, session, cancellationToken))[0];
+
+    /// <summary>
+    /// Runs rules one after the other over one snapshot, with a few database round trips for all of them: the actions
+    /// their slots already claimed are read in one query, their runs are recorded as running in one save before the
+    /// first acts (an action points at its run), and their logs are written in one save at the end. A stop in between
+    /// leaves them running, which the next start marks interrupted (<see cref="CrashRecovery"/>); their slots then run
+    /// again, and the actions already claimed are found by their keys and not repeated.
+    /// </summary>
+    public async Task<IReadOnlyList<RuleExecution>> RunAllAsync(IReadOnlyList<Rule> rules, string trigger, RuleSnapshot snapshot, ActionSession session,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var execution = new RuleExecution
+        var executions = rules.Select(rule => new RuleExecution
         {
             RuleId = rule.Id,
             Trigger = trigger,
             SlotStartUtc = RuleJson.Schedule(rule).SlotStartUtc(now, session.TimeZone),
             StartedAtUtc = now.UtcDateTime,
             Status = RuleExecutionStatuses.Running,
-        };
-        db.RuleExecutions.Add(execution);
+        }).ToList();
+        await executor.RememberRuleSlotsAsync(session, [.. executions.Select(e => (e.RuleId, e.SlotStartUtc, SlotKeyPrefix(e.RuleId, e.SlotStartUtc)))],
+            cancellationToken);
+        db.RuleExecutions.AddRange(executions);
         await db.SaveChangesAsync(cancellationToken);
+        // The runs and their rules stay out of the change tracker while the rules act: a proposal that records an action
+        // saves, and every save looks through everything tracked.
+        foreach (var entity in executions.Cast<object>().Concat(rules))
+        {
+            db.Entry(entity).State = EntityState.Detached;
+        }
+        for (var i = 0; i < rules.Count; i++)
+        {
+            await RunOneAsync(rules[i], executions[i], snapshot, session, cancellationToken);
+        }
+        db.RuleExecutions.UpdateRange(executions);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (executions[i].Matched > 0)
+            {
+                db.Rules.Attach(rules[i]).Property(r => r.LastTriggeredAtUtc).IsModified = true;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return executions;
+    }
 
+    private async Task RunOneAsync(Rule rule, RuleExecution execution, RuleSnapshot snapshot, ActionSession session, CancellationToken cancellationToken)
+    {
         var log = new List<ExecutionEntityLog>();
         var notListed = new Dictionary<string, int>(StringComparer.Ordinal);
         try
@@ -67,7 +105,6 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
             var prepared = preparer.Prepare(rule);
             var ruleActions = RuleJson.Actions(rule);
             session.Ledger.BeginRun();
-            await executor.RememberRuleSlotAsync(session, rule.Id, execution.SlotStartUtc, SlotKeyPrefix(rule.Id, execution.SlotStartUtc), cancellationToken);
             var listEvery = snapshot.Entities(prepared.Scope).Count <= ListEveryEntityUpTo;
             foreach (var evaluation in prepared.Evaluate(snapshot))
             {
@@ -99,8 +136,7 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
                 }
                 else
                 {
-                    var reason = evaluation.Reason;
-                    notListed[reason] = notListed.GetValueOrDefault(reason) + 1;
+                    CollectionsMarshal.GetValueRefOrAddDefault(notListed, evaluation.Reason, out _)++;
                 }
             }
             execution.Status = RuleExecutionStatuses.Succeeded;
@@ -109,7 +145,7 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
                 : null;
             if (execution.Matched > 0)
             {
-                rule.LastTriggeredAtUtc = now.UtcDateTime;
+                rule.LastTriggeredAtUtc = execution.StartedAtUtc;
             }
         }
         catch (RuleExpressionException ex)
@@ -132,8 +168,6 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
         execution.FinishedAtUtc = time.GetUtcNow().UtcDateTime;
         execution.DetailsJson = JsonSerializer.Serialize(log, RuleJson.Options);
         execution.NotListedJson = notListed.Count == 0 ? null : JsonSerializer.Serialize(Summarise(notListed), RuleJson.Options);
-        await db.SaveChangesAsync(cancellationToken);
-        return execution;
     }
 
     private static ExecutionNotListed Summarise(Dictionary<string, int> byReason)
@@ -164,18 +198,22 @@ public sealed class RuleRunner(AdIntelDbContext db, RulePreparer preparer, RuleP
             rule.Name, entity.ExternalId, entity.Name, evaluation.Values);
         var seen = new AdEntityState(entity.Scope, entity.Id, entity.ExternalId, entity.Name, entity.Status, entity.OwnBudget);
         var outcome = await executor.ProposeAsync(session, proposal, origin, cancellationToken, seen);
-        ForgetSaved();
+        // Only a proposal that recorded an action saved anything; most are answered from the run's snapshot (a
+        // cooldown, already waiting for approval) and leave nothing to forget.
+        if (outcome.Result is ActionOutcome.Executed or ActionOutcome.Queued or ActionOutcome.Failed)
+        {
+            ForgetSaved();
+        }
         return outcome;
     }
 
     /// <summary>
-    /// Stops tracking what a proposal saved (its record, audit entries, alerts, the changed entity), keeping the run and
-    /// its rule, which are saved again at the end: a run proposing thousands of actions would otherwise make every later
-    /// save scan all of them for changes.
+    /// Stops tracking what a proposal saved (its record, audit entries, alerts, the changed entity): a run proposing
+    /// thousands of actions would otherwise make every later save scan all of them for changes.
     /// </summary>
     private void ForgetSaved()
     {
-        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Unchanged && e.Entity is not (RuleExecution or Rule)).ToList())
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Unchanged).ToList())
         {
             entry.State = EntityState.Detached;
         }

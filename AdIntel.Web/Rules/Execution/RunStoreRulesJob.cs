@@ -31,7 +31,7 @@ public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider t
         }
         // One run of a store at a time, on every instance: a second job for the same slot waits, then finds it done.
         await using var storeLock = await services.GetRequiredService<DatabaseLocks>().AcquireAsync(LockKind.StoreRules, storeId, cancellationToken);
-        var rules = await db.Rules.Where(r => r.Active).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        var rules = await db.Rules.AsNoTracking().Where(r => r.Active).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         if (rules.Count == 0)
         {
             return;
@@ -57,12 +57,11 @@ public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider t
             return;
         }
         var snapshot = await services.GetRequiredService<RuleSnapshotBuilder>().BuildAsync(now, cancellationToken);
-        var runner = services.GetRequiredService<RuleRunner>();
-        foreach (var rule in due)
+        var executions = await services.GetRequiredService<RuleRunner>().RunAllAsync(due, RuleRunner.ScheduleTrigger, snapshot, session, cancellationToken);
+        foreach (var execution in executions)
         {
-            var execution = await runner.RunAsync(rule, RuleRunner.ScheduleTrigger, snapshot, session, cancellationToken);
             logger.LogInformation("Rule {RuleId} of store {StoreId}: {Evaluated} evaluated, {Matched} matched, {Executed} executed, {Queued} queued ({Status})",
-                rule.Id, storeId, execution.Evaluated, execution.Matched, execution.ActionsExecuted, execution.ActionsQueued, execution.Status);
+                execution.RuleId, storeId, execution.Evaluated, execution.Matched, execution.ActionsExecuted, execution.ActionsQueued, execution.Status);
         }
     }
 }

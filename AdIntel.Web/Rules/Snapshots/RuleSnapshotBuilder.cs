@@ -54,11 +54,7 @@ public sealed class RuleSnapshotBuilder(AdIntelDbContext db, StoreContext storeC
         var facts = await db.DailyFacts.AsNoTracking().Where(f => f.Date <= lastDay).OrderBy(f => f.Date).ToArrayAsync(cancellationToken);
 
         var accountOfCampaign = campaigns.ToDictionary(c => c.Id, c => c.AdAccountId);
-        var adIndex = new Dictionary<long, int>(ads.Count);
-        for (var i = 0; i < ads.Count; i++)
-        {
-            adIndex[ads[i].Id] = i;
-        }
+        var adIndex = new AdPositions([.. ads.Select(a => a.Id)]);
         var adSeries = await ReadDeliveryAsync(adIndex, lastDay, cancellationToken);
 
         // An ad set's, campaign's or account's delivery is its ads' (the ad's own campaign, as Meta reports it), summed
@@ -92,22 +88,13 @@ public sealed class RuleSnapshotBuilder(AdIntelDbContext db, StoreContext storeC
     }
 
     /// <summary>
-    /// The one large query: every insight row of the store up to <paramref name="lastDay"/>, streamed into each ad's
+    /// The one large query: every insight row of the store up to <paramref name="lastDay"/>, collected into each ad's
     /// series (by the ad's position in <paramref name="adIndex"/>). On SQLite the rows are read straight from the
     /// statement (<see cref="SqliteQueryReader"/>), which for a store's whole delivery is most of a rule run.
     /// </summary>
-    private async Task<DeliverySeries[]> ReadDeliveryAsync(Dictionary<long, int> adIndex, DateOnly lastDay, CancellationToken cancellationToken)
+    private async Task<DeliverySeries[]> ReadDeliveryAsync(AdPositions adIndex, DateOnly lastDay, CancellationToken cancellationToken)
     {
-        var builders = new DeliverySeries.Builder?[adIndex.Count];
-        void Add(long adId, DateOnly date, DeliverySums sums)
-        {
-            // Rows of an ad deleted since (or of another level) have no place.
-            if (adIndex.TryGetValue(adId, out var i))
-            {
-                (builders[i] ??= new DeliverySeries.Builder(32)).Add(date.DayNumber, sums);
-            }
-        }
-
+        var collector = new DeliverySeries.Collector(adIndex.Count);
         var rows = db.AdInsights.AsNoTracking().Where(r => r.Date <= lastDay)
             .Select(r => new { r.AdId, r.Date, r.Spend, r.Impressions, r.Reach, r.LinkClicks, r.Purchases, r.PurchaseValue });
         if (db.Database.GetDbConnection() is SqliteConnection sqlite)
@@ -116,11 +103,18 @@ public sealed class RuleSnapshotBuilder(AdIntelDbContext db, StoreContext storeC
             try
             {
                 using var reader = SqliteQueryReader.Open(rows, sqlite, "AdId", "Date", "Spend", "Impressions", "Reach", "LinkClicks", "Purchases", "PurchaseValue");
-                while (reader.Read())
+                for (var row = 0; reader.Read(); row++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    Add(reader.GetInt64(0), reader.GetDateOnly(1), new DeliverySums(reader.GetTenThousandths(2), reader.GetInt64(3), reader.GetInt64(4),
-                        reader.GetInt64(5), reader.GetTenThousandths(6), reader.GetTenThousandths(7)));
+                    if ((row & 0xFFFF) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+                    // Rows of an ad deleted since (or of another level) have no place.
+                    if (adIndex.Of(reader.GetInt64(0)) is var i and >= 0)
+                    {
+                        collector.Add(i, reader.GetDateOnly(1).DayNumber, new DeliverySums(reader.GetTenThousandths(2), reader.GetInt64(3), reader.GetInt64(4),
+                            reader.GetInt64(5), reader.GetTenThousandths(6), reader.GetTenThousandths(7)));
+                    }
                 }
             }
             finally
@@ -132,11 +126,68 @@ public sealed class RuleSnapshotBuilder(AdIntelDbContext db, StoreContext storeC
         {
             await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
-                Add(row.AdId, row.Date, new DeliverySums(DeliverySums.Units(row.Spend), row.Impressions, row.Reach, row.LinkClicks,
-                    DeliverySums.Units(row.Purchases), DeliverySums.Units(row.PurchaseValue)));
+                if (adIndex.Of(row.AdId) is var i and >= 0)
+                {
+                    collector.Add(i, row.Date.DayNumber, new DeliverySums(DeliverySums.Units(row.Spend), row.Impressions, row.Reach, row.LinkClicks,
+                        DeliverySums.Units(row.Purchases), DeliverySums.Units(row.PurchaseValue)));
+                }
             }
         }
-        return [.. builders.Select(b => b?.Build() ?? DeliverySeries.Empty)];
+        return collector.Build();
+    }
+
+    /// <summary>
+    /// An ad's position by its id, for each of a million rows: a table indexed by id when the store's ad ids are close
+    /// together (they usually are: one store's ads are inserted together), a dictionary otherwise.
+    /// </summary>
+    private sealed class AdPositions
+    {
+        private readonly long _first;
+        private readonly int[]? _table;
+        private readonly Dictionary<long, int>? _byId;
+
+        /// <param name="ids">The ads' ids, ascending.</param>
+        public AdPositions(long[] ids)
+        {
+            Count = ids.Length;
+            if (ids.Length == 0)
+            {
+                _table = [];
+                return;
+            }
+            _first = ids[0];
+            var span = ids[^1] - ids[0] + 1;
+            if (span <= 4L * ids.Length + 1024)
+            {
+                _table = new int[span];
+                Array.Fill(_table, -1);
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    _table[ids[i] - _first] = i;
+                }
+            }
+            else
+            {
+                _byId = new Dictionary<long, int>(ids.Length);
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    _byId[ids[i]] = i;
+                }
+            }
+        }
+
+        public int Count { get; }
+
+        /// <summary>The ad's position, or -1 for an id that is not one of the ads.</summary>
+        public int Of(long id)
+        {
+            if (_table is null)
+            {
+                return _byId!.TryGetValue(id, out var i) ? i : -1;
+            }
+            var at = (ulong)(id - _first);
+            return at < (ulong)_table.Length ? _table[at] : -1;
+        }
     }
 
     private static bool IsActive(string status) => string.Equals(status, EntityStatus.Active, StringComparison.OrdinalIgnoreCase);

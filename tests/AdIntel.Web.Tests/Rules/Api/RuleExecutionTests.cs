@@ -145,6 +145,46 @@ public sealed class RuleExecutionTests(AppFixture fixture)
 
     [Theory]
     [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Store_job_logs_each_due_rule_on_its_own_run_and_a_failing_rule_does_not_stop_the_others(string provider)
+    {
+        var app = await fixture.HostAsync(provider);
+        var store = await RuleTestStore.CreateAsync(app);
+        await store.SetAutomationAsync();
+        object Notify(string name, string expression) => new
+        {
+            name, scope = "ad_set", expression, riskLevel = "low", automationMode = "auto_all",
+            actions = new object[] { new { type = "notify" } }, schedule = new { everyMinutes = 60 },
+        };
+        var pauseId = (await store.CreateRuleAsync(PauseLosers())).GetProperty("id").GetInt64();
+        var brokenId = (await store.CreateRuleAsync(Notify("Broken since", "spend_7d > 1"))).GetProperty("id").GetInt64();
+        var quietId = (await store.CreateRuleAsync(Notify("Nothing spends that much", "spend_7d > 1000000"))).GetProperty("id").GetInt64();
+        // Every rule counts as created before the current slot; the middle one's stored expression no longer compiles.
+        await app.WithDbAsync(store.Store.StoreId, db => db.Rules.ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAtUtc, PinnedDate.UtcNow.AddDays(-1))));
+        await app.WithDbAsync(store.Store.StoreId, db => db.Rules.Where(r => r.Id == brokenId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Expression, "spend_7d >").SetProperty(r => r.Version, r => r.Version + 100)));
+
+        await app.Services.GetRequiredService<RunStoreRulesJob>().RunAsync(store.Store.StoreId, CancellationToken.None);
+
+        var (runs, actions, rules) = await app.WithDbAsync(store.Store.StoreId, async db =>
+            (await db.RuleExecutions.ToListAsync(), await db.ActionRecords.ToListAsync(), await db.Rules.ToListAsync()));
+        Assert.Equal(3, runs.Count);
+        Assert.All(runs, r => Assert.NotNull(r.FinishedAtUtc));
+        var pause = runs.Single(r => r.RuleId == pauseId);
+        Assert.Equal((RuleExecutionStatuses.Succeeded, 2, 1, 1), (pause.Status, pause.Evaluated, pause.Matched, pause.ActionsExecuted));
+        // The action points at the run of the rule that took it.
+        Assert.Equal(pause.Id, Assert.Single(actions).RuleExecutionId);
+        var broken = runs.Single(r => r.RuleId == brokenId);
+        Assert.Equal(RuleExecutionStatuses.Failed, broken.Status);
+        Assert.StartsWith("The expression no longer compiles", broken.Message, StringComparison.Ordinal);
+        var quiet = runs.Single(r => r.RuleId == quietId);
+        Assert.Equal((RuleExecutionStatuses.Succeeded, 2, 0), (quiet.Status, quiet.Evaluated, quiet.Matched));
+        Assert.NotNull(rules.Single(r => r.Id == pauseId).LastTriggeredAtUtc);
+        Assert.Null(rules.Single(r => r.Id == quietId).LastTriggeredAtUtc);
+        Assert.Equal(EntityStatus.Paused, await StatusAsync(app, store, store.LoserAdSetId));
+    }
+
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
     public async Task Two_evaluations_of_one_store_at_the_same_moment_apply_the_action_once(string provider)
     {
         var app = await fixture.HostAsync(provider);
