@@ -24,9 +24,12 @@ COPY --from=build /app ./
 RUN mkdir -p /app/data && chown app:app /app/data
 USER app
 # Urls, not ASPNETCORE_URLS: the repository's appsettings.json sets Urls, and only a source above it overrides it.
+# MALLOC_ARENA_MAX: the app caps glibc's arenas itself (Infrastructure/Memory), but only from Main on; this covers the
+# runtime's own threads started before it.
 ENV Urls=http://+:8080 \
     ASPNETCORE_ENVIRONMENT=Production \
-    Logging__Directory=/app/data/logs
+    Logging__Directory=/app/data/logs \
+    MALLOC_ARENA_MAX=2
 EXPOSE 8080
 # Ready = the database answers and migrations are applied. The image has no curl: bash speaks HTTP/1.0 itself.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \

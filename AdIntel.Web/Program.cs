@@ -5,8 +5,10 @@ using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Email;
 using AdIntel.Web.Infrastructure.Health;
 using AdIntel.Web.Infrastructure.Jobs;
+using AdIntel.Web.Infrastructure.Memory;
 using AdIntel.Web.Infrastructure.Security;
 
+NativeHeap.LimitArenas();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAdIntelConfiguration()
     .AddAdIntelLogging()

@@ -4,6 +4,7 @@ using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Forms;
 using AdIntel.Web.Infrastructure.Health;
 using AdIntel.Web.Infrastructure.Jobs;
+using AdIntel.Web.Infrastructure.Memory;
 using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Infrastructure.Security;
 using Htmx.TagHelpers;
@@ -85,6 +86,7 @@ public static class HostComposition
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        builder.Services.AddHostedService<NativeHeapTrimmer>();
         return builder;
     }
 

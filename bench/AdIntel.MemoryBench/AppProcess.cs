@@ -126,6 +126,13 @@ internal sealed class AppProcess : IAsyncDisposable
 
     public double PeakResidentMegabytes() => ReadStatusKilobytes("VmHWM") / 1024.0;
 
+    /// <summary>CPU time the app has used so far, all threads: on a shared machine it follows others' load less than the clock.</summary>
+    public TimeSpan ProcessorTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     private long ReadStatusKilobytes(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))

@@ -218,6 +218,6 @@ internal sealed class PhaseReport(AppProcess app, string workDirectory)
         var rss = app.ResidentMegabytes();
         Highest = Math.Max(Highest, rss);
         var gc = await app.GcFiguresAsync(workDirectory);
-        Console.WriteLine($"RSS {phase,-45} {rss,6:F0} MB{(gc is null ? "" : "   " + gc)}");
+        Console.WriteLine($"RSS {phase,-45} {rss,6:F0} MB   cpu {app.ProcessorTime().TotalSeconds,5:F1} s{(gc is null ? "" : "   " + gc)}");
     }
 }
