@@ -50,6 +50,9 @@ public static class RulesFeature
         services.AddScoped<RuleBacktester>();
         services.AddTransient<RunStoreRulesJob>();
         services.AddStoreJobDispatcher<RuleDispatcher>();
+        services.AddOptions<RuleRunLogOptions>().BindConfiguration(RuleRunLogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTransient<RuleRunLogRetention>();
+        services.AddHostedService<RuleRunLogRetention.Startup>();
         return services;
     }
 

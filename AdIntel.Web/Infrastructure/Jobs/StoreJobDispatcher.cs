@@ -138,6 +138,7 @@ public static class StoreJobDispatcherServiceCollectionExtensions
     public static IServiceCollection AddStoreJobDispatcher<TDispatcher>(this IServiceCollection services) where TDispatcher : StoreJobDispatcher
     {
         services.AddSingleton<TDispatcher>();
+        services.AddSingleton<StoreJobDispatcher>(sp => sp.GetRequiredService<TDispatcher>());
         services.AddHostedService<StoreJobDispatcher.Startup<TDispatcher>>();
         return services;
     }
