@@ -48,8 +48,9 @@ public abstract class StoreJobDispatcher(IServiceScopeFactory scopes, IBackgroun
     public int TurnAt(DateTimeOffset minute) => (int)(minute.ToUnixTimeSeconds() / 60 % PeriodMinutes);
 
     /// <summary>
-    /// The recurring job: the minute is the occurrence's scheduled time (Hangfire's <c>Time</c> parameter), not the moment
-    /// a worker took it, so a dispatch that waited still enqueues its own minute's stores.
+    /// The recurring job: the minute is the one Hangfire's scheduler created the occurrence in (its <c>Time</c> parameter,
+    /// seconds into the minute), not the moment a worker took it, so a dispatch that waited still enqueues its own
+    /// minute's stores.
     /// </summary>
     [AutomaticRetry(Attempts = 2)]
     public Task DispatchAsync(PerformContext? context, CancellationToken cancellationToken)

@@ -129,7 +129,7 @@ public sealed class StoreJobDispatcherTests(AppFixture fixture)
         Assert.All(dispatchers, j => Assert.Equal((StoreJobDispatcher.Cron, JobQueues.Critical), (j.Cron, j.Job.Queue)));
         Assert.DoesNotContain(connection.GetRecurringJobs(), j => j.Id.Contains(":store-", StringComparison.Ordinal));
 
-        // Each occurrence Hangfire creates carries its scheduled time, the minute the dispatch enqueues.
+        // Each occurrence Hangfire creates carries the time it was created, whose minute the dispatch enqueues.
         var occurrence = ((IRecurringJobManagerV2)recurring).TriggerJob("anomalies:dispatch");
         Assert.True(long.TryParse(connection.GetJobParameter(occurrence, "Time"), out var seconds), "the dispatch's occurrence has its time");
         Assert.InRange(DateTimeOffset.FromUnixTimeSeconds(seconds), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
