@@ -1,5 +1,6 @@
 using AdIntel.Web.Alerts.Anomalies;
 using AdIntel.Web.Alerts.Notifications;
+using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Metrics;
 
 namespace AdIntel.Web.Alerts;
@@ -17,7 +18,7 @@ public static class AlertsFeature
         services.AddTransient<DetectAnomaliesJob>();
         services.AddSingleton<AnomalySchedules>();
         services.AddSingleton<IFactsRebuiltObserver>(sp => sp.GetRequiredService<AnomalySchedules>());
-        services.AddHostedService<AnomalySchedules.Startup>();
+        services.AddStoreJobDispatcher<AnomalyDispatcher>();
         return services;
     }
 }

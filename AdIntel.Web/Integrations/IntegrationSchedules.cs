@@ -17,8 +17,14 @@ public sealed class IntegrationSchedules(IRecurringJobManager recurring, IBackgr
 {
     public static string JobId(long storeId) => $"integrations:store-{storeId}";
 
-    public void Ensure(long storeId) =>
-        recurring.AddOrUpdate<IntegrationSyncJob>(JobId(storeId), j => j.RunStoreAsync(storeId, CancellationToken.None), options.Value.Cron()!);
+    public void Ensure(long storeId) => Wanted(storeId).Register(recurring);
+
+    private WantedRecurringJob Wanted(long storeId)
+    {
+        var cron = options.Value.Cron(storeId)!;
+        return new(JobId(storeId), cron, TimeZoneInfo.Utc,
+            jobs => jobs.AddOrUpdate<IntegrationSyncJob>(JobId(storeId), j => j.RunStoreAsync(storeId, CancellationToken.None), cron));
+    }
 
     public void Remove(long storeId) => recurring.RemoveIfExists(JobId(storeId));
 
@@ -31,15 +37,18 @@ public sealed class IntegrationSchedules(IRecurringJobManager recurring, IBackgr
         jobs.Create<IntegrationSyncJob>(j => j.RunSyncAsync(storeId, sync, CancellationToken.None), new EnqueuedState(JobQueues.Critical));
 
     /// <summary>Registers the recurring sync of every store with a connection once the app has started.</summary>
-    internal sealed class Startup(IServiceScopeFactory scopes, ILogger<IntegrationSchedules> logger) : StoreJobsStartup(scopes, logger)
+    internal sealed class Startup(IServiceScopeFactory scopes, JobStorage storage, IRecurringJobManager recurring, ILogger<IntegrationSchedules> logger)
+        : StoreJobsStartup(scopes, storage, recurring, logger)
     {
         protected override string Jobs => "sync jobs";
 
-        protected override Task<List<long>> StoresAsync(AdIntelDbContext db, CancellationToken cancellationToken) =>
-            db.IntegrationConnections.IgnoreQueryFilters()
+        protected override async Task<List<WantedRecurringJob>> WantedAsync(IServiceProvider services, CancellationToken cancellationToken)
+        {
+            var schedules = services.GetRequiredService<IntegrationSchedules>();
+            var stores = await services.GetRequiredService<AdIntelDbContext>().IntegrationConnections.IgnoreQueryFilters()
                 .Where(c => c.Status != IntegrationStatuses.Disconnected).Select(c => c.StoreId).Distinct().ToListAsync(cancellationToken);
-
-        protected override void Ensure(IServiceProvider services, long storeId) => services.GetRequiredService<IntegrationSchedules>().Ensure(storeId);
+            return stores.Select(schedules.Wanted).ToList();
+        }
     }
 }
 

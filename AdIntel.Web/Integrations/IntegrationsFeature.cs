@@ -58,7 +58,7 @@ public static class IntegrationsFeature
         services.AddScoped<SyncRunRecorder>();
         services.AddScoped<IRecordedRuns>(s => s.GetRequiredService<SyncRunRecorder>());
         services.AddOptions<IntegrationsOptions>().BindConfiguration(IntegrationsOptions.SectionName).ValidateDataAnnotations()
-            .Validate(o => o.Cron() is not null, "Integrations:SyncIntervalMinutes must divide an hour (5, 10, 15, 20, 30) or be whole hours that divide a day (60, 120, 180, 240, 360, 480, 720, 1440).")
+            .Validate(o => o.Cron(0) is not null, "Integrations:SyncIntervalMinutes must divide an hour (5, 10, 15, 20, 30) or be whole hours that divide a day (60, 120, 180, 240, 360, 480, 720, 1440).")
             .ValidateOnStart();
         services.AddSingleton<IntegrationSchedules>();
         services.AddTransient<IntegrationSyncJob>();

@@ -11,13 +11,21 @@ public sealed class IntegrationsOptions
     [Range(5, 1440)]
     public int SyncIntervalMinutes { get; set; } = 60;
 
-    /// <summary>The Hangfire cron for <see cref="SyncIntervalMinutes"/>, or null when it cannot be one.</summary>
-    public string? Cron() => SyncIntervalMinutes switch
+    /// <summary>
+    /// The Hangfire cron of one store's sync every <see cref="SyncIntervalMinutes"/>, or null when it cannot be one. Each
+    /// store syncs <c>id mod interval</c> minutes (at most 59) into its interval, so the stores' syncs are spread over the
+    /// interval instead of all falling due at the same minute.
+    /// </summary>
+    public string? Cron(long storeId)
     {
-        < 60 when 60 % SyncIntervalMinutes == 0 => $"*/{SyncIntervalMinutes} * * * *",
-        60 => "0 * * * *",
-        1440 => "0 3 * * *",
-        > 60 and < 1440 when SyncIntervalMinutes % 60 == 0 && 24 % (SyncIntervalMinutes / 60) == 0 => $"0 */{SyncIntervalMinutes / 60} * * *",
-        _ => null,
-    };
+        var minute = storeId % Math.Min(SyncIntervalMinutes, 60);
+        return SyncIntervalMinutes switch
+        {
+            < 60 when 60 % SyncIntervalMinutes == 0 => $"{minute}-59/{SyncIntervalMinutes} * * * *",
+            60 => $"{minute} * * * *",
+            1440 => $"{minute} 3 * * *",
+            > 60 and < 1440 when SyncIntervalMinutes % 60 == 0 && 24 % (SyncIntervalMinutes / 60) == 0 => $"{minute} */{SyncIntervalMinutes / 60} * * *",
+            _ => null,
+        };
+    }
 }

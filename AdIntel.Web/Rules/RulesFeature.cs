@@ -1,5 +1,6 @@
 using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Infrastructure.Health;
+using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Rules.Actions;
 using AdIntel.Web.Rules.Execution;
 using AdIntel.Web.Rules.Expressions;
@@ -48,8 +49,10 @@ public static class RulesFeature
         services.AddScoped<RuleDryRun>();
         services.AddScoped<RuleBacktester>();
         services.AddTransient<RunStoreRulesJob>();
-        services.AddSingleton<RuleSchedules>();
-        services.AddHostedService<RuleSchedules.Startup>();
+        services.AddStoreJobDispatcher<RuleDispatcher>();
+        services.AddOptions<RuleRunLogOptions>().BindConfiguration(RuleRunLogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTransient<RuleRunLogRetention>();
+        services.AddHostedService<RuleRunLogRetention.Startup>();
         return services;
     }
 

@@ -4,8 +4,8 @@ using System.Text;
 namespace AdIntel.ScaleBench;
 
 /// <summary>
-/// One real 15-minute slot on the running instances: waits for the next quarter hour, when Hangfire's scheduler
-/// enqueues every store's <c>rules:store-{id}</c> job, then samples the database and the processes until every store's
+/// One real 15-minute slot on the running instances: waits for the next quarter hour, from which the app's
+/// <c>rules:dispatch</c> enqueues each store's rule job in the store's minute (id mod 15), then samples the database and the processes until every store's
 /// rules have run in that slot or the window ends, and gathers the figures.
 /// </summary>
 internal sealed class SlotRun(DatabaseProbe probe, List<AppInstance> instances, long stores, TimeSpan window, bool skipHour)
@@ -100,7 +100,7 @@ internal sealed record SlotResult(
         {
             var created = RuleJobs.Select(j => j[0]).ToList();
             var taken = RuleJobs.Where(j => j[1] >= 0).Select(j => j[1]).ToList();
-            output.AppendLine(CultureInfo.InvariantCulture, $"Hangfire: {RuleJobs.Count:N0} rule jobs enqueued by the scheduler from +{created.Min():F1} s to +{created.Max():F1} s; " +
+            output.AppendLine(CultureInfo.InvariantCulture, $"Hangfire: {RuleJobs.Count:N0} rule jobs enqueued from +{created.Min():F1} s to +{created.Max():F1} s; " +
                 $"a worker took them at p50 +{Percentile(taken, 50):F0} s, p95 +{Percentile(taken, 95):F0} s, max +{taken.DefaultIfEmpty(-1).Max():F0} s ({taken.Count:N0} taken)");
         }
         if (HourlyJobs > 0)

@@ -2,7 +2,6 @@ using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Metrics;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Alerts.Anomalies;
 
@@ -13,9 +12,7 @@ public sealed class DetectAnomaliesJob(IServiceScopeFactory scopes, ILogger<Dete
     public async Task RunAsync(long storeId, CancellationToken cancellationToken)
     {
         var findings = await HourlyStoreJob.RunAsync(scopes, storeId, LockKind.StoreAnomalies,
-            (services, ct) => services.GetRequiredService<AnomalyScan>().RunAsync(ct),
-            (services, id) => services.GetRequiredService<AnomalySchedules>().Ensure(id),
-            (services, id) => services.GetRequiredService<AnomalySchedules>().Remove(id), cancellationToken);
+            (services, ct) => services.GetRequiredService<AnomalyScan>().RunAsync(ct), cancellationToken);
         if (findings is not null)
         {
             logger.LogInformation("Anomalies of store {StoreId} detected: {Count}", storeId, findings.Count);
@@ -24,30 +21,26 @@ public sealed class DetectAnomaliesJob(IServiceScopeFactory scopes, ILogger<Dete
 }
 
 /// <summary>
-/// When anomalies are detected: every hour per store (<c>anomalies:store-{id}</c>, registered for every store at start),
-/// and soon after each import, sync or webhook batch that changed a store's data (the daily facts rebuild tells it).
+/// When anomalies are detected: every hour per store (<see cref="AnomalyDispatcher"/>), and soon after each import, sync
+/// or webhook batch that changed a store's data (the daily facts rebuild tells it).
 /// </summary>
-public sealed class AnomalySchedules(IRecurringJobManager recurring, IBackgroundJobClient jobs) : IFactsRebuiltObserver
+public sealed class AnomalySchedules(IBackgroundJobClient jobs) : IFactsRebuiltObserver
 {
-    public static readonly string Cron = Hangfire.Cron.Hourly();
-
-    public static string JobId(long storeId) => $"anomalies:store-{storeId}";
-
-    public void Ensure(long storeId) =>
-        recurring.AddOrUpdate<DetectAnomaliesJob>(JobId(storeId), j => j.RunAsync(storeId, CancellationToken.None), Cron);
-
-    public void Remove(long storeId) => recurring.RemoveIfExists(JobId(storeId));
-
     public void FactsRebuilt(long storeId) => jobs.Enqueue<DetectAnomaliesJob>(j => j.RunAsync(storeId, CancellationToken.None));
+}
 
-    /// <summary>Registers every store's hourly job once the app has started.</summary>
-    internal sealed class Startup(IServiceScopeFactory scopes, ILogger<AnomalySchedules> logger) : StoreJobsStartup(scopes, logger)
-    {
-        protected override string Jobs => "anomaly jobs";
+/// <summary>Enqueues every store's hourly anomaly check, store <c>id</c> at minute <c>id mod 60</c> of each hour (<c>anomalies:dispatch</c>).</summary>
+public sealed class AnomalyDispatcher(IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time, ILogger<AnomalyDispatcher> logger)
+    : StoreJobDispatcher(scopes, jobs, time, logger)
+{
+    public override string JobId => "anomalies:dispatch";
 
-        protected override Task<List<long>> StoresAsync(AdIntelDbContext db, CancellationToken cancellationToken) =>
-            db.Stores.Select(s => s.Id).ToListAsync(cancellationToken);
+    public override int PeriodMinutes => 60;
 
-        protected override void Ensure(IServiceProvider services, long storeId) => services.GetRequiredService<AnomalySchedules>().Ensure(storeId);
-    }
+    protected override string PerStoreJobPrefix => "anomalies:store-";
+
+    protected override IQueryable<long> Stores(AdIntelDbContext db) => db.Stores.Select(s => s.Id);
+
+    protected override void Enqueue(IBackgroundJobClient client, long storeId) =>
+        client.Enqueue<DetectAnomaliesJob>(j => j.RunAsync(storeId, CancellationToken.None));
 }

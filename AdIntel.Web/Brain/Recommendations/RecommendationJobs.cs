@@ -2,7 +2,6 @@ using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Metrics;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 
 namespace AdIntel.Web.Brain.Recommendations;
 
@@ -13,9 +12,7 @@ public sealed class RecomputeRecommendationsJob(IServiceScopeFactory scopes, ILo
     public async Task RunAsync(long storeId, CancellationToken cancellationToken)
     {
         var recommendations = await HourlyStoreJob.RunAsync(scopes, storeId, LockKind.StoreRecommendations,
-            (services, ct) => services.GetRequiredService<RecommendationService>().ComputeAsync(ct),
-            (services, id) => services.GetRequiredService<RecommendationSchedules>().Ensure(id),
-            (services, id) => services.GetRequiredService<RecommendationSchedules>().Remove(id), cancellationToken);
+            (services, ct) => services.GetRequiredService<RecommendationService>().ComputeAsync(ct), cancellationToken);
         if (recommendations is not null)
         {
             logger.LogInformation("Recommendations of store {StoreId} computed: {Count} ({Types})", storeId, recommendations.Count,
@@ -25,34 +22,34 @@ public sealed class RecomputeRecommendationsJob(IServiceScopeFactory scopes, ILo
 }
 
 /// <summary>
-/// When recommendations are computed: every hour per store (<c>recommendations:store-{id}</c>, registered for every
-/// store at start), and soon after each import, sync or webhook batch that changed a store's data (the daily facts
-/// rebuild tells it) or a change of its targets.
+/// When recommendations are computed: every hour per store (<see cref="RecommendationDispatcher"/>), and soon after each
+/// import, sync or webhook batch that changed a store's data (the daily facts rebuild tells it) or a change of its targets.
 /// </summary>
-public sealed class RecommendationSchedules(IRecurringJobManager recurring, IBackgroundJobClient jobs) : IFactsRebuiltObserver
+public sealed class RecommendationSchedules(IBackgroundJobClient jobs) : IFactsRebuiltObserver
 {
-    public static readonly string Cron = Hangfire.Cron.Hourly();
-
-    public static string JobId(long storeId) => $"recommendations:store-{storeId}";
-
-    public void Ensure(long storeId) =>
-        recurring.AddOrUpdate<RecomputeRecommendationsJob>(JobId(storeId), j => j.RunAsync(storeId, CancellationToken.None), Cron);
-
-    public void Remove(long storeId) => recurring.RemoveIfExists(JobId(storeId));
-
-    /// <summary>Queues a computation of the store's recommendations now (the job makes sure the hourly one exists).</summary>
+    /// <summary>Queues a computation of the store's recommendations now.</summary>
     public void RecomputeSoon(long storeId) => jobs.Enqueue<RecomputeRecommendationsJob>(j => j.RunAsync(storeId, CancellationToken.None));
 
     public void FactsRebuilt(long storeId) => RecomputeSoon(storeId);
+}
 
-    /// <summary>Registers every store's hourly job once the app has started.</summary>
-    internal sealed class Startup(IServiceScopeFactory scopes, ILogger<RecommendationSchedules> logger) : StoreJobsStartup(scopes, logger)
-    {
-        protected override string Jobs => "recommendation jobs";
+/// <summary>
+/// Enqueues every store's hourly recomputation, store <c>id</c> at minute <c>(id + 30) mod 60</c> of each hour
+/// (<c>recommendations:dispatch</c>): half an hour away from the same store's anomaly check.
+/// </summary>
+public sealed class RecommendationDispatcher(IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time, ILogger<RecommendationDispatcher> logger)
+    : StoreJobDispatcher(scopes, jobs, time, logger)
+{
+    public override string JobId => "recommendations:dispatch";
 
-        protected override Task<List<long>> StoresAsync(AdIntelDbContext db, CancellationToken cancellationToken) =>
-            db.Stores.Select(s => s.Id).ToListAsync(cancellationToken);
+    public override int PeriodMinutes => 60;
 
-        protected override void Ensure(IServiceProvider services, long storeId) => services.GetRequiredService<RecommendationSchedules>().Ensure(storeId);
-    }
+    protected override int TurnShift => 30;
+
+    protected override string PerStoreJobPrefix => "recommendations:store-";
+
+    protected override IQueryable<long> Stores(AdIntelDbContext db) => db.Stores.Select(s => s.Id);
+
+    protected override void Enqueue(IBackgroundJobClient client, long storeId) =>
+        client.Enqueue<RecomputeRecommendationsJob>(j => j.RunAsync(storeId, CancellationToken.None));
 }

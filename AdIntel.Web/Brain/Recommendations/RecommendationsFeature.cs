@@ -1,3 +1,4 @@
+using AdIntel.Web.Infrastructure.Jobs;
 using AdIntel.Web.Metrics;
 
 namespace AdIntel.Web.Brain.Recommendations;
@@ -11,7 +12,7 @@ public static class RecommendationsFeature
         services.AddTransient<RecomputeRecommendationsJob>();
         services.AddSingleton<RecommendationSchedules>();
         services.AddSingleton<IFactsRebuiltObserver>(sp => sp.GetRequiredService<RecommendationSchedules>());
-        services.AddHostedService<RecommendationSchedules.Startup>();
+        services.AddStoreJobDispatcher<RecommendationDispatcher>();
         return services;
     }
 }

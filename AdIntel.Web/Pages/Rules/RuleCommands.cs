@@ -23,7 +23,7 @@ public sealed record RuleSaveResult(Rule? Rule, RuleValidation? Invalid, string?
 /// store job ensured), delete, switch on and off, create from a preset and run now.
 /// </summary>
 public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler compiler, RulePreparer preparer, RulePluginRunner plugins,
-    CSharpRuleScriptCompiler scripts, RuleSchedules schedules, StoreContext storeContext, IAuditLog audit, TimeProvider time,
+    CSharpRuleScriptCompiler scripts, IAuditLog audit, TimeProvider time,
     RuleSnapshotBuilder snapshots, ActionExecutor executor, RuleRunner runner, DatabaseLocks locks, IHttpContextAccessor http)
 {
     /// <summary>Why a C# script rule is refused to everyone but the installation's administrator.</summary>
@@ -66,7 +66,6 @@ public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler com
         audit.Record(new AuditChange("rule.created", "rule", Id(rule), $"Rule “{rule.Name}” created.", null, RuleView.From(rule)));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        schedules.Ensure(storeContext.RequiredStoreId);
         return new(rule, null);
     }
 
@@ -92,7 +91,6 @@ public sealed class RuleCommands(AdIntelDbContext db, RuleExpressionCompiler com
         rule.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
         audit.Record(new AuditChange("rule.updated", "rule", Id(rule), $"Rule “{rule.Name}” updated (version {rule.Version}).", before, RuleView.From(rule)));
         await db.SaveChangesAsync(cancellationToken);
-        schedules.Ensure(storeContext.RequiredStoreId);
         return new(rule, null);
     }
 

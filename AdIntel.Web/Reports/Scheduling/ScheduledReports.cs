@@ -97,39 +97,34 @@ public sealed class ScheduledReports(AdIntelDbContext db, IRecurringJobManager j
         return true;
     }
 
-    public void Register(ScheduledReport schedule, TimeZoneInfo timeZone) =>
-        jobs.AddOrUpdate<ScheduledReportJob>(JobId(schedule.Id), job => job.SendAsync(schedule.StoreId, schedule.Id, CancellationToken.None),
-            ReportFrequency.Cron(schedule.Frequency), new RecurringJobOptions { TimeZone = timeZone });
+    public void Register(ScheduledReport schedule, TimeZoneInfo timeZone) => Wanted(schedule, timeZone).Register(jobs);
+
+    /// <summary>The schedule's recurring job.</summary>
+    internal static WantedRecurringJob Wanted(ScheduledReport schedule, TimeZoneInfo timeZone)
+    {
+        var (storeId, scheduleId, cron) = (schedule.StoreId, schedule.Id, ReportFrequency.Cron(schedule.Frequency));
+        return new(JobId(scheduleId), cron, timeZone, recurring => recurring.AddOrUpdate<ScheduledReportJob>(JobId(scheduleId),
+            job => job.SendAsync(storeId, scheduleId, CancellationToken.None), cron, new RecurringJobOptions { TimeZone = timeZone }));
+    }
 
     public static ScheduledReportView View(ScheduledReport s) =>
         new(s.Id, s.Report, s.Format, s.Frequency, s.Recipient, s.CreatedBy, s.CreatedAtUtc, s.LastSentAtUtc, s.LastError);
 }
 
-/// <summary>Registers every store's report schedules with Hangfire once the app has started (in-memory job storage starts empty).</summary>
-internal sealed class ScheduledReportRegistration(IServiceScopeFactory scopes, IRecurringJobManager jobs, ILogger<ScheduledReportRegistration> logger)
-    : IHostedService
+/// <summary>
+/// Registers every store's report schedules with Hangfire once the app has started (in-memory job storage starts empty;
+/// PostgreSQL storage keeps them, so only missing or changed ones are registered).
+/// </summary>
+internal sealed class ScheduledReportRegistration(IServiceScopeFactory scopes, JobStorage storage, IRecurringJobManager recurring,
+    ILogger<ScheduledReportRegistration> logger) : StoreJobsStartup(scopes, storage, recurring, logger)
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AdIntelDbContext>();
-            var schedules = await db.ScheduledReports.IgnoreQueryFilters().AsNoTracking().ToListAsync(cancellationToken);
-            var zones = await db.Stores.AsNoTracking().Select(s => new { s.Id, s.TimeZone }).ToDictionaryAsync(s => s.Id, s => s.TimeZone, cancellationToken);
-            foreach (var schedule in schedules)
-            {
-                jobs.AddOrUpdate<ScheduledReportJob>(ScheduledReports.JobId(schedule.Id),
-                    job => job.SendAsync(schedule.StoreId, schedule.Id, CancellationToken.None), ReportFrequency.Cron(schedule.Frequency),
-                    new RecurringJobOptions { TimeZone = StoreClock.ResolveTimeZone(zones.GetValueOrDefault(schedule.StoreId, "UTC")) });
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The app must start even if the schedules cannot be read; each is registered again when it is sent or changed.
-            logger.LogError(ex, "Could not register the scheduled report e-mails");
-        }
-    }
+    protected override string Jobs => "scheduled report e-mails";
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override async Task<List<WantedRecurringJob>> WantedAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<AdIntelDbContext>();
+        var schedules = await db.ScheduledReports.IgnoreQueryFilters().AsNoTracking().ToListAsync(cancellationToken);
+        var zones = await db.Stores.AsNoTracking().Select(s => new { s.Id, s.TimeZone }).ToDictionaryAsync(s => s.Id, s => s.TimeZone, cancellationToken);
+        return schedules.Select(s => ScheduledReports.Wanted(s, StoreClock.ResolveTimeZone(zones.GetValueOrDefault(s.StoreId, "UTC")))).ToList();
+    }
 }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Rules.Execution;
 
 /// <summary>
-/// The recurring job of one store (every 15 minutes, see <see cref="RuleSchedules"/>): runs each active rule whose
+/// The job of one store's rule run (every 15 minutes, see <see cref="RuleDispatcher"/>): runs each active rule whose
 /// schedule slot has no successful run yet, all over one snapshot. Runs of one store take turns under its rule lock
 /// (<see cref="DatabaseLocks"/>, shared by every instance), so a slot runs once whichever instance picks it; a retried job
 /// re-runs only unfinished slots, and the actions' idempotency keys keep any slot from acting twice.
@@ -26,7 +26,6 @@ public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider t
         var db = services.GetRequiredService<AdIntelDbContext>();
         if (!await db.Stores.AnyAsync(s => s.Id == storeId, cancellationToken))
         {
-            services.GetRequiredService<RuleSchedules>().Remove(storeId);
             return;
         }
         // One run of a store at a time, on every instance: a second job for the same slot waits, then finds it done.
@@ -67,28 +66,24 @@ public sealed class RunStoreRulesJob(IServiceScopeFactory scopes, TimeProvider t
 }
 
 /// <summary>
-/// One Hangfire recurring job per store (<c>rules:store-{id}</c>, every 15 minutes: the finest schedule a rule can
-/// have). Registered for every store at start and whenever a rule is saved, so a new store gets its job with its first rule.
+/// Starts every store's rule run every 15 minutes (the finest schedule a rule can have): <c>rules:dispatch</c> enqueues,
+/// each minute, the <see cref="RunStoreRulesJob"/> of the stores with an active rule whose turn it is (store <c>id</c> at
+/// minute <c>id mod 15</c> of each quarter hour). The run takes the slot of the moment it starts, so a store's quarter-hour
+/// rules run in their own quarter, <c>id mod 15</c> minutes into it; hourly and daily rules in the first such turn after
+/// their slot begins.
 /// </summary>
-public sealed class RuleSchedules(IRecurringJobManager jobs)
+public sealed class RuleDispatcher(IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider time, ILogger<RuleDispatcher> logger)
+    : StoreJobDispatcher(scopes, jobs, time, logger)
 {
-    public const string Cron = "*/15 * * * *";
+    public override string JobId => "rules:dispatch";
 
-    public static string JobId(long storeId) => $"rules:store-{storeId}";
+    public override int PeriodMinutes => 15;
 
-    public void Ensure(long storeId) =>
-        jobs.AddOrUpdate<RunStoreRulesJob>(JobId(storeId), j => j.RunAsync(storeId, CancellationToken.None), Cron);
+    protected override string PerStoreJobPrefix => "rules:store-";
 
-    public void Remove(long storeId) => jobs.RemoveIfExists(JobId(storeId));
+    protected override IQueryable<long> Stores(AdIntelDbContext db) =>
+        db.Rules.IgnoreQueryFilters().Where(r => r.Active).Select(r => r.StoreId).Distinct();
 
-    /// <summary>Registers every store's job once the app has started.</summary>
-    internal sealed class Startup(IServiceScopeFactory scopes, ILogger<RuleSchedules> logger) : StoreJobsStartup(scopes, logger)
-    {
-        protected override string Jobs => "rule jobs";
-
-        protected override Task<List<long>> StoresAsync(AdIntelDbContext db, CancellationToken cancellationToken) =>
-            db.Stores.Select(s => s.Id).ToListAsync(cancellationToken);
-
-        protected override void Ensure(IServiceProvider services, long storeId) => services.GetRequiredService<RuleSchedules>().Ensure(storeId);
-    }
+    protected override void Enqueue(IBackgroundJobClient client, long storeId) =>
+        client.Enqueue<RunStoreRulesJob>(j => j.RunAsync(storeId, CancellationToken.None));
 }

@@ -186,14 +186,17 @@ public sealed partial class MultiInstanceTests(AppFixture fixture, ITestOutputHe
         // Made before the current slot began, so this slot is due.
         await ExecuteAsync($"""UPDATE "Rules" SET "CreatedAtUtc" = now() - interval '1 day' WHERE "Id" = {ruleId}""");
 
-        // The store's recurring job fired several times for one slot (as retries, or a slow scheduler, would), picked up
+        // Both instances registered the same three dispatchers and nothing per store.
+        Assert.Equal(["anomalies:dispatch", "recommendations:dispatch", "rules:dispatch"], await RecurringJobIdsAsync(":dispatch"));
+        Assert.Empty(await RecurringJobIdsAsync(":store-"));
+        // The store's job enqueued several times for one slot (as retries, or a dispatch run again, would), picked up
         // by whichever instance's workers are free.
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(_database, new PostgreSqlStorageOptions()),
             new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = false });
-        var recurring = new RecurringJobManager(storage);
+        var jobs = new BackgroundJobClient(storage);
         for (var trigger = 0; trigger < 6; trigger++)
         {
-            recurring.Trigger(RuleSchedules.JobId(demoStoreId));
+            jobs.Enqueue<RunStoreRulesJob>(j => j.RunAsync(demoStoreId, CancellationToken.None));
         }
         await Eventually.HoldsAsync(async () => await ScalarAsync<long>($"""
                 SELECT count(*) FROM hangfire.job WHERE invocationdata::text LIKE '%RunStoreRulesJob%' AND statename = 'Succeeded'
@@ -238,6 +241,22 @@ public sealed partial class MultiInstanceTests(AppFixture fixture, ITestOutputHe
             servers.Add(reader.GetString(0));
         }
         return servers;
+    }
+
+    /// <summary>The ids of the recurring jobs registered in Hangfire's storage that contain <paramref name="part"/>.</summary>
+    private async Task<List<string>> RecurringJobIdsAsync(string part)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT value FROM hangfire.set WHERE key = 'recurring-jobs' AND value LIKE '%' || @part || '%' ORDER BY value", connection);
+        command.Parameters.AddWithValue("part", part);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
     }
 
     private async Task<string> JobsAsync()

@@ -150,8 +150,6 @@ public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, IRec
             return count;
         }, cancellationToken);
         recurringJobs.RemoveIfExists(IntegrationSchedules.JobId(storeId));
-        recurringJobs.RemoveIfExists(RuleSchedules.JobId(storeId));
-        recurringJobs.RemoveIfExists(RecommendationSchedules.JobId(storeId));
         foreach (var scheduleId in reportSchedules)
         {
             recurringJobs.RemoveIfExists(ScheduledReports.JobId(scheduleId));

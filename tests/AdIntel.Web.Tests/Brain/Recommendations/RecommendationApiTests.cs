@@ -4,6 +4,7 @@ using System.Text.Json;
 using AdIntel.Web.Brain.Recommendations;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Tests.Imports;
+using AdIntel.Web.Tests.Infrastructure.Jobs;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -209,7 +210,7 @@ public sealed class RecommendationApiTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task An_import_recomputes_the_recommendations_and_registers_the_hourly_job()
+    public async Task An_import_recomputes_the_recommendations_and_the_store_is_in_the_hourly_recomputation()
     {
         var app = fixture.SqliteApp;
         var store = await app.CreateStoreAsync();
@@ -219,11 +220,8 @@ public sealed class RecommendationApiTests(AppFixture fixture)
         await Eventually.HoldsAsync(
             () => app.WithDbAsync(store.StoreId, db => db.StoreSettings.AnyAsync(s => s.RecommendationsComputedAtUtc != null)),
             "the import's facts rebuild led to a computation", describe: app.DescribeJobs);
-        await Eventually.HoldsAsync(() =>
-        {
-            using var connection = app.Services.GetRequiredService<JobStorage>().GetConnection();
-            return Task.FromResult(connection.GetRecurringJobs().Any(j => j.Id == RecommendationSchedules.JobId(store.StoreId) && j.Cron == Cron.Hourly()));
-        }, "the store has its hourly recommendations job", describe: app.DescribeJobs);
+        Assert.True(await StoreJobDispatcherTests.DispatchedInItsTurnAsync(app.Services.GetRequiredService<RecommendationDispatcher>(), store.StoreId),
+            "the hourly recomputation includes the store");
     }
 
     private static async Task<JsonElement> PostAsync(RecommendationTestStore store, string path, object? body = null)

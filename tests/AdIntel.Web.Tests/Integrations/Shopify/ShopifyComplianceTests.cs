@@ -221,9 +221,12 @@ public sealed class ShopifyComplianceTests(AppFixture fixture)
         Assert.Null(await host.StoreAsync(shop));
         using var connection = host.App.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
         var leftJobs = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection)
-            .Select(j => j.Id).Where(id => id == Web.Rules.Execution.RuleSchedules.JobId(storeId) || id == Web.Integrations.IntegrationSchedules.JobId(storeId)
-                || id == Web.Reports.Scheduling.ScheduledReports.JobId(scheduleId) || id == Web.Brain.Recommendations.RecommendationSchedules.JobId(storeId)).ToList();
+            .Select(j => j.Id).Where(id => id == Web.Integrations.IntegrationSchedules.JobId(storeId) || id == Web.Reports.Scheduling.ScheduledReports.JobId(scheduleId)).ToList();
         Assert.True(leftJobs.Count == 0, "recurring jobs left for the deleted store: " + string.Join(", ", leftJobs));
+        foreach (var dispatcher in host.App.Services.GetServices<Web.Infrastructure.Jobs.StoreJobDispatcher>())
+        {
+            Assert.False(await Infrastructure.Jobs.StoreJobDispatcherTests.DispatchedInItsTurnAsync(dispatcher, storeId), $"{dispatcher.JobId} still starts the deleted store's job");
+        }
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using AdIntel.Web.Demo;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Rules.Actions;
+using AdIntel.Web.Tests.Infrastructure.Jobs;
 using AdIntel.Web.Tracking;
 using AdIntel.Web.Rules.Execution;
 using Hangfire;
@@ -51,15 +52,19 @@ public sealed class RulePagesTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task Saving_a_rule_registers_the_stores_recurring_job()
+    public async Task Saving_a_rule_puts_the_store_in_the_rule_dispatch_of_its_minute_and_deactivating_it_takes_it_out()
     {
         var app = fixture.SqliteApp;
         var store = await RuleTestStore.CreateAsync(app);
-        await store.CreateRuleAsync(new { name = "r", scope = "ad", expression = "spend_7d > 1", actions = new object[] { new { type = "notify" } } });
+        var dispatcher = app.Services.GetRequiredService<RuleDispatcher>();
+        Assert.False(await StoreJobDispatcherTests.DispatchedInItsTurnAsync(dispatcher, store.Store.StoreId), "a store without rules has no rule runs");
 
-        using var connection = app.Services.GetRequiredService<JobStorage>().GetConnection();
-        var job = Assert.Single(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection), j => j.Id == RuleSchedules.JobId(store.Store.StoreId));
-        Assert.Equal(RuleSchedules.Cron, job.Cron);
+        var rule = await store.CreateRuleAsync(new { name = "r", scope = "ad", expression = "spend_7d > 1", actions = new object[] { new { type = "notify" } } });
+        Assert.True(await StoreJobDispatcherTests.DispatchedInItsTurnAsync(dispatcher, store.Store.StoreId));
+
+        var ruleId = rule.GetProperty("id").GetInt64();
+        await app.WithDbAsync(store.Store.StoreId, db => db.Rules.Where(r => r.Id == ruleId).ExecuteUpdateAsync(u => u.SetProperty(r => r.Active, false)));
+        Assert.False(await StoreJobDispatcherTests.DispatchedInItsTurnAsync(dispatcher, store.Store.StoreId));
     }
 
     [Fact]
