@@ -191,34 +191,54 @@ internal sealed class DeliverySeries
         }
 
         /// <summary>Every entity's series, by the entity's number given to <see cref="Add"/> (<see cref="Empty"/> without rows).</summary>
-        public DeliverySeries[] Build()
+        public DeliverySeries[] Build() => Build([this]);
+
+        /// <summary>
+        /// Every entity's series from collectors of consecutive date ranges (each entity's days ascending across them), in
+        /// that order: a store's delivery read in parts at the same time.
+        /// </summary>
+        public static DeliverySeries[] Build(IReadOnlyList<Collector> parts)
         {
+            var entities = parts[0]._perEntity.Length;
+            var perEntity = new int[entities];
+            var total = 0;
+            foreach (var part in parts)
+            {
+                for (var e = 0; e < entities; e++)
+                {
+                    perEntity[e] += part._perEntity[e];
+                }
+                total += part._count;
+            }
             // Entity e's days go to days[dayStart[e] ..] and its totals, one place ahead, to running[dayStart[e] + e + 1 ..].
-            var days = new int[_count];
-            var running = new DeliverySums[_count + entities];
+            var days = new int[total];
+            var running = new DeliverySums[total + entities];
             var next = new int[entities];
             for (int e = 0, start = 0; e < entities; e++)
             {
                 next[e] = start;
-                start += _perEntity[e];
+                start += perEntity[e];
             }
             var dayStart = (int[])next.Clone();
-            for (var b = 0; b < _blocks.Count; b++)
+            foreach (var part in parts)
             {
-                var (entity, day, sums) = _blocks[b];
-                var rows = Math.Min(BlockSize, _count - b * BlockSize);
-                for (var i = 0; i < rows; i++)
+                for (var b = 0; b < part._blocks.Count; b++)
                 {
-                    var e = entity[i];
-                    var at = next[e]++;
-                    days[at] = day[i];
-                    running[at + e + 1] = sums[i];
+                    var (entity, day, sums) = part._blocks[b];
+                    var rows = Math.Min(BlockSize, part._count - b * BlockSize);
+                    for (var i = 0; i < rows; i++)
+                    {
+                        var e = entity[i];
+                        var at = next[e]++;
+                        days[at] = day[i];
+                        running[at + e + 1] = sums[i];
+                    }
                 }
             }
             var series = new DeliverySeries[entities];
             for (var e = 0; e < entities; e++)
             {
-                var count = _perEntity[e];
+                var count = perEntity[e];
                 series[e] = count == 0 ? Empty : new DeliverySeries(days, running, dayStart[e], dayStart[e] + e,
                     Finish(days.AsSpan(dayStart[e], count), running.AsSpan(dayStart[e] + e, count + 1)));
             }

@@ -90,7 +90,9 @@ public sealed class RuleSnapshotBuilder(AdIntelDbContext db, StoreContext storeC
     /// <summary>
     /// The one large query: every insight row of the store up to <paramref name="lastDay"/>, collected into each ad's
     /// series (by the ad's position in <paramref name="adIndex"/>). On SQLite the rows are read straight from the
-    /// statement (<see cref="SqliteQueryReader"/>), which for a store's whole delivery is most of a rule run.
+    /// statement (<see cref="SqliteQueryReader"/>), which for a store's whole delivery is most of a rule run; a long
+    /// history is read in two date ranges at once, the later one on a second connection (SQLite's readers do not wait for
+    /// each other), so a large store's run takes about half the time on two cores.
     /// </summary>
     private async Task<DeliverySeries[]> ReadDeliveryAsync(AdPositions adIndex, DateOnly lastDay, CancellationToken cancellationToken)
     {
@@ -102,38 +104,71 @@ public sealed class RuleSnapshotBuilder(AdIntelDbContext db, StoreContext storeC
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                using var reader = SqliteQueryReader.Open(rows, sqlite, "AdId", "Date", "Spend", "Impressions", "Reach", "LinkClicks", "Purchases", "PurchaseValue");
-                for (var row = 0; reader.Read(); row++)
+                // A second connection sees only what is committed: not inside a transaction, nor for an in-memory database.
+                var split = Environment.ProcessorCount > 1 && db.Database.CurrentTransaction is null
+                    && !sqlite.DataSource.Contains(":memory:", StringComparison.OrdinalIgnoreCase) && !sqlite.ConnectionString.Contains("Mode=Memory", StringComparison.OrdinalIgnoreCase)
+                    && await rows.Select(r => (DateOnly?)r.Date).MinAsync(cancellationToken) is { } firstDay && lastDay.DayNumber - firstDay.DayNumber >= SplitFromDays
+                    ? DateOnly.FromDayNumber((firstDay.DayNumber + lastDay.DayNumber) / 2)
+                    : (DateOnly?)null;
+                if (split is not { } middle)
                 {
-                    if ((row & 0xFFFF) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                    }
-                    // Rows of an ad deleted since (or of another level) have no place.
-                    if (adIndex.Of(reader.GetInt64(0)) is var i and >= 0)
-                    {
-                        collector.Add(i, reader.GetDateOnly(1).DayNumber, new DeliverySums(reader.GetTenThousandths(2), reader.GetInt64(3), reader.GetInt64(4),
-                            reader.GetInt64(5), reader.GetTenThousandths(6), reader.GetTenThousandths(7)));
-                    }
+                    Collect(collector, rows, sqlite, adIndex, cancellationToken);
+                    return collector.Build();
                 }
+                var later = new DeliverySeries.Collector(adIndex.Count);
+                var laterPart = Task.Run(() =>
+                {
+                    using var second = new SqliteConnection(sqlite.ConnectionString);
+                    second.Open();
+                    Collect(later, rows.Where(r => r.Date > middle), second, adIndex, cancellationToken);
+                }, cancellationToken);
+                try
+                {
+                    Collect(collector, rows.Where(r => r.Date <= middle), sqlite, adIndex, cancellationToken);
+                }
+                finally
+                {
+                    await laterPart.ContinueWith(static _ => { }, TaskScheduler.Default);
+                }
+                await laterPart;
+                return DeliverySeries.Collector.Build([collector, later]);
             }
             finally
             {
                 await db.Database.CloseConnectionAsync();
             }
         }
-        else
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+            if (adIndex.Of(row.AdId) is var i and >= 0)
             {
-                if (adIndex.Of(row.AdId) is var i and >= 0)
-                {
-                    collector.Add(i, row.Date.DayNumber, new DeliverySums(DeliverySums.Units(row.Spend), row.Impressions, row.Reach, row.LinkClicks,
-                        DeliverySums.Units(row.Purchases), DeliverySums.Units(row.PurchaseValue)));
-                }
+                collector.Add(i, row.Date.DayNumber, new DeliverySums(DeliverySums.Units(row.Spend), row.Impressions, row.Reach, row.LinkClicks,
+                    DeliverySums.Units(row.Purchases), DeliverySums.Units(row.PurchaseValue)));
             }
         }
         return collector.Build();
+    }
+
+    /// <summary>Days of history from which the delivery is read in two parts.</summary>
+    private const int SplitFromDays = 28;
+
+    private static void Collect<TRow>(DeliverySeries.Collector collector, IQueryable<TRow> rows, SqliteConnection connection, AdPositions adIndex,
+        CancellationToken cancellationToken)
+    {
+        using var reader = SqliteQueryReader.Open(rows, connection, "AdId", "Date", "Spend", "Impressions", "Reach", "LinkClicks", "Purchases", "PurchaseValue");
+        for (var row = 0; reader.Read(); row++)
+        {
+            if ((row & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            // Rows of an ad deleted since (or of another level) have no place.
+            if (adIndex.Of(reader.GetInt64(0)) is var i and >= 0)
+            {
+                collector.Add(i, reader.GetDateOnly(1).DayNumber, new DeliverySums(reader.GetTenThousandths(2), reader.GetInt64(3), reader.GetInt64(4),
+                    reader.GetInt64(5), reader.GetTenThousandths(6), reader.GetTenThousandths(7)));
+            }
+        }
     }
 
     /// <summary>
