@@ -3,7 +3,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, so a code change does not download the packages again.
 COPY global.json Directory.Build.props Directory.Packages.props AdIntel.sln ./
-COPY AdIntel.Web/AdIntel.Web.csproj AdIntel.Web/
+COPY AdIntel.Web/AdIntel.Web.csproj AdIntel.Web/AppRuntime.props AdIntel.Web/
 COPY AdIntel.Plugins.Abstractions/AdIntel.Plugins.Abstractions.csproj AdIntel.Plugins.Abstractions/
 COPY plugins/Directory.Build.props plugins/
 COPY plugins/AdIntel.Plugins.CreativeFatigue/AdIntel.Plugins.CreativeFatigue.csproj plugins/AdIntel.Plugins.CreativeFatigue/
