@@ -92,10 +92,24 @@ public sealed class ShopifyBulkOperations(ShopifyAdminClient client, IOptions<Sh
     }
 
     /// <summary>
-    /// The result's rows from row <paramref name="skip"/> on (0-based), each with its row number; the caller disposes each
-    /// document. A download that breaks off is opened again and resumes after the last row handed out.
+    /// The result's rows from row <paramref name="skip"/> on (0-based), each with its row number; the caller is done with
+    /// each document (it reads the download's buffer) before asking for the next, and disposes it. A download that breaks off is opened again and resumes after the last row handed out.
     /// </summary>
     public async IAsyncEnumerable<(long Row, JsonDocument Document)> ReadAsync(string? url, long skip,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var (row, line) in ReadLinesAsync(url, skip, cancellationToken))
+        {
+            yield return (row, JsonDocument.Parse(line));
+        }
+    }
+
+    /// <summary>
+    /// The result's rows as their UTF-8 JSON text, from row <paramref name="skip"/> on (0-based), each with its row number;
+    /// empty lines are left out. A row's bytes are valid until the next row is asked for (they are the download's buffer).
+    /// A download that breaks off is opened again and resumes after the last row handed out.
+    /// </summary>
+    public async IAsyncEnumerable<(long Row, ReadOnlyMemory<byte> Line)> ReadLinesAsync(string? url, long skip,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (url is null)
@@ -105,6 +119,8 @@ public sealed class ShopifyBulkOperations(ShopifyAdminClient client, IOptions<Sh
         }
         var next = skip;
         var failures = 0;
+        // A row that spans two of the download's buffers is copied here whole.
+        var joined = Array.Empty<byte>();
         while (true)
         {
             using var response = await client.OpenDownloadAsync(url, cancellationToken);
@@ -132,18 +148,16 @@ public sealed class ShopifyBulkOperations(ShopifyAdminClient client, IOptions<Sh
                     {
                         continue;
                     }
-                    var document = JsonDocument.Parse(line);
                     next = row;
-                    yield return (row - 1, document);
+                    yield return (row - 1, Contiguous(line, ref joined));
                 }
                 if (result.IsCompleted)
                 {
                     if (!buffer.IsEmpty && row++ >= next)
                     {
                         // The last row without a newline.
-                        var document = JsonDocument.Parse(buffer);
                         next = row;
-                        yield return (row - 1, document);
+                        yield return (row - 1, Contiguous(buffer, ref joined));
                     }
                     reader.AdvanceTo(buffer.End);
                     break;
@@ -156,6 +170,20 @@ public sealed class ShopifyBulkOperations(ShopifyAdminClient client, IOptions<Sh
                 yield break;
             }
         }
+    }
+
+    private static ReadOnlyMemory<byte> Contiguous(in ReadOnlySequence<byte> line, ref byte[] joined)
+    {
+        if (line.IsSingleSegment)
+        {
+            return line.First;
+        }
+        if (joined.Length < line.Length)
+        {
+            joined = new byte[Math.Max(line.Length, joined.Length * 2)];
+        }
+        line.CopyTo(joined);
+        return joined.AsMemory(0, (int)line.Length);
     }
 
     private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)

@@ -40,60 +40,21 @@ internal static class ShopifyGraphQlReader
     }
 
     /// <summary>An order's own fields, customer and (when the node has them inline) lines and refunds.</summary>
-    public static OrderBuilder ReadOrder(JsonElement node)
+    public static OrderBuilder ReadOrder(JsonElement node) => ReadNode(JsonMarshal.GetRawUtf8Value(node)).ToOrder();
+
+    public static ShopifyCustomerRecord ReadCustomer(JsonElement node) => ReadNode(JsonMarshal.GetRawUtf8Value(node)).ToCustomer();
+
+    /// <summary>One row of the orders bulk result (an order, a line, a refund's line or shipping line) from its UTF-8 JSON.</summary>
+    public static ShopifyOrderNode ReadOrderRow(ReadOnlySpan<byte> json) => ReadNode(json);
+
+    private static ShopifyOrderNode ReadNode(ReadOnlySpan<byte> json)
     {
-        var builder = new OrderBuilder
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            Order = new ShopifyOrderRecord
-            {
-                Id = ShopifyGid.Number(Text(node, "id")!),
-                Name = Text(node, "name") ?? "",
-                Email = Text(node, "email"),
-                CreatedAt = Instant(node, "createdAt") ?? throw new JsonException("An order without createdAt."),
-                UpdatedAt = Instant(node, "updatedAt") ?? Instant(node, "createdAt")!.Value,
-                CancelledAt = Instant(node, "cancelledAt"),
-                Test = node.TryGetProperty("test", out var test) && test.ValueKind == JsonValueKind.True,
-                SourceName = Text(node, "sourceName"),
-                Currency = Text(node, "currencyCode") ?? "USD",
-                FinancialStatus = Text(node, "displayFinancialStatus"),
-                DiscountCode = Text(node, "discountCode"),
-                TotalPrice = ShopMoney(node, "totalPriceSet"),
-                TotalDiscounts = ShopMoney(node, "totalDiscountsSet"),
-                TotalTax = ShopMoney(node, "totalTaxSet"),
-                TotalShipping = ShopMoney(node, "totalShippingPriceSet"),
-                Customer = node.TryGetProperty("customer", out var customer) && customer.ValueKind == JsonValueKind.Object ? ReadCustomer(customer) : null,
-            },
-        };
-        if (node.TryGetProperty("lineItems", out var lines))
-        {
-            foreach (var line in Nodes(lines))
-            {
-                builder.Order.Lines.Add(ReadLine(line));
-            }
+            throw new JsonException("A Shopify object is not a JSON object.");
         }
-        if (node.TryGetProperty("refunds", out var refunds) && refunds.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var refundNode in refunds.EnumerateArray())
-            {
-                var refund = ReadRefund(refundNode);
-                builder.Refunds[refund.Id] = refund;
-                if (refundNode.TryGetProperty("refundLineItems", out var refundLines))
-                {
-                    foreach (var refundLine in Nodes(refundLines))
-                    {
-                        AddRefundLine(refund, refundLine);
-                    }
-                }
-                if (refundNode.TryGetProperty("refundShippingLines", out var shippingLines))
-                {
-                    foreach (var shippingLine in Nodes(shippingLines))
-                    {
-                        AddRefundShipping(refund, shippingLine);
-                    }
-                }
-            }
-        }
-        return builder;
+        return ShopifyOrderNode.Read(ref reader);
     }
 
     /// <summary>Whether a page's node left lines, refund lines or shipping lines on a next page (then it is read again in bulk).</summary>
@@ -107,49 +68,6 @@ internal static class ShopifyGraphQlReader
             && refunds.EnumerateArray().Any(r => (r.TryGetProperty("refundLineItems", out var rl) && HasNextPage(rl))
                 || (r.TryGetProperty("refundShippingLines", out var rs) && HasNextPage(rs)));
     }
-
-    public static ShopifyLineRecord ReadLine(JsonElement node)
-    {
-        long? variantId = null;
-        decimal? unitCost = null;
-        if (node.TryGetProperty("variant", out var variant) && variant.ValueKind == JsonValueKind.Object)
-        {
-            variantId = Text(variant, "id") is { } gid ? ShopifyGid.Number(gid) : null;
-            unitCost = UnitCost(variant);
-        }
-        return new ShopifyLineRecord
-        {
-            Id = ShopifyGid.Number(Text(node, "id")!),
-            Title = Text(node, "name") ?? Text(node, "title") ?? "",
-            Sku = Text(node, "sku"),
-            Quantity = node.TryGetProperty("quantity", out var quantity) && quantity.TryGetInt32(out var q) ? q : 0,
-            UnitPrice = ShopMoney(node, "originalUnitPriceSet"),
-            Discount = ShopMoney(node, "totalDiscountSet"),
-            VariantId = variantId,
-            UnitCost = unitCost,
-        };
-    }
-
-    public static RefundBuilder ReadRefund(JsonElement node) =>
-        new(ShopifyGid.Number(Text(node, "id")!), Instant(node, "createdAt") ?? throw new JsonException("A refund without createdAt."),
-            ShopMoney(node, "totalRefundedSet"));
-
-    public static void AddRefundLine(RefundBuilder refund, JsonElement node) => refund.Tax += ShopMoney(node, "totalTaxSet");
-
-    public static void AddRefundShipping(RefundBuilder refund, JsonElement node)
-    {
-        refund.Shipping += ShopMoney(node, "subtotalAmountSet");
-        refund.Tax += ShopMoney(node, "taxAmountSet");
-    }
-
-    public static ShopifyCustomerRecord ReadCustomer(JsonElement node) => new()
-    {
-        Id = ShopifyGid.Number(Text(node, "id")!),
-        Email = Text(node, "email"),
-        FirstName = Text(node, "firstName"),
-        LastName = Text(node, "lastName"),
-        CreatedAt = Instant(node, "createdAt"),
-    };
 
     public static ShopifyProductRecord ReadProduct(JsonElement node)
     {
@@ -209,18 +127,6 @@ internal static class ShopifyGraphQlReader
         }
     }
 
-    /// <summary>The GID type of a row's <c>id</c> ("Order", "LineItem", "RefundLineItem"…).</summary>
-    public static string? GidType(string? gid)
-    {
-        const string prefix = "gid://shopify/";
-        if (gid is null || !gid.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-        var slash = gid.IndexOf('/', prefix.Length);
-        return slash < 0 ? null : gid[prefix.Length..slash];
-    }
-
     private static decimal? UnitCost(JsonElement variant) =>
         variant.TryGetProperty("inventoryItem", out var item) && item.ValueKind == JsonValueKind.Object
         && item.TryGetProperty("unitCost", out var cost) && cost.ValueKind == JsonValueKind.Object
@@ -229,19 +135,6 @@ internal static class ShopifyGraphQlReader
 
     public static string? Text(JsonElement node, string name) =>
         node.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static DateTimeOffset? Instant(JsonElement node, string name)
-    {
-        if (!node.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-        // Shopify writes UTC ("…Z"): read in place, without a string. Anything else goes through the lenient parser.
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        return raw.Length > 2 && raw[^2] == (byte)'Z' && value.TryGetDateTimeOffset(out var instant)
-            ? instant
-            : DateTimeOffset.Parse(value.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-    }
 
     /// <summary>Shopify's Decimal is a JSON string; a number is accepted too.</summary>
     private static decimal? Decimal(JsonElement node, string name)
@@ -260,10 +153,4 @@ internal static class ShopifyGraphQlReader
             _ => null,
         };
     }
-
-    private static decimal ShopMoney(JsonElement node, string name) =>
-        node.TryGetProperty(name, out var bag) && bag.ValueKind == JsonValueKind.Object
-        && bag.TryGetProperty("shopMoney", out var money) && money.ValueKind == JsonValueKind.Object
-            ? Decimal(money, "amount") ?? 0m
-            : 0m;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
@@ -131,8 +132,8 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
     /// its refunds' lines with <c>__parentId</c> = the refund. Orders are written in batches at an order row's boundary
     /// (Shopify writes children after their parent, so every order before it is whole); a child whose parent was already
     /// handed on is noted and its order read again at the end, because Shopify does not promise that order. Reading and
-    /// parsing and preparing the next batch (its rows, local dates and customers: CPU only) overlaps writing the last one (one
-    /// batch ahead at most).
+    /// parsing the next batch and preparing the one before it (its rows, local dates and customers: CPU only) overlap writing
+    /// the last one, each on its own thread (one batch ahead at most at each step).
     /// </summary>
     protected async Task ReadOrdersAsync(ShopifyBulkRead read, CancellationToken cancellationToken)
     {
@@ -144,67 +145,85 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
         await Orders.PreloadAsync(cancellationToken);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var batches = Channel.CreateBounded<OrderBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var reader = Task.Run(() => ProduceOrderBatchesAsync(status.Url, read.RowsDone, batches.Writer, stop.Token), stop.Token);
+        var parsed = Channel.CreateBounded<ParsedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var prepared = Channel.CreateBounded<OrderBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var reader = Task.Run(() => ProduceOrderBatchesAsync(status.Url, read.RowsDone, parsed.Writer, stop.Token), stop.Token);
+        var preparer = Task.Run(() => PrepareOrderBatchesAsync(parsed.Reader, prepared.Writer, stop.Token), stop.Token);
         try
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var batch in prepared.Reader.ReadAllAsync(cancellationToken))
             {
                 await WriteOrdersAsync(read, batch, cancellationToken);
             }
-            await reader;
+            await Task.WhenAll(reader, preparer);
         }
         finally
         {
-            // Stops the reader when the writing failed; its own failure, if any, already came through the channel.
+            // Stops the reader and the preparer when the writing failed; their own failures, if any, already came through
+            // the channels.
             await stop.CancelAsync();
-            await reader.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+            await Task.WhenAll(reader, preparer).ContinueWith(static t => t.Exception, TaskScheduler.Default);
         }
         await RefetchOrdersAsync(read, cancellationToken);
     }
 
-    private async Task ProduceOrderBatchesAsync(string? url, long skip, ChannelWriter<OrderBatch> batches, CancellationToken cancellationToken)
+    /// <summary>Orders read whole from a bulk result, not yet prepared, with the result rows they account for.</summary>
+    private sealed record ParsedBatch(List<ShopifyGraphQlReader.OrderBuilder> Orders, long RowsDone, Stragglers Stragglers);
+
+    /// <summary>The middle of the pipeline: prepares each parsed batch (CPU only) on its own thread, one batch ahead of the writer.</summary>
+    private async Task PrepareOrderBatchesAsync(ChannelReader<ParsedBatch> parsed, ChannelWriter<OrderBatch> prepared, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var batch in parsed.ReadAllAsync(cancellationToken))
+            {
+                await prepared.WriteAsync(new OrderBatch(Prepared(batch.Orders), batch.RowsDone, batch.Stragglers), cancellationToken);
+            }
+            prepared.Complete();
+        }
+        catch (Exception e)
+        {
+            prepared.Complete(e);
+            throw;
+        }
+    }
+
+    private async Task ProduceOrderBatchesAsync(string? url, long skip, ChannelWriter<ParsedBatch> batches, CancellationToken cancellationToken)
     {
         try
         {
             var pending = new List<ShopifyGraphQlReader.OrderBuilder>(Options.BatchSize);
-            var parents = new Dictionary<string, ShopifyGraphQlReader.OrderBuilder>(StringComparer.Ordinal);
-            var refundOwners = new Dictionary<string, long>(StringComparer.Ordinal);
+            var parents = new Dictionary<(ShopifyGidKind, long), ShopifyGraphQlReader.OrderBuilder>();
+            var refundOwners = new Dictionary<long, long>();
             var stragglers = new Stragglers();
             var rowsDone = skip;
-            await foreach (var (row, document) in Bulk.ReadAsync(url, skip, cancellationToken))
+            await foreach (var (row, line) in Bulk.ReadLinesAsync(url, skip, cancellationToken))
             {
-                using (document)
+                var node = ShopifyGraphQlReader.ReadOrderRow(line.Span);
+                if (!node.HasParent)
                 {
-                    var element = document.RootElement;
-                    var parent = ShopifyGraphQlReader.Text(element, "__parentId");
-                    if (parent is null)
+                    if (pending.Count >= Options.BatchSize)
                     {
-                        if (pending.Count >= Options.BatchSize)
-                        {
-                            await batches.WriteAsync(new OrderBatch(Prepared(pending), row, stragglers), cancellationToken);
-                            pending.Clear();
-                            parents.Clear();
-                            stragglers = new Stragglers();
-                        }
-                        var order = ShopifyGraphQlReader.ReadOrder(element);
-                        pending.Add(order);
-                        parents[ShopifyGid.Of("Order", order.Order.Id)] = order;
-                        foreach (var refundId in order.Refunds.Keys)
-                        {
-                            var refundGid = ShopifyGid.Of("Refund", refundId);
-                            parents[refundGid] = order;
-                            refundOwners[refundGid] = order.Order.Id;
-                        }
+                        await batches.WriteAsync(new ParsedBatch(pending, row, stragglers), cancellationToken);
+                        pending = new List<ShopifyGraphQlReader.OrderBuilder>(Options.BatchSize);
+                        parents.Clear();
+                        stragglers = new Stragglers();
                     }
-                    else
+                    var order = node.ToOrder();
+                    pending.Add(order);
+                    AddParents(parents, order);
+                    foreach (var refundId in order.Refunds.Keys)
                     {
-                        AttachOrderChild(stragglers, parents, refundOwners, parent, element);
+                        refundOwners[refundId] = order.Order.Id;
                     }
-                    rowsDone = row + 1;
                 }
+                else
+                {
+                    AttachOrderChild(stragglers, parents, refundOwners, node);
+                }
+                rowsDone = row + 1;
             }
-            await batches.WriteAsync(new OrderBatch(Prepared(pending), rowsDone, stragglers), cancellationToken);
+            await batches.WriteAsync(new ParsedBatch(pending, rowsDone, stragglers), cancellationToken);
             batches.Complete();
         }
         catch (Exception e)
@@ -217,31 +236,41 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
     private List<OrderWriter.PreparedOrder> Prepared(List<ShopifyGraphQlReader.OrderBuilder> orders) =>
         Orders.PrepareLatest(ShopifyOrderRecord.ToIncoming(orders.Select(b => b.Build())));
 
-    private static void AttachOrderChild(Stragglers stragglers, Dictionary<string, ShopifyGraphQlReader.OrderBuilder> parents,
-        Dictionary<string, long> refundOwners, string parent, JsonElement element)
+    /// <summary>An order is the parent of its lines, and each of its refunds of the refund's lines and shipping lines.</summary>
+    private static void AddParents(Dictionary<(ShopifyGidKind, long), ShopifyGraphQlReader.OrderBuilder> parents, ShopifyGraphQlReader.OrderBuilder order)
     {
-        var type = ShopifyGraphQlReader.GidType(ShopifyGraphQlReader.Text(element, "id"));
-        if (parents.TryGetValue(parent, out var owner))
+        parents[(ShopifyGidKind.Order, order.Order.Id)] = order;
+        foreach (var refundId in order.Refunds.Keys)
         {
-            switch (type)
+            parents[(ShopifyGidKind.Refund, refundId)] = order;
+        }
+    }
+
+    private static void AttachOrderChild(Stragglers stragglers, Dictionary<(ShopifyGidKind, long), ShopifyGraphQlReader.OrderBuilder> parents,
+        Dictionary<long, long> refundOwners, ShopifyOrderNode child)
+    {
+        var parentId = child.ParentId ?? throw new FormatException("A bulk result row's __parentId is not a Shopify GID.");
+        if (parents.TryGetValue((child.ParentKind, parentId), out var owner))
+        {
+            switch (child.Kind)
             {
-                case "LineItem":
-                    owner.Order.Lines.Add(ShopifyGraphQlReader.ReadLine(element));
+                case ShopifyGidKind.LineItem:
+                    owner.Order.Lines.Add(child.ToLine());
                     break;
-                case "RefundLineItem":
-                    ShopifyGraphQlReader.AddRefundLine(owner.Refunds[ShopifyGid.Number(parent)], element);
+                case ShopifyGidKind.RefundLineItem when owner.Refunds.TryGetValue(parentId, out var refund):
+                    child.AddRefundLineTo(refund);
                     break;
-                case "RefundShippingLine":
-                    ShopifyGraphQlReader.AddRefundShipping(owner.Refunds[ShopifyGid.Number(parent)], element);
+                case ShopifyGidKind.RefundShippingLine when owner.Refunds.TryGetValue(parentId, out var refund):
+                    child.AddRefundShippingTo(refund);
                     break;
             }
             return;
         }
-        if (ShopifyGraphQlReader.GidType(parent) == "Order")
+        if (child.ParentKind == ShopifyGidKind.Order)
         {
-            stragglers.OrderIds.Add(ShopifyGid.Number(parent));
+            stragglers.OrderIds.Add(parentId);
         }
-        else if (refundOwners.TryGetValue(parent, out var orderId))
+        else if (child.ParentKind == ShopifyGidKind.Refund && refundOwners.TryGetValue(parentId, out var orderId))
         {
             stragglers.OrderIds.Add(orderId);
         }
@@ -285,19 +314,15 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
         {
             var rows = await ReadWholeAsync(ShopifyQueries.BulkOrders(search), cancellationToken);
             var builders = rows.Roots.Select(ShopifyGraphQlReader.ReadOrder).ToList();
-            var parents = new Dictionary<string, ShopifyGraphQlReader.OrderBuilder>(StringComparer.Ordinal);
+            var parents = new Dictionary<(ShopifyGidKind, long), ShopifyGraphQlReader.OrderBuilder>();
             foreach (var builder in builders)
             {
-                parents[ShopifyGid.Of("Order", builder.Order.Id)] = builder;
-                foreach (var refundId in builder.Refunds.Keys)
-                {
-                    parents[ShopifyGid.Of("Refund", refundId)] = builder;
-                }
+                AddParents(parents, builder);
             }
             var ignored = new Stragglers();
-            foreach (var (parent, child) in rows.Children)
+            foreach (var (_, child) in rows.Children)
             {
-                AttachOrderChild(ignored, parents, [], parent, child);
+                AttachOrderChild(ignored, parents, [], ShopifyGraphQlReader.ReadOrderRow(JsonMarshal.GetRawUtf8Value(child)));
             }
             await InTransactionAsync(async () =>
             {

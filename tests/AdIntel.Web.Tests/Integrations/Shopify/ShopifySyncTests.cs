@@ -86,6 +86,39 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         AssertSameTotals(store.Catalog.Totals(), await harness.StoredTotalsAsync(store.StoreId));
     }
 
+    [Theory, MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task Text_that_Shopify_escapes_arrives_as_the_merchant_wrote_it_by_bulk_and_by_page(string provider)
+    {
+        await using var harness = await ShopifySyncHarness.StartAsync(fixture, provider);
+        var store = await harness.ConnectStoreAsync(orders: 30);
+        var variant = store.Catalog.Variants.Values.First();
+        // JSON writers escape quotes, '+', '<', '&' and non-ASCII letters (\u0022, \u002B, \u00E9…).
+        const string email = "ana+promo@example.com";
+        const string title = "Caf\u00e9 \"Deluxe\" <b>Gr\u00f6\u00dfe</b> & \u65e5\u672c";
+        FakeOrder Unusual()
+        {
+            var order = store.Catalog.AddOrder(variant.Id, quantity: 1, DateTimeOffset.UtcNow);
+            order.Email = email;
+            var line = order.Lines[0];
+            order.Lines[0] = new FakeLineItem { Id = line.Id, Variant = line.Variant, Sku = "SKU-\"1\"", Name = title, Quantity = line.Quantity, Price = line.Price };
+            return order;
+        }
+        var byBulk = Unusual();
+        await harness.SyncAsync(store.StoreId, SyncMode.Backfill);
+        var byPage = Unusual();
+        await harness.SyncAsync(store.StoreId, SyncMode.Auto);
+
+        foreach (var sent in new[] { byBulk, byPage })
+        {
+            var stored = await harness.App.WithDbAsync(store.StoreId, async db =>
+            {
+                var order = await db.Orders.AsNoTracking().SingleAsync(o => o.ExternalId == sent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return (order.Email, Line: await db.OrderLines.AsNoTracking().SingleAsync(l => l.OrderId == order.Id));
+            });
+            Assert.Equal((email, title, "SKU-\"1\"", variant.Price), (stored.Email, stored.Line.Title, stored.Line.Sku, stored.Line.UnitPrice));
+        }
+    }
+
     [Fact]
     public async Task Incremental_sync_pages_through_changes_without_ever_calling_into_an_empty_bucket()
     {
