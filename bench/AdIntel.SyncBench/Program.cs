@@ -57,7 +57,7 @@ var cpuAtOrdersDownload = Task.Run(async () =>
         }
         if (downloading || syncDone.IsCancellationRequested)
         {
-            return (App: Process.GetCurrentProcess().TotalProcessorTime, Server: await database.ServerCpuSecondsAsync());
+            return (App: Process.GetCurrentProcess().TotalProcessorTime, Server: await database.ServerCpuSecondsAsync(), Gc: GcFigures.Now());
         }
         await Task.Delay(20);
     }
@@ -66,9 +66,9 @@ var syncWatch = Stopwatch.StartNew();
 var runId = await app.Services.GetRequiredService<IntegrationSyncRunner>().RunAsync(storeId, IntegrationProviders.Shopify, SyncMode.Backfill, CancellationToken.None);
 syncWatch.Stop();
 var syncEnded = DateTimeOffset.UtcNow;
-var (appCpuEnd, serverCpuEnd) = (Process.GetCurrentProcess().TotalProcessorTime, await database.ServerCpuSecondsAsync());
+var (appCpuEnd, serverCpuEnd, gcEnd) = (Process.GetCurrentProcess().TotalProcessorTime, await database.ServerCpuSecondsAsync(), GcFigures.Now());
 await syncDone.CancelAsync();
-var (appCpuStart, serverCpuStart) = await cpuAtOrdersDownload;
+var (appCpuStart, serverCpuStart, gcStart) = await cpuAtOrdersDownload;
 
 var operations = fake.Shopify.Admin.BulkOperations.Values.Where(o => o.Shop == shop).ToList();
 var ordersOperation = operations.Single(o => o.Query.Contains("orders", StringComparison.Ordinal));
@@ -105,6 +105,7 @@ Console.WriteLine($"  baseline: download + parse every row of the orders JSONL: 
 Console.WriteLine($"  orders JSONL → {database.Label} (download, parse, upsert, checkpoints, facts rebuild): {ingest:F2} s = {orders / ingest:N0} orders/s (target ≥ 20,000); ratio to baseline {ingest / parseWatch.Elapsed.TotalSeconds:F1}");
 Console.WriteLine($"  CPU over those {ingest:F2} s: this process (app and fake) {(appCpuEnd - appCpuStart).TotalSeconds:F2} s"
     + (serverCpuEnd - serverCpuStart is { } server ? $", the PostgreSQL server {server:F2} s" : ""));
+Console.WriteLine($"  garbage collections over those {ingest:F2} s: {gcEnd - gcStart}");
 Console.WriteLine($"  whole backfill (run {run.Status}; products, customers, orders, waiting for the fake to write its files: {string.Join(" + ", operations.Select(o => o.GenerationTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s"))}): {endToEnd:F2} s = {orders / endToEnd:N0} orders/s");
 Console.WriteLine($"Load average at end: {LoadAverage()}");
 
@@ -172,3 +173,4 @@ internal sealed class SyncBenchApp(string directory, BenchDatabase database, Fak
         return store.Id;
     }
 }
+

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace AdIntel.Web.Integrations.Shopify.Sync;
@@ -19,7 +20,9 @@ internal enum ShopifyGidKind
 /// One object of the orders query (an order, a line, a refund, a refund's line or shipping line, a customer, a variant)
 /// read in a single pass over its UTF-8 JSON, without a document or a string per field: a bulk result has a row per
 /// object and 100,000 orders make 360,000 rows. Every kind's fields land here; its id's GID type says which it is. Text
-/// is read as by <see cref="ShopifyGraphQlReader.Text"/>: a value of another JSON type counts as absent.
+/// is read as by <see cref="ShopifyGraphQlReader.Text"/>: a value of another JSON type counts as absent. Its methods are
+/// compiled optimised at once: a backfill is over before tiered compilation would promote them, and unoptimised code over
+/// <see cref="Utf8JsonReader"/> was most of a backfill's parsing time.
 /// </summary>
 internal sealed class ShopifyOrderNode
 {
@@ -49,6 +52,7 @@ internal sealed class ShopifyOrderNode
     private long? OptionalId => _id ?? (_badId is null ? null : Id);
 
     /// <summary>Reads the object the reader is on (its <see cref="JsonTokenType.StartObject"/>), up to its end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ShopifyOrderNode Read(ref Utf8JsonReader reader)
     {
         var node = new ShopifyOrderNode();
@@ -61,6 +65,7 @@ internal sealed class ShopifyOrderNode
         return node;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadField(ReadOnlySpan<byte> name, ref Utf8JsonReader reader)
     {
         switch (name.Length)
@@ -174,6 +179,7 @@ internal sealed class ShopifyOrderNode
     }
 
     /// <summary>An order's own fields, customer and (when the node has them inline) lines and refunds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ShopifyGraphQlReader.OrderBuilder ToOrder()
     {
         var createdAt = _createdAt ?? throw new JsonException("An order without createdAt.");
@@ -225,6 +231,7 @@ internal sealed class ShopifyOrderNode
         return builder;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ShopifyLineRecord ToLine() => new()
     {
         Id = Id,
@@ -237,24 +244,29 @@ internal sealed class ShopifyOrderNode
         UnitCost = _variant?._unitCost,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ShopifyCustomerRecord ToCustomer() => new()
     {
         Id = Id, Email = _email, FirstName = _firstName, LastName = _lastName, CreatedAt = _createdAt,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ShopifyGraphQlReader.RefundBuilder ToRefund() =>
         new(Id, _createdAt ?? throw new JsonException("A refund without createdAt."), _totalRefunded);
 
     /// <summary>A refund line adds its taxes to the refund's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRefundLineTo(ShopifyGraphQlReader.RefundBuilder refund) => refund.Tax += _totalTax;
 
     /// <summary>A refund's shipping line adds its subtotal to the refund's shipping and its tax to the refund's taxes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRefundShippingTo(ShopifyGraphQlReader.RefundBuilder refund)
     {
         refund.Shipping += _subtotalAmount;
         refund.Tax += _taxAmount;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ShopifyOrderNode? Child(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -265,6 +277,7 @@ internal sealed class ShopifyOrderNode
         return Read(ref reader);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<ShopifyOrderNode>? Children(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -284,6 +297,7 @@ internal sealed class ShopifyOrderNode
     }
 
     /// <summary>A connection's nodes, whether asked as <c>nodes</c> or <c>edges { node }</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<ShopifyOrderNode>? Connection(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -313,6 +327,7 @@ internal sealed class ShopifyOrderNode
         return nodes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<ShopifyOrderNode>? Edges(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -345,8 +360,10 @@ internal sealed class ShopifyOrderNode
         return nodes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? Text(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipToNull(ref reader);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? SkipToNull(ref Utf8JsonReader reader)
     {
         reader.Skip();
@@ -354,6 +371,7 @@ internal sealed class ShopifyOrderNode
     }
 
     /// <summary>A GID's type and number, read in place; the number is null (and the text kept for the error) when it is not one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (ShopifyGidKind Kind, long? Number, string? Bad) Gid(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
@@ -369,6 +387,7 @@ internal sealed class ShopifyOrderNode
         return Gid(reader.ValueSpan, null);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (ShopifyGidKind Kind, long? Number, string? Bad) Gid(ReadOnlySpan<byte> gid, string? text)
     {
         var kind = ShopifyGidKind.Other;
@@ -390,6 +409,7 @@ internal sealed class ShopifyOrderNode
             : (kind, null, text ?? System.Text.Encoding.UTF8.GetString(gid));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ShopifyGidKind KindOf(ReadOnlySpan<byte> type) => type switch
     {
         _ when type.SequenceEqual("Order"u8) => ShopifyGidKind.Order,
@@ -400,6 +420,7 @@ internal sealed class ShopifyOrderNode
         _ => ShopifyGidKind.Other,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DateTimeOffset? Instant(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
@@ -418,6 +439,7 @@ internal sealed class ShopifyOrderNode
     /// Shopify's Decimal is a JSON string; a number is accepted too. Then past the rest of the <paramref name="leave"/>
     /// objects that hold it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static decimal? Decimal(ref Utf8JsonReader reader, int leave)
     {
         decimal? value = reader.TokenType switch
@@ -436,15 +458,18 @@ internal sealed class ShopifyOrderNode
     }
 
     /// <summary><c>{ shopMoney { amount } }</c>: the amount in the shop's currency; absent money counts 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static decimal ShopMoney(ref Utf8JsonReader reader) => Nested(ref reader, "shopMoney"u8, "amount"u8) ? Decimal(ref reader, leave: 2) ?? 0m : 0m;
 
     /// <summary><c>inventoryItem { unitCost { amount } }</c>: null when the merchant entered no cost.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static decimal? UnitCost(ref Utf8JsonReader reader) => Nested(ref reader, "unitCost"u8, "amount"u8) ? Decimal(ref reader, leave: 2) : null;
 
     /// <summary>
     /// Moves into the object the reader is on, to <paramref name="outer"/>'s value and in it to <paramref name="inner"/>'s
     /// value. False when either is missing or not an object (the reader is then past the whole value).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Nested(ref Utf8JsonReader reader, ReadOnlySpan<byte> outer, ReadOnlySpan<byte> inner)
     {
         if (!Enter(ref reader, outer))
@@ -460,6 +485,7 @@ internal sealed class ShopifyOrderNode
     }
 
     /// <summary>Moves from an object's start to the value of <paramref name="property"/>; false (past the object) without it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Enter(ref Utf8JsonReader reader, ReadOnlySpan<byte> property)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -481,6 +507,7 @@ internal sealed class ShopifyOrderNode
     }
 
     /// <summary>From a property's value, past the rest of the object that holds it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Leave(ref Utf8JsonReader reader)
     {
         reader.Skip();
