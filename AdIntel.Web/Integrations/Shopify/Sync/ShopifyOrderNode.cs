@@ -41,15 +41,13 @@ internal sealed class ShopifyOrderNode
     private bool _test;
     private int _quantity;
     private decimal _totalPrice, _totalDiscounts, _totalTax, _totalShipping, _totalRefunded, _unitPrice, _discount, _subtotalAmount, _taxAmount;
-    private decimal? _unitCost;
-    private ShopifyOrderNode? _customer, _variant;
+    private decimal? _variantUnitCost;
+    private long? _variantId;
+    private ShopifyOrderNode? _customer;
     private List<ShopifyOrderNode>? _lines, _refunds, _refundLines, _refundShippingLines;
 
     /// <summary>The number in the object's GID.</summary>
     public long Id => _id ?? throw new FormatException(_badId is null ? "A Shopify object without an id." : $"“{_badId}” is not a Shopify GID.");
-
-    /// <summary>The number in the object's GID, null without an id.</summary>
-    private long? OptionalId => _id ?? (_badId is null ? null : Id);
 
     /// <summary>Reads the object the reader is on (its <see cref="JsonTokenType.StartObject"/>), up to its end.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -90,7 +88,7 @@ internal sealed class ShopifyOrderNode
                 _title = Text(ref reader);
                 return;
             case 7 when name.SequenceEqual("variant"u8):
-                _variant = Child(ref reader);
+                (_variantId, _variantUnitCost) = Variant(ref reader);
                 return;
             case 7 when name.SequenceEqual("refunds"u8):
                 _refunds = Children(ref reader);
@@ -141,9 +139,6 @@ internal sealed class ShopifyOrderNode
                 return;
             case 13 when name.SequenceEqual("totalPriceSet"u8):
                 _totalPrice = ShopMoney(ref reader);
-                return;
-            case 13 when name.SequenceEqual("inventoryItem"u8):
-                _unitCost = UnitCost(ref reader);
                 return;
             case 15 when name.SequenceEqual("refundLineItems"u8):
                 _refundLines = Connection(ref reader);
@@ -240,8 +235,8 @@ internal sealed class ShopifyOrderNode
         Quantity = _quantity,
         UnitPrice = _unitPrice,
         Discount = _discount,
-        VariantId = _variant?.OptionalId,
-        UnitCost = _variant?._unitCost,
+        VariantId = _variantId,
+        UnitCost = _variantUnitCost,
     };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -275,6 +270,38 @@ internal sealed class ShopifyOrderNode
             return null;
         }
         return Read(ref reader);
+    }
+
+    /// <summary>A line's <c>variant { id inventoryItem { unitCost { amount } } }</c>, read in place (a line has one, or null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (long? Id, decimal? UnitCost) Variant(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return (null, null);
+        }
+        (long? Id, decimal? UnitCost) variant = (null, null);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isId = reader.ValueTextEquals("id"u8);
+            var isItem = !isId && reader.ValueTextEquals("inventoryItem"u8);
+            reader.Read();
+            if (isId)
+            {
+                var (_, number, bad) = Gid(ref reader);
+                variant.Id = number ?? (bad is null ? null : throw new FormatException($"“{bad}” is not a Shopify GID."));
+            }
+            else if (isItem)
+            {
+                variant.UnitCost = UnitCost(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        return variant;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
