@@ -68,7 +68,10 @@ public static class HostComposition
             options.Conventions.AllowAnonymousToFolder("/Account");
             // Role per screen (page model attributes may ask for more): uploads change the store's data.
             options.Conventions.AuthorizeFolder("/Imports", Policies.Marketer);
-        }).AddMvcOptions(options => options.ModelBinderProviders.Insert(0, new CheckboxBinderProvider()));
+        }).AddMvcOptions(options => options.ModelBinderProviders.Insert(0, new CheckboxBinderProvider()))
+            // No controllers: their discovery would load every type of the app to look for them.
+            .ConfigureApplicationPartManager(parts => parts.FeatureProviders.Remove(
+                parts.FeatureProviders.OfType<Microsoft.AspNetCore.Mvc.Controllers.ControllerFeatureProvider>().Single()));
         var embeddedInShopify = string.Equals(builder.Configuration["Auth:Mode"], "Shopify", StringComparison.OrdinalIgnoreCase)
             && !(builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing"));
         builder.Services.AddAntiforgery(o =>

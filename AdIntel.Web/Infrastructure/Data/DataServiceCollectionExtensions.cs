@@ -1,6 +1,7 @@
 using AdIntel.Web.Infrastructure.Options;
 using AdIntel.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace AdIntel.Web.Infrastructure.Data;
 
@@ -21,12 +22,12 @@ public static class DataServiceCollectionExtensions
         if (database.IsPostgres)
         {
             builder.Services.AddDbContext<PostgresAdIntelDbContext>(o => o.UseNpgsql(connectionString,
-                npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
+                npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")).WithListedMigrations());
             builder.Services.AddScoped<AdIntelDbContext>(sp => sp.GetRequiredService<PostgresAdIntelDbContext>());
         }
         else
         {
-            builder.Services.AddDbContext<SqliteAdIntelDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings()));
+            builder.Services.AddDbContext<SqliteAdIntelDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings()).WithListedMigrations());
             builder.Services.AddScoped<AdIntelDbContext>(sp => sp.GetRequiredService<SqliteAdIntelDbContext>());
         }
         return builder;
@@ -57,5 +58,12 @@ public static class DataServiceCollectionExtensions
     {
         var parent = Directory.GetParent(contentRoot)?.FullName;
         return parent is not null && File.Exists(Path.Combine(parent, "AdIntel.sln")) ? parent : contentRoot;
+    }
+
+    /// <summary>Migrations found without loading every type of the app (<see cref="ListedMigrationsAssembly"/>).</summary>
+    public static TBuilder WithListedMigrations<TBuilder>(this TBuilder options) where TBuilder : DbContextOptionsBuilder
+    {
+        options.ReplaceService<IMigrationsAssembly, ListedMigrationsAssembly>();
+        return options;
     }
 }

@@ -2,6 +2,8 @@ using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using AdIntel.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace AdIntel.Web.Tests.Infrastructure;
 
@@ -32,6 +34,34 @@ public sealed class ModelSnapshotTests
 
         Assert.False(db.Database.HasPendingModelChanges(), "The PostgreSQL model differs from its latest migration snapshot.");
         AssertStoreConventions(db);
+    }
+
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public void The_app_applies_the_migrations_and_snapshot_that_EF_Core_finds_by_loading_every_type(string provider)
+    {
+        // Neither context connects: the lookup only reads the assembly.
+        using var scanning = Context(provider, listed: false);
+        using var listing = Context(provider, listed: true);
+        var everyType = scanning.GetService<IMigrationsAssembly>();
+        var listed = listing.GetService<IMigrationsAssembly>();
+
+        Assert.IsType<ListedMigrationsAssembly>(listed);
+        Assert.True(everyType.Migrations.Count > 1);
+        Assert.Equal(everyType.Migrations.ToList(), listed.Migrations.ToList());
+        Assert.Equal(everyType.ModelSnapshot!.GetType(), listed.ModelSnapshot!.GetType());
+    }
+
+    private static AdIntelDbContext Context(string provider, bool listed)
+    {
+        if (provider == "Sqlite")
+        {
+            var sqlite = new DbContextOptionsBuilder<SqliteAdIntelDbContext>().UseSqlite("Data Source=:memory:");
+            return new SqliteAdIntelDbContext(listed ? DataServiceCollectionExtensions.WithListedMigrations(sqlite).Options : sqlite.Options, new StoreContext());
+        }
+        var postgres = new DbContextOptionsBuilder<PostgresAdIntelDbContext>().UseNpgsql("Host=127.0.0.1;Database=unused");
+        return new PostgresAdIntelDbContext(listed ? DataServiceCollectionExtensions.WithListedMigrations(postgres).Options : postgres.Options, new StoreContext());
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AdIntel.Web.Metrics;
 
 namespace AdIntel.Web.Tests.Metrics;
@@ -44,5 +45,46 @@ public sealed class MetricFormatterTests
     public void MoneyCompact_abbreviates_thousands_and_millions(double value, string expected)
     {
         Assert.Equal(expected, new MetricFormatter("USD").MoneyCompact((decimal)value));
+    }
+    [Fact]
+    public void Every_currency_gets_the_symbol_and_decimals_of_an_English_culture_using_it_else_of_any_culture_using_it()
+    {
+        var cultures = CultureInfo.GetCultures(CultureTypes.SpecificCultures);
+        var regions = cultures.Select(c => (Culture: c, Currency: Region(c)?.ISOCurrencySymbol)).Where(r => r.Currency is not null).ToList();
+
+        foreach (var currency in regions.Select(r => r.Currency!).Distinct())
+        {
+            var users = regions.Where(r => r.Currency == currency).Select(r => r.Culture).ToList();
+            var owner = users.FirstOrDefault(c => c.TwoLetterISOLanguageName == "en") ?? users[0];
+            var expected = 1234m.ToString("C", Format(owner.NumberFormat));
+
+            Assert.Equal(expected, new MetricFormatter(currency).Money(1234m));
+        }
+    }
+
+    [Fact]
+    public void A_currency_no_culture_uses_is_shown_by_its_code()
+    {
+        Assert.Equal("XYZ 5.00", new MetricFormatter("XYZ").Money(5m));
+    }
+
+    private static RegionInfo? Region(CultureInfo culture)
+    {
+        try
+        {
+            return new RegionInfo(culture.Name);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static NumberFormatInfo Format(NumberFormatInfo owner)
+    {
+        var format = (NumberFormatInfo)CultureInfo.GetCultureInfo("en-US").NumberFormat.Clone();
+        format.CurrencySymbol = owner.CurrencySymbol;
+        format.CurrencyDecimalDigits = owner.CurrencyDecimalDigits;
+        return format;
     }
 }
