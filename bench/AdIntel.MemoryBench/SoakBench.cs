@@ -76,6 +76,9 @@ internal static partial class SoakBench
             ["ConnectionStrings__AdIntel"] = database.ConnectionString,
             ["Demo__Enabled"] = "true",
             ["Auth__Mode"] = "Demo",
+            // Every client is the one demo user: at this rate they would share, and exceed, one person's API allowance
+            // (Security:ApiPermitsPerMinute, per instance), and the soak would measure 429s instead of the app.
+            ["Security__ApiPermitsPerMinute"] = "100000",
         };
         await using var first = AppProcess.Start("instance-a", appDll, settings, workDirectory);
         await using var second = AppProcess.Start("instance-b", appDll, settings, workDirectory);
