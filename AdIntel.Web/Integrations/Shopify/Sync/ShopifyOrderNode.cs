@@ -17,9 +17,9 @@ internal enum ShopifyGidKind
 }
 
 /// <summary>
-/// One object of the orders query (an order, a line, a refund, a refund's line or shipping line, a customer, a variant)
-/// read in a single pass over its UTF-8 JSON, without a document or a string per field: a bulk result has a row per
-/// object and 100,000 orders make 360,000 rows. Every kind's fields land here; its id's GID type says which it is. Text
+/// One object of the orders query (an order, a line, a refund, a refund's line or shipping line, a customer) read in a
+/// single pass over its UTF-8 JSON, without a document or a string per field (a line's variant is two of its fields): a
+/// bulk result has a row per object and 100,000 orders make 360,000 rows. Every kind's fields land here; its id's GID type says which it is. Text
 /// is read as by <see cref="ShopifyGraphQlReader.Text"/>: a value of another JSON type counts as absent. Its methods are
 /// compiled optimised at once: a backfill is over before tiered compilation would promote them, and unoptimised code over
 /// <see cref="Utf8JsonReader"/> was most of a backfill's parsing time.
