@@ -44,17 +44,35 @@ internal static class ShopifyGraphQlReader
 
     public static ShopifyCustomerRecord ReadCustomer(JsonElement node) => ReadNode(JsonMarshal.GetRawUtf8Value(node)).ToCustomer();
 
-    /// <summary>One row of the orders bulk result (an order, a line, a refund's line or shipping line) from its UTF-8 JSON.</summary>
-    public static ShopifyOrderNode ReadOrderRow(ReadOnlySpan<byte> json) => ReadNode(json);
+    /// <summary>
+    /// One row of the orders bulk result (an order, a line, a refund's line or shipping line) from its UTF-8 JSON, into
+    /// <paramref name="node"/> when given (a reused node: what it held before is forgotten).
+    /// </summary>
+    public static ShopifyOrderNode ReadOrderRow(ReadOnlySpan<byte> json, ShopifyOrderNode? node = null)
+    {
+        var reader = Start(json);
+        if (node is null)
+        {
+            return ShopifyOrderNode.Read(ref reader);
+        }
+        node.ReadAgain(ref reader);
+        return node;
+    }
 
     private static ShopifyOrderNode ReadNode(ReadOnlySpan<byte> json)
+    {
+        var reader = Start(json);
+        return ShopifyOrderNode.Read(ref reader);
+    }
+
+    private static Utf8JsonReader Start(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new JsonException("A Shopify object is not a JSON object.");
         }
-        return ShopifyOrderNode.Read(ref reader);
+        return reader;
     }
 
     /// <summary>Whether a page's node left lines, refund lines or shipping lines on a next page (then it is read again in bulk).</summary>

@@ -197,9 +197,10 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
             var refundOwners = new Dictionary<long, long>();
             var stragglers = new Stragglers();
             var rowsDone = skip;
+            var node = new ShopifyOrderNode();
             await foreach (var (row, line) in Bulk.ReadLinesAsync(url, skip, cancellationToken))
             {
-                var node = ShopifyGraphQlReader.ReadOrderRow(line.Span);
+                ShopifyGraphQlReader.ReadOrderRow(line.Span, node);
                 if (!node.HasParent)
                 {
                     if (pending.Count >= Options.BatchSize)

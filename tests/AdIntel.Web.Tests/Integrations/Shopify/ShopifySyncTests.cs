@@ -55,6 +55,19 @@ public sealed class ShopifySyncTests(AppFixture fixture)
         Assert.Equal(sales.Count, facts.Sum(f => f.Orders));
         Assert.Equal(sales.Sum(o => o.TotalPrice), facts.Sum(f => f.OrderTotals));
         Assert.Equal(0, harness.Admin.ThrottledCalls);
+        // Order by order, the fields that some orders have and others lack.
+        var stored = await harness.App.WithDbAsync(store.StoreId, db => db.Orders.AsNoTracking()
+            .Select(o => new { o.ExternalId, o.Email, o.DiscountCode, Cancelled = o.CancelledAtUtc != null, o.IsTest, o.SourceName, HasCustomer = o.CustomerId != null })
+            .ToListAsync());
+        var expectedOrders = store.Catalog.Orders.Select(o => new
+        {
+            ExternalId = o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Email = o.Email?.ToLowerInvariant(), o.DiscountCode,
+            Cancelled = o.CancelledAt != null, IsTest = o.Test, o.SourceName, HasCustomer = o.Customer != null,
+        });
+        Assert.Equal(expectedOrders.OrderBy(o => o.ExternalId, StringComparer.Ordinal), stored.OrderBy(o => o.ExternalId, StringComparer.Ordinal));
+        Assert.Contains(stored, o => o.DiscountCode is null);
+        Assert.Contains(stored, o => o.DiscountCode is not null);
+        Assert.Contains(stored, o => !o.HasCustomer);
     }
 
     [Theory, MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
