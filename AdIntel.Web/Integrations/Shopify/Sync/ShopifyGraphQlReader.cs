@@ -40,9 +40,9 @@ internal static class ShopifyGraphQlReader
     }
 
     /// <summary>An order's own fields, customer and (when the node has them inline) lines and refunds.</summary>
-    public static OrderBuilder ReadOrder(JsonElement node) => ReadNode(JsonMarshal.GetRawUtf8Value(node)).ToOrder();
+    public static OrderBuilder ReadOrder(JsonElement node) => ReadOrderRow(JsonMarshal.GetRawUtf8Value(node)).ToOrder();
 
-    public static ShopifyCustomerRecord ReadCustomer(JsonElement node) => ReadNode(JsonMarshal.GetRawUtf8Value(node)).ToCustomer();
+    public static ShopifyCustomerRecord ReadCustomer(JsonElement node) => ReadOrderRow(JsonMarshal.GetRawUtf8Value(node)).ToCustomer();
 
     /// <summary>
     /// One row of the orders bulk result (an order, a line, a refund's line or shipping line) from its UTF-8 JSON, into
@@ -57,12 +57,6 @@ internal static class ShopifyGraphQlReader
         }
         node.ReadAgain(ref reader);
         return node;
-    }
-
-    private static ShopifyOrderNode ReadNode(ReadOnlySpan<byte> json)
-    {
-        var reader = Start(json);
-        return ShopifyOrderNode.Read(ref reader);
     }
 
     private static Utf8JsonReader Start(ReadOnlySpan<byte> json)

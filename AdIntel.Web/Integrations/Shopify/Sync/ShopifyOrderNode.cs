@@ -26,8 +26,6 @@ internal enum ShopifyGidKind
 /// </summary>
 internal sealed class ShopifyOrderNode
 {
-    private const string GidPrefix = "gid://shopify/";
-
     public ShopifyGidKind Kind { get; private set; }
     private long? _id;
     private string? _badId;
@@ -444,9 +442,10 @@ internal sealed class ShopifyOrderNode
     private static (ShopifyGidKind Kind, long? Number, string? Bad) Gid(ReadOnlySpan<byte> gid, string? text)
     {
         var kind = ShopifyGidKind.Other;
-        if (gid.StartsWith("gid://shopify/"u8))
+        var prefix = "gid://shopify/"u8;
+        if (gid.StartsWith(prefix))
         {
-            var rest = gid[GidPrefix.Length..];
+            var rest = gid[prefix.Length..];
             var slash = rest.IndexOf((byte)'/');
             kind = slash < 0 ? ShopifyGidKind.Other : KindOf(rest[..slash]);
         }
