@@ -7,8 +7,8 @@ namespace AdIntel.Web.Integrations.Shopify;
 /// What this process knows of each shop's leaky bucket of query cost (docs/integrations.md#rate-limits), from the
 /// <c>extensions.cost.throttleStatus</c> of the last answer: the points available then, the maximum and the restore
 /// rate. Before a call it waits until the bucket will have refilled enough to pay what the same query was charged
-/// (requested) last time, so a paced client is not throttled in the first place. A singleton: every sync and webhook of a
-/// shop shares the one bucket Shopify keeps per app and shop.
+/// (requested) last time, or for a full bucket when the query was not charged yet, so a paced client is not throttled in
+/// the first place. A singleton: every sync and webhook of a shop shares the one bucket Shopify keeps per app and shop.
 /// </summary>
 public sealed class ShopifyRateLimiter(TimeProvider time)
 {
@@ -34,7 +34,10 @@ public sealed class ShopifyRateLimiter(TimeProvider time)
         }
     }
 
-    /// <summary>How long until the bucket holds the query's last requested cost; zero when it does or nothing is known yet.</summary>
+    /// <summary>
+    /// How long until the bucket holds the query's last requested cost (the whole bucket for a query not charged yet);
+    /// zero when it does or nothing is known of the shop's bucket yet.
+    /// </summary>
     public TimeSpan TimeUntilAffordable(string shop, string query)
     {
         if (!_shops.TryGetValue(shop, out var bucket))
@@ -43,11 +46,14 @@ public sealed class ShopifyRateLimiter(TimeProvider time)
         }
         lock (bucket)
         {
-            if (!bucket.Known || bucket.RestoreRate <= 0 || !bucket.RequestedCosts.TryGetValue(query, out var cost))
+            if (!bucket.Known || bucket.RestoreRate <= 0)
             {
                 return TimeSpan.Zero;
             }
-            var needed = Math.Min(cost, bucket.Maximum) + 1 - Estimate(bucket);
+            // A query not charged yet could cost up to the whole bucket: it waits for a full one, once per query.
+            var needed = bucket.RequestedCosts.TryGetValue(query, out var cost)
+                ? Math.Min(cost, bucket.Maximum) + 1 - Estimate(bucket)
+                : bucket.Maximum - Estimate(bucket);
             return needed <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(needed / bucket.RestoreRate);
         }
     }
