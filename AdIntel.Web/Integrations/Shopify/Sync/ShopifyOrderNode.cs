@@ -42,6 +42,10 @@ internal sealed class ShopifyOrderNode
     private decimal? _variantUnitCost;
     private long? _variantId;
     private ShopifyOrderNode? _customer;
+    /// <summary>The node a reused row node reads its customer into, row after row.</summary>
+    private ShopifyOrderNode? _spareCustomer;
+    /// <summary>Set on a reused node (and its customer): the texts that repeat from row to row, one string each.</summary>
+    private RepeatedTexts? _repeated;
     private List<ShopifyOrderNode>? _lines, _refunds, _refundLines, _refundShippingLines;
 
     /// <summary>The number in the object's GID.</summary>
@@ -63,6 +67,7 @@ internal sealed class ShopifyOrderNode
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReadAgain(ref Utf8JsonReader reader)
     {
+        _repeated ??= new RepeatedTexts();
         Kind = ParentKind = ShopifyGidKind.Other;
         _id = ParentId = _variantId = null;
         _badId = _name = _title = _email = _sku = _sourceName = _currency = _financialStatus = _discountCode = _firstName = _lastName = null;
@@ -96,10 +101,11 @@ internal sealed class ShopifyOrderNode
                 (Kind, _id, _badId) = Gid(ref reader);
                 return;
             case 3 when name.SequenceEqual("sku"u8):
-                _sku = Text(ref reader);
+                _sku = RepeatedText(ref reader);
                 return;
             case 4 when name.SequenceEqual("name"u8):
-                _name = Text(ref reader);
+                // A line's name is its product's title, repeated on every order of it; an order's ("#1001") is its own.
+                _name = Kind == ShopifyGidKind.LineItem ? RepeatedText(ref reader) : Text(ref reader);
                 return;
             case 4 when name.SequenceEqual("test"u8):
                 _test = reader.TokenType == JsonTokenType.True;
@@ -109,7 +115,7 @@ internal sealed class ShopifyOrderNode
                 _email = Text(ref reader);
                 return;
             case 5 when name.SequenceEqual("title"u8):
-                _title = Text(ref reader);
+                _title = RepeatedText(ref reader);
                 return;
             case 7 when name.SequenceEqual("variant"u8):
                 (_variantId, _variantUnitCost) = Variant(ref reader);
@@ -118,7 +124,7 @@ internal sealed class ShopifyOrderNode
                 _refunds = Children(ref reader);
                 return;
             case 8 when name.SequenceEqual("customer"u8):
-                _customer = Child(ref reader);
+                _customer = _repeated is null ? Child(ref reader) : SpareChild(ref reader);
                 return;
             case 8 when name.SequenceEqual("quantity"u8):
                 _quantity = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var quantity) ? quantity : 0;
@@ -140,7 +146,7 @@ internal sealed class ShopifyOrderNode
                 _firstName = Text(ref reader);
                 return;
             case 10 when name.SequenceEqual("sourceName"u8):
-                _sourceName = Text(ref reader);
+                _sourceName = RepeatedText(ref reader);
                 return;
             case 10 when name.SequenceEqual("__parentId"u8):
                 HasParent = reader.TokenType == JsonTokenType.String;
@@ -153,7 +159,7 @@ internal sealed class ShopifyOrderNode
                 _totalTax = ShopMoney(ref reader);
                 return;
             case 12 when name.SequenceEqual("currencyCode"u8):
-                _currency = Text(ref reader);
+                _currency = RepeatedText(ref reader);
                 return;
             case 12 when name.SequenceEqual("discountCode"u8):
                 _discountCode = Text(ref reader);
@@ -189,7 +195,7 @@ internal sealed class ShopifyOrderNode
                 _totalShipping = ShopMoney(ref reader);
                 return;
             case 22 when name.SequenceEqual("displayFinancialStatus"u8):
-                _financialStatus = Text(ref reader);
+                _financialStatus = RepeatedText(ref reader);
                 return;
             default:
                 reader.Skip();
@@ -283,6 +289,20 @@ internal sealed class ShopifyOrderNode
     {
         refund.Shipping += _subtotalAmount;
         refund.Tax += _taxAmount;
+    }
+
+    /// <summary>A reused node's customer, read into the node kept for it (copied out by <see cref="ToOrder"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ShopifyOrderNode? SpareChild(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+        _spareCustomer ??= new ShopifyOrderNode { _repeated = _repeated };
+        _spareCustomer.ReadAgain(ref reader);
+        return _spareCustomer;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -413,6 +433,9 @@ internal sealed class ShopifyOrderNode
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? Text(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipToNull(ref reader);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private string? RepeatedText(ref Utf8JsonReader reader) => _repeated is { } repeated ? repeated.Read(ref reader) : Text(ref reader);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? SkipToNull(ref Utf8JsonReader reader)
@@ -567,6 +590,48 @@ internal sealed class ShopifyOrderNode
         {
             reader.Read();
             reader.Skip();
+        }
+    }
+
+    /// <summary>
+    /// Texts that repeat from row to row of a bulk read (a currency, a status, a source, a product's title and SKU): one
+    /// string each, found by the characters without making a string. A backfill's rows would otherwise make 100,000
+    /// copies of "USD". At most <see cref="Capacity"/> texts are kept; others are read as they come.
+    /// </summary>
+    private sealed class RepeatedTexts
+    {
+        private const int Capacity = 4096;
+        private const int LongestKept = 128;
+        private readonly HashSet<string> _texts = new(StringComparer.Ordinal);
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public RepeatedTexts() => _lookup = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public string? Read(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                reader.Skip();
+                return null;
+            }
+            // UTF-8 never takes fewer bytes than UTF-16 chars, and unescaping only shortens.
+            if ((reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > LongestKept)
+            {
+                return reader.GetString();
+            }
+            Span<char> buffer = stackalloc char[LongestKept];
+            var chars = buffer[..reader.CopyString(buffer)];
+            if (_lookup.TryGetValue(chars, out var known))
+            {
+                return known;
+            }
+            var text = new string(chars);
+            if (_texts.Count < Capacity)
+            {
+                _texts.Add(text);
+            }
+            return text;
         }
     }
 }
