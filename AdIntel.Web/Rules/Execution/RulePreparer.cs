@@ -12,7 +12,8 @@ public sealed class RulePreparationException(string message) : Exception(message
 
 /// <summary>
 /// Turns a rule (saved, or a definition being edited) into a <see cref="PreparedRule"/> of its kind: compiled
-/// expression, plugin with its parameters, or compiled script — from the per-version caches for saved rules.
+/// expression, plugin with its parameters, or compiled script — for saved rules from the caches (conditions by their
+/// text, scripts by rule version).
 /// </summary>
 public sealed class RulePreparer(RuleExpressionCompiler compiler, CompiledRuleCache conditions, CompiledScriptCache scripts,
     CSharpRuleScriptCompiler scriptCompiler, RulePluginRunner plugins, PluginCatalog catalog)
@@ -26,7 +27,7 @@ public sealed class RulePreparer(RuleExpressionCompiler compiler, CompiledRuleCa
         var filter = RuleJson.Filter(rule);
         var condition = string.IsNullOrWhiteSpace(rule.Expression) && rule.Kind != RuleKinds.Expression
             ? null
-            : conditions.GetOrCompile(rule.Id, rule.Version, rule.Expression);
+            : conditions.GetOrCompile(rule.Expression);
         switch (rule.Kind)
         {
             case RuleKinds.Plugin:
@@ -68,10 +69,6 @@ public sealed class RulePreparer(RuleExpressionCompiler compiler, CompiledRuleCa
         }
     }
 
-    /// <summary>Forgets a deleted rule's compiled forms.</summary>
-    public void Forget(long ruleId)
-    {
-        conditions.Remove(ruleId);
-        scripts.Remove(ruleId);
-    }
+    /// <summary>Forgets a deleted rule's compiled script (conditions are kept by their text, shared with other rules).</summary>
+    public void Forget(long ruleId) => scripts.Remove(ruleId);
 }

@@ -134,17 +134,30 @@ public sealed class RuleExpressionCompilerTests
     }
 
     [Fact]
-    public void CompiledRuleCache_compiles_once_per_rule_version()
+    public void CompiledRuleCache_compiles_each_text_once_and_rules_saying_the_same_share_it()
     {
         var cache = new CompiledRuleCache(Compiler);
 
-        var first = cache.GetOrCompile(7, 1, "roas_7d < 1");
-        var again = cache.GetOrCompile(7, 1, "roas_7d < 1");
-        var edited = cache.GetOrCompile(7, 2, "roas_7d < 2");
+        var first = cache.GetOrCompile("roas_7d < 1");
+        var sameText = cache.GetOrCompile("roas_7d < 1");
+        var edited = cache.GetOrCompile("roas_7d < 2");
 
-        Assert.Same(first, again);
+        Assert.Same(first, sameText);
         Assert.NotSame(first, edited);
         Assert.True(edited.Evaluate(RuleRows.With(("roas_7d", 1.5))));
         Assert.False(first.Evaluate(RuleRows.With(("roas_7d", 1.5))));
+        Assert.Equal(2, cache.Count);
+    }
+
+    [Fact]
+    public void CompiledRuleCache_stays_within_its_capacity_however_many_texts_it_sees()
+    {
+        var cache = new CompiledRuleCache(Compiler);
+        for (var i = 0; i < CompiledRuleCache.Capacity * 2 + 10; i++)
+        {
+            var condition = cache.GetOrCompile($"spend_7d > {i}");
+            Assert.True(condition.Evaluate(RuleRows.With(("spend_7d", i + 0.5))));
+        }
+        Assert.InRange(cache.Count, 1, CompiledRuleCache.Capacity);
     }
 }
