@@ -134,10 +134,6 @@ internal sealed class DemoOrderSimulator
                 {
                     PlanNextPurchase(planned, day, customerIndex, isFirst: pending.Buyer == Buyer.New);
                 }
-                if (order.CountsAsSale && customerIndex >= 0 && _customers[customerIndex].FirstOrderDate is null)
-                {
-                    _customers[customerIndex].FirstOrderDate = date;
-                }
             }
         }
         return new Result(_customers, _profiles, _orders, _lines, _refunds, expected);

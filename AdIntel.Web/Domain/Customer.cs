@@ -10,6 +10,4 @@ public sealed class Customer : IStoreOwned
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
     public DateTime CreatedAtUtc { get; set; }
-    /// <summary>Store-local date of the customer's first non-test, non-cancelled order (maintained by the facts builder).</summary>
-    public DateOnly? FirstOrderDate { get; set; }
 }

@@ -12,7 +12,10 @@ public sealed class ImportUploadChunk : IStoreOwned
     public required string UploadName { get; set; }
     /// <summary>0, 1, 2… in file order.</summary>
     public int Sequence { get; set; }
+    /// <summary>The chunk's length in the file (its <see cref="Bytes"/> are shorter when compressed).</summary>
     public int Length { get; set; }
+    /// <summary>Whether <see cref="Bytes"/> are Brotli-compressed (when that made them shorter).</summary>
+    public bool IsCompressed { get; set; }
     public required byte[] Bytes { get; set; }
     public DateTime CreatedAtUtc { get; set; }
 }

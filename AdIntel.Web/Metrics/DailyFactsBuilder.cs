@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -8,8 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace AdIntel.Web.Metrics;
 
 /// <summary>
-/// Recomputes the current store's <see cref="DailyStoreFacts"/> and every <see cref="Customer.FirstOrderDate"/> from
-/// orders, lines (with their costs as <see cref="CostBook"/> decides them), refunds and ad insights. Call it after any bulk change of those (seeding, imports, sync, cost entries); the
+/// Recomputes the current store's <see cref="DailyStoreFacts"/> from orders, lines (with their costs as
+/// <see cref="CostBook"/> decides them), refunds and ad insights. Call it after any bulk change of those (seeding,
+/// imports, sync, cost entries); the
 /// <see cref="PendingFactsChange"/> marks those writes leave are cleared here, and stores with marks left by a crash are
 /// rebuilt at start.
 /// Everything is read as slim projections and aggregated in memory, then written in one transaction, so readers
@@ -58,8 +57,7 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, Ltv
         {
             Day(refund.LocalDate).Returns += refund.Amount;
         }
-        var firstOrders = ledger.FirstOrdersByCustomer();
-        foreach (var first in firstOrders.Values)
+        foreach (var first in ledger.FirstOrdersByCustomer().Values)
         {
             var day = Day(first.LocalDate);
             day.NewCustomers++;
@@ -90,7 +88,6 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, Ltv
         var loadedMs = stopwatch.ElapsedMilliseconds;
 
         var rows = days.Values.OrderBy(d => d.Date).ToList();
-        var changedCustomers = 0;
         var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
@@ -103,7 +100,6 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, Ltv
             }
             await db.DailyFacts.ExecuteDeleteAsync(cancellationToken);
             await BulkWriter.InsertAsync(db, rows, cancellationToken);
-            changedCustomers = await UpdateFirstOrderDatesAsync(firstOrders, cancellationToken);
             foreach (var chunk in consumedChanges.Chunk(1000))
             {
                 await db.PendingFactsChanges.Where(c => chunk.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
@@ -130,45 +126,7 @@ public sealed class DailyFactsBuilder(AdIntelDbContext db, StoreClock clock, Ltv
         }
 
         logger.LogInformation(
-            "Daily facts rebuilt: {Days} days from {Orders} orders, {Refunds} refunds and {InsightDays} insight days, {Customers} first-order dates changed, in {ElapsedMs} ms (read {LoadMs} ms)",
-            rows.Count, ledger.Orders.Count, ledger.Refunds.Count, insights.Count, changedCustomers, stopwatch.ElapsedMilliseconds, loadedMs);
+            "Daily facts rebuilt: {Days} days from {Orders} orders, {Refunds} refunds and {InsightDays} insight days, in {ElapsedMs} ms (read {LoadMs} ms)",
+            rows.Count, ledger.Orders.Count, ledger.Refunds.Count, insights.Count, stopwatch.ElapsedMilliseconds, loadedMs);
     }
-
-    /// <summary>
-    /// Writes only the first-order dates that differ, set-based from a JSON array: an import of 100k orders
-    /// changes ~65k customers, and per-date UPDATEs (one EF query shape per id count) cost seconds. (A correlated MIN()
-    /// subquery per customer looks simpler, but SQLite answers it from the orders' date index: a scan per customer.)
-    /// </summary>
-    private async Task<int> UpdateFirstOrderDatesAsync(Dictionary<long, LedgerOrder> firstOrders, CancellationToken cancellationToken)
-    {
-        var customers = await db.Customers.AsNoTracking().Select(c => new { c.Id, c.FirstOrderDate }).ToListAsync(cancellationToken);
-        var changes = customers
-            .Select(c => new FirstOrderDateChange(c.Id, c.FirstOrderDate, firstOrders.TryGetValue(c.Id, out var first) ? first.LocalDate : null))
-            .Where(c => c.Wanted != c.Stored)
-            .ToList();
-        if (changes.Count == 0)
-        {
-            return 0;
-        }
-        var json = JsonSerializer.Serialize(changes.Select(c => new { id = c.Id, d = c.Wanted?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }));
-        var storeId = db.StoreContext.RequiredStoreId;
-        if (db.Database.IsNpgsql())
-        {
-            return await db.Database.ExecuteSqlAsync(
-                $"""UPDATE "Customers" AS c SET "FirstOrderDate" = j.d FROM jsonb_to_recordset({json}::jsonb) AS j(id bigint, d date) WHERE c."Id" = j.id AND c."StoreId" = {storeId}""",
-                cancellationToken);
-        }
-        // SQLite would scan the JSON once per customer in an UPDATE … FROM json_each; a keyed temporary table turns both
-        // sides into primary-key lookups. (It lives on this connection, inside the rebuild's transaction.)
-        await db.Database.ExecuteSqlRawAsync("CREATE TEMP TABLE IF NOT EXISTS first_order_dates (id INTEGER PRIMARY KEY, d TEXT)", cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("DELETE FROM first_order_dates", cancellationToken);
-        await db.Database.ExecuteSqlAsync($"INSERT INTO first_order_dates (id, d) SELECT j.value ->> 'id', j.value ->> 'd' FROM json_each({json}) AS j", cancellationToken);
-        var changed = await db.Database.ExecuteSqlAsync(
-            $"""UPDATE "Customers" SET "FirstOrderDate" = (SELECT f.d FROM first_order_dates AS f WHERE f.id = "Customers"."Id") WHERE "Id" IN (SELECT id FROM first_order_dates) AND "StoreId" = {storeId}""",
-            cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("DROP TABLE first_order_dates", cancellationToken);
-        return changed;
-    }
-
-    private sealed record FirstOrderDateChange(long Id, DateOnly? Stored, DateOnly? Wanted);
 }

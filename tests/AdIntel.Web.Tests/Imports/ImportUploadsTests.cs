@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using AdIntel.Web.Domain;
 using AdIntel.Web.Imports;
 using AdIntel.Web.Infrastructure.Tenancy;
@@ -8,8 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AdIntel.Web.Tests.Imports;
 
 /// <summary>
-/// Uploads wait for their import job in the database, so any instance's job reads them: stored in chunks, read back
-/// byte for byte (seeking included), deleted by name, and swept once abandoned.
+/// Uploads wait for their import job in the database, so any instance's job reads them: stored in chunks (compressed
+/// when that makes them smaller), read back byte for byte (seeking included), deleted by name, and swept once abandoned.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class ImportUploadsTests(AppFixture fixture)
@@ -26,6 +28,8 @@ public sealed class ImportUploadsTests(AppFixture fixture)
         var name = await WithUploadsAsync(app, store.StoreId, uploads => uploads.SaveAsync(Upload(bytes), CancellationToken.None));
 
         Assert.Equal(3, await app.WithDbAsync(store.StoreId, db => db.ImportUploadChunks.CountAsync(c => c.UploadName == name)));
+        // Random bytes do not compress: kept as they came.
+        Assert.Equal(0, await app.WithDbAsync(store.StoreId, db => db.ImportUploadChunks.CountAsync(c => c.UploadName == name && c.IsCompressed)));
         await WithUploadsAsync(app, store.StoreId, async uploads =>
         {
             await using var stream = (await uploads.OpenAsync(name, CancellationToken.None))!;
@@ -43,6 +47,44 @@ public sealed class ImportUploadsTests(AppFixture fixture)
 
         await WithUploadsAsync(app, store.StoreId, async uploads => { await uploads.DeleteAsync(name, CancellationToken.None); return true; });
         Assert.Null(await WithUploadsAsync(app, store.StoreId, uploads => uploads.OpenAsync(name, CancellationToken.None)));
+    }
+
+    [Theory]
+    [MemberData(nameof(AppFixture.Providers), MemberType = typeof(AppFixture))]
+    public async Task An_orders_export_is_stored_compressed_and_reads_back_byte_for_byte(string provider)
+    {
+        var app = await fixture.HostAsync(provider);
+        var store = await app.CreateStoreAsync();
+        var csv = new StringBuilder("Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku\n");
+        var random = new Random(5);
+        for (var i = 0; csv.Length < ImportUploads.ChunkBytes * 2 + 5_000; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture,
+                $"#{1000 + i},buyer{random.Next(5_000)}@example.com,paid,2026-0{1 + random.Next(9)}-1{random.Next(10)} 10:{random.Next(10, 60)}:00 -0500,{1 + random.Next(3)},Linen shirt – {random.Next(40)},{random.Next(10, 90)}.00,SKU-{random.Next(400)}\n");
+        }
+        var bytes = Encoding.UTF8.GetBytes(csv.ToString());
+
+        var name = await WithUploadsAsync(app, store.StoreId, uploads => uploads.SaveAsync(Upload(bytes), CancellationToken.None));
+
+        var stored = await app.WithDbAsync(store.StoreId, db => db.ImportUploadChunks.Where(c => c.UploadName == name).OrderBy(c => c.Sequence)
+            .Select(c => new { c.Length, c.IsCompressed, Stored = c.Bytes.Length }).ToListAsync());
+        Assert.Equal(3, stored.Count);
+        Assert.All(stored, c => Assert.True(c.IsCompressed));
+        Assert.Equal(bytes.Length, stored.Sum(c => c.Length));
+        Assert.True(stored.Sum(c => c.Stored) < bytes.Length / 3, $"{stored.Sum(c => c.Stored):N0} bytes stored for a {bytes.Length:N0}-byte file");
+        await WithUploadsAsync(app, store.StoreId, async uploads =>
+        {
+            await using var stream = (await uploads.OpenAsync(name, CancellationToken.None))!;
+            Assert.Equal(bytes.Length, stream.Length);
+            var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            Assert.Equal(bytes, copy.ToArray());
+            stream.Position = 2L * ImportUploads.ChunkBytes - 7;
+            var across = new byte[4_000];
+            stream.ReadExactly(across);
+            Assert.Equal(bytes.AsSpan(2 * ImportUploads.ChunkBytes - 7, 4_000).ToArray(), across);
+            return true;
+        });
     }
 
     [Theory]

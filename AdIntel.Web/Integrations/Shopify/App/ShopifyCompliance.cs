@@ -40,7 +40,7 @@ public sealed class ShopifyCompliance(AdIntelDbContext db, IAuditLog audit, IRec
             generatedAtUtc = now,
             shopifyDataRequestId = requestId?.ToString(CultureInfo.InvariantCulture),
             customer = new { shopifyCustomerId = subject.CustomerId?.ToString(CultureInfo.InvariantCulture), subject.Email, subject.Phone },
-            storedCustomers = customers.Select(c => new { c.ExternalId, c.Email, c.FirstName, c.LastName, c.CreatedAtUtc, c.FirstOrderDate }),
+            storedCustomers = customers.Select(c => new { c.ExternalId, c.Email, c.FirstName, c.LastName, c.CreatedAtUtc }),
             orders = orders.Select(o => new
             {
                 shopifyOrderId = o.ExternalId,

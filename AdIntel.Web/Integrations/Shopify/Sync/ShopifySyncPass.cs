@@ -281,11 +281,16 @@ internal abstract class ShopifySyncPass(ShopifySyncServices services, SyncRunCon
         }
     }
 
-    /// <summary>Writes a batch of a bulk read with the read's checkpoint (rows done, orders to read again) in one transaction.</summary>
+    /// <summary>
+    /// Writes a batch of a bulk read with the read's checkpoint (rows done, orders to read again) in one transaction, whose
+    /// commit does not wait for the disk (<see cref="Transactions.SkipCommitFlushAsync"/>): the run's later commits (its
+    /// last checkpoint, its ending) are ordinary ones, which flush every batch before them.
+    /// </summary>
     private async Task WriteOrdersAsync(ShopifyBulkRead read, OrderBatch batch, CancellationToken cancellationToken)
     {
         await InTransactionAsync(async () =>
         {
+            await Db.Database.SkipCommitFlushAsync(cancellationToken);
             var result = await Orders.UpsertAsync(batch.Orders, OrderWriteMode.IfUpdatedAtDiffers, cancellationToken);
             Changed |= result.Created + result.Updated > 0;
             Run.Processed += batch.Orders.Count;

@@ -1003,9 +1003,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<string>("FirstName")
                         .HasColumnType("text");
 
-                    b.Property<DateOnly?>("FirstOrderDate")
-                        .HasColumnType("date");
-
                     b.Property<string>("LastName")
                         .HasColumnType("text");
 
@@ -1224,6 +1221,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsCompressed")
+                        .HasColumnType("boolean");
 
                     b.Property<int>("Length")
                         .HasColumnType("integer");

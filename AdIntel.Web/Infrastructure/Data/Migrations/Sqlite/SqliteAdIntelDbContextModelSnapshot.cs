@@ -965,9 +965,6 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<string>("FirstName")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateOnly?>("FirstOrderDate")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("LastName")
                         .HasColumnType("TEXT");
 
@@ -1178,6 +1175,9 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsCompressed")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Length")
                         .HasColumnType("INTEGER");
