@@ -550,7 +550,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
         foreach (var chunk in rewrites.Chunk(QueryChunk))
         {
             var ids = chunk.Select(r => r.StoredId).ToList();
-            var costs = await db.OrderLines.IgnoreQueryFilters().AsNoTracking()
+            var costs = await db.OrderLines.AsNoTracking()
                 .Where(l => ids.Contains(l.OrderId) && l.Sku != null && l.UnitCost != null).OrderBy(l => l.Id)
                 .Select(l => new { l.OrderId, l.Sku, l.UnitCost }).ToListAsync(cancellationToken);
             foreach (var cost in costs)
@@ -566,7 +566,7 @@ public sealed class OrderWriter(AdIntelDbContext db, TimeProvider time)
             }
             var replaceRefunds = ids.Where(id => !keepRefunds.Contains(id)).ToList();
             db.MarkFactsInputsChanged();
-            await db.OrderLines.IgnoreQueryFilters().Where(l => ids.Contains(l.OrderId)).ExecuteDeleteAsync(cancellationToken);
+            await db.OrderLines.Where(l => ids.Contains(l.OrderId)).ExecuteDeleteAsync(cancellationToken);
             await db.Refunds.IgnoreQueryFilters().Where(r => replaceRefunds.Contains(r.OrderId)).ExecuteDeleteAsync(cancellationToken);
             foreach (var order in await db.Orders.AsTracking().Where(o => ids.Contains(o.Id)).ToListAsync(cancellationToken))
             {

@@ -13,9 +13,10 @@ public static class OrderChildren
     private const int Chunk = 250;
 
     /// <summary>
-    /// Adds each order's lines and refunds (in id order), read untracked by order id without the store filter: with it
-    /// SQLite's planner picks the StoreId index and scans every line of the store. The orders were read through the
-    /// store filter, so nothing of another store can come back. Returns <paramref name="orders"/>.
+    /// Adds each order's lines and refunds (in id order), read untracked by order id: lines through the store filter (their
+    /// index is by store, then order), refunds without it (with it SQLite's planner picks the refunds' StoreId index and
+    /// scans every refund of the store; the orders were read through the store filter, so nothing of another store can
+    /// come back). Returns <paramref name="orders"/>.
     /// </summary>
     public static async Task<List<Order>> LoadLinesAndRefundsAsync(this AdIntelDbContext db, List<Order> orders, CancellationToken cancellationToken)
     {
@@ -26,7 +27,7 @@ public static class OrderChildren
         }
         foreach (var ids in byId.Keys.Chunk(Chunk))
         {
-            await foreach (var line in db.OrderLines.IgnoreQueryFilters().AsNoTracking().Where(l => ids.Contains(l.OrderId)).OrderBy(l => l.Id)
+            await foreach (var line in db.OrderLines.AsNoTracking().Where(l => ids.Contains(l.OrderId)).OrderBy(l => l.Id)
                 .AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
                 byId[line.OrderId].Lines.Add(line);

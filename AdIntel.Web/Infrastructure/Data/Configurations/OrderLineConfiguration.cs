@@ -9,8 +9,8 @@ public sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLine>
 {
     public void Configure(EntityTypeBuilder<OrderLine> builder)
     {
-        // An order's lines (rewrites, privacy exports) and a store's (the ledger, the store's deletion).
-        builder.HasIndex(x => x.OrderId);
-        builder.HasIndex(x => x.StoreId);
+        // A store's lines (the ledger, the store's deletion) and an order's among them (rewrites, privacy exports): every
+        // query names the store. One index instead of one per column: a bulk write keeps one index fewer up to date.
+        builder.HasIndex(x => new { x.StoreId, x.OrderId });
     }
 }

@@ -1650,9 +1650,7 @@ namespace AdIntel.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrderId");
-
-                    b.HasIndex("StoreId");
+                    b.HasIndex("StoreId", "OrderId");
 
                     b.ToTable("OrderLines");
                 });
