@@ -12,7 +12,8 @@ namespace AdIntel.Web.Imports;
 /// every instance's job can read it (<see cref="ImportUploads"/>), the run recorded as queued, and an <see cref="ImportJob"/> enqueued on
 /// Hangfire's critical queue. The page then polls the run; the API waits for it (<see cref="WaitAsync"/>).
 /// </summary>
-public sealed class ImportJobs(AdIntelDbContext db, ImportUploads uploads, ImportRunRecorder recorder, IBackgroundJobClient jobs, TimeProvider time)
+public sealed class ImportJobs(AdIntelDbContext db, ImportUploads uploads, ImportRunRecorder recorder, IBackgroundJobClient jobs, ImportRunEndings endings,
+    TimeProvider time)
 {
     private const int MaxFileNameLength = 200;
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);
@@ -66,21 +67,32 @@ public sealed class ImportJobs(AdIntelDbContext db, ImportUploads uploads, Impor
 
     /// <summary>
     /// The run once it has finished, or as it stands after <paramref name="timeout"/>: it is read again and again, so
-    /// the job may run on any instance. Cancelling stops the waiting, not the import.
+    /// the job may run on any instance, and read at once when it ends on this one (<see cref="ImportRunEndings"/>).
+    /// Cancelling stops the waiting, not the import.
     /// </summary>
     public async Task<ImportRun> WaitAsync(long runId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var until = time.GetUtcNow() + timeout;
         var pause = FirstPoll;
-        while (true)
+        // Before the first read: a run that ends after it wakes the wait; one that ended before it is seen by it.
+        var endedHere = endings.WhenEnded(runId);
+        try
         {
-            var run = await db.ImportRuns.AsNoTracking().SingleAsync(r => r.Id == runId, cancellationToken);
-            if (RunStatuses.IsFinished(run.Status) || time.GetUtcNow() >= until)
+            while (true)
             {
-                return run;
+                var run = await db.ImportRuns.AsNoTracking().SingleAsync(r => r.Id == runId, cancellationToken);
+                if (RunStatuses.IsFinished(run.Status) || time.GetUtcNow() >= until)
+                {
+                    return run;
+                }
+                await Task.WhenAny(endedHere, Task.Delay(pause, time, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+                pause = TimeSpan.FromTicks(Math.Min(LongestPoll.Ticks, pause.Ticks * 3 / 2));
             }
-            await Task.Delay(pause, time, cancellationToken);
-            pause = TimeSpan.FromTicks(Math.Min(LongestPoll.Ticks, pause.Ticks * 3 / 2));
+        }
+        finally
+        {
+            endings.Forget(runId);
         }
     }
 }

@@ -12,7 +12,8 @@ namespace AdIntel.Web.Imports;
 /// heartbeat, result); the upload is deleted once the run has ended.
 /// </summary>
 public sealed class ImportRunner(AdIntelDbContext db, ImportRunRecorder recorder, ImportUploads uploads, ShopifyOrdersCsvImporter shopifyOrders,
-    MetaAdsCsvImporter metaAds, ProductCostsCsvImporter productCosts, DailyFactsBuilder dailyFacts, TimeProvider time, ILogger<ImportRunner> logger)
+    MetaAdsCsvImporter metaAds, ProductCostsCsvImporter productCosts, DailyFactsBuilder dailyFacts, ImportRunEndings endings, TimeProvider time,
+    ILogger<ImportRunner> logger)
 {
     public const string UploadMissingMessage =
         "The uploaded file is no longer stored (it is deleted when an import is interrupted). Upload the file again.";
@@ -105,12 +106,15 @@ public sealed class ImportRunner(AdIntelDbContext db, ImportRunRecorder recorder
         return null;
     }
 
-    private Task FinishAsync(long runId, string status, int rowsRead, string json) =>
-        recorder.FinishAsync(runId, status, set => set
+    private async Task FinishAsync(long runId, string status, int rowsRead, string json)
+    {
+        await recorder.FinishAsync(runId, status, set => set
             .SetProperty(r => r.ProgressPercent, 100)
             .SetProperty(r => r.RowsRead, r => rowsRead > 0 ? rowsRead : r.RowsRead)
             .SetProperty(r => r.ResultJson, json)
             .SetProperty(r => r.UploadName, (string?)null));
+        endings.Ended(runId);
+    }
 
     /// <summary>Writes progress to the run at most twice a second, outside the importer's transactions.</summary>
     private sealed class RunProgress(ImportRunRecorder recorder, long runId, TimeProvider time) : IImportProgress

@@ -14,6 +14,7 @@ public static class ImportsFeature
         services.AddScoped<IRecordedRuns>(s => s.GetRequiredService<ImportRunRecorder>());
         services.AddScoped<ImportRunner>();
         services.AddScoped<ImportJobs>();
+        services.AddSingleton<ImportRunEndings>();
         services.AddTransient<ImportJob>();
         return services;
     }

@@ -5,7 +5,7 @@
 namespace AdIntel.Web.Infrastructure.Data.Migrations.Postgres
 {
     /// <summary>
-    /// An upload's chunks are stored Brotli-compressed when that makes them smaller (an orders export: about six times):
+    /// An upload's chunks are stored Brotli-compressed when that makes them smaller (an orders export: about five times):
     /// storing the raw bytes of a 68 MiB export took PostgreSQL about 1.5 s. Chunks stored before this are marked raw.
     /// </summary>
     public partial class CompressedUploadChunks : Migration
