@@ -30,20 +30,7 @@ public sealed class ImportUploadsTests(AppFixture fixture)
         Assert.Equal(3, await app.WithDbAsync(store.StoreId, db => db.ImportUploadChunks.CountAsync(c => c.UploadName == name)));
         // Random bytes do not compress: kept as they came.
         Assert.Equal(0, await app.WithDbAsync(store.StoreId, db => db.ImportUploadChunks.CountAsync(c => c.UploadName == name && c.IsCompressed)));
-        await WithUploadsAsync(app, store.StoreId, async uploads =>
-        {
-            await using var stream = (await uploads.OpenAsync(name, CancellationToken.None))!;
-            Assert.Equal(bytes.Length, stream.Length);
-            var copy = new MemoryStream();
-            await stream.CopyToAsync(copy);
-            Assert.Equal(bytes, copy.ToArray());
-            // Back across a chunk boundary, read synchronously as the CSV reader may.
-            stream.Position = ImportUploads.ChunkBytes - 10;
-            var across = new byte[20];
-            stream.ReadExactly(across);
-            Assert.Equal(bytes.AsSpan(ImportUploads.ChunkBytes - 10, 20).ToArray(), across);
-            return true;
-        });
+        await AssertReadsBackAsync(app, store.StoreId, name, bytes, ImportUploads.ChunkBytes - 10, 20);
 
         await WithUploadsAsync(app, store.StoreId, async uploads => { await uploads.DeleteAsync(name, CancellationToken.None); return true; });
         Assert.Null(await WithUploadsAsync(app, store.StoreId, uploads => uploads.OpenAsync(name, CancellationToken.None)));
@@ -72,19 +59,7 @@ public sealed class ImportUploadsTests(AppFixture fixture)
         Assert.All(stored, c => Assert.True(c.IsCompressed));
         Assert.Equal(bytes.Length, stored.Sum(c => c.Length));
         Assert.True(stored.Sum(c => c.Stored) < bytes.Length / 3, $"{stored.Sum(c => c.Stored):N0} bytes stored for a {bytes.Length:N0}-byte file");
-        await WithUploadsAsync(app, store.StoreId, async uploads =>
-        {
-            await using var stream = (await uploads.OpenAsync(name, CancellationToken.None))!;
-            Assert.Equal(bytes.Length, stream.Length);
-            var copy = new MemoryStream();
-            await stream.CopyToAsync(copy);
-            Assert.Equal(bytes, copy.ToArray());
-            stream.Position = 2L * ImportUploads.ChunkBytes - 7;
-            var across = new byte[4_000];
-            stream.ReadExactly(across);
-            Assert.Equal(bytes.AsSpan(2 * ImportUploads.ChunkBytes - 7, 4_000).ToArray(), across);
-            return true;
-        });
+        await AssertReadsBackAsync(app, store.StoreId, name, bytes, 2 * ImportUploads.ChunkBytes - 7, 4_000);
     }
 
     [Theory]
@@ -103,6 +78,22 @@ public sealed class ImportUploadsTests(AppFixture fixture)
         var left = await app.WithDbAsync(store.StoreId, db => db.ImportUploadChunks.Select(c => c.UploadName).ToListAsync());
         Assert.Equal([fresh], left);
     }
+
+    /// <summary>The whole upload reads back byte for byte, and so does a stretch read synchronously after seeking back across a chunk boundary (as the CSV reader may).</summary>
+    private static Task AssertReadsBackAsync(AdIntelApp app, long storeId, string name, byte[] bytes, int seekTo, int count) =>
+        WithUploadsAsync(app, storeId, async uploads =>
+        {
+            await using var stream = (await uploads.OpenAsync(name, CancellationToken.None))!;
+            Assert.Equal(bytes.Length, stream.Length);
+            var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            Assert.Equal(bytes, copy.ToArray());
+            stream.Position = seekTo;
+            var stretch = new byte[count];
+            stream.ReadExactly(stretch);
+            Assert.Equal(bytes.AsSpan(seekTo, count).ToArray(), stretch);
+            return true;
+        });
 
     private static CsvUpload Upload(byte[] bytes) =>
         new(new FormFile(new MemoryStream(bytes), 0, bytes.Length, "file", "orders.csv"));
