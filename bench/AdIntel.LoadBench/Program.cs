@@ -61,12 +61,7 @@ Console.WriteLine($"  overview(18 mo) p95 / naive(18 mo) p95 = {overview18.P95 /
 
 Console.WriteLine($"\nImport of a generated {orders:N0}-order Shopify export:");
 var csvPath = Path.Combine(directory, "orders_export.csv");
-var generated = DemoStoreGenerator.Generate(new DemoOptions { Orders = orders, Months = 18, Seed = 7 }, today);
-await using (var writer = new StreamWriter(csvPath))
-{
-    await DemoCsvWriter.WriteShopifyOrdersAsync(generated, writer, CancellationToken.None);
-}
-var csvOrders = generated.Orders.Count;
+var csvOrders = await WriteExportAsync(csvPath, new DemoOptions { Orders = orders, Months = 18, Seed = 7 });
 Console.WriteLine($"  file: {new FileInfo(csvPath).Length / 1024.0 / 1024.0:F1} MiB, {csvOrders:N0} orders");
 
 var parseWatch = Stopwatch.StartNew();
@@ -80,18 +75,10 @@ var warmupOrders = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCul
 if (warmupOrders > 0)
 {
     var warmupPath = Path.Combine(directory, "warmup_export.csv");
-    await using (var writer = new StreamWriter(warmupPath))
-    {
-        await DemoCsvWriter.WriteShopifyOrdersAsync(DemoStoreGenerator.Generate(new DemoOptions { Orders = warmupOrders, Months = 3, Seed = 11 }, today),
-            writer, CancellationToken.None);
-    }
+    await WriteExportAsync(warmupPath, new DemoOptions { Orders = warmupOrders, Months = 3, Seed = 11 });
     var warmupStore = await app.CreateStoreWithTokenAsync();
     var warmupWatch = Stopwatch.StartNew();
-    using var warmupForm = new MultipartFormDataContent();
-    var warmupFile = new StreamContent(File.OpenRead(warmupPath));
-    warmupFile.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-    warmupForm.Add(warmupFile, "file", "warmup_export.csv");
-    (await warmupStore.PostAsync("/api/import/shopify-orders", warmupForm)).EnsureSuccessStatusCode();
+    (await PostExportAsync(warmupStore, warmupPath)).EnsureSuccessStatusCode();
     Console.WriteLine($"  warm-up: a {warmupOrders:N0}-order export imported first, the first import in this process, {warmupWatch.Elapsed.TotalSeconds:F2} s");
 }
 
@@ -105,12 +92,8 @@ var importWatch = Stopwatch.StartNew();
 TimeSpan importCpu;
 double? importServerCpu;
 GcFigures importGc;
-using (var form = new MultipartFormDataContent())
 {
-    var file = new StreamContent(File.OpenRead(csvPath));
-    file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-    form.Add(file, "file", "orders_export.csv");
-    var response = await importStore.PostAsync("/api/import/shopify-orders", form);
+    var response = await PostExportAsync(importStore, csvPath);
     importWatch.Stop();
     importCpu = Process.GetCurrentProcess().TotalProcessorTime - importCpuBefore;
     (importServerCpu, importGc) = (await database.ServerCpuSecondsAsync() - importServerCpuBefore, GcFigures.Now() - importGcBefore);
@@ -128,6 +111,25 @@ Console.WriteLine($"  garbage collections           : {importGc}");
 
 try { Directory.Delete(directory, true); } catch (IOException) { }
 return;
+
+// A generated store's orders written as Shopify's "Export orders" CSV; returns how many orders it holds.
+async Task<int> WriteExportAsync(string path, DemoOptions options)
+{
+    var generated = DemoStoreGenerator.Generate(options, today);
+    await using var writer = new StreamWriter(path);
+    await DemoCsvWriter.WriteShopifyOrdersAsync(generated, writer, CancellationToken.None);
+    return generated.Orders.Count;
+}
+
+// The export uploaded as the Imports API takes it: multipart field "file".
+static async Task<HttpResponseMessage> PostExportAsync(HttpClient client, string path)
+{
+    using var form = new MultipartFormDataContent();
+    var file = new StreamContent(File.OpenRead(path));
+    file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+    form.Add(file, "file", Path.GetFileName(path));
+    return await client.PostAsync("/api/import/shopify-orders", form);
+}
 
 async Task<Stats> MeasureAsync(Func<Task> call)
 {
